@@ -1,0 +1,96 @@
+"""The one aiohttp application: the control plane on every host, each platform on its own hosts."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import aiohttp
+from aiohttp import web
+
+from . import web as sim
+from .control.routes import PREFIX, ROUTES as CONTROL_ROUTES
+from .hosts import PLATFORMS, Hosts
+from .platforms import mes, messenger, vkid
+from .platforms.relying_party import HTTP
+from .world import Session, UnknownSession, World
+
+MAX_BODY = 64 * 1024  # forms are small; anything bigger is refused before it is read
+PLATFORM_ROUTES = {"mes": mes.ROUTES, "vkid": vkid.ROUTES, "messenger": messenger.ROUTES}
+RELYING_PARTIES = [*mes.RELYING_PARTIES, *messenger.RELYING_PARTIES]
+log = logging.getLogger("sferum_sim")
+
+
+def _wants_json(request: web.Request) -> bool:
+    return request.path.startswith(PREFIX) or "application/json" in request.headers.get("Accept", "")
+
+
+def _error(request: web.Request, status: int, error: str, message: str) -> web.Response:
+    if _wants_json(request):
+        return web.json_response({"error": error, "message": message}, status=status)
+    return sim.render(request, "error.html", status, message=message)
+
+
+@web.middleware
+async def errors(request: web.Request, handler):
+    try:
+        return await handler(request)
+    except UnknownSession as error:
+        return _error(
+            request,
+            400,
+            "unknown_session",
+            f"Сессия симулятора {error.args[0]!r} не найдена: создайте её через POST {PREFIX}/sessions.",
+        )
+    except web.HTTPRequestEntityTooLarge:
+        return _error(request, 413, "body_too_large", f"Слишком большой запрос: не больше {MAX_BODY // 1024} КБ.")
+
+
+@web.middleware
+async def faults(request: web.Request, handler):
+    """A platform answers with the HTTP error a test switched on for it."""
+    platform = sim.hosts(request).platform_of(request.host)
+    if platform and not request.path.startswith(PREFIX):
+        fault = sim.session(request).fault("http_error")
+        if fault and fault.params["platform"] == platform and request.path == fault.params["path"]:
+            status = fault.params["status"]
+            return _error(request, status, "http_error", f"Сервис временно недоступен (ошибка {status}).")
+    return await handler(request)
+
+
+def create_app(world: World | None = None, hosts: Hosts | None = None) -> web.Application:
+    hosts = hosts or Hosts()
+
+    def register_clients(session: Session) -> None:
+        for party in RELYING_PARTIES:
+            session.oauth.register(party.client(hosts))
+
+    world = world or World()
+    world.on_new_session.append(register_clients)
+    for session in world.sessions.values():
+        register_clients(session)
+
+    app = web.Application(middlewares=[errors, faults], client_max_size=MAX_BODY)
+    app[sim.WORLD] = world
+    app[sim.HOSTS] = hosts
+    for method, path, handler in CONTROL_ROUTES:
+        app.router.add_route(method, PREFIX + path, handler)
+    app.router.add_static("/_static", Path(__file__).with_name("static"))
+    for platform, routes in PLATFORM_ROUTES.items():
+        for name in hosts.names[platform]:
+            sub = web.Application(client_max_size=MAX_BODY)
+            for method, path, handler in routes:
+                sub.router.add_route(method, path, handler)
+            app.add_domain(name, sub)
+
+    async def http_client(app: web.Application):
+        async with aiohttp.ClientSession(json_serialize=json.dumps) as client:
+            app[HTTP] = client
+            yield
+
+    app.cleanup_ctx.append(http_client)
+    return app
+
+
+__all__ = ["PLATFORMS", "create_app"]

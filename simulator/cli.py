@@ -1,0 +1,50 @@
+"""`sferum-sim serve`: the simulator as a standalone server."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from aiohttp import web
+
+from .app import create_app
+from .hosts import PLATFORMS, Hosts
+from .world import DEFAULT, SeedError, World, apply_seed
+
+
+def serve(args: argparse.Namespace) -> int:
+    world = World(running_clock=True)  # people at the keyboard need codes that expire in real time
+    hosts = Hosts(port=args.port)
+    app = create_app(world, hosts)
+    if args.seed_file:
+        try:
+            apply_seed(world.get(DEFAULT), json.loads(Path(args.seed_file).read_text(encoding="utf-8")))
+        except (OSError, ValueError, SeedError) as error:
+            print(f"sferum-sim: cannot seed from {args.seed_file}: {error}", file=sys.stderr)
+            return 2
+    print(f"sferum-sim on http://{args.host}:{args.port}")
+    for name, (title, _) in PLATFORMS.items():
+        print(f"  {title:<24} {hosts.origin(name)}")
+    print(f"  {'control plane':<24} http://{args.host}:{args.port}/_sim/v1/health")
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    web.run_app(app, host=args.host, port=args.port, print=None)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="sferum-sim", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("serve", help="run the simulator")
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=8780)
+    run.add_argument("--seed-file", help="JSON world to load into the default session")
+    run.set_defaults(func=serve)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,274 @@
+"""The control plane tests use: sessions, seeding, the outbox, the clock, faults and settings."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from .. import web as sim
+from ..hosts import PLATFORMS
+from ..world import SeedError, Session, UnknownSession, apply_seed
+from ..world.models import to_json
+from ..world.oauth import OAuthClient
+from ..world.session import FAULTS, SETTINGS, UnknownFault
+
+OPENAPI = Path(__file__).with_name("openapi.json")
+WAIT_MAX = 30.0
+
+
+class ApiError(web.HTTPException):
+    """A JSON error: {"error": code, "message": text}."""
+
+    def __init__(self, status: int, error: str, message: str) -> None:
+        self.status_code = status
+        super().__init__(text=json.dumps({"error": error, "message": message}), content_type="application/json")
+
+
+async def _json(request: web.Request) -> dict[str, Any]:
+    if not request.can_read_body:
+        return {}
+    try:
+        body = await request.json()
+    except json.JSONDecodeError as error:
+        raise ApiError(400, "invalid_json", f"the body is not JSON: {error.msg}") from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "invalid_json", "the body must be a JSON object")
+    return body
+
+
+def _session(request: web.Request) -> Session:
+    key = request.match_info["key"]
+    try:
+        return sim.world(request).get(key)
+    except UnknownSession:
+        raise ApiError(404, "unknown_session", f"no session {key!r}; create it with POST /_sim/v1/sessions") from None
+
+
+def _number(value: Any, name: str, *, minimum: float = 0, maximum: float | None = None) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ApiError(400, "invalid_parameter", f"{name} must be a number") from None
+    if number < minimum or (maximum is not None and number > maximum):
+        bound = f"between {minimum:g} and {maximum:g}" if maximum is not None else f"at least {minimum:g}"
+        raise ApiError(400, "invalid_parameter", f"{name} must be {bound}")
+    return number
+
+
+# -- world ----------------------------------------------------------------------------------------
+
+
+async def health(request: web.Request) -> web.Response:
+    hosts = sim.hosts(request)
+    return web.json_response(
+        {
+            "status": "ok",
+            "sessions": len(sim.world(request).sessions),
+            "platforms": {name: hosts.origin(name) for name in PLATFORMS},
+        }
+    )
+
+
+async def openapi(request: web.Request) -> web.Response:
+    return web.Response(text=OPENAPI.read_text(encoding="utf-8"), content_type="application/json")
+
+
+async def reset_world(request: web.Request) -> web.Response:
+    sim.world(request).reset()
+    return web.json_response({"status": "reset"})
+
+
+# -- sessions -------------------------------------------------------------------------------------
+
+
+async def list_sessions(request: web.Request) -> web.Response:
+    return web.json_response({"sessions": sorted(sim.world(request).sessions)})
+
+
+async def create_session(request: web.Request) -> web.Response:
+    body = await _json(request)
+    key = body.get("key") or f"s-{secrets.token_hex(6)}"
+    seed = body.get("seed", 0)
+    if not isinstance(seed, int):
+        raise ApiError(400, "invalid_parameter", "seed must be an integer")
+    running = body.get("clock", {}).get("running")
+    try:
+        session = sim.world(request).create(str(key), seed=seed, running_clock=running)
+    except ValueError as error:
+        status, code = (409, "session_exists") if "exists" in str(error) else (400, "invalid_parameter")
+        raise ApiError(status, code, str(error)) from None
+    if "now" in body.get("clock", {}):
+        session.clock.set(_datetime(body["clock"]["now"]), running=session.clock.running)
+    return web.json_response({"key": session.key, "seed": session.seed, "clock": session.clock.to_json()}, status=201)
+
+
+async def get_session(request: web.Request) -> web.Response:
+    return web.json_response(_session(request).snapshot())
+
+
+async def delete_session(request: web.Request) -> web.Response:
+    session = _session(request)
+    sim.world(request).delete(session.key)
+    return web.json_response({"status": "deleted", "key": session.key})
+
+
+async def reset_session(request: web.Request) -> web.Response:
+    session = _session(request)
+    fresh = sim.world(request).reset(session.key)
+    return web.json_response({"status": "reset", "key": fresh.key})
+
+
+async def seed(request: web.Request) -> web.Response:
+    session = _session(request)
+    try:
+        created = apply_seed(session, await _json(request))
+    except SeedError as error:
+        raise ApiError(422, "invalid_seed", str(error)) from None
+    return web.json_response(created, status=201)
+
+
+async def links(request: web.Request) -> web.Response:
+    session = _session(request)
+    return web.json_response(
+        {
+            "links": [
+                {
+                    **to_json(link),
+                    "journal": session.journal_accounts[link.journal_account_id].journal,
+                    "person_id": session.journal_accounts[link.journal_account_id].person_id,
+                }
+                for link in session.links.values()
+            ]
+        }
+    )
+
+
+# -- outbox ---------------------------------------------------------------------------------------
+
+
+def _outbox_filter(request: web.Request) -> dict[str, Any]:
+    query = request.query
+    channel = query.get("channel")
+    if channel not in (None, "sms", "call", "email"):
+        raise ApiError(400, "invalid_parameter", "channel must be sms, call or email")
+    return {"to": query.get("to"), "channel": channel, "after": int(_number(query.get("after", 0), "after"))}
+
+
+async def outbox(request: web.Request) -> web.Response:
+    session = _session(request)
+    messages = session.messages(**_outbox_filter(request))
+    return web.json_response({"messages": to_json(messages)})
+
+
+async def outbox_wait(request: web.Request) -> web.Response:
+    """Answers as soon as a matching message is sent, so tests never poll or sleep."""
+    session = _session(request)
+    match = _outbox_filter(request)
+    timeout = _number(request.query.get("timeout", 5), "timeout", maximum=WAIT_MAX)
+    message = await session.wait_message(timeout, **match)
+    if message is None:
+        raise ApiError(408, "timeout", f"no matching message within {timeout:g} s")
+    return web.json_response(to_json(message))
+
+
+async def fix_code(request: web.Request) -> web.Response:
+    session = _session(request)
+    body = await _json(request)
+    code = body.get("code")
+    if not isinstance(code, str) or not code.isdigit() or len(code) not in (4, 6):
+        raise ApiError(400, "invalid_parameter", "code must be a string of 4 (call) or 6 (SMS, e-mail) digits")
+    session.codes.fixed[request.match_info["to"]] = code
+    return web.json_response({"to": request.match_info["to"], "code": code})
+
+
+async def unfix_code(request: web.Request) -> web.Response:
+    _session(request).codes.fixed.pop(request.match_info["to"], None)
+    return web.json_response({"status": "random"})
+
+
+# -- clock ----------------------------------------------------------------------------------------
+
+
+def _datetime(value: Any) -> datetime:
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        raise ApiError(400, "invalid_parameter", "now must be an ISO 8601 date-time") from None
+
+
+async def get_clock(request: web.Request) -> web.Response:
+    return web.json_response(_session(request).clock.to_json())
+
+
+async def set_clock(request: web.Request) -> web.Response:
+    """{"advance": seconds} moves time forward; {"now": iso, "running": bool} sets it."""
+    session = _session(request)
+    body = await _json(request)
+    if "advance" in body:
+        session.clock.advance(_number(body["advance"], "advance"))
+    elif "now" in body:
+        running = body.get("running", session.clock.running)
+        session.clock.set(_datetime(body["now"]), running=bool(running))
+    else:
+        raise ApiError(400, "invalid_parameter", "give either advance (seconds) or now (ISO 8601)")
+    return web.json_response(session.clock.to_json())
+
+
+# -- faults and settings --------------------------------------------------------------------------
+
+
+async def list_faults(request: web.Request) -> web.Response:
+    session = _session(request)
+    return web.json_response({"active": to_json(list(session.faults.values())), "available": FAULTS})
+
+
+async def set_fault(request: web.Request) -> web.Response:
+    session = _session(request)
+    body = await _json(request)
+    name = request.match_info["name"]
+    if name == "http_error":
+        if body.get("platform") not in PLATFORMS or not str(body.get("path", "")).startswith("/"):
+            raise ApiError(400, "invalid_parameter", "http_error needs platform (one of the platforms) and path")
+        body["status"] = int(_number(body.get("status", 500), "status", minimum=400, maximum=599))
+    try:
+        fault = session.set_fault(name, body)
+    except UnknownFault:
+        raise ApiError(404, "unknown_fault", f"no fault {name!r}; available: {', '.join(FAULTS)}") from None
+    return web.json_response(to_json(fault))
+
+
+async def clear_fault(request: web.Request) -> web.Response:
+    session = _session(request)
+    session.faults.pop(request.match_info["name"], None)
+    return web.json_response({"active": to_json(list(session.faults.values()))})
+
+
+async def get_settings(request: web.Request) -> web.Response:
+    return web.json_response(_session(request).settings)
+
+
+async def update_settings(request: web.Request) -> web.Response:
+    session = _session(request)
+    body = await _json(request)
+    for name, value in body.items():
+        if name not in SETTINGS or value not in SETTINGS[name]:
+            allowed = "; ".join(f"{k}: {', '.join(v)}" for k, v in SETTINGS.items())
+            raise ApiError(400, "invalid_setting", f"{name}={value!r} is not a setting ({allowed})")
+    session.settings.update(body)
+    return web.json_response(session.settings)
+
+
+async def register_client(request: web.Request) -> web.Response:
+    session = _session(request)
+    body = await _json(request)
+    try:
+        apply_seed(session, {"clients": [body]})
+    except SeedError as error:
+        raise ApiError(422, "invalid_client", str(error).replace("clients[0].", "")) from None
+    client: OAuthClient = session.oauth.clients[body["client_id"]]
+    return web.json_response(to_json(client), status=201)

@@ -1,0 +1,31 @@
+"""Control-plane URLs, all under /_sim/v1 on every host."""
+
+from . import handlers as h
+
+PREFIX = "/_sim/v1"
+S = "/sessions/{key}"
+
+ROUTES = [
+    ("GET", "/health", h.health),
+    ("GET", "/openapi.json", h.openapi),
+    ("POST", "/reset", h.reset_world),
+    ("GET", "/sessions", h.list_sessions),
+    ("POST", "/sessions", h.create_session),
+    ("GET", S, h.get_session),
+    ("DELETE", S, h.delete_session),
+    ("POST", S + "/reset", h.reset_session),
+    ("POST", S + "/seed", h.seed),
+    ("GET", S + "/links", h.links),
+    ("GET", S + "/outbox", h.outbox),
+    ("GET", S + "/outbox/wait", h.outbox_wait),
+    ("PUT", S + "/codes/{to}", h.fix_code),
+    ("DELETE", S + "/codes/{to}", h.unfix_code),
+    ("GET", S + "/clock", h.get_clock),
+    ("POST", S + "/clock", h.set_clock),
+    ("GET", S + "/faults", h.list_faults),
+    ("PUT", S + "/faults/{name}", h.set_fault),
+    ("DELETE", S + "/faults/{name}", h.clear_fault),
+    ("GET", S + "/settings", h.get_settings),
+    ("PATCH", S + "/settings", h.update_settings),
+    ("POST", S + "/clients", h.register_client),
+]

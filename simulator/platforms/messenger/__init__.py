@@ -1,0 +1,7 @@
+"""Sferum in VK Messenger: the chats of an educational profile."""
+
+from .routes import ROUTES
+from .screens import VK_ID
+
+RELYING_PARTIES = [VK_ID]
+__all__ = ["RELYING_PARTIES", "ROUTES"]

@@ -1,0 +1,16 @@
+"""VK ID's URLs: the sign-in screens a browser walks and the protocol endpoints servers call."""
+
+from . import protocol, screens
+
+ROUTES = [
+    ("GET", "/authorize", screens.authorize),
+    ("*", "/auth", screens.login),
+    ("*", "/auth/password", screens.password),
+    ("*", "/auth/code", screens.code),
+    ("POST", "/auth/code/resend", screens.resend),
+    ("*", "/auth/about", screens.about),
+    ("*", "/auth/profile", screens.profile),
+    ("*", "/auth/confirm", screens.confirm),
+    ("POST", "/oauth2/auth", protocol.token),
+    ("POST", "/oauth2/user_info", protocol.user_info),
+]

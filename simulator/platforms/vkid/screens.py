@@ -1,0 +1,320 @@
+"""VK ID's sign-in screens, one handler per screen, named after what the user sees on it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from aiohttp import web
+
+from ... import validation
+from ... import web as sim
+from ...validation import ValidationError
+from ...world import Channel, Session
+from ...world.codes import CODE_LENGTH, CodeError, countdown, resend_refusal
+from ...world.oauth import CODE_TTL, OAuthError
+from . import flow as flows
+from .errors import IDENTITY_UNAVAILABLE
+from .flow import Flow, Step
+
+LAYOUT = "vkid/{}.html"
+
+
+def _screen(request: web.Request, flow: Flow, name: str, status: int = 200, **context: Any) -> web.Response:
+    session = sim.session(request)
+    context.setdefault("errors", {})
+    context.setdefault("values", {})
+    return sim.render(
+        request,
+        LAYOUT.format(name),
+        status,
+        flow=flow,
+        client=flow.client(session),
+        account=flow.account(session),
+        profile=flow.profile(session),
+        **context,
+    )
+
+
+def _go(request: web.Request, flow: Flow | None, path: str) -> web.StreamResponse:
+    return flows.save(request, sim.redirect(path), flow)
+
+
+def _current(request: web.Request, *steps: str) -> Flow:
+    """The flow if the user may be on this screen now; otherwise an explanation page."""
+    flow = flows.load(request)
+    if flow is None:
+        raise web.HTTPBadRequest(
+            text=sim.templates.get_template("vkid/lost.html").render(),
+            content_type="text/html",
+        )
+    if flow.step not in steps:
+        raise web.HTTPSeeOther(f"/auth/{flow.step}" if flow.step != Step.LOGIN else "/auth")
+    return flow
+
+
+# -- /authorize: the entry point relying parties send users to --------------------------------
+
+
+async def authorize(request: web.Request) -> web.StreamResponse:
+    session = sim.session(request)
+    params = dict(request.query)
+    try:
+        auth = session.oauth.authorize(params)
+    except OAuthError as error:
+        if not error.redirectable:
+            return sim.render(request, "vkid/oauth_error.html", error.status, error=error)
+        query = error.to_json()
+        return sim.redirect(f"{params['redirect_uri']}?{urlencode(query)}", 302)
+    flow = Flow(request=asdict(auth))
+    sso = sim.browser_state(request, flows.SSO_COOKIE).get("account_id")
+    account = session.vkid_accounts.get(sso) if sso else None
+    if account is not None:
+        flow.kind, flow.login = ("phone", account.phone) if account.phone else ("email", account.email)
+        flow.account_id = account.id
+        if flow.client(session).first_party and account.profile_id:
+            return _complete(request, session, flow)
+        flow.step = Step.PROFILE
+        return _go(request, flow, "/auth/profile")
+    return _go(request, flow, "/auth")
+
+
+def _complete(request: web.Request, session: Session, flow: Flow) -> web.StreamResponse:
+    """Sign-in finished: back to the relying party with a one-time code, as VK ID does."""
+    profile = flow.profile(session)
+    assert profile is not None
+    code = session.oauth.issue_code(flow.auth_request, profile.id, session.clock.now())
+    query = {
+        "code": code.code,
+        "state": flow.request["state"],
+        "device_id": code.device_id,
+        "expires_in": str(int(CODE_TTL.total_seconds())),
+        "type": "code_v2",
+    }
+    response = sim.redirect(f"{flow.request['redirect_uri']}?{urlencode(query)}", 302)
+    sim.save_browser_state(request, response, flows.SSO_COOKIE, {"account_id": flow.account_id})
+    return flows.save(request, response, None)
+
+
+# -- «Вход в VK ID»: «Телефон или почта» → «Продолжить» -----------------------------------------
+
+
+async def login(request: web.Request) -> web.StreamResponse:
+    flow = _current(request, Step.LOGIN)
+    if request.method == "GET":
+        return _screen(request, flow, "login")
+    session = sim.session(request)
+    data = await sim.form(request)
+    try:
+        kind, value = validation.login(data.get("login"), "login")
+    except ValidationError as error:
+        return _screen(request, flow, "login", 422, errors={"login": error.message}, values=data)
+    if session.fault("identity_unavailable"):
+        return _screen(request, flow, "login", 503, alert=IDENTITY_UNAVAILABLE, values=data)
+    account = session.vkid_by_login(kind, value)
+    flow.kind, flow.login, flow.account_id = kind, value, account.id if account else None
+    if account is not None and (account.password or kind == "email"):
+        flow.step = Step.PASSWORD
+        return _go(request, flow, "/auth/password")
+    return _send_code(request, session, flow)
+
+
+def _send_code(request: web.Request, session: Session, flow: Flow) -> web.StreamResponse:
+    channel = Channel.EMAIL if flow.kind == "email" else Channel(session.settings["phone_code_channel"])
+    if flow.extra.get("after_password"):
+        channel = Channel.SMS  # after a password VK ID confirms the number by SMS
+    flow.confirmation_id = session.send_code(channel, flow.login).id
+    flow.step = Step.CODE
+    return _go(request, flow, "/auth/code")
+
+
+# -- «Введите пароль» ---------------------------------------------------------------------------
+
+
+async def password(request: web.Request) -> web.StreamResponse:
+    flow = _current(request, Step.PASSWORD)
+    session = sim.session(request)
+    account = flow.account(session)
+    creating = account is None  # a new e-mail account sets its password here
+    if request.method == "GET":
+        return _screen(request, flow, "password", creating=creating)
+    data = await sim.form(request)
+    if creating:
+        try:
+            flow.extra["password"] = validation.password(data.get("password"))
+        except ValidationError as error:
+            return _screen(request, flow, "password", 422, creating=True, errors={"password": error.message})
+        flow.step, flow.about_for = Step.ABOUT, "email"
+        return _go(request, flow, "/auth/about")
+    if not data.get("password"):
+        return _screen(request, flow, "password", 422, creating=False, errors={"password": "Заполните это поле"})
+    if data["password"] != account.password:
+        return _screen(request, flow, "password", 422, creating=False, errors={"password": "Неверный пароль"})
+    if flow.kind == "email":
+        flow.step = Step.PROFILE
+        return _go(request, flow, "/auth/profile")
+    flow.extra["after_password"] = True
+    return _send_code(request, session, flow)
+
+
+# -- «Подтвердите вход» (call) / «Подтвердите номер» (SMS) / e-mail code -----------------------
+
+
+async def code(request: web.Request) -> web.StreamResponse:
+    flow = _current(request, Step.CODE)
+    session = sim.session(request)
+    confirmation = session.confirmations[flow.confirmation_id]
+    now = session.clock.now()
+
+    def show(status: int = 200, **context: Any) -> web.Response:
+        left = confirmation.seconds_to_resend(now)
+        return _screen(
+            request,
+            flow,
+            "code",
+            status,
+            confirmation=confirmation,
+            length=CODE_LENGTH[confirmation.channel],
+            left=left,
+            countdown=countdown(left),
+            clock="running" if session.clock.running else "frozen",
+            **context,
+        )
+
+    if request.method == "GET":
+        return show()
+    data = await sim.form(request)
+    try:
+        entered = validation.code(data.get("code"), CODE_LENGTH[confirmation.channel])
+        confirmation.check(entered, now)
+    except ValidationError as error:
+        return show(422, errors={"code": error.message})
+    except CodeError as error:
+        return show(422, errors={"code": str(error)})
+    account = flow.account(session)
+    if account is not None:
+        flow.step = Step.PROFILE
+        return _go(request, flow, "/auth/profile")
+    if flow.kind == "email":
+        flow.step = Step.PASSWORD
+        return _go(request, flow, "/auth/password")
+    flow.step, flow.about_for = Step.ABOUT, "account"
+    return _go(request, flow, "/auth/about")
+
+
+async def resend(request: web.Request) -> web.StreamResponse:
+    flow = _current(request, Step.CODE)
+    session = sim.session(request)
+    confirmation = session.confirmations[flow.confirmation_id]
+    refusal = resend_refusal(confirmation, session.clock.now())
+    if refusal is not None:
+        return _go(request, flow, "/auth/code")  # the screen still shows the countdown
+    flow.confirmation_id = session.send_code(confirmation.channel, confirmation.target).id
+    return _go(request, flow, "/auth/code")
+
+
+# -- «Информация о себе» -----------------------------------------------------------------------
+
+
+async def about(request: web.Request) -> web.StreamResponse:
+    flow = _current(request, Step.ABOUT)
+    session = sim.session(request)
+    account = flow.account(session)
+    if request.method == "GET":
+        values = {}
+        if account is not None:
+            values = {
+                "first_name": account.first_name,
+                "last_name": account.last_name,
+                "birth_date": account.birth_date.strftime("%d.%m.%Y") if account.birth_date else "",
+                "sex": account.sex or "",
+            }
+        return _screen(request, flow, "about", values=values)
+    data = await sim.form(request)
+    errors: dict[str, str] = {}
+    about: dict[str, Any] = {}
+    checks = {
+        "first_name": lambda: validation.name(data.get("first_name"), "first_name"),
+        "last_name": lambda: validation.name(data.get("last_name"), "last_name"),
+        "patronymic": lambda: validation.name(data.get("patronymic"), "patronymic", optional=True),
+        "birth_date": lambda: validation.birth_date(data.get("birth_date"), session.clock.now().date()),
+        "sex": lambda: validation.sex(data.get("sex")),
+    }
+    for field, check in checks.items():
+        try:
+            about[field] = check()
+        except ValidationError as error:
+            errors[field] = error.message
+    if errors:
+        return _screen(request, flow, "about", 422, errors=errors, values=data)
+
+    if flow.about_for == "account":  # a new VK ID; its profile is created on the next screen
+        account = session.create_vkid_account(
+            phone=flow.login,
+            first_name=about["first_name"],
+            last_name=about["last_name"],
+            birth_date=about["birth_date"],
+            sex=about["sex"],
+        )
+        flow.account_id = account.id
+        flow.extra["about"] = {**about, "birth_date": about["birth_date"].isoformat()}
+        flow.step = Step.PROFILE
+        return _go(request, flow, "/auth/profile")
+    if flow.about_for == "email":
+        account = session.create_vkid_account(
+            email=flow.login,
+            password=flow.extra.pop("password"),
+            first_name=about["first_name"],
+            last_name=about["last_name"],
+            birth_date=about["birth_date"],
+            sex=about["sex"],
+        )
+        flow.account_id = account.id
+    session.create_profile(account, **about)
+    return _complete(request, session, flow)
+
+
+# -- «Продолжить в учебном профиле» / «Создать учебный профиль» -------------------------------
+
+
+async def profile(request: web.Request) -> web.StreamResponse:
+    flow = _current(request, Step.PROFILE)
+    session = sim.session(request)
+    if request.method == "GET":
+        return _screen(request, flow, "profile")
+    data = await sim.form(request)
+    account = flow.account(session)
+    if data.get("action") == "continue" and account.profile_id:
+        flow.step = Step.CONFIRM
+        return _go(request, flow, "/auth/confirm")
+    if data.get("action") != "create" or account.profile_id:
+        return _go(request, flow, "/auth/profile")
+    if flow.kind == "email":
+        return _screen(
+            request,
+            flow,
+            "profile",
+            422,
+            alert="Через «Создание учебного профиля» зарегистрировать профиль по электронной почте пока нельзя. "
+            "Войдите по номеру телефона.",
+        )
+    if "about" in flow.extra:  # the user has just told VK ID about themselves
+        about = flow.extra.pop("about")
+        about["birth_date"] = date.fromisoformat(about["birth_date"])
+        session.create_profile(account, **about)
+        flow.step = Step.CONFIRM
+        return _go(request, flow, "/auth/confirm")
+    flow.step, flow.about_for = Step.ABOUT, "profile"
+    return _go(request, flow, "/auth/about")
+
+
+# -- the profile's data as the platform will show it, «Продолжить» -----------------------------
+
+
+async def confirm(request: web.Request) -> web.StreamResponse:
+    flow = _current(request, Step.CONFIRM)
+    if request.method == "GET":
+        return _screen(request, flow, "confirm")
+    return _complete(request, sim.session(request), flow)

@@ -1,0 +1,126 @@
+"""A client for the control plane: what tests use to seed, read codes, move time and switch faults."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from ..control.routes import PREFIX
+
+
+class SimulatorError(RuntimeError):
+    """The control plane refused a call; the message is its own."""
+
+    def __init__(self, status: int, error: str, message: str) -> None:
+        super().__init__(f"{status} {error}: {message}")
+        self.status = status
+        self.error = error
+
+
+def _check(response: httpx.Response) -> Any:
+    if response.is_error:
+        try:
+            body = response.json()
+        except ValueError:
+            body = {"error": "http_error", "message": response.text}
+        raise SimulatorError(response.status_code, body.get("error", "?"), body.get("message", ""))
+    return response.json()
+
+
+class Simulator:
+    """One running simulator, local or remote."""
+
+    def __init__(self, url: str, *, timeout: float = 40.0) -> None:
+        self.url = url.rstrip("/")
+        self.http = httpx.Client(base_url=self.url + PREFIX, timeout=timeout)
+        self.platforms: dict[str, str] = self.health()["platforms"]
+
+    def health(self) -> dict[str, Any]:
+        return _check(self.http.get("/health"))
+
+    def reset(self) -> None:
+        _check(self.http.post("/reset"))
+
+    def new_session(self, key: str | None = None, *, seed: int = 0) -> SimSession:
+        body = _check(self.http.post("/sessions", json={"seed": seed, **({"key": key} if key else {})}))
+        return SimSession(self, body["key"], seed)
+
+    def close(self) -> None:
+        self.http.close()
+
+
+class SimSession:
+    """One isolated test session: its own people, codes, clock and faults."""
+
+    def __init__(self, simulator: Simulator, key: str, seed: int) -> None:
+        self.simulator = simulator
+        self.key = key
+        self.seed_value = seed
+        self._path = f"/sessions/{key}"
+
+    def _call(self, method: str, path: str = "", **kwargs: Any) -> Any:
+        return _check(self.simulator.http.request(method, self._path + path, **kwargs))
+
+    def url(self, platform: str, path: str = "/") -> str:
+        return self.simulator.platforms[platform] + path
+
+    # world
+
+    def seed(self, document: dict[str, Any]) -> dict[str, Any]:
+        return self._call("POST", "/seed", json=document)
+
+    def snapshot(self) -> dict[str, Any]:
+        return self._call("GET")
+
+    def links(self) -> list[dict[str, Any]]:
+        return self._call("GET", "/links")["links"]
+
+    def reset(self) -> None:
+        self._call("POST", "/reset")
+
+    def delete(self) -> None:
+        self._call("DELETE")
+
+    # out-of-band channels
+
+    def messages(self, *, to: str | None = None, channel: str | None = None) -> list[dict[str, Any]]:
+        params = {k: v for k, v in {"to": to, "channel": channel}.items() if v}
+        return self._call("GET", "/outbox", params=params)["messages"]
+
+    def wait_message(
+        self, *, to: str | None = None, channel: str | None = None, after: int = 0, timeout: float = 5
+    ) -> dict[str, Any]:
+        """The first message after id `after`; the server holds the request until one is sent."""
+        params = {"after": after, "timeout": timeout, **{k: v for k, v in {"to": to, "channel": channel}.items() if v}}
+        return self._call("GET", "/outbox/wait", params=params)
+
+    def last_code(self, to: str, channel: str | None = None) -> str:
+        messages = self.messages(to=to, channel=channel)
+        if not messages:
+            raise AssertionError(f"nothing was sent to {to}")
+        return messages[-1]["code"]
+
+    def fix_code(self, to: str, code: str) -> None:
+        self._call("PUT", f"/codes/{to}", json={"code": code})
+
+    # time, faults, settings
+
+    def advance(self, seconds: float) -> dict[str, Any]:
+        return self._call("POST", "/clock", json={"advance": seconds})
+
+    def set_clock(self, now: str, *, running: bool = False) -> dict[str, Any]:
+        return self._call("POST", "/clock", json={"now": now, "running": running})
+
+    def fault(self, name: str, **params: Any) -> None:
+        self._call("PUT", f"/faults/{name}", json=params)
+
+    def clear_fault(self, name: str) -> None:
+        self._call("DELETE", f"/faults/{name}")
+
+    def settings(self, **values: str) -> dict[str, str]:
+        return self._call("PATCH", "/settings", json=values)
+
+    def register_client(self, client_id: str, redirect_uris: list[str], service_name: str) -> dict[str, Any]:
+        body = {"client_id": client_id, "redirect_uris": redirect_uris, "service_name": service_name}
+        return self._call("POST", "/clients", json=body)

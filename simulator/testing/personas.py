@@ -1,0 +1,92 @@
+"""Seeded Faker ru_RU people for scenarios: the same seed gives the same teacher, to the digit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from faker import Faker
+
+from ..clock import DEFAULT_START
+
+AGES = {"teacher": (25, 60), "parent": (28, 55), "admin": (30, 60), "student": (14, 17), "child": (8, 13)}
+
+
+@dataclass
+class Persona:
+    key: str
+    role: str  # teacher | student | parent | admin
+    last_name: str
+    first_name: str
+    patronymic: str
+    birth_date: date
+    sex: str
+    phone: str
+    email: str
+    login: str
+    password: str
+    ids: dict[str, Any] = field(default_factory=dict)  # what the simulator created for this person
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.last_name} {self.first_name} {self.patronymic}"
+
+    def entry(self, *, journal: str | None = "mes", org: int | None = None, school_class: str | None = None,
+              vkid: bool = False, vkid_password: str | None = None, profile: bool = False) -> dict[str, Any]:
+        """This person as a seed document's `people` item."""
+        entry: dict[str, Any] = {
+            "id": self.key,
+            "last_name": self.last_name,
+            "first_name": self.first_name,
+            "patronymic": self.patronymic,
+            "birth_date": self.birth_date.isoformat(),
+            "sex": self.sex,
+            "phone": self.phone,
+            "email": self.email,
+        }
+        if journal:
+            entry["journal"] = {"journal": journal, "role": self.role, "login": self.login, "password": self.password}
+            if org is not None:
+                entry["journal"]["org"] = org
+            if school_class is not None:
+                entry["journal"]["class"] = school_class
+        if vkid or profile:
+            entry["vkid"] = {"password": vkid_password, "profile": profile}
+        return entry
+
+
+class Personas:
+    """Makes people from one seed; `today` anchors their ages to the simulator's clock."""
+
+    def __init__(self, seed: int, today: date = DEFAULT_START.date()) -> None:
+        self.seed = seed
+        self.today = today
+        self.fake = Faker("ru_RU")
+        self.fake.seed_instance(seed)
+        self._count = 0
+
+    def make(self, role: str = "teacher", *, age: str | None = None, key: str | None = None) -> Persona:
+        fake = self.fake
+        sex = fake.random_element(("male", "female"))
+        names = (
+            (fake.last_name_male, fake.first_name_male, fake.middle_name_male)
+            if sex == "male"
+            else (fake.last_name_female, fake.first_name_female, fake.middle_name_female)
+        )
+        low, high = AGES[age or role]
+        birth = self.today - timedelta(days=fake.random_int(low * 365 + 30, high * 365 + 300))
+        self._count += 1
+        return Persona(
+            key=key or f"{role}{self._count}",
+            role=role,
+            last_name=names[0](),
+            first_name=names[1](),
+            patronymic=names[2](),
+            birth_date=birth,
+            sex=sex,
+            phone=fake.unique.numerify("+79#########"),
+            email=fake.unique.ascii_free_email(),
+            login=fake.unique.user_name(),
+            password=fake.password(length=12),
+        )

@@ -1,0 +1,68 @@
+"""pytest plugin (entry point `sferum_sim`): simulator → session → personas → browser context.
+
+Each fixture can be overridden on its own in a conftest.py. The browser fixtures build on
+pytest-playwright's, so its options (--headed, --slowmo, --tracing, --video, …) all apply.
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from collections.abc import Iterator
+
+import pytest
+
+from ..server import SimulatorServer
+from . import browser_fixtures
+from .client import SimSession, Simulator
+from .personas import Personas
+
+DEFAULT_SEED = 20241016
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("sferum-sim", "sferum-sim simulator")
+    group.addoption("--sim-url", default=os.environ.get("SFERUM_SIM_URL"),
+                    help="control a running simulator at this URL instead of starting one [$SFERUM_SIM_URL]")
+    group.addoption("--sim-seed", type=int, default=int(os.environ.get("SFERUM_SIM_SEED", DEFAULT_SEED)),
+                    help=f"base seed of personas and codes; each test derives its own [$SFERUM_SIM_SEED, {DEFAULT_SEED}]")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Registered now, after pytest-playwright, so these fixtures extend rather than lose to its own.
+    if config.pluginmanager.has_plugin("playwright") and not config.pluginmanager.has_plugin("sferum_sim.browser"):
+        config.pluginmanager.register(browser_fixtures, "sferum_sim.browser")
+
+
+@pytest.fixture(scope="session")
+def sim(pytestconfig: pytest.Config) -> Iterator[Simulator]:
+    """The simulator's control plane: one started in a background thread, or --sim-url."""
+    url = pytestconfig.getoption("--sim-url")
+    server = None if url else SimulatorServer().start()
+    client = Simulator(url or server.url)
+    yield client
+    client.close()
+    if server is not None:
+        server.stop()
+
+
+@pytest.fixture
+def sim_seed(request: pytest.FixtureRequest, pytestconfig: pytest.Config) -> int:
+    """This test's seed: fixed by the base seed and the test's id, so a rerun sees the same data."""
+    seed = zlib.crc32(f"{pytestconfig.getoption('--sim-seed')}:{request.node.nodeid}".encode())
+    request.node.user_properties.append(("sim_seed", seed))
+    return seed
+
+
+@pytest.fixture
+def sim_session(sim: Simulator, sim_seed: int, request: pytest.FixtureRequest) -> Iterator[SimSession]:
+    """A fresh, isolated session for this test, deleted afterwards."""
+    session = sim.new_session(seed=sim_seed)
+    request.node.user_properties.append(("sim_session", session.key))
+    yield session
+    session.delete()
+
+
+@pytest.fixture
+def personas(sim_seed: int) -> Personas:
+    return Personas(sim_seed)

@@ -1,0 +1,129 @@
+"""Input rules shared by every form and by the control plane; messages are the ones users see."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+NAME_MAX = 50
+EMAIL_MAX = 254
+PASSWORD_MIN = 6
+PASSWORD_MAX = 64
+
+_NAME = re.compile(r"[A-Za-zА-Яа-яЁё]+(?:[ '\-][A-Za-zА-Яа-яЁё]+)*")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+_PHONE_SEPARATORS = re.compile(r"[\s()\-]")
+
+
+class ValidationError(ValueError):
+    """A field value was refused; `message` is shown to the user next to `field`."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def phone(value: str, field: str = "phone") -> str:
+    """Normalise a Russian mobile number to +7XXXXXXXXXX."""
+    digits = _PHONE_SEPARATORS.sub("", value.strip())
+    if digits.startswith("8") and len(digits) == 11:
+        digits = "+7" + digits[1:]
+    elif digits.startswith("7") and len(digits) == 11:
+        digits = "+" + digits
+    elif len(digits) == 10 and digits.isdigit():
+        digits = "+7" + digits
+    if not re.fullmatch(r"\+7\d{10}", digits):
+        raise ValidationError(field, "Неверный формат номера телефона. Пример: +7 999 123-45-67")
+    return digits
+
+
+def email(value: str, field: str = "email") -> str:
+    value = value.strip()
+    if len(value) > EMAIL_MAX or not _EMAIL.fullmatch(value):
+        raise ValidationError(field, "Неверный формат электронной почты. Пример: name@example.ru")
+    return value.lower()
+
+
+def looks_like_email(value: str) -> bool:
+    return "@" in value
+
+
+def login(value: str, field: str = "login") -> tuple[str, str]:
+    """A «Телефон или почта» value: returns ("phone" | "email", normalised value)."""
+    value = required(value, field)
+    if looks_like_email(value):
+        return "email", email(value, field)
+    return "phone", phone(value, field)
+
+
+def required(value: str | None, field: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError(field, "Заполните это поле")
+    return value
+
+
+def name(value: str | None, field: str, *, optional: bool = False) -> str | None:
+    value = (value or "").strip()
+    if not value:
+        if optional:
+            return None
+        raise ValidationError(field, "Заполните это поле")
+    if len(value) > NAME_MAX:
+        raise ValidationError(field, f"Не больше {NAME_MAX} символов")
+    if not _NAME.fullmatch(value):
+        raise ValidationError(field, "Допустимы только буквы, пробел, дефис и апостроф")
+    return value
+
+
+def birth_date(value: str | None, today: date, field: str = "birth_date") -> date:
+    value = required(value, field)
+    for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            parsed = datetime.strptime(value, fmt).date()
+            break
+        except ValueError:
+            continue
+    else:
+        raise ValidationError(field, "Укажите дату в формате ДД.ММ.ГГГГ")
+    if parsed >= today or parsed.year < 1900:
+        raise ValidationError(field, "Укажите настоящую дату рождения")
+    return parsed
+
+
+SEXES = {"male": "Мужской", "female": "Женский"}
+
+
+def sex(value: str | None, field: str = "sex") -> str:
+    value = required(value, field)
+    if value not in SEXES:
+        raise ValidationError(field, "Выберите пол")
+    return value
+
+
+def password(value: str | None, field: str = "password") -> str:
+    value = value or ""
+    if not value:
+        raise ValidationError(field, "Заполните это поле")
+    if not PASSWORD_MIN <= len(value) <= PASSWORD_MAX:
+        raise ValidationError(field, f"Пароль должен содержать от {PASSWORD_MIN} до {PASSWORD_MAX} символов")
+    return value
+
+
+def code(value: str | None, length: int, field: str = "code") -> str:
+    value = (value or "").strip()
+    if not re.fullmatch(rf"\d{{{length}}}", value):
+        raise ValidationError(field, f"Введите {length} цифры" if length < 5 else f"Введите {length} цифр")
+    return value
+
+
+def mask_phone(value: str) -> str:
+    """+79991234511 → «+7 *** ** *11», as VK ID prints the number it sent a code to."""
+    return f"+7 *** ** *{value[-2:]}"
+
+
+def format_phone(value: str) -> str:
+    """+71991111111 → «+7 199 111-11-11»."""
+    d = value[2:]
+    return f"+7 {d[0:3]} {d[3:6]}-{d[6:8]}-{d[8:10]}"

@@ -1,0 +1,81 @@
+"""What every platform's handlers share: templates, the test session of a request, browser state."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from aiohttp import web
+
+from . import validation
+from .hosts import Hosts
+from .world import Session, World
+
+SESSION_HEADER = "X-Sim-Session"
+WORLD = web.AppKey("world", World)
+HOSTS = web.AppKey("hosts", Hosts)
+
+_here = Path(__file__).parent
+_platforms = _here / "platforms"
+templates = jinja2.Environment(
+    loader=jinja2.ChoiceLoader(
+        [
+            jinja2.PrefixLoader(
+                {p.name: jinja2.FileSystemLoader(p / "templates") for p in _platforms.iterdir() if (p / "templates").is_dir()}
+            ),
+            jinja2.FileSystemLoader(_here / "templates"),
+        ]
+    ),
+    autoescape=True,  # names typed by users are shown, never interpreted
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+templates.filters["phone"] = validation.format_phone
+templates.filters["masked"] = validation.mask_phone
+templates.globals["SEXES"] = validation.SEXES
+
+
+def world(request: web.Request) -> World:
+    return request.config_dict[WORLD]
+
+
+def hosts(request: web.Request) -> Hosts:
+    return request.config_dict[HOSTS]
+
+
+def session(request: web.Request) -> Session:
+    """The test session a browser request belongs to: the harness sends its key in a header."""
+    return world(request).get(request.headers.get(SESSION_HEADER))
+
+
+def render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
+    html = templates.get_template(template).render(url=hosts(request).url, request=request, **context)
+    return web.Response(text=html, status=status, content_type="text/html")
+
+
+def redirect(location: str, status: int = 303) -> web.Response:
+    """A redirect to return (aiohttp wants HTTP exceptions raised, not returned)."""
+    return web.Response(status=status, headers={"Location": location})
+
+
+def browser_state(request: web.Request, cookie: str) -> dict[str, Any]:
+    """Server-side state behind one platform cookie (its value is a random handle)."""
+    handle = request.cookies.get(cookie)
+    state = session(request).web.get(f"{cookie}:{handle}") if handle else None
+    return state if state is not None else {}
+
+
+def save_browser_state(request: web.Request, response: web.StreamResponse, cookie: str, state: dict[str, Any]) -> None:
+    handle = request.cookies.get(cookie)
+    if not handle or f"{cookie}:{handle}" not in session(request).web:
+        handle = secrets.token_urlsafe(16)
+        response.set_cookie(cookie, handle, httponly=True, samesite="Lax", path="/")
+    session(request).web[f"{cookie}:{handle}"] = state
+
+
+async def form(request: web.Request) -> dict[str, str]:
+    data = await request.post()
+    return {k: v for k, v in data.items() if isinstance(v, str)}

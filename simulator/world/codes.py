@@ -1,0 +1,113 @@
+"""One-time confirmation codes: sending them to the outbox, checking them, and their errors."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .models import Channel
+
+CODE_LENGTH = {Channel.SMS: 6, Channel.CALL: 4, Channel.EMAIL: 6}
+RESEND_AFTER = timedelta(seconds=119)  # «SMS придёт в течение 01:59»
+VALID_FOR = timedelta(minutes=5)
+MAX_ATTEMPTS = 5
+
+
+class CodeError(Exception):
+    """A code was refused; the message is what the user reads."""
+
+
+class WrongCode(CodeError):
+    pass
+
+
+class ExpiredCode(CodeError):
+    pass
+
+
+class UsedCode(CodeError):
+    pass
+
+
+class TooManyAttempts(CodeError):
+    pass
+
+
+class ResendTooEarly(CodeError):
+    pass
+
+
+@dataclass
+class Confirmation:
+    id: int
+    channel: Channel
+    target: str
+    code: str
+    sent_at: datetime
+    attempts: int = 0
+    used: bool = False
+    blocked: bool = False
+
+    @property
+    def expires_at(self) -> datetime:
+        return self.sent_at + VALID_FOR
+
+    @property
+    def resend_at(self) -> datetime:
+        return self.sent_at + RESEND_AFTER
+
+    def seconds_to_resend(self, now: datetime) -> int:
+        return max(0, int((self.resend_at - now).total_seconds()))
+
+    def check(self, entered: str, now: datetime) -> None:
+        """Consume the code or raise the error the user must see; a consumed code never works again."""
+        if self.used:
+            raise UsedCode("Этот код уже использован. Запросите новый код.")
+        if self.blocked:
+            raise TooManyAttempts("Превышено число попыток ввода кода. Запросите новый код.")
+        if now >= self.expires_at:
+            raise ExpiredCode("Срок действия кода истёк. Запросите новый код.")
+        if entered != self.code:
+            self.attempts += 1
+            left = MAX_ATTEMPTS - self.attempts
+            if left <= 0:
+                self.blocked = True
+                raise TooManyAttempts("Превышено число попыток ввода кода. Запросите новый код.")
+            raise WrongCode(f"Неверный код. Осталось попыток: {left}")
+        self.used = True
+
+
+class CodeBook:
+    """Issues codes for one session: seeded random by default, fixed per recipient on demand."""
+
+    def __init__(self, seed: int) -> None:
+        self._rng = random.Random(seed)
+        self.fixed: dict[str, str] = {}
+        self._next_id = 1
+
+    def make(self, channel: Channel, target: str, now: datetime) -> Confirmation:
+        length = CODE_LENGTH[channel]
+        code = self.fixed.get(target) or "".join(self._rng.choice("0123456789") for _ in range(length))
+        if len(code) != length:
+            raise ValueError(f"a fixed code for {channel} must have {length} digits")
+        confirmation = Confirmation(self._next_id, channel, target, code, now)
+        self._next_id += 1
+        return confirmation
+
+    def caller_number(self, code: str) -> str:
+        """A flash call comes from a number whose last four digits are the code."""
+        prefix = "".join(self._rng.choice("0123456789") for _ in range(3))
+        return f"+7 (495) {prefix}-{code[:2]}-{code[2:]}"
+
+
+def countdown(seconds: int) -> str:
+    """119 → «01:59»."""
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+def resend_refusal(confirmation: Confirmation, now: datetime) -> ResendTooEarly | None:
+    left = confirmation.seconds_to_resend(now)
+    if left:
+        return ResendTooEarly(f"Новый код можно запросить через {countdown(left)}")
+    return None

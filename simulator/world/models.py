@@ -1,0 +1,139 @@
+"""The entities every platform shares: people, their accounts on each platform, and the links between them."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Role(StrEnum):
+    TEACHER = "teacher"
+    STUDENT = "student"
+    PARENT = "parent"
+    ADMIN = "admin"
+
+
+class Journal(StrEnum):
+    """E-journal platforms that link their accounts to Sferum profiles."""
+
+    MES = "mes"
+    ELJUR = "eljur"
+    ES = "es"
+
+
+class Channel(StrEnum):
+    SMS = "sms"
+    CALL = "call"
+    EMAIL = "email"
+
+
+@dataclass
+class Organisation:
+    id: int
+    name: str
+    kind: str = "school"  # school | kindergarten | supplementary
+
+
+@dataclass
+class SchoolClass:
+    id: str
+    org_id: int
+    name: str  # «10А»
+
+
+@dataclass
+class Person:
+    """A real human being; platform accounts point at one."""
+
+    id: str
+    last_name: str
+    first_name: str
+    patronymic: str | None = None
+    birth_date: date | None = None
+    sex: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p)
+
+
+@dataclass
+class JournalAccount:
+    id: str
+    journal: Journal
+    login: str
+    password: str
+    person_id: str
+    role: Role
+    org_id: int | None = None
+    class_id: str | None = None
+
+
+@dataclass
+class VkIdAccount:
+    id: int
+    first_name: str
+    last_name: str
+    phone: str | None = None
+    email: str | None = None
+    password: str | None = None
+    birth_date: date | None = None
+    sex: str | None = None
+    profile_id: int | None = None
+
+
+@dataclass
+class SferumProfile:
+    """The educational profile («учебный профиль»): the identity a journal links to."""
+
+    id: int
+    vkid_id: int
+    first_name: str
+    last_name: str
+    patronymic: str | None
+    birth_date: date
+    sex: str
+    org_ids: list[int] = field(default_factory=list)
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p)
+
+
+@dataclass
+class Link:
+    journal_account_id: str
+    profile_id: int
+    via: str  # vkid | max
+    created_at: datetime
+
+
+@dataclass
+class OutboxMessage:
+    """Anything a platform sent out of band: an SMS, a flash call or an e-mail."""
+
+    id: int
+    channel: Channel
+    to: str
+    code: str
+    text: str
+    sent_at: datetime
+    caller: str | None = None  # flash calls: the code is this number's last four digits
+
+
+def to_json(obj: Any) -> Any:
+    """Dataclasses, dates and enums as plain JSON values."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_json(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, (datetime, date)):
+        return obj.isoformat()
+    if isinstance(obj, (list, tuple)):
+        return [to_json(v) for v in obj]
+    if isinstance(obj, dict):
+        return {str(k): to_json(v) for k, v in obj.items()}
+    return obj

@@ -1,0 +1,212 @@
+"""VK ID's OAuth 2.1 + PKCE state and rules: clients, authorization codes, tokens.
+
+Every check a real VK ID makes is made here, and each failure carries VK ID's error code, so the
+simulator's own journals and a vendor's relying party are held to the same protocol.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Callable
+
+CODE_TTL = timedelta(minutes=10)
+ACCESS_TTL = timedelta(hours=1)
+STATE_MIN = 32  # VK ID refuses a shorter state
+VERIFIER_RE_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+
+class OAuthError(Exception):
+    """A protocol error in VK ID's shape: {error, error_description, state}."""
+
+    def __init__(
+        self, error: str, description: str, state: str | None = None, status: int = 400, *, redirectable: bool = True
+    ) -> None:
+        super().__init__(f"{error}: {description}")
+        self.error = error
+        self.description = description
+        self.state = state
+        self.status = status
+        # Without a known client and registered redirect_uri the user must not be sent anywhere.
+        self.redirectable = redirectable
+
+    def to_json(self) -> dict:
+        body = {"error": self.error, "error_description": self.description}
+        if self.state is not None:
+            body["state"] = self.state
+        return body
+
+
+@dataclass
+class OAuthClient:
+    client_id: str
+    redirect_uris: list[str]
+    service_name: str  # shown on the VK ID screen: «С сервисом «МЭШ ВКС» можно связать…»
+    first_party: bool = False  # VK's own apps sign a signed-in user in without asking again
+    bullets: tuple[str, ...] = (
+        "VK Мессенджер и VK Звонки можно использовать для учебных коммуникаций",
+        "Для этого используйте учебный профиль VK ID",
+        "Ваш профиль ВКонтакте никто не увидит",
+    )
+
+
+@dataclass
+class AuthRequest:
+    """A validated /authorize call, waiting for the user to finish signing in."""
+
+    client_id: str
+    redirect_uri: str
+    state: str
+    code_challenge: str
+    scope: str
+
+
+@dataclass
+class AuthCode:
+    code: str
+    request: AuthRequest
+    user_id: int
+    device_id: str
+    issued_at: datetime
+    used: bool = False
+
+
+@dataclass
+class Token:
+    access_token: str
+    refresh_token: str
+    client_id: str
+    user_id: int
+    scope: str
+    device_id: str
+    issued_at: datetime
+    revoked: bool = False
+
+
+def s256(verifier: str) -> str:
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+@dataclass
+class OAuthStore:
+    index: Callable[[str], None] = lambda token: None  # lets the world find a session by token
+    clients: dict[str, OAuthClient] = field(default_factory=dict)
+    codes: dict[str, AuthCode] = field(default_factory=dict)
+    tokens: dict[str, Token] = field(default_factory=dict)  # by access token
+    refresh: dict[str, Token] = field(default_factory=dict)  # by refresh token
+
+    def register(self, client: OAuthClient) -> OAuthClient:
+        self.clients[client.client_id] = client
+        return client
+
+    def client(self, client_id: str | None, state: str | None = None) -> OAuthClient:
+        if not client_id:
+            raise OAuthError("invalid_request", "client_id is missing", state, redirectable=False)
+        try:
+            return self.clients[client_id]
+        except KeyError:
+            raise OAuthError("invalid_client", f"unknown client_id {client_id}", state, 401, redirectable=False) from None
+
+    def authorize(self, params: dict[str, str]) -> AuthRequest:
+        """Validate an /authorize call; raising here means the user is never sent back."""
+        state = params.get("state")
+        client = self.client(params.get("client_id"), state)
+        redirect_uri = params.get("redirect_uri", "")
+        if redirect_uri not in client.redirect_uris:
+            raise OAuthError(
+                "invalid_request", "redirect_uri is not registered for this client", state, redirectable=False
+            )
+        if params.get("response_type") != "code":
+            raise OAuthError("unsupported_response_type", "response_type must be code", state)
+        if not state or len(state) < STATE_MIN:
+            raise OAuthError("invalid_request", f"state must be at least {STATE_MIN} characters", state)
+        challenge = params.get("code_challenge", "")
+        if params.get("code_challenge_method", "").lower() != "s256":
+            raise OAuthError("invalid_request", "code_challenge_method must be s256", state)
+        if len(challenge) != 43:
+            raise OAuthError("invalid_request", "code_challenge must be a base64url SHA-256 digest", state)
+        return AuthRequest(client.client_id, redirect_uri, state, challenge, params.get("scope", ""))
+
+    def issue_code(self, request: AuthRequest, user_id: int, now: datetime) -> AuthCode:
+        code = AuthCode(
+            code=secrets.token_urlsafe(24),
+            request=request,
+            user_id=user_id,
+            device_id=secrets.token_urlsafe(16),
+            issued_at=now,
+        )
+        self.codes[code.code] = code
+        self.index(code.code)
+        return code
+
+    def exchange_code(self, params: dict[str, str], now: datetime) -> Token:
+        state = params.get("state")
+        client = self.client(params.get("client_id"), state)
+        code = self.codes.get(params.get("code", ""))
+        if code is None or code.request.client_id != client.client_id:
+            raise OAuthError("invalid_grant", "authorization code is invalid", state)
+        if code.used:
+            raise OAuthError("invalid_grant", "authorization code has already been used", state)
+        if now - code.issued_at > CODE_TTL:
+            raise OAuthError("invalid_grant", "authorization code has expired", state)
+        if params.get("redirect_uri") != code.request.redirect_uri:
+            raise OAuthError("invalid_grant", "redirect_uri does not match the authorization request", state)
+        if params.get("device_id") != code.device_id:
+            raise OAuthError("invalid_grant", "device_id does not match the authorization code", state)
+        verifier = params.get("code_verifier", "")
+        if not verifier:
+            raise OAuthError("invalid_request", "code_verifier is missing", state)
+        if not 43 <= len(verifier) <= 128 or not set(verifier) <= VERIFIER_RE_CHARS:
+            raise OAuthError("invalid_request", "code_verifier must be 43-128 unreserved characters", state)
+        if s256(verifier) != code.request.code_challenge:
+            raise OAuthError("invalid_grant", "code_verifier does not match code_challenge", state)
+        code.used = True
+        return self._issue_token(client.client_id, code.user_id, code.request.scope, code.device_id, now)
+
+    def refresh_token(self, params: dict[str, str], now: datetime) -> Token:
+        state = params.get("state")
+        client = self.client(params.get("client_id"), state)
+        old = self.refresh.get(params.get("refresh_token", ""))
+        if old is None or old.client_id != client.client_id:
+            raise OAuthError("invalid_grant", "refresh token is invalid", state)
+        if old.revoked:
+            raise OAuthError("invalid_grant", "refresh token has been revoked", state)
+        if params.get("device_id") != old.device_id:
+            raise OAuthError("invalid_grant", "device_id does not match the refresh token", state)
+        old.revoked = True  # rotation: a refresh token works once
+        return self._issue_token(client.client_id, old.user_id, old.scope, old.device_id, now)
+
+    def token(self, client_id: str | None, access_token: str | None, now: datetime) -> Token:
+        client = self.client(client_id)
+        token = self.tokens.get(access_token or "")
+        if token is None or token.client_id != client.client_id or token.revoked:
+            raise OAuthError("invalid_token", "access token is invalid or revoked", status=401)
+        if now - token.issued_at > ACCESS_TTL:
+            raise OAuthError("invalid_token", "access token has expired", status=401)
+        return token
+
+    def revoke(self, token: Token) -> None:
+        token.revoked = True
+        for other in self.refresh.values():
+            if other.access_token == token.access_token:
+                other.revoked = True
+
+    def _issue_token(self, client_id: str, user_id: int, scope: str, device_id: str, now: datetime) -> Token:
+        token = Token(
+            access_token=secrets.token_urlsafe(32),
+            refresh_token=secrets.token_urlsafe(32),
+            client_id=client_id,
+            user_id=user_id,
+            scope=scope,
+            device_id=device_id,
+            issued_at=now,
+        )
+        self.tokens[token.access_token] = token
+        self.refresh[token.refresh_token] = token
+        self.index(token.access_token)
+        self.index(token.refresh_token)
+        return token

@@ -1,0 +1,182 @@
+"""Seeding a session from data: organisations, classes, people and their accounts.
+
+The whole document is validated before anything is stored, so a refused seed changes nothing.
+
+    {"organisations": [{"id": 216579624, "name": "…", "classes": ["10А"]}],
+     "clients": [{"client_id": "…", "redirect_uris": ["…"], "service_name": "…"}],
+     "people": [{"id": "t1", "last_name": "…", "first_name": "…", "phone": "+7…",
+                 "journal": {"journal": "mes", "role": "teacher", "login": "…", "password": "…",
+                             "org": 216579624, "class": "10А"},
+                 "vkid": {"password": null, "profile": true}}]}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import validation as v
+from .models import Journal, JournalAccount, Organisation, Person, Role, SchoolClass
+from .oauth import OAuthClient
+from .session import Session
+
+
+class SeedError(ValueError):
+    """The seed document is invalid; `path` names the offending value."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
+def _obj(value: Any, path: str) -> dict:
+    if not isinstance(value, dict):
+        raise SeedError(path, "expected an object")
+    return value
+
+
+def _list(doc: dict, key: str) -> list:
+    value = doc.get(key, [])
+    if not isinstance(value, list):
+        raise SeedError(key, "expected a list")
+    return value
+
+
+def _field(path: str, check, *args, **kwargs):
+    try:
+        return check(*args, **kwargs)
+    except v.ValidationError as error:
+        raise SeedError(f"{path}.{error.field}", error.message) from None
+
+
+def apply_seed(session: Session, doc: Any) -> dict[str, Any]:
+    doc = _obj(doc, "$")
+    unknown = set(doc) - {"organisations", "clients", "people"}
+    if unknown:
+        raise SeedError("$", f"unknown keys: {', '.join(sorted(unknown))}")
+    today = session.clock.now().date()
+
+    orgs: list[Organisation] = []
+    classes: list[SchoolClass] = []
+    for i, raw in enumerate(_list(doc, "organisations")):
+        path = f"organisations[{i}]"
+        raw = _obj(raw, path)
+        if not isinstance(raw.get("id"), int) or raw["id"] <= 0:
+            raise SeedError(f"{path}.id", "expected a positive integer")
+        name = _field(path, v.required, raw.get("name"), "name")
+        if "<" in name or ">" in name:
+            raise SeedError(f"{path}.name", "markup is not allowed")
+        kind = raw.get("kind", "school")
+        if kind not in ("school", "kindergarten", "supplementary"):
+            raise SeedError(f"{path}.kind", "expected school, kindergarten or supplementary")
+        orgs.append(Organisation(raw["id"], name, kind))
+        for class_name in raw.get("classes", []):
+            if not isinstance(class_name, str) or not 1 <= len(class_name) <= 8 or not class_name.isalnum():
+                raise SeedError(f"{path}.classes", f"invalid class name {class_name!r}")
+            classes.append(SchoolClass(f"{raw['id']}-{class_name}", raw["id"], class_name))
+    org_ids = {o.id for o in orgs} | set(session.organisations)
+    class_ids = {c.id for c in classes} | set(session.classes)
+
+    clients: list[OAuthClient] = []
+    for i, raw in enumerate(_list(doc, "clients")):
+        path = f"clients[{i}]"
+        raw = _obj(raw, path)
+        client_id = _field(path, v.required, raw.get("client_id"), "client_id")
+        uris = raw.get("redirect_uris")
+        if not isinstance(uris, list) or not uris or not all(
+            isinstance(u, str) and u.startswith(("http://", "https://")) for u in uris
+        ):
+            raise SeedError(f"{path}.redirect_uris", "expected a non-empty list of http(s) URLs")
+        service = _field(path, v.required, raw.get("service_name"), "service_name")
+        clients.append(OAuthClient(client_id, uris, service, bool(raw.get("first_party", False))))
+
+    people: list[tuple[Person, dict | None, dict | None]] = []
+    seen_ids = set(session.people)
+    for i, raw in enumerate(_list(doc, "people")):
+        path = f"people[{i}]"
+        raw = _obj(raw, path)
+        pid = _field(path, v.required, raw.get("id"), "id")
+        if pid in seen_ids:
+            raise SeedError(f"{path}.id", f"duplicate person id {pid}")
+        seen_ids.add(pid)
+        person = Person(
+            id=pid,
+            last_name=_field(path, v.name, raw.get("last_name"), "last_name"),
+            first_name=_field(path, v.name, raw.get("first_name"), "first_name"),
+            patronymic=_field(path, v.name, raw.get("patronymic"), "patronymic", optional=True),
+            birth_date=_field(path, v.birth_date, raw["birth_date"], today) if raw.get("birth_date") else None,
+            sex=_field(path, v.sex, raw["sex"]) if raw.get("sex") else None,
+            phone=_field(path, v.phone, raw["phone"]) if raw.get("phone") else None,
+            email=_field(path, v.email, raw["email"]) if raw.get("email") else None,
+        )
+        journal = raw.get("journal")
+        if journal is not None:
+            journal = _obj(journal, f"{path}.journal")
+            if journal.get("journal") not in set(Journal):
+                raise SeedError(f"{path}.journal.journal", "expected mes, eljur or es")
+            if journal.get("role") not in set(Role):
+                raise SeedError(f"{path}.journal.role", "expected teacher, student, parent or admin")
+            _field(f"{path}.journal", v.required, journal.get("login"), "login")
+            _field(f"{path}.journal", v.required, journal.get("password"), "password")
+            if journal.get("org") is not None and journal["org"] not in org_ids:
+                raise SeedError(f"{path}.journal.org", f"unknown organisation {journal['org']}")
+            if journal.get("class") is not None and f"{journal.get('org')}-{journal['class']}" not in class_ids:
+                raise SeedError(f"{path}.journal.class", f"unknown class {journal['class']}")
+        vkid = raw.get("vkid")
+        if vkid is not None:
+            vkid = _obj(vkid, f"{path}.vkid")
+            if not (person.phone or person.email):
+                raise SeedError(f"{path}.vkid", "a VK ID account needs the person's phone or email")
+            if vkid.get("password") is not None:
+                _field(f"{path}.vkid", v.password, vkid["password"])
+            if vkid.get("profile") and not (person.birth_date and person.sex):
+                raise SeedError(f"{path}.vkid.profile", "a profile needs the person's birth_date and sex")
+        people.append((person, journal, vkid))
+
+    # Everything is valid: store it.
+    for org in orgs:
+        session.organisations[org.id] = org
+    for school_class in classes:
+        session.classes[school_class.id] = school_class
+    for client in clients:
+        session.oauth.register(client)
+    created: dict[str, Any] = {}
+    for person, journal, vkid in people:
+        session.people[person.id] = person
+        ids: dict[str, Any] = {}
+        if journal is not None:
+            account = JournalAccount(
+                id=f"{journal['journal']}-{person.id}",
+                journal=Journal(journal["journal"]),
+                login=journal["login"],
+                password=journal["password"],
+                person_id=person.id,
+                role=Role(journal["role"]),
+                org_id=journal.get("org"),
+                class_id=f"{journal['org']}-{journal['class']}" if journal.get("class") else None,
+            )
+            session.journal_accounts[account.id] = account
+            ids["journal_account"] = account.id
+        if vkid is not None:
+            account = session.create_vkid_account(
+                first_name=person.first_name,
+                last_name=person.last_name,
+                phone=person.phone,
+                email=person.email,
+                password=vkid.get("password"),
+                birth_date=person.birth_date,
+                sex=person.sex,
+            )
+            ids["vkid_id"] = account.id
+            if vkid.get("profile"):
+                profile = session.create_profile(
+                    account,
+                    first_name=person.first_name,
+                    last_name=person.last_name,
+                    patronymic=person.patronymic,
+                    birth_date=person.birth_date,
+                    sex=person.sex,
+                )
+                ids["profile_id"] = profile.id
+        created[person.id] = ids
+    return {"people": created}

@@ -1,0 +1,70 @@
+"""The registry of test sessions: parallel suites share one simulator and never see each other."""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from ..clock import Clock
+from .session import Session
+
+DEFAULT = "default"
+KEY_RE = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
+
+
+class UnknownSession(KeyError):
+    pass
+
+
+class World:
+    def __init__(self, *, running_clock: bool = False) -> None:
+        self.sessions: dict[str, Session] = {}
+        self._by_token: dict[str, str] = {}
+        # Called for every session created, e.g. to register the platforms' own OAuth clients.
+        self.on_new_session: list[Callable[[Session], None]] = []
+        self._running_clock = running_clock
+        self.create(DEFAULT)
+
+    def create(self, key: str, *, seed: int = 0, running_clock: bool | None = None) -> Session:
+        if not KEY_RE.fullmatch(key):
+            raise ValueError("a session key has 1-64 letters, digits, '.', '_' or '-'")
+        if key in self.sessions:
+            raise ValueError(f"session {key} already exists")
+        running = self._running_clock if running_clock is None else running_clock
+        session = Session(key, seed=seed, clock=Clock(running=running), index=lambda t: self._index(t, key))
+        self.sessions[key] = session
+        for hook in self.on_new_session:
+            hook(session)
+        return session
+
+    def get(self, key: str | None) -> Session:
+        try:
+            return self.sessions[key or DEFAULT]
+        except KeyError:
+            raise UnknownSession(key) from None
+
+    def delete(self, key: str) -> None:
+        self.get(key)
+        del self.sessions[key]
+        self._by_token = {t: k for t, k in self._by_token.items() if k != key}
+        if key == DEFAULT:
+            self.create(DEFAULT)
+
+    def reset(self, key: str | None = None) -> Session | None:
+        """Forget one session's data (keeping its key and seed), or the whole world."""
+        if key is None:
+            self.sessions.clear()
+            self._by_token.clear()
+            self.create(DEFAULT)
+            return None
+        old = self.get(key)
+        self.delete(key)
+        return self.sessions.get(key) or self.create(key, seed=old.seed, running_clock=old.clock.running)
+
+    def by_token(self, token: str) -> Session | None:
+        """The session that issued an OAuth code or token: server-to-server calls carry no session key."""
+        key = self._by_token.get(token)
+        return self.sessions.get(key) if key else None
+
+    def _index(self, token: str, key: str) -> None:
+        self._by_token[token] = key

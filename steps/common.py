@@ -1,0 +1,137 @@
+"""Steps every platform shares: the school, buttons by their label, messages, and the world's state."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+from pytest_bdd import given, parsers, then, when
+
+from simulator.testing import Persona, SimSession
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+# Who acts in a step; the steps do not depend on it, the features read better with it.
+WHO = r"(?:учитель|ученик|родитель|пользователь|администратор)"
+
+
+@dataclass
+class Scene:
+    """What a scenario has set up and seen so far."""
+
+    actor: Persona | None = None
+    org: dict[str, Any] | None = None
+    last_message: int = 0  # outbox id already read, so each step reads the next code
+    entered: dict[str, str] = field(default_factory=dict)
+    profiles_before: int = 0
+
+
+@pytest.fixture
+def scene() -> Scene:
+    return Scene()
+
+
+def button(page: Page, label: str) -> Locator:
+    """A button or a link, by its exact visible label."""
+    return page.get_by_role("button", name=label, exact=True).or_(page.get_by_role("link", name=label, exact=True))
+
+
+def read_code(sim_session: SimSession, scene: Scene, to: str) -> dict[str, Any]:
+    """The next message sent to `to`: the server answers as soon as it is sent."""
+    message = sim_session.wait_message(to=to, after=scene.last_message)
+    scene.last_message = message["id"]
+    return message
+
+
+def code_of(message: dict[str, Any]) -> str:
+    """What the user types: the SMS/e-mail code, or the calling number's last four digits."""
+    if message["channel"] == "call":
+        return re.sub(r"\D", "", message["caller"])[-4:]
+    return message["code"]
+
+
+# -- the world ------------------------------------------------------------------------------------
+
+
+@given(parsers.re(r"школа «(?P<name>.+)»"))
+def school(sim_session: SimSession, scene: Scene, name: str) -> None:
+    organisations = json.loads((FIXTURES / "schools.json").read_text(encoding="utf-8"))["organisations"]
+    scene.org = next(org for org in organisations if org["name"] == name)
+    sim_session.seed({"organisations": [scene.org]})
+
+
+# -- the screen -----------------------------------------------------------------------------------
+
+
+@when(parsers.re(rf"(?:{WHO} )?нажимает «(?P<label>[^«»]+)»"))
+def press(page: Page, label: str) -> None:
+    button(page, label).click()
+
+
+@then(parsers.re(r"открывается окно «(?P<title>[^«»]+)»"))
+def dialog_opens(page: Page, title: str) -> None:
+    expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
+
+
+@then(parsers.re(r"(?P<platform>МЭШ|VK ID) сообщает «(?P<text>.+)»$"))
+def platform_says(page: Page, platform: str, text: str) -> None:
+    expect(page.get_by_text(text, exact=True)).to_be_visible()
+
+
+@then(parsers.re(r"(?P<platform>МЭШ|VK ID) показывает ошибку «(?P<text>.+)»$"))
+def platform_shows_error(page: Page, platform: str, text: str) -> None:
+    expect(page.get_by_role("alert")).to_have_text(text)
+
+
+@then(parsers.re(r"у поля «(?P<label>[^«»]+)» ошибка «(?P<text>.+)»$"))
+def field_error(page: Page, label: str, text: str) -> None:
+    field_ = page.get_by_label(label, exact=True)
+    expect(field_).to_have_attribute("aria-invalid", "true")
+    error_id = field_.get_attribute("aria-describedby")
+    expect(page.locator(f"#{error_id}")).to_have_text(text)
+
+
+# -- what the world now holds ---------------------------------------------------------------------
+
+
+def _links_of(sim_session: SimSession, person: Persona, journal: str) -> list[dict[str, Any]]:
+    return [link for link in sim_session.links() if link["person_id"] == person.key and link["journal"] == journal]
+
+
+@then("учетная запись МЭШ привязана к его учебному профилю")
+def linked_to_own_profile(sim_session: SimSession, scene: Scene) -> None:
+    links = _links_of(sim_session, scene.actor, "mes")
+    assert [link["profile_id"] for link in links] == [scene.actor.ids["profile_id"]]
+    assert links[0]["via"] == "vkid"
+
+
+@then("учетная запись МЭШ не привязана, учебный профиль не создан")
+def nothing_linked(sim_session: SimSession, scene: Scene) -> None:
+    assert _links_of(sim_session, scene.actor, "mes") == []
+    assert len(sim_session.snapshot()["profiles"]) == scene.profiles_before
+
+
+@then("на платформе создан учебный профиль с введёнными данными, и он привязан к учетной записи МЭШ")
+def created_profile_linked(sim_session: SimSession, scene: Scene) -> None:
+    world = sim_session.snapshot()
+    account = next(a for a in world["vkid_accounts"] if a["phone"] == scene.actor.phone)
+    profile = next(p for p in world["profiles"] if p["id"] == account["profile_id"])
+    entered = scene.entered
+    assert (profile["last_name"], profile["first_name"], profile["patronymic"]) == (
+        entered["Фамилия"],
+        entered["Имя"],
+        entered["Отчество (необязательно)"],
+    )
+    assert profile["birth_date"] == scene.actor.birth_date.isoformat()
+    assert profile["sex"] == scene.actor.sex
+    links = _links_of(sim_session, scene.actor, "mes")
+    assert [link["profile_id"] for link in links] == [profile["id"]]
+
+
+@then("код подтверждения не отправлен")
+def no_code_sent(sim_session: SimSession, scene: Scene) -> None:
+    assert sim_session.messages(to=scene.actor.phone) == []
