@@ -2,7 +2,7 @@
 
 import pytest
 
-pytest_plugins = ["steps.common", "steps.mes", "steps.vkid", "steps.messenger"]
+pytest_plugins = ["pytester", "steps.common", "steps.mes", "steps.vkid", "steps.messenger"]
 
 FLOW_IDS = [f"F{i:02d}" for i in range(1, 20)] + [f"E{i:02d}" for i in range(1, 10)]
 PLATFORM_TAGS = ["mes", "vkid", "messenger", "max", "eljur", "es", "gosuslugi", "sferum"]

@@ -10,6 +10,8 @@ import aiohttp
 from aiohttp import web
 
 from . import web as sim
+from .control.handlers import OPENAPI
+from .control.openapi import document as openapi_document
 from .control.routes import PREFIX, ROUTES as CONTROL_ROUTES
 from .hosts import PLATFORMS, Hosts
 from .platforms import mes, messenger, vkid
@@ -59,6 +61,13 @@ async def faults(request: web.Request, handler):
     return await handler(request)
 
 
+def _add_shared_routes(app: web.Application) -> None:
+    """The control plane and the stylesheets, on every host."""
+    for method, path, handler in CONTROL_ROUTES:
+        app.router.add_route(method, PREFIX + path, handler)
+    app.router.add_static("/_static", Path(__file__).with_name("static"))
+
+
 def create_app(world: World | None = None, hosts: Hosts | None = None) -> web.Application:
     hosts = hosts or Hosts()
 
@@ -74,12 +83,12 @@ def create_app(world: World | None = None, hosts: Hosts | None = None) -> web.Ap
     app = web.Application(middlewares=[errors, faults], client_max_size=MAX_BODY)
     app[sim.WORLD] = world
     app[sim.HOSTS] = hosts
-    for method, path, handler in CONTROL_ROUTES:
-        app.router.add_route(method, PREFIX + path, handler)
-    app.router.add_static("/_static", Path(__file__).with_name("static"))
+    app[OPENAPI] = openapi_document(CONTROL_ROUTES, PREFIX)
+    _add_shared_routes(app)
     for platform, routes in PLATFORM_ROUTES.items():
         for name in hosts.names[platform]:
             sub = web.Application(client_max_size=MAX_BODY)
+            _add_shared_routes(sub)  # a host's sub-app answers every path of that host
             for method, path, handler in routes:
                 sub.router.add_route(method, path, handler)
             app.add_domain(name, sub)

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
+from typing import Any, Callable, TypeVar
 
 from aiohttp import web
 
 from .app import create_app
 from .hosts import Hosts
 from .world import World
+
+T = TypeVar("T")
 
 
 class SimulatorServer:
@@ -42,6 +45,15 @@ class SimulatorServer:
         if self._loop is not None and self._thread is not None:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout=10)
+
+    def call(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run `fn` on the server's own loop (the world is not thread-safe) and return its result."""
+        assert self._loop is not None, "the server is not running"
+
+        async def run() -> T:
+            return fn(*args)
+
+        return asyncio.run_coroutine_threadsafe(run(), self._loop).result(timeout=10)
 
     def __enter__(self) -> SimulatorServer:
         return self.start()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import secrets
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -17,8 +16,8 @@ from ..world.models import to_json
 from ..world.oauth import OAuthClient
 from ..world.session import FAULTS, SETTINGS, UnknownFault
 
-OPENAPI = Path(__file__).with_name("openapi.json")
 WAIT_MAX = 30.0
+OPENAPI = web.AppKey("openapi", dict)
 
 
 class ApiError(web.HTTPException):
@@ -64,6 +63,7 @@ def _number(value: Any, name: str, *, minimum: float = 0, maximum: float | None 
 
 
 async def health(request: web.Request) -> web.Response:
+    """Liveness, the number of sessions and each platform's origin."""
     hosts = sim.hosts(request)
     return web.json_response(
         {
@@ -75,10 +75,12 @@ async def health(request: web.Request) -> web.Response:
 
 
 async def openapi(request: web.Request) -> web.Response:
-    return web.Response(text=OPENAPI.read_text(encoding="utf-8"), content_type="application/json")
+    """This OpenAPI document."""
+    return web.json_response(request.config_dict[OPENAPI])
 
 
 async def reset_world(request: web.Request) -> web.Response:
+    """Forget every session; only an empty «default» remains."""
     sim.world(request).reset()
     return web.json_response({"status": "reset"})
 
@@ -87,10 +89,12 @@ async def reset_world(request: web.Request) -> web.Response:
 
 
 async def list_sessions(request: web.Request) -> web.Response:
+    """The keys of all sessions."""
     return web.json_response({"sessions": sorted(sim.world(request).sessions)})
 
 
 async def create_session(request: web.Request) -> web.Response:
+    """Create a session: {key?, seed?, clock?: {now?, running?}}."""
     body = await _json(request)
     key = body.get("key") or f"s-{secrets.token_hex(6)}"
     seed = body.get("seed", 0)
@@ -108,22 +112,26 @@ async def create_session(request: web.Request) -> web.Response:
 
 
 async def get_session(request: web.Request) -> web.Response:
+    """Everything the session holds: people, accounts, profiles, links, faults, clock."""
     return web.json_response(_session(request).snapshot())
 
 
 async def delete_session(request: web.Request) -> web.Response:
+    """Delete a session and everything it holds."""
     session = _session(request)
     sim.world(request).delete(session.key)
     return web.json_response({"status": "deleted", "key": session.key})
 
 
 async def reset_session(request: web.Request) -> web.Response:
+    """Empty a session, keeping its key and seed."""
     session = _session(request)
     fresh = sim.world(request).reset(session.key)
     return web.json_response({"status": "reset", "key": fresh.key})
 
 
 async def seed(request: web.Request) -> web.Response:
+    """Add organisations, classes, OAuth clients and people; all or nothing."""
     session = _session(request)
     try:
         created = apply_seed(session, await _json(request))
@@ -133,6 +141,7 @@ async def seed(request: web.Request) -> web.Response:
 
 
 async def links(request: web.Request) -> web.Response:
+    """The journal accounts linked to educational profiles."""
     session = _session(request)
     return web.json_response(
         {
@@ -160,13 +169,14 @@ def _outbox_filter(request: web.Request) -> dict[str, Any]:
 
 
 async def outbox(request: web.Request) -> web.Response:
+    """Messages sent by SMS, call or e-mail, filtered by to, channel and after (an id)."""
     session = _session(request)
     messages = session.messages(**_outbox_filter(request))
     return web.json_response({"messages": to_json(messages)})
 
 
 async def outbox_wait(request: web.Request) -> web.Response:
-    """Answers as soon as a matching message is sent, so tests never poll or sleep."""
+    """The first matching message, answered the moment it is sent (tests never poll or sleep)."""
     session = _session(request)
     match = _outbox_filter(request)
     timeout = _number(request.query.get("timeout", 5), "timeout", maximum=WAIT_MAX)
@@ -177,6 +187,7 @@ async def outbox_wait(request: web.Request) -> web.Response:
 
 
 async def fix_code(request: web.Request) -> web.Response:
+    """Make every code sent to {to} this one: {code}."""
     session = _session(request)
     body = await _json(request)
     code = body.get("code")
@@ -187,6 +198,7 @@ async def fix_code(request: web.Request) -> web.Response:
 
 
 async def unfix_code(request: web.Request) -> web.Response:
+    """Codes sent to {to} are random (seeded) again."""
     _session(request).codes.fixed.pop(request.match_info["to"], None)
     return web.json_response({"status": "random"})
 
@@ -202,6 +214,7 @@ def _datetime(value: Any) -> datetime:
 
 
 async def get_clock(request: web.Request) -> web.Response:
+    """The session's virtual time."""
     return web.json_response(_session(request).clock.to_json())
 
 
@@ -223,11 +236,13 @@ async def set_clock(request: web.Request) -> web.Response:
 
 
 async def list_faults(request: web.Request) -> web.Response:
+    """The faults switched on, and the ones there are."""
     session = _session(request)
     return web.json_response({"active": to_json(list(session.faults.values())), "available": FAULTS})
 
 
 async def set_fault(request: web.Request) -> web.Response:
+    """Switch a fault on; http_error takes {platform, path, status}."""
     session = _session(request)
     body = await _json(request)
     name = request.match_info["name"]
@@ -243,16 +258,19 @@ async def set_fault(request: web.Request) -> web.Response:
 
 
 async def clear_fault(request: web.Request) -> web.Response:
+    """Switch a fault off."""
     session = _session(request)
     session.faults.pop(request.match_info["name"], None)
     return web.json_response({"active": to_json(list(session.faults.values()))})
 
 
 async def get_settings(request: web.Request) -> web.Response:
+    """The session's settings."""
     return web.json_response(_session(request).settings)
 
 
 async def update_settings(request: web.Request) -> web.Response:
+    """Change settings, e.g. {phone_code_channel: sms}."""
     session = _session(request)
     body = await _json(request)
     for name, value in body.items():
@@ -264,6 +282,7 @@ async def update_settings(request: web.Request) -> web.Response:
 
 
 async def register_client(request: web.Request) -> web.Response:
+    """Register a relying party: {client_id, redirect_uris, service_name}."""
     session = _session(request)
     body = await _json(request)
     try:

@@ -1,0 +1,137 @@
+"""Benchmarks of the simulator: `python -m bench` (or `make bench`). Loopback only, bounded loops.
+
+- flow:    complete VK ID sign-ins (authorize → phone → code → profile → token → user_info) over HTTP
+- seed:    seeding sessions with a school of people, and the memory a session costs
+- outbox:  latency of the server-side wait, from a code being sent to the waiting client's answer
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import threading
+import time
+import tracemalloc
+from pathlib import Path
+
+import httpx
+
+from simulator import SimulatorServer, World
+from simulator.testing import Personas, Simulator
+from simulator.world import Channel, apply_seed
+from simulator.world.oauth import s256
+
+CLIENT = {"client_id": "bench", "redirect_uris": ["http://rp.localhost/cb"], "service_name": "Бенчмарк"}
+
+
+def sign_in(url: str, key: str, phone: str, control: Simulator) -> float:
+    """One full sign-in as a browser and a relying party would make it; returns its seconds."""
+    started = time.perf_counter()
+    verifier = "v" * 64
+    headers = {"Host": "id.localhost", "X-Sim-Session": key}
+    with httpx.Client(base_url=url, headers=headers) as browser:
+        params = {
+            "response_type": "code", "client_id": "bench", "redirect_uri": "http://rp.localhost/cb",
+            "state": "s" * 32, "code_challenge": s256(verifier), "code_challenge_method": "s256", "scope": "phone",
+        }
+        browser.get("/authorize", params=params)
+        browser.post("/auth", data={"login": phone})
+        session = control.http.get(f"/sessions/{key}/outbox", params={"to": phone}).json()["messages"]
+        browser.post("/auth/code", data={"code": session[-1]["code"]})
+        browser.post("/auth/profile", data={"action": "continue"})
+        back = httpx.URL(browser.post("/auth/confirm").headers["location"])
+    with httpx.Client(base_url=url, headers={"Host": "id.localhost"}) as server:
+        token = server.post("/oauth2/auth", data={
+            "grant_type": "authorization_code", "code": back.params["code"], "code_verifier": verifier,
+            "client_id": "bench", "device_id": back.params["device_id"], "redirect_uri": "http://rp.localhost/cb",
+        }).json()
+        server.post("/oauth2/user_info", data={"client_id": "bench", "access_token": token["access_token"]}).raise_for_status()
+    return time.perf_counter() - started
+
+
+def bench_flow(n: int) -> dict:
+    with SimulatorServer() as server:
+        control = Simulator(server.url)
+        session = control.new_session(seed=1)
+        session.register_client(**CLIENT)
+        personas = Personas(7)
+        people = [personas.make("teacher", key=f"t{i}") for i in range(n)]
+        session.seed({"people": [p.entry(journal=None, vkid=True, profile=True) for p in people]})
+        times = [sign_in(server.url, session.key, p.phone, control) for p in people]
+    return {
+        "sign_ins": n,
+        "median_ms": round(statistics.median(times) * 1000, 2),
+        "p95_ms": round(sorted(times)[int(len(times) * 0.95) - 1] * 1000, 2),
+        "per_second": round(n / sum(times), 1),
+    }
+
+
+def bench_seed(sessions: int, people: int) -> dict:
+    personas = Personas(3)
+    doc = {
+        "organisations": [{"id": 1, "name": "Школа", "classes": ["10А"]}],
+        "people": [p.entry(org=1, school_class="10А", vkid=True, profile=True)
+                   for p in (personas.make("student", key=f"p{i}") for i in range(people))],
+    }
+    world = World()
+    tracemalloc.start()
+    before = tracemalloc.take_snapshot()
+    started = time.perf_counter()
+    for i in range(sessions):
+        apply_seed(world.create(f"bench-{i}", seed=i), doc)
+    elapsed = time.perf_counter() - started
+    size = sum(s.size_diff for s in tracemalloc.take_snapshot().compare_to(before, "filename"))
+    tracemalloc.stop()
+    return {
+        "sessions": sessions,
+        "people_each": people,
+        "seed_ms_per_session": round(elapsed / sessions * 1000, 3),
+        "kib_per_session": round(size / sessions / 1024, 1),
+    }
+
+
+def bench_outbox(n: int) -> dict:
+    latencies = []
+    with SimulatorServer() as server:
+        control = Simulator(server.url)
+        session = control.new_session()
+        world_session = server.world.get(session.key)
+        for i in range(n):
+            phone = f"+7999000{i:04d}"
+            sent: list[float] = []
+
+            def send(to: str = phone) -> None:
+                sent.append(time.perf_counter())
+                server.call(world_session.send_code, Channel.SMS, to)
+
+            threading.Timer(0.02, send).start()  # while the request below is already waiting
+            session.wait_message(to=phone, timeout=5)
+            latencies.append(time.perf_counter() - sent[0])
+    return {"waits": n, "median_ms": round(statistics.median(latencies) * 1000, 2),
+            "max_ms": round(max(latencies) * 1000, 2)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small counts, for a smoke run")
+    parser.add_argument("--out", default="reports/bench.json")
+    args = parser.parse_args()
+    scale = 10 if args.quick else 1
+    results = {
+        "flow": bench_flow(200 // scale),
+        "seed": bench_seed(200 // scale, 30),
+        "outbox": bench_outbox(50 // scale),
+    }
+    for name, result in results.items():
+        print(f"{name:<7} " + "  ".join(f"{k}={v}" for k, v in result.items()))
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(f"written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
