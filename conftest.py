@@ -1,8 +1,13 @@
 """The BDD suite: Russian features in features/, their steps in steps/, grouped by platform."""
 
+from pathlib import Path
+
 import pytest
 
-pytest_plugins = ["pytester", "steps.common", "steps.mes", "steps.vkid", "steps.messenger"]
+# Every module of steps/ (one a platform) is a plugin: step definitions are found only that way.
+pytest_plugins = ["pytester"] + sorted(
+    f"steps.{path.stem}" for path in (Path(__file__).parent / "steps").glob("*.py") if path.stem != "__init__"
+)
 
 FLOW_IDS = [f"F{i:02d}" for i in range(1, 20)] + [f"E{i:02d}" for i in range(1, 10)]
 PLATFORM_TAGS = ["mes", "vkid", "messenger", "max", "eljur", "es", "gosuslugi", "sferum"]

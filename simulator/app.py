@@ -14,13 +14,13 @@ from .control.handlers import OPENAPI
 from .control.openapi import document as openapi_document
 from .control.routes import PREFIX, ROUTES as CONTROL_ROUTES
 from .hosts import PLATFORMS, Hosts
-from .platforms import mes, messenger, vkid
+from .platforms import installed
 from .platforms.relying_party import HTTP
 from .world import Session, UnknownSession, World
 
 MAX_BODY = 64 * 1024  # forms are small; anything bigger is refused before it is read
-PLATFORM_ROUTES = {"mes": mes.ROUTES, "vkid": vkid.ROUTES, "messenger": messenger.ROUTES}
-RELYING_PARTIES = [*mes.RELYING_PARTIES, *messenger.RELYING_PARTIES]
+PLATFORM_PACKAGES = installed()
+RELYING_PARTIES = [party for package in PLATFORM_PACKAGES.values() for party in getattr(package, "RELYING_PARTIES", [])]
 log = logging.getLogger("sferum_sim")
 
 
@@ -85,11 +85,11 @@ def create_app(world: World | None = None, hosts: Hosts | None = None) -> web.Ap
     app[sim.HOSTS] = hosts
     app[OPENAPI] = openapi_document(CONTROL_ROUTES, PREFIX)
     _add_shared_routes(app)
-    for platform, routes in PLATFORM_ROUTES.items():
+    for platform, package in PLATFORM_PACKAGES.items():
         for name in hosts.names[platform]:
             sub = web.Application(client_max_size=MAX_BODY)
             _add_shared_routes(sub)  # a host's sub-app answers every path of that host
-            for method, path, handler in routes:
+            for method, path, handler in package.ROUTES:
                 sub.router.add_route(method, path, handler)
             app.add_domain(name, sub)
 
@@ -102,4 +102,4 @@ def create_app(world: World | None = None, hosts: Hosts | None = None) -> web.Ap
     return app
 
 
-__all__ = ["PLATFORMS", "create_app"]
+__all__ = ["PLATFORMS", "PLATFORM_PACKAGES", "create_app"]

@@ -12,6 +12,7 @@ from aiohttp import web
 
 from .app import create_app
 from .hosts import PLATFORMS, Hosts
+from .platforms import installed
 from .world import DEFAULT, SeedError, World, apply_seed
 
 
@@ -26,8 +27,8 @@ def serve(args: argparse.Namespace) -> int:
             print(f"sferum-sim: cannot seed from {args.seed_file}: {error}", file=sys.stderr)
             return 2
     print(f"sferum-sim on http://{args.host}:{args.port}")
-    for name, (title, _) in PLATFORMS.items():
-        print(f"  {title:<24} {hosts.origin(name)}")
+    for name in installed():
+        print(f"  {PLATFORMS[name][0]:<24} {hosts.origin(name)}")
     print(f"  {'control plane':<24} http://{args.host}:{args.port}/_sim/v1/health")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     web.run_app(app, host=args.host, port=args.port, print=None)

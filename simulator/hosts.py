@@ -8,9 +8,14 @@ from urllib.parse import urlencode
 # platform → (title, host names). The first name is the one links and redirects use; the others
 # are aliases (real hostnames a vendor's code may call, mapped to the simulator by the harness).
 PLATFORMS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "mes": ("МЭШ", ("mes.localhost",)),
+    "mes": ("МЭШ", ("mes.localhost", "school.mos.ru")),
+    "eljur": ("ЭлЖур", ("eljur.localhost", "eljur.ru")),
+    "es": ("АИС «Электронная школа»", ("es.localhost",)),
+    "gosuslugi": ("Госуслуги", ("gosuslugi.localhost", "esia.gosuslugi.ru")),
     "vkid": ("VK ID", ("id.localhost", "id.vk.com", "id.vk.ru")),
+    "max": ("МАХ", ("max.localhost", "web.max.ru")),
     "messenger": ("Сферум в VK Мессенджере", ("messenger.localhost", "web.vk.me")),
+    "sferum": ("sferum.ru", ("sferum.localhost", "sferum.ru", "www.sferum.ru")),
 }
 
 

@@ -11,6 +11,7 @@ from aiohttp import web
 
 from .. import web as sim
 from ..hosts import PLATFORMS
+from ..platforms import installed
 from ..world import SeedError, Session, UnknownSession, apply_seed
 from ..world.models import to_json
 from ..world.oauth import OAuthClient
@@ -69,7 +70,7 @@ async def health(request: web.Request) -> web.Response:
         {
             "status": "ok",
             "sessions": len(sim.world(request).sessions),
-            "platforms": {name: hosts.origin(name) for name in PLATFORMS},
+            "platforms": {name: hosts.origin(name) for name in installed()},
         }
     )
 

@@ -32,9 +32,23 @@ class Persona:
     def full_name(self) -> str:
         return f"{self.last_name} {self.first_name} {self.patronymic}"
 
-    def entry(self, *, journal: str | None = "mes", org: int | None = None, school_class: str | None = None,
-              vkid: bool = False, vkid_password: str | None = None, profile: bool = False) -> dict[str, Any]:
-        """This person as a seed document's `people` item."""
+    def entry(
+        self,
+        *,
+        journal: str | None = "mes",
+        org: int | None = None,
+        school_class: str | None = None,
+        vkid: bool = False,
+        vkid_password: str | None = None,
+        profile: bool = False,
+        max_account: bool = False,
+        max_profile: bool = False,
+        gosuslugi: dict[str, Any] | None = None,
+        children: list[str] | None = None,
+        contact_added: bool = True,
+        linked: str | None = None,
+    ) -> dict[str, Any]:
+        """This person as a seed document's `people` item (format: simulator/world/seed.py)."""
         entry: dict[str, Any] = {
             "id": self.key,
             "last_name": self.last_name,
@@ -51,8 +65,18 @@ class Persona:
                 entry["journal"]["org"] = org
             if school_class is not None:
                 entry["journal"]["class"] = school_class
+            if children:
+                entry["journal"]["children"] = children
+            if not contact_added:
+                entry["journal"]["contact_added"] = False
         if vkid or profile:
             entry["vkid"] = {"password": vkid_password, "profile": profile}
+        if max_account or max_profile:
+            entry["max"] = {"profile": max_profile}
+        if gosuslugi is not None:
+            entry["gosuslugi"] = gosuslugi
+        if linked:
+            entry["linked"] = linked
         return entry
 
 

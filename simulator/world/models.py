@@ -30,6 +30,11 @@ class Channel(StrEnum):
     EMAIL = "email"
 
 
+class ChatKind(StrEnum):
+    CHANNEL = "channel"  # «Информационный канал»: subscribers read
+    GROUP = "group"  # a group chat: members talk
+
+
 @dataclass
 class Organisation:
     id: int
@@ -72,6 +77,32 @@ class JournalAccount:
     role: Role
     org_id: int | None = None
     class_id: str | None = None
+    children: list[str] = field(default_factory=list)  # a parent's: the children's person ids
+    # A student's phone/e-mail entered by the class teacher; without it ЭлЖур lets nobody in.
+    contact_added: bool = True
+
+
+@dataclass
+class GosuslugiAccount:
+    """A Госуслуги (ЕСИА) account: simplified (children under 14) or confirmed."""
+
+    id: int
+    person_id: str
+    login: str  # phone (+7…) or e-mail
+    password: str
+    confirmed: bool
+
+
+@dataclass
+class MaxAccount:
+    """A МАХ messenger account, registered by phone with the person's real full name."""
+
+    id: int
+    phone: str
+    first_name: str
+    last_name: str
+    patronymic: str | None = None
+    profile_id: int | None = None  # the Sferum educational profile inside МАХ
 
 
 @dataclass
@@ -92,13 +123,14 @@ class SferumProfile:
     """The educational profile («учебный профиль»): the identity a journal links to."""
 
     id: int
-    vkid_id: int
+    vkid_id: int | None  # a profile lives in VK ID (VK Messenger) or in МАХ
     first_name: str
     last_name: str
     patronymic: str | None
     birth_date: date
     sex: str
     org_ids: list[int] = field(default_factory=list)
+    max_id: int | None = None
 
     @property
     def full_name(self) -> str:
@@ -111,6 +143,49 @@ class Link:
     profile_id: int
     via: str  # vkid | max
     created_at: datetime
+
+
+@dataclass
+class Lesson:
+    id: int
+    class_id: str
+    subject: str
+    starts_at: datetime
+    online: bool = False  # planned online: «Онлайн-урок» in the diary, a video conference in Sferum
+
+
+@dataclass
+class Chat:
+    id: int
+    org_id: int
+    kind: ChatKind
+    title: str  # «10А · Общая беседа»
+    class_id: str | None = None
+
+
+@dataclass
+class Membership:
+    chat_id: int
+    profile_id: int
+    # Sferum builds an organisation's chats some time after linking: until then they are not shown.
+    available_at: datetime
+
+
+@dataclass
+class ChatMessage:
+    id: int
+    chat_id: int
+    profile_id: int
+    text: str
+    sent_at: datetime
+
+
+@dataclass
+class Call:
+    id: int
+    chat_id: int
+    profile_id: int  # who started it
+    started_at: datetime
 
 
 @dataclass

@@ -2,12 +2,19 @@
 
 The whole document is validated before anything is stored, so a refused seed changes nothing.
 
-    {"organisations": [{"id": 216579624, "name": "…", "classes": ["10А"]}],
+    {"organisations": [{"id": 216579624, "name": "…", "classes": ["10А"],
+                        "lessons": [{"class": "10А", "subject": "Физика", "starts_at": "2024-10-16T10:00:00+03:00",
+                                     "online": true}]}],
      "clients": [{"client_id": "…", "redirect_uris": ["…"], "service_name": "…"}],
      "people": [{"id": "t1", "last_name": "…", "first_name": "…", "phone": "+7…",
                  "journal": {"journal": "mes", "role": "teacher", "login": "…", "password": "…",
-                             "org": 216579624, "class": "10А"},
-                 "vkid": {"password": null, "profile": true}}]}
+                             "org": 216579624, "class": "10А",
+                             "children": ["s1"],            # a parent's children (person ids)
+                             "contact_added": true},        # a student's contact entered by the class teacher
+                 "vkid": {"password": null, "profile": true},   # a VK ID account, with a profile
+                 "max": {"profile": true},                      # a МАХ account, with a profile in МАХ
+                 "gosuslugi": {"login": "phone", "password": "…", "confirmed": true},
+                 "linked": "vkid"}]}                            # already linked: "vkid" or "max"
 """
 
 from __future__ import annotations
@@ -15,7 +22,9 @@ from __future__ import annotations
 from typing import Any
 
 from .. import validation as v
-from .models import Journal, JournalAccount, Organisation, Person, Role, SchoolClass
+from datetime import datetime, timedelta
+
+from .models import GosuslugiAccount, Journal, JournalAccount, Lesson, Organisation, Person, Role, SchoolClass
 from .oauth import OAuthClient
 from .session import Session
 
@@ -58,6 +67,7 @@ def apply_seed(session: Session, doc: Any) -> dict[str, Any]:
 
     orgs: list[Organisation] = []
     classes: list[SchoolClass] = []
+    lessons: list[tuple[str, str, datetime, bool]] = []
     for i, raw in enumerate(_list(doc, "organisations")):
         path = f"organisations[{i}]"
         raw = _obj(raw, path)
@@ -74,6 +84,17 @@ def apply_seed(session: Session, doc: Any) -> dict[str, Any]:
             if not isinstance(class_name, str) or not 1 <= len(class_name) <= 8 or not class_name.isalnum():
                 raise SeedError(f"{path}.classes", f"invalid class name {class_name!r}")
             classes.append(SchoolClass(f"{raw['id']}-{class_name}", raw["id"], class_name))
+        for j, lesson in enumerate(raw.get("lessons", [])):
+            lpath = f"{path}.lessons[{j}]"
+            lesson = _obj(lesson, lpath)
+            if lesson.get("class") not in raw.get("classes", []):
+                raise SeedError(f"{lpath}.class", f"unknown class {lesson.get('class')!r}")
+            subject = _field(lpath, v.required, lesson.get("subject"), "subject")
+            try:
+                starts_at = datetime.fromisoformat(str(lesson.get("starts_at")))
+            except ValueError:
+                raise SeedError(f"{lpath}.starts_at", "expected an ISO 8601 date-time") from None
+            lessons.append((f"{raw['id']}-{lesson['class']}", subject, starts_at, bool(lesson.get("online"))))
     org_ids = {o.id for o in orgs} | set(session.organisations)
     class_ids = {c.id for c in classes} | set(session.classes)
 
@@ -90,7 +111,7 @@ def apply_seed(session: Session, doc: Any) -> dict[str, Any]:
         service = _field(path, v.required, raw.get("service_name"), "service_name")
         clients.append(OAuthClient(client_id, uris, service, bool(raw.get("first_party", False))))
 
-    people: list[tuple[Person, dict | None, dict | None]] = []
+    people: list[tuple[Person, dict]] = []
     seen_ids = set(session.people)
     for i, raw in enumerate(_list(doc, "people")):
         path = f"people[{i}]"
@@ -122,6 +143,8 @@ def apply_seed(session: Session, doc: Any) -> dict[str, Any]:
                 raise SeedError(f"{path}.journal.org", f"unknown organisation {journal['org']}")
             if journal.get("class") is not None and f"{journal.get('org')}-{journal['class']}" not in class_ids:
                 raise SeedError(f"{path}.journal.class", f"unknown class {journal['class']}")
+            if not isinstance(journal.get("children", []), list):
+                raise SeedError(f"{path}.journal.children", "expected a list of person ids")
         vkid = raw.get("vkid")
         if vkid is not None:
             vkid = _obj(vkid, f"{path}.vkid")
@@ -131,17 +154,44 @@ def apply_seed(session: Session, doc: Any) -> dict[str, Any]:
                 _field(f"{path}.vkid", v.password, vkid["password"])
             if vkid.get("profile") and not (person.birth_date and person.sex):
                 raise SeedError(f"{path}.vkid.profile", "a profile needs the person's birth_date and sex")
-        people.append((person, journal, vkid))
+        max_ = raw.get("max")
+        if max_ is not None:
+            max_ = _obj(max_, f"{path}.max")
+            if not person.phone:
+                raise SeedError(f"{path}.max", "a МАХ account needs the person's phone")
+            if max_.get("profile") and not (person.birth_date and person.sex):
+                raise SeedError(f"{path}.max.profile", "a profile needs the person's birth_date and sex")
+        gosuslugi = raw.get("gosuslugi")
+        if gosuslugi is not None:
+            gosuslugi = _obj(gosuslugi, f"{path}.gosuslugi")
+            by = gosuslugi.get("login", "phone")
+            if by not in ("phone", "email") or not getattr(person, by):
+                raise SeedError(f"{path}.gosuslugi.login", "expected phone or email, and the person must have it")
+            _field(f"{path}.gosuslugi", v.password, gosuslugi.get("password"))
+        linked = raw.get("linked")
+        if linked is not None:
+            source = {"vkid": vkid, "max": max_}.get(linked)
+            if journal is None or source is None or not source.get("profile"):
+                raise SeedError(f"{path}.linked", "a link needs a journal account and a vkid or max profile")
+        people.append((person, {"journal": journal, "vkid": vkid, "max": max_, "gosuslugi": gosuslugi, "linked": linked}))
+    for person, parts in people:
+        for child in (parts["journal"] or {}).get("children", []):
+            if child not in seen_ids:
+                raise SeedError(f"people[{person.id}].journal.children", f"unknown person {child!r}")
 
     # Everything is valid: store it.
     for org in orgs:
         session.organisations[org.id] = org
     for school_class in classes:
         session.classes[school_class.id] = school_class
+    for class_id, subject, starts_at, online in lessons:
+        lesson_id = len(session.lessons) + 1
+        session.lessons[lesson_id] = Lesson(lesson_id, class_id, subject, starts_at, online)
     for client in clients:
         session.oauth.register(client)
     created: dict[str, Any] = {}
-    for person, journal, vkid in people:
+    for person, parts in people:
+        journal, vkid, max_, gosuslugi = parts["journal"], parts["vkid"], parts["max"], parts["gosuslugi"]
         session.people[person.id] = person
         ids: dict[str, Any] = {}
         if journal is not None:
@@ -154,6 +204,8 @@ def apply_seed(session: Session, doc: Any) -> dict[str, Any]:
                 role=Role(journal["role"]),
                 org_id=journal.get("org"),
                 class_id=f"{journal['org']}-{journal['class']}" if journal.get("class") else None,
+                children=list(journal.get("children", [])),
+                contact_added=bool(journal.get("contact_added", True)),
             )
             session.journal_accounts[account.id] = account
             ids["journal_account"] = account.id
@@ -178,5 +230,33 @@ def apply_seed(session: Session, doc: Any) -> dict[str, Any]:
                     sex=person.sex,
                 )
                 ids["profile_id"] = profile.id
+        if max_ is not None:
+            account = session.create_max_account(
+                phone=person.phone, first_name=person.first_name, last_name=person.last_name,
+                patronymic=person.patronymic,
+            )
+            ids["max_id"] = account.id
+            if max_.get("profile"):
+                profile = session.create_profile(
+                    account,
+                    first_name=person.first_name,
+                    last_name=person.last_name,
+                    patronymic=person.patronymic,
+                    birth_date=person.birth_date,
+                    sex=person.sex,
+                )
+                ids["max_profile_id"] = profile.id
+        if gosuslugi is not None:
+            account_id = session.new_id(session.gosuslugi_accounts)
+            session.gosuslugi_accounts[account_id] = GosuslugiAccount(
+                account_id, person.id, getattr(person, gosuslugi.get("login", "phone")), gosuslugi["password"],
+                bool(gosuslugi.get("confirmed")),
+            )
+            ids["gosuslugi_id"] = account_id
+        if parts["linked"]:
+            profile_id = ids["profile_id" if parts["linked"] == "vkid" else "max_profile_id"]
+            account = session.journal_accounts[ids["journal_account"]]
+            # Linked "earlier": its chats were built long ago.
+            session.link(account, session.profiles[profile_id], parts["linked"], chats_after=timedelta(0))
         created[person.id] = ids
     return {"people": created}

@@ -5,18 +5,27 @@ from __future__ import annotations
 import asyncio
 import random
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from ..clock import Clock
 from .codes import CodeBook, Confirmation
 from .models import (
+    Call,
     Channel,
+    Chat,
+    ChatKind,
+    ChatMessage,
+    GosuslugiAccount,
     JournalAccount,
+    Lesson,
     Link,
+    MaxAccount,
+    Membership,
     Organisation,
     OutboxMessage,
     Person,
+    Role,
     SchoolClass,
     SferumProfile,
     VkIdAccount,
@@ -31,6 +40,15 @@ FAULTS = {
 }
 
 SETTINGS = {"phone_code_channel": ("call", "sms")}
+
+# Sferum builds an organisation's chats from the journal's data a while after a link is made.
+CHATS_DELAY = timedelta(minutes=5)
+# The organisation-wide chats: title after «<organisation> · », kind, and the roles that are in it.
+ORG_CHATS = (
+    ("Объявления", ChatKind.CHANNEL, frozenset(Role)),
+    ("Сотрудники", ChatKind.CHANNEL, frozenset({Role.TEACHER, Role.ADMIN})),
+    ("Учителя", ChatKind.GROUP, frozenset({Role.TEACHER, Role.ADMIN})),
+)
 
 
 class UnknownFault(KeyError):
@@ -58,6 +76,13 @@ class Session:
         self.vkid_accounts: dict[int, VkIdAccount] = {}
         self.profiles: dict[int, SferumProfile] = {}
         self.links: dict[str, Link] = {}  # by journal account id
+        self.gosuslugi_accounts: dict[int, GosuslugiAccount] = {}
+        self.max_accounts: dict[int, MaxAccount] = {}
+        self.lessons: dict[int, Lesson] = {}
+        self.chats: dict[int, Chat] = {}
+        self.memberships: list[Membership] = []
+        self.chat_messages: list[ChatMessage] = []
+        self.calls: list[Call] = []
         self.outbox: list[OutboxMessage] = []
         self.confirmations: dict[int, Confirmation] = {}
         self.faults: dict[str, Fault] = {}
@@ -91,9 +116,28 @@ class Session:
         self.vkid_accounts[account.id] = account
         return account
 
+    def create_max_account(self, **fields: Any) -> MaxAccount:
+        account = MaxAccount(id=self.new_id(self.max_accounts), **fields)
+        self.max_accounts[account.id] = account
+        return account
+
+    def max_by_phone(self, phone: str) -> MaxAccount | None:
+        return next((a for a in self.max_accounts.values() if a.phone == phone), None)
+
+    def gosuslugi_login(self, login: str, password: str) -> GosuslugiAccount | None:
+        for account in self.gosuslugi_accounts.values():
+            if account.login == login and account.password == password:
+                return account
+        return None
+
+    def journal_accounts_of(self, person_id: str, journal: str | None = None) -> list[JournalAccount]:
+        return [
+            a for a in self.journal_accounts.values() if a.person_id == person_id and journal in (None, a.journal)
+        ]
+
     def create_profile(
         self,
-        account: VkIdAccount,
+        account: VkIdAccount | MaxAccount,
         *,
         first_name: str,
         last_name: str,
@@ -103,9 +147,11 @@ class Session:
     ) -> SferumProfile:
         if account.profile_id is not None:
             raise ValueError("this VK ID account already has an educational profile")
+        in_max = isinstance(account, MaxAccount)
         profile = SferumProfile(
-            id=self.new_id(self.profiles | self.vkid_accounts),
-            vkid_id=account.id,
+            id=self.new_id(self.profiles | self.vkid_accounts | self.max_accounts),
+            vkid_id=None if in_max else account.id,
+            max_id=account.id if in_max else None,
             first_name=first_name,
             last_name=last_name,
             patronymic=patronymic,
@@ -118,11 +164,14 @@ class Session:
 
     # -- links ------------------------------------------------------------------------------
 
-    def link(self, account: JournalAccount, profile: SferumProfile, via: str) -> Link:
+    def link(self, account: JournalAccount, profile: SferumProfile, via: str, *, chats_after: timedelta = CHATS_DELAY) -> Link:
+        """Link a journal account to a profile; the organisation's chats appear `chats_after` later."""
         link = Link(account.id, profile.id, via, self.clock.now())
         self.links[account.id] = link
-        if account.org_id is not None and account.org_id not in profile.org_ids:
-            profile.org_ids.append(account.org_id)
+        if account.org_id is not None:
+            if account.org_id not in profile.org_ids:
+                profile.org_ids.append(account.org_id)
+            self._join_chats(account, profile, self.clock.now() + chats_after)
         return link
 
     def link_of_profile(self, profile_id: int, journal: str) -> Link | None:
@@ -132,7 +181,62 @@ class Session:
         return None
 
     def unlink(self, account: JournalAccount) -> Link | None:
-        return self.links.pop(account.id, None)
+        link = self.links.pop(account.id, None)
+        if link is not None and account.org_id is not None:
+            profile = self.profiles[link.profile_id]
+            still_there = any(
+                other.profile_id == profile.id and self.journal_accounts[other.journal_account_id].org_id == account.org_id
+                for other in self.links.values()
+            )
+            if not still_there:
+                if account.org_id in profile.org_ids:
+                    profile.org_ids.remove(account.org_id)
+                org_chats = {c.id for c in self.chats.values() if c.org_id == account.org_id}
+                self.memberships = [
+                    m for m in self.memberships if not (m.profile_id == profile.id and m.chat_id in org_chats)
+                ]
+        return link
+
+    # -- chats ------------------------------------------------------------------------------
+
+    def _chat(self, org_id: int, title: str, kind: ChatKind, class_id: str | None = None) -> Chat:
+        for chat in self.chats.values():
+            if chat.org_id == org_id and chat.title == title:
+                return chat
+        chat = Chat(len(self.chats) + 1, org_id, kind, title, class_id)
+        self.chats[chat.id] = chat
+        return chat
+
+    def _classes_of(self, account: JournalAccount) -> list[str]:
+        if account.role is Role.PARENT:
+            children = [a for pid in account.children for a in self.journal_accounts_of(pid, account.journal)]
+            return [c.class_id for c in children if c.class_id]
+        return [account.class_id] if account.class_id else []
+
+    def _join_chats(self, account: JournalAccount, profile: SferumProfile, available_at) -> None:
+        """The organisation's chats, built from the journal's data: who is in which class."""
+        org = self.organisations[account.org_id]
+        wanted = [self._chat(org.id, f"{org.name} · {title}", kind) for title, kind, roles in ORG_CHATS if account.role in roles]
+        for class_id in self._classes_of(account):
+            wanted.append(self._chat(org.id, f"{self.classes[class_id].name} · Общая беседа", ChatKind.GROUP, class_id))
+        joined = {m.chat_id for m in self.memberships if m.profile_id == profile.id}
+        for chat in wanted:
+            if chat.id not in joined:
+                self.memberships.append(Membership(chat.id, profile.id, available_at))
+
+    def chats_of(self, profile_id: int) -> list[Chat]:
+        """The chats a profile sees now: those whose creation has finished."""
+        now = self.clock.now()
+        ids = [m.chat_id for m in self.memberships if m.profile_id == profile_id and m.available_at <= now]
+        return [self.chats[i] for i in ids]
+
+    def members(self, chat_id: int) -> list[int]:
+        now = self.clock.now()
+        return [m.profile_id for m in self.memberships if m.chat_id == chat_id and m.available_at <= now]
+
+    def lessons_of(self, account: JournalAccount) -> list[Lesson]:
+        classes = set(self._classes_of(account))
+        return sorted((l for l in self.lessons.values() if l.class_id in classes), key=lambda l: l.starts_at)
 
     # -- out-of-band channels ---------------------------------------------------------------
 
@@ -209,6 +313,13 @@ class Session:
                 "vkid_accounts": list(self.vkid_accounts.values()),
                 "profiles": list(self.profiles.values()),
                 "links": list(self.links.values()),
+                "gosuslugi_accounts": list(self.gosuslugi_accounts.values()),
+                "max_accounts": list(self.max_accounts.values()),
+                "lessons": list(self.lessons.values()),
+                "chats": list(self.chats.values()),
+                "memberships": self.memberships,
+                "chat_messages": self.chat_messages,
+                "calls": self.calls,
                 "faults": list(self.faults.values()),
                 "settings": self.settings,
                 "clients": list(self.oauth.clients.values()),
