@@ -25,6 +25,8 @@ class Scene:
 
     actor: Persona | None = None
     org: dict[str, Any] | None = None
+    login: str | None = None  # what was typed into «Телефон или почта»
+    password: str | None = None  # a password the actor set during the scenario
     last_message: int = 0  # outbox id already read, so each step reads the next code
     entered: dict[str, str] = field(default_factory=dict)
     profiles_before: int = 0
@@ -95,6 +97,29 @@ def field_error(page: Page, label: str, text: str) -> None:
     expect(page.locator(f"#{error_id}")).to_have_text(text)
 
 
+@when(parsers.re(r"проходит (?P<minutes>\d+) минут[аы]?"))
+def time_passes(sim_session: SimSession, minutes: str) -> None:
+    sim_session.advance(int(minutes) * 60)
+
+
+@when(parsers.re(rf"(?:{WHO} )?обновляет страницу"))
+def reload(page: Page) -> None:
+    page.reload()
+
+
+@when(parsers.re(rf"(?:{WHO} )?вводит «(?P<value>[^»]*)» в поле «(?P<label>[^«»]+)» и нажимает «(?P<press>[^«»]+)»"))
+def type_into(page: Page, value: str, label: str, press: str) -> None:
+    page.get_by_label(label, exact=True).fill(value)
+    button(page, press).click()
+
+
+@then(parsers.re(r"поле «(?P<label>[^«»]+)» показывает «(?P<value>[^»]*)» как обычный текст"))
+def shows_as_text(page: Page, label: str, value: str) -> None:
+    """What the user typed comes back as text: markup in it is neither run nor rendered."""
+    expect(page.get_by_label(label, exact=True)).to_have_value(value)
+    assert page.locator("body b, body script:not([src])").count() == 0
+
+
 # -- what the world now holds ---------------------------------------------------------------------
 
 
@@ -132,6 +157,23 @@ def created_profile_linked(sim_session: SimSession, scene: Scene) -> None:
     assert [link["profile_id"] for link in links] == [profile["id"]]
 
 
+@then("учебный профиль не создан")
+def no_profile_created(sim_session: SimSession, scene: Scene) -> None:
+    assert len(sim_session.snapshot()["profiles"]) == scene.profiles_before
+
+
+@then("на платформе создан учебный профиль по почте с введёнными данными, и он привязан к учетной записи МЭШ ученика")
+def email_profile_linked(sim_session: SimSession, scene: Scene) -> None:
+    world = sim_session.snapshot()
+    account = next(a for a in world["vkid_accounts"] if a["email"] == scene.actor.email)
+    assert account["password"] == scene.password and account["phone"] is None
+    profile = next(p for p in world["profiles"] if p["id"] == account["profile_id"])
+    assert (profile["last_name"], profile["first_name"]) == (scene.entered["Фамилия"], scene.entered["Имя"])
+    assert (profile["birth_date"], profile["sex"]) == (scene.actor.birth_date.isoformat(), scene.actor.sex)
+    assert [link["profile_id"] for link in _links_of(sim_session, scene.actor, "mes")] == [profile["id"]]
+
+
 @then("код подтверждения не отправлен")
 def no_code_sent(sim_session: SimSession, scene: Scene) -> None:
     assert sim_session.messages(to=scene.actor.phone) == []
+    assert sim_session.messages(to=scene.actor.email) == []

@@ -27,6 +27,29 @@ def mes_teacher(sim_session: SimSession, personas: Personas, scene: Scene, accou
     scene.profiles_before = len(sim_session.snapshot()["profiles"])
 
 
+CHILD_ACCOUNTS = {
+    "": {},
+    ", на почту которого уже создан учебный профиль": {"vkid": True, "profile": True},
+    ", у почты которого есть VK ID без учебного профиля": {"vkid": True, "profile": False},
+}
+
+
+@given(parsers.re(r"ученик младше 14 лет с учетной записью МЭШ(?P<accounts>.*)$"))
+def mes_child(sim_session: SimSession, personas: Personas, scene: Scene, accounts: str) -> None:
+    """A child whose VK ID (if any) is registered by e-mail only, with a password, as seed 002 has it."""
+    child = personas.make("student", age="child")
+    org = scene.org["id"] if scene.org else None
+    school_class = scene.org["classes"][0] if scene.org else None
+    entry = child.entry(org=org, school_class=school_class, **CHILD_ACCOUNTS[accounts])
+    if "vkid" in entry:
+        entry["vkid"]["password"] = child.password
+        entry = {**entry, "phone": None}  # the e-mail is the only way in
+    created = sim_session.seed({"people": [entry]})
+    child.ids = created["people"][child.key]
+    scene.actor = child
+    scene.profiles_before = len(sim_session.snapshot()["profiles"])
+
+
 @when(parsers.re(rf"{WHO} входит в «(?P<cabinet>[^«»]+)»"))
 def sign_in(page: Page, sim_session: SimSession, scene: Scene, cabinet: str) -> None:
     page.goto(sim_session.url("mes", "/"))

@@ -40,8 +40,26 @@ def vkid_explains(page: Page, text: str) -> None:
 
 @when(parsers.re(rf"(?:{WHO} )?вводит свой номер телефона в поле «Телефон или почта» и нажимает «Продолжить»"))
 def enter_phone(page: Page, scene: Scene) -> None:
-    page.get_by_label("Телефон или почта").fill(scene.actor.phone)
+    scene.login = scene.actor.phone
+    page.get_by_label("Телефон или почта").fill(scene.login)
     page.get_by_role("button", name="Продолжить").click()
+
+
+@when(parsers.re(rf"(?:{WHO} )?указывает электронную почту в поле «Телефон или почта» и нажимает «Продолжить»"))
+def enter_email(page: Page, scene: Scene) -> None:
+    scene.login = scene.actor.email
+    page.get_by_label("Телефон или почта").fill(scene.login)
+    page.get_by_role("button", name="Продолжить").click()
+
+
+@then("VK ID сообщает, что отправил письмо с кодом на эту почту")
+def email_code_sent(page: Page, scene: Scene) -> None:
+    expect(page.get_by_text(f"Мы отправили письмо с кодом на адрес {scene.actor.email}")).to_be_visible()
+
+
+@then(parsers.re(r"VK ID показывает отсчёт «(?P<text>[^«»]+)»"))
+def countdown(page: Page, text: str) -> None:
+    expect(page.get_by_test_id("countdown")).to_have_text(text)
 
 
 @when(parsers.re(r"(?:снова )?нажимает «Продолжить» на экране «Вход в VK ID»"))
@@ -54,11 +72,65 @@ def asks_for_code(page: Page, hint: str) -> None:
     expect(page.get_by_text(hint)).to_be_visible()
 
 
-@when(parsers.re(rf"(?:{WHO} )?вводит полученный код и нажимает «Продолжить»"))
+@when(parsers.re(rf"(?:{WHO} )?вводит (?:полученный код|код из письма) и нажимает «Продолжить»"))
 def enter_code(page: Page, sim_session: SimSession, scene: Scene) -> None:
-    message = read_code(sim_session, scene, scene.actor.phone)
-    page.get_by_label("Код подтверждения").fill(code_of(message))
+    message = read_code(sim_session, scene, scene.login or scene.actor.phone)
+    scene.entered["code"] = code_of(message)
+    page.get_by_label("Код подтверждения").fill(scene.entered["code"])
     page.get_by_role("button", name="Продолжить").click()
+
+
+@when(parsers.re(rf"(?:{WHO} )?вводит код из предыдущего письма и нажимает «Продолжить»"))
+def enter_previous_code(page: Page, scene: Scene) -> None:
+    page.get_by_label("Код подтверждения").fill(scene.entered["code"])
+    page.get_by_role("button", name="Продолжить").click()
+
+
+@when(parsers.re(rf"(?:{WHO} )?(?P<times>\d+ раз )?вводит неверный код и нажимает «Продолжить»"))
+def enter_wrong_code(page: Page, sim_session: SimSession, scene: Scene, times: str | None) -> None:
+    message = read_code(sim_session, scene, scene.login or scene.actor.phone)
+    scene.entered["code"] = right = code_of(message)
+    wrong = "".join(str((int(d) + 1) % 10) for d in right)
+    for _ in range(int(times.split()[0]) if times else 1):
+        page.get_by_label("Код подтверждения").fill(wrong)
+        page.get_by_role("button", name="Продолжить").click()
+        expect(page.get_by_label("Код подтверждения")).to_have_attribute("aria-invalid", "true")
+
+
+@when(parsers.re(rf"(?:{WHO} )?вводит верный код из того же сообщения и нажимает «Продолжить»"))
+def enter_same_code(page: Page, scene: Scene) -> None:
+    page.get_by_label("Код подтверждения").fill(scene.entered["code"])
+    page.get_by_role("button", name="Продолжить").click()
+
+
+@then(parsers.re(r"VK ID просит пароль: «(?P<text>[^«»]+)»"))
+def asks_password(page: Page, scene: Scene, text: str) -> None:
+    expect(page.get_by_role("heading", name="Введите пароль")).to_be_visible()
+    expect(page.get_by_text(text.replace("<почта>", scene.actor.email))).to_be_visible()
+
+
+@when(parsers.re(rf"(?:{WHO} )?вводит пароль учебного профиля и нажимает «Продолжить»"))
+def enter_password(page: Page, scene: Scene) -> None:
+    page.get_by_label("Пароль", exact=True).fill(scene.password or scene.actor.password)
+    page.get_by_role("button", name="Продолжить").click()
+
+
+@when(parsers.re(rf"(?:{WHO} )?указывает пароль для нового учебного профиля и нажимает «Продолжить»"))
+def set_password(page: Page, scene: Scene) -> None:
+    expect(page.get_by_role("heading", name="Придумайте пароль")).to_be_visible()
+    scene.password = scene.actor.password
+    page.get_by_label("Пароль", exact=True).fill(scene.password)
+    page.get_by_role("button", name="Продолжить").click()
+
+
+@when(parsers.re(rf"(?:{WHO} )?вводит код из (?:SMS|письма), новый пароль дважды и нажимает «Сохранить пароль»"))
+def restore_password(page: Page, sim_session: SimSession, scene: Scene) -> None:
+    message = read_code(sim_session, scene, scene.login)
+    scene.password = scene.actor.password[::-1] + "Нв"
+    page.get_by_label("Код подтверждения").fill(code_of(message))
+    page.get_by_label("Новый пароль").fill(scene.password)
+    page.get_by_label("Повторите пароль").fill(scene.password)
+    page.get_by_role("button", name="Сохранить пароль").click()
 
 
 @then(parsers.re(r"VK ID показывает его учетные данные и кнопку «(?P<label>[^«»]+)»"))
@@ -79,7 +151,7 @@ def about_screen(page: Page) -> None:
     expect(page.get_by_role("heading", name="Информация о себе")).to_be_visible()
 
 
-@when(parsers.re(rf"(?:{WHO} )?указывает настоящие ФИО, дату рождения, пол и нажимает «Продолжить»"))
+@when(parsers.re(rf"(?:{WHO} )?указывает (?:настоящие )?ФИО, дату рождения,? (?:и )?пол(?: ребёнка)? и нажимает «Продолжить»"))
 def fill_about(page: Page, scene: Scene) -> None:
     actor = scene.actor
     scene.entered = {"Фамилия": actor.last_name, "Имя": actor.first_name, "Отчество (необязательно)": actor.patronymic}

@@ -256,6 +256,13 @@ class Session:
         self._notify()
         return confirmation
 
+    def superseded(self, current: Confirmation, entered: str) -> bool:
+        """Whether `entered` is an earlier code to the same recipient, replaced by `current`."""
+        return any(
+            c.target == current.target and c.id < current.id and c.code == entered and c.code != current.code
+            for c in self.confirmations.values()
+        )
+
     def _notify(self) -> None:
         async def wake() -> None:
             async with self._outbox_changed:

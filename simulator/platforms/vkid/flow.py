@@ -22,6 +22,7 @@ SSO_COOKIE = "vkid_sso"
 class Step:
     LOGIN = "login"
     PASSWORD = "password"
+    RESTORE = "restore"  # «Забыли или не установили пароль?»
     CODE = "code"
     ABOUT = "about"  # «Информация о себе»
     PROFILE = "profile"  # continue in, or create, the educational profile

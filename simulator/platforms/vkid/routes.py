@@ -6,6 +6,7 @@ ROUTES = [
     ("GET", "/authorize", screens.authorize),
     ("*", "/auth", screens.login),
     ("*", "/auth/password", screens.password),
+    ("*", "/auth/restore", screens.restore),
     ("*", "/auth/code", screens.code),
     ("POST", "/auth/code/resend", screens.resend),
     ("*", "/auth/about", screens.about),

@@ -13,7 +13,7 @@ from ... import validation
 from ... import web as sim
 from ...validation import ValidationError
 from ...world import Channel, Session
-from ...world.codes import CODE_LENGTH, CodeError, countdown, resend_refusal
+from ...world.codes import CODE_LENGTH, CodeError, WrongCode, countdown, resend_refusal
 from ...world.oauth import CODE_TTL, OAuthError
 from . import flow as flows
 from .errors import IDENTITY_UNAVAILABLE
@@ -139,7 +139,7 @@ async def password(request: web.Request) -> web.StreamResponse:
     account = flow.account(session)
     creating = account is None  # a new e-mail account sets its password here
     if request.method == "GET":
-        return _screen(request, flow, "password", creating=creating)
+        return _screen(request, flow, "password", creating=creating, notice=flow.extra.pop("notice", None))
     data = await sim.form(request)
     if creating:
         try:
@@ -157,6 +157,58 @@ async def password(request: web.Request) -> web.StreamResponse:
         return _go(request, flow, "/auth/profile")
     flow.extra["after_password"] = True
     return _send_code(request, session, flow)
+
+
+# -- «Забыли или не установили пароль?»: a code to the phone or e-mail, then a new password ----
+
+
+async def restore(request: web.Request) -> web.StreamResponse:
+    flow = _current(request, Step.PASSWORD, Step.RESTORE)
+    session = sim.session(request)
+    account = flow.account(session)
+    if flow.step == Step.PASSWORD:
+        flow.step = Step.RESTORE
+        flow.extra.pop("restore_code", None)
+        return _go(request, flow, "/auth/restore")
+    sent = session.confirmations.get(flow.extra.get("restore_code", 0))
+
+    def show(status: int = 200, **context: Any) -> web.Response:
+        return _screen(request, flow, "restore", status, sent=sent, **context)
+
+    if request.method == "GET":
+        return show()
+    data = await sim.form(request)
+    action = data.get("action")
+    if action == "back":
+        flow.step = Step.PASSWORD
+        return _go(request, flow, "/auth/password")
+    if action == "send":
+        if sent is not None and (refusal := resend_refusal(sent, session.clock.now())):
+            return show(429, alert=str(refusal))
+        channel = Channel.EMAIL if flow.kind == "email" else Channel.SMS
+        flow.extra["restore_code"] = session.send_code(channel, flow.login).id
+        return _go(request, flow, "/auth/restore")
+    if sent is None:
+        return show(422, alert="Сначала получите код подтверждения.")
+    errors: dict[str, str] = {}
+    try:
+        sent.check(validation.code(data.get("code"), CODE_LENGTH[sent.channel]), session.clock.now())
+    except ValidationError as error:
+        errors["code"] = error.message
+    except CodeError as error:
+        errors["code"] = str(error)
+    try:
+        new_password = validation.password(data.get("password"))
+        if data.get("password2") != new_password:
+            errors["password2"] = "Пароли не совпадают"
+    except ValidationError as error:
+        errors["password"] = error.message
+    if errors:
+        return show(422, errors=errors)
+    account.password = new_password
+    flow.step = Step.PASSWORD
+    flow.extra["notice"] = "Пароль изменён. Войдите с новым паролем."
+    return _go(request, flow, "/auth/password")
 
 
 # -- «Подтвердите вход» (call) / «Подтвердите номер» (SMS) / e-mail code -----------------------
@@ -191,6 +243,10 @@ async def code(request: web.Request) -> web.StreamResponse:
         confirmation.check(entered, now)
     except ValidationError as error:
         return show(422, errors={"code": error.message})
+    except WrongCode as error:
+        if session.superseded(confirmation, entered):
+            error = WrongCode(f"Этот код больше не действует: мы отправили новый. {error}")
+        return show(422, errors={"code": str(error)})
     except CodeError as error:
         return show(422, errors={"code": str(error)})
     account = flow.account(session)
