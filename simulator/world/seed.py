@@ -58,6 +58,17 @@ def _field(path: str, check, *args, **kwargs):
         raise SeedError(f"{path}.{error.field}", error.message) from None
 
 
+def _profile_data(person: Person) -> dict[str, Any]:
+    """A seeded profile carries the person's own name, birth date and sex."""
+    return {
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "patronymic": person.patronymic,
+        "birth_date": person.birth_date,
+        "sex": person.sex,
+    }
+
+
 def apply_seed(session: Session, doc: Any) -> dict[str, Any]:
     doc = _obj(doc, "$")
     unknown = set(doc) - {"organisations", "clients", "people"}
@@ -221,14 +232,7 @@ def apply_seed(session: Session, doc: Any) -> dict[str, Any]:
             )
             ids["vkid_id"] = account.id
             if vkid.get("profile"):
-                profile = session.create_profile(
-                    account,
-                    first_name=person.first_name,
-                    last_name=person.last_name,
-                    patronymic=person.patronymic,
-                    birth_date=person.birth_date,
-                    sex=person.sex,
-                )
+                profile = session.create_profile(account, **_profile_data(person))
                 ids["profile_id"] = profile.id
         if max_ is not None:
             account = session.create_max_account(
@@ -237,14 +241,7 @@ def apply_seed(session: Session, doc: Any) -> dict[str, Any]:
             )
             ids["max_id"] = account.id
             if max_.get("profile"):
-                profile = session.create_profile(
-                    account,
-                    first_name=person.first_name,
-                    last_name=person.last_name,
-                    patronymic=person.patronymic,
-                    birth_date=person.birth_date,
-                    sex=person.sex,
-                )
+                profile = session.create_profile(account, **_profile_data(person))
                 ids["max_profile_id"] = profile.id
         if gosuslugi is not None:
             account_id = session.new_id(session.gosuslugi_accounts)
