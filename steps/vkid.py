@@ -153,10 +153,32 @@ def about_screen(page: Page) -> None:
 
 @when(parsers.re(rf"(?:{WHO} )?указывает (?:настоящие )?ФИО, дату рождения,? (?:и )?пол(?: ребёнка)? и нажимает «Продолжить»"))
 def fill_about(page: Page, scene: Scene) -> None:
+    _about(page, scene, scene.actor.patronymic)
+
+
+@when(parsers.re(rf"(?:{WHO} )?указывает ФИО без отчества, дату рождения, пол и нажимает «Продолжить»"))
+def fill_about_without_patronymic(page: Page, scene: Scene) -> None:
+    """The patronymic is optional on «Информация о себе»: it is left empty."""
+    _about(page, scene, "")
+
+
+def _about(page: Page, scene: Scene, patronymic: str) -> None:
     actor = scene.actor
-    scene.entered = {"Фамилия": actor.last_name, "Имя": actor.first_name, "Отчество (необязательно)": actor.patronymic}
+    scene.entered = {"Фамилия": actor.last_name, "Имя": actor.first_name, "Отчество (необязательно)": patronymic}
     for label, value in scene.entered.items():
         page.get_by_label(label, exact=True).fill(value)
     page.get_by_label("Дата рождения").fill(actor.birth_date.strftime("%d.%m.%Y"))
     page.get_by_label("Пол").select_option(actor.sex)
+    page.get_by_role("button", name="Продолжить").click()
+
+
+@then("VK ID просит ввести пароль от аккаунта VK ID")
+def asks_for_password(page: Page) -> None:
+    expect(page.get_by_role("heading", name="Введите пароль")).to_be_visible()
+
+
+@when(parsers.re(rf"(?:{WHO} )?вводит пароль от аккаунта VK ID и нажимает «Продолжить»"))
+def enter_password(page: Page, scene: Scene) -> None:
+    """Personas seeded with `vkid_password=persona.password` use one password for the journal and VK ID."""
+    page.get_by_label("Пароль", exact=True).fill(scene.actor.password)
     page.get_by_role("button", name="Продолжить").click()

@@ -1,0 +1,230 @@
+"""ЭШ screens: the electronic diary, the menu tab «Авторизация в Сферум» and, once linked, the tab «Сферум»."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from aiohttp import web
+
+from ... import web as sim
+from ...plural import MEMBERS, SUBSCRIBERS, count
+from ...world import Journal, JournalAccount, Role, Session
+from ...world.models import ChatKind, Lesson
+from ..relying_party import RelyingParty, SignInFailed
+
+COOKIE = "es_session"
+VK_ID = RelyingParty(
+    platform="es",
+    client_id="es_sferum",
+    service_name="Электронная школа",
+    callback="/sferum/callback",
+)
+# The instruction sends students and parents to Sferum from the diary's menu; teachers have their own way.
+SFERUM_ROLES = frozenset({Role.STUDENT, Role.PARENT})
+ROLES = {Role.STUDENT: "Ученик", Role.PARENT: "Родитель", Role.TEACHER: "Учитель", Role.ADMIN: "Администратор"}
+LESSON_LENGTH = timedelta(minutes=45)
+LINKED = "Авторизация в Сферум выполнена: учебный профиль привязан к вашей учетной записи ЭШ."
+
+
+@dataclass(frozen=True)
+class ChatRow:
+    title: str
+    caption: str  # «15 участников» / «251 подписчик · Информационный канал»
+    channel: bool
+
+
+@dataclass(frozen=True)
+class LessonRow:
+    subject: str
+    class_name: str
+    starts_at: datetime
+    ends_at: datetime
+    online: bool  # planned online: a video conference in Sferum
+    status: str | None  # «Идёт сейчас» / «Завершена»; nothing while it is still ahead
+
+
+def _state(request: web.Request) -> dict[str, Any]:
+    return sim.browser_state(request, COOKIE)
+
+
+def _respond(request: web.Request, response: web.StreamResponse, state: dict[str, Any]) -> web.StreamResponse:
+    sim.save_browser_state(request, response, COOKIE, state)
+    return response
+
+
+def _account(request: web.Request) -> JournalAccount:
+    """The signed-in diary account; anyone else is sent to the sign-in page."""
+    account_id = _state(request).get("account_id")
+    account = sim.session(request).journal_accounts.get(account_id) if account_id else None
+    if account is None:
+        raise web.HTTPSeeOther("/")
+    return account
+
+
+def _menu(session: Session, account: JournalAccount) -> list[tuple[str, str]]:
+    """The menu tabs: «Авторизация в Сферум» until the account is linked, then «Сферум»."""
+    tabs = [("Дневник", "/diary")]
+    if account.role in SFERUM_ROLES:
+        linked = account.id in session.links
+        tabs.append(("Сферум", "/sferum") if linked else ("Авторизация в Сферум", "/sferum/authorize"))
+    return tabs
+
+
+def _page(
+    request: web.Request, account: JournalAccount, template: str, status: int = 200, **context: Any
+) -> web.Response:
+    session = sim.session(request)
+    context.setdefault("alert", None)
+    return sim.render(
+        request,
+        f"es/{template}.html",
+        status,
+        account=account,
+        person=session.people[account.person_id],
+        role=ROLES[account.role],
+        pupils=_pupils(session, account),
+        menu=_menu(session, account),
+        notice=_state(request).pop("notice", None),
+        **context,
+    )
+
+
+def _pupils(session: Session, account: JournalAccount) -> list[tuple[str, str]]:
+    """Whose diary this is: (name, class) of the student, or of each of a parent's children."""
+    if account.role is Role.PARENT:
+        accounts = [a for pid in account.children for a in session.journal_accounts_of(pid, account.journal)]
+    else:
+        accounts = [account] if account.role is Role.STUDENT else []
+    return [
+        (session.people[a.person_id].full_name, session.classes[a.class_id].name if a.class_id else "")
+        for a in accounts
+    ]
+
+
+# -- sign-in ------------------------------------------------------------------------------------
+
+
+async def sign_in(request: web.Request) -> web.StreamResponse:
+    if request.method == "GET":
+        if _state(request).get("account_id"):
+            raise web.HTTPSeeOther("/diary")
+        return sim.render(request, "es/login.html", values={}, error=None)
+    data = await sim.form(request)
+    account = sim.session(request).journal_login(Journal.ES, data.get("login", "").strip(), data.get("password", ""))
+    if account is None:
+        return sim.render(request, "es/login.html", 422, values=data, error="Неверный логин или пароль")
+    return _respond(request, sim.redirect("/diary"), {"account_id": account.id})
+
+
+async def sign_out(request: web.Request) -> web.StreamResponse:
+    return _respond(request, sim.redirect("/"), {})
+
+
+async def diary(request: web.Request) -> web.StreamResponse:
+    account = _account(request)
+    return _respond(request, _diary(request, account), _state(request))
+
+
+def _diary(request: web.Request, account: JournalAccount, status: int = 200, alert: str | None = None) -> web.Response:
+    """«Электронный дневник»: today's lessons of the account's class(es)."""
+    session = sim.session(request)
+    today = session.clock.now().date()
+    lessons = [_row(session, lesson) for lesson in session.lessons_of(account) if lesson.starts_at.date() == today]
+    return _page(request, account, "diary", status, lessons=lessons, alert=alert)
+
+
+# -- «Авторизация в Сферум»: VK ID, then the link ----------------------------------------------
+
+
+async def authorize(request: web.Request) -> web.StreamResponse:
+    """The menu tab: off to VK ID with a fresh PKCE pair (or to «Сферум» when already linked)."""
+    account = _account(request)
+    session = sim.session(request)
+    state = _state(request)
+    if account.role not in SFERUM_ROLES:
+        alert = "Авторизация в Сферум из меню доступна ученикам и родителям."
+        return _respond(request, _diary(request, account, 403, alert), state)
+    if account.id in session.links:
+        raise web.HTTPSeeOther("/sferum")
+    url, pending = VK_ID.begin(request)
+    state["oauth"] = pending
+    return _respond(request, sim.redirect(url), state)
+
+
+async def callback(request: web.Request) -> web.StreamResponse:
+    """VK ID is back with the educational profile: link it to this diary account."""
+    account = _account(request)
+    session = sim.session(request)
+    state = _state(request)
+
+    def refuse(status: int, alert: str) -> web.StreamResponse:
+        return _respond(request, _diary(request, account, status, alert), state)
+
+    try:
+        user = await VK_ID.finish(request, state.pop("oauth", None))
+    except SignInFailed as error:
+        request.app.logger.info("VK ID sign-in failed: %s", error.detail)
+        return refuse(502, str(error))
+    profile = session.profiles[int(user["user_id"])]
+    other = session.link_of_profile(profile.id, Journal.ES)
+    if other is not None and other.journal_account_id != account.id:
+        return refuse(409, "Этот учебный профиль уже привязан к другой учетной записи ЭШ.")
+    session.link(account, profile, via="vkid")
+    state["notice"] = LINKED
+    return _respond(request, sim.redirect("/sferum"), state)
+
+
+# -- «Сферум»: chats and video conferences -----------------------------------------------------
+
+
+async def sferum(request: web.Request) -> web.StreamResponse:
+    account = _account(request)
+    session = sim.session(request)
+    state = _state(request)
+    link = session.links.get(account.id)
+    if link is None or account.role not in SFERUM_ROLES:
+        raise web.HTTPSeeOther("/diary")
+    now = session.clock.now()
+    pending = [m for m in session.memberships if m.profile_id == link.profile_id and m.available_at > now]
+    response = _page(
+        request,
+        account,
+        "sferum",
+        profile=session.profiles[link.profile_id],
+        chats=chat_rows(session, link.profile_id),
+        pending=len(pending),
+        conferences=conference_rows(session, account),
+    )
+    return _respond(request, response, state)
+
+
+def chat_rows(session: Session, profile_id: int) -> list[ChatRow]:
+    """The chats the profile is in now, information channels first, as Sferum lists them."""
+    rows = []
+    for chat in session.chats_of(profile_id):
+        people = len(session.members(chat.id))
+        if chat.kind is ChatKind.CHANNEL:
+            rows.append(ChatRow(chat.title, f"{count(people, SUBSCRIBERS)} · Информационный канал", True))
+        else:
+            rows.append(ChatRow(chat.title, count(people, MEMBERS), False))
+    return sorted(rows, key=lambda row: not row.channel)
+
+
+def conference_rows(session: Session, account: JournalAccount) -> list[LessonRow]:
+    """Online lessons of the account's classes from today on: each is a video conference."""
+    now = session.clock.now()
+    return [
+        _row(session, lesson)
+        for lesson in session.lessons_of(account)
+        if lesson.online and lesson.starts_at.date() >= now.date()
+    ]
+
+
+def _row(session: Session, lesson: Lesson) -> LessonRow:
+    now = session.clock.now()
+    ends_at = lesson.starts_at + LESSON_LENGTH
+    status = "Идёт сейчас" if lesson.starts_at <= now < ends_at else "Завершена" if ends_at <= now else None
+    name = session.classes[lesson.class_id].name
+    return LessonRow(lesson.subject, name, lesson.starts_at, ends_at, lesson.online, status)

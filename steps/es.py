@@ -1,0 +1,202 @@
+"""ЭШ (АИС «Электронная школа») steps: its students and parents, the diary's menu and the tab «Сферум»."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import Page, expect
+from pytest_bdd import given, parsers, then, when
+
+from simulator.testing import Personas, SimSession
+
+from .common import WHO, Scene, _links_of, code_of, read_code
+
+ROLES = {"ученик": "student", "родитель": "parent", "учитель": "teacher"}
+ACCOUNTS = {
+    "у которого есть VK ID с паролем и учебный профиль Сферум": {"vkid": True, "password": True, "profile": True},
+    "у которого есть VK ID с паролем, но нет учебного профиля Сферум": {"vkid": True, "password": True},
+    "у которого нет аккаунта VK ID": {},
+}
+IN_CHATS = r"его учебный профиль добавлен в информационный канал школы «(?P<channel>[^«»]+)» и в чат «(?P<chat>[^«»]+)»"
+LINKED = "Авторизация в Сферум выполнена: учебный профиль привязан к вашей учетной записи ЭШ."
+
+
+def _menu(page: Page):
+    return page.get_by_role("navigation", name="Меню")
+
+
+# -- the world ------------------------------------------------------------------------------------
+
+
+@given(parsers.re(r"(?P<who>ученик|родитель|учитель) ЭШ, (?P<accounts>у которого .+)$"))
+def es_user(sim_session: SimSession, personas: Personas, scene: Scene, who: str, accounts: str) -> None:
+    """A diary account in the school's first class; a parent's child is in that class."""
+    wants = ACCOUNTS[accounts]
+    org, school_class = scene.org["id"], scene.org["classes"][0]
+    people: list[dict[str, Any]] = []
+    children: list[str] = []
+    if who == "родитель":
+        child = personas.make("student")
+        people.append(child.entry(journal="es", org=org, school_class=school_class))
+        children.append(child.key)
+    person = personas.make(ROLES[who])
+    people.append(
+        person.entry(
+            journal="es",
+            org=org,
+            school_class=None if children else school_class,
+            children=children,
+            vkid=wants.get("vkid", False),
+            vkid_password=person.password if wants.get("password") else None,
+            profile=wants.get("profile", False),
+        )
+    )
+    person.ids = sim_session.seed({"people": people})["people"][person.key]
+    scene.actor = person
+    scene.profiles_before = len(sim_session.snapshot()["profiles"])
+
+
+@given("в Сферуме уже общаются ученики школы:")
+def classmates_linked(sim_session: SimSession, personas: Personas, scene: Scene, datatable: list[list[str]]) -> None:
+    """Students of the school linked earlier: their chats exist, so they count as members and subscribers."""
+    people = [
+        personas.make("student").entry(
+            journal="es", org=scene.org["id"], school_class=school_class, vkid=True, profile=True, linked="vkid"
+        )
+        for school_class, how_many in datatable[1:]
+        for _ in range(int(how_many))
+    ]
+    sim_session.seed({"people": people})
+    scene.profiles_before = len(sim_session.snapshot()["profiles"])
+
+
+@when(parsers.re(r"проходит (?P<minutes>\d+) минут[аы]?"))
+def time_passes(sim_session: SimSession, minutes: str) -> None:
+    sim_session.advance(int(minutes) * 60)
+
+
+# -- the diary ------------------------------------------------------------------------------------
+
+
+@when(parsers.re(rf"{WHO} входит в электронный дневник"))
+def sign_in(page: Page, sim_session: SimSession, scene: Scene) -> None:
+    page.goto(sim_session.url("es", "/"))
+    page.get_by_label("Логин").fill(scene.actor.login)
+    page.get_by_label("Пароль").fill(scene.actor.password)
+    page.get_by_role("button", name="Войти").click()
+    expect(page.get_by_role("heading", name="Электронный дневник")).to_be_visible()
+
+
+@then(parsers.re(r"в меню ЭШ есть вкладка «(?P<shown>[^«»]+)», а вкладки «(?P<hidden>[^«»]+)» нет"))
+def menu_tabs(page: Page, shown: str, hidden: str) -> None:
+    expect(_menu(page).get_by_role("link", name=shown, exact=True)).to_be_visible()
+    expect(_menu(page).get_by_role("link", name=hidden, exact=True)).to_have_count(0)
+
+
+@when(parsers.re(rf"(?:{WHO} )?нажимает на вкладку меню «(?P<tab>[^«»]+)»"))
+def open_tab(page: Page, tab: str) -> None:
+    _menu(page).get_by_role("link", name=tab, exact=True).click()
+
+
+@then(parsers.re(r"ЭШ сообщает «(?P<text>.+)»$"))
+def es_says(page: Page, text: str) -> None:
+    expect(page.get_by_role("status").filter(has_text=text)).to_have_text(text)
+
+
+@when(parsers.re(rf"(?:{WHO} )?авторизуется в Сферум через VK ID со своим учебным профилем"))
+def authorise_with_profile(page: Page, sim_session: SimSession, scene: Scene) -> None:
+    """Variant 1 of the instruction in one step, for scenarios about what comes after it."""
+    open_tab(page, "Авторизация в Сферум")
+    page.get_by_label("Телефон или почта").fill(scene.actor.phone)
+    page.get_by_role("button", name="Продолжить").click()
+    page.get_by_label("Пароль", exact=True).fill(scene.actor.password)
+    page.get_by_role("button", name="Продолжить").click()
+    page.get_by_label("Код подтверждения").fill(code_of(read_code(sim_session, scene, scene.actor.phone)))
+    page.get_by_role("button", name="Продолжить").click()
+    page.get_by_role("button", name="Продолжить в учебном профиле").click()
+    page.get_by_role("button", name="Продолжить").click()
+    es_says(page, LINKED)
+
+
+# -- the tab «Сферум» -----------------------------------------------------------------------------
+
+
+@then("открывается вкладка «Сферум»")
+def sferum_tab_open(page: Page) -> None:
+    expect(_menu(page).get_by_role("link", name="Сферум", exact=True)).to_have_attribute("aria-current", "page")
+
+
+@when(parsers.re(rf"(?:{WHO} )?обновляет вкладку «Сферум»"))
+def reload_tab(page: Page) -> None:
+    page.reload()
+
+
+@then("во вкладке «Сферум» сказано, что чаты создаются, и чатов в списке пока нет")
+def chats_being_created(page: Page) -> None:
+    expect(page.get_by_test_id("chats-pending")).to_contain_text("Чаты создаются.")
+    expect(page.get_by_role("heading", name="Чаты 0", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("chat")).to_have_count(0)
+
+
+@then(parsers.re(r"во вкладке «Сферум» «(?P<heading>Чаты \d+)»:"))
+def chats_listed(page: Page, heading: str, datatable: list[list[str]]) -> None:
+    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+    expect(page.get_by_test_id("chats-pending")).to_have_count(0)
+    expect(page.get_by_test_id("chat")).to_have_text([f"{title} {caption}" for title, caption in datatable[1:]])
+
+
+@then("во вкладке «Сферум» видеоконференции:")
+def conferences_listed(page: Page, datatable: list[list[str]]) -> None:
+    expect(page.get_by_test_id("conference")).to_have_text([f"{what} {when}" for what, when in datatable[1:]])
+
+
+# -- what the world now holds ---------------------------------------------------------------------
+
+
+def _profile_id(sim_session: SimSession, scene: Scene) -> int:
+    links = _links_of(sim_session, scene.actor, "es")
+    assert len(links) == 1, links
+    assert links[0]["via"] == "vkid"
+    return links[0]["profile_id"]
+
+
+@then("учетная запись ЭШ привязана к его учебному профилю")
+def linked_to_own_profile(sim_session: SimSession, scene: Scene) -> None:
+    assert _profile_id(sim_session, scene) == scene.actor.ids["profile_id"]
+    assert len(sim_session.snapshot()["profiles"]) == scene.profiles_before
+
+
+@then("на платформе создан учебный профиль с введёнными данными, и он привязан к учетной записи ЭШ")
+def created_profile_linked(sim_session: SimSession, scene: Scene) -> None:
+    world = sim_session.snapshot()
+    account = next(a for a in world["vkid_accounts"] if a["phone"] == scene.actor.phone)
+    profile = next(p for p in world["profiles"] if p["id"] == account["profile_id"])
+    entered = scene.entered
+    assert (profile["last_name"], profile["first_name"], profile["patronymic"]) == (
+        entered["Фамилия"],
+        entered["Имя"],
+        entered["Отчество (необязательно)"] or None,
+    )
+    assert (profile["birth_date"], profile["sex"]) == (scene.actor.birth_date.isoformat(), scene.actor.sex)
+    assert len(world["profiles"]) == scene.profiles_before + 1
+    assert _profile_id(sim_session, scene) == profile["id"]
+
+
+@then(parsers.re(IN_CHATS))
+def profile_in_chats(sim_session: SimSession, scene: Scene, channel: str, chat: str) -> None:
+    """Sferum has put the profile in these chats (they show up once built: Membership.available_at)."""
+    profile_id = _profile_id(sim_session, scene)
+    world = sim_session.snapshot()
+    titles = {c["id"]: c["title"] for c in world["chats"]}
+    joined = {titles[m["chat_id"]] for m in world["memberships"] if m["profile_id"] == profile_id}
+    assert joined == {f"{scene.org['name']} · {channel}", chat}
+
+
+@then("это ровно те чаты, в которых состоит его учебный профиль")
+def listed_chats_are_memberships(page: Page, sim_session: SimSession, scene: Scene) -> None:
+    profile_id = _profile_id(sim_session, scene)
+    world = sim_session.snapshot()
+    titles = {c["id"]: c["title"] for c in world["chats"]}
+    joined = sorted(titles[m["chat_id"]] for m in world["memberships"] if m["profile_id"] == profile_id)
+    shown = sorted(page.locator("[data-testid=chat] .chat-title").all_inner_texts())
+    assert shown == joined
