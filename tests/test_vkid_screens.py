@@ -1,0 +1,112 @@
+"""VK ID's sign-in screens over HTTP: their order, the code screen's errors and countdown, single sign-on."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from sim_browser import (
+    VKID_HOST,
+    Browser,
+    enter_login,
+    last_message_id,
+    location,
+    mes_authorize_url,
+    sign_in,
+    start,
+)
+from sim_seeds import PHONE, person, world
+from simulator.testing import SimSession
+
+
+@pytest.fixture
+def on_code_screen(sim_session: SimSession, http_browser: Browser) -> Browser:
+    """Ivanov has asked for a code (a flash call by default)."""
+    sim_session.seed(world(person()))
+    start(http_browser, mes_authorize_url(sim_session))
+    assert enter_login(http_browser, PHONE) == "/auth/code"
+    return http_browser
+
+
+def test_a_screen_without_a_sign_in_in_progress_explains_itself(http_browser: Browser) -> None:
+    """No flow cookie: 400 «Сессия входа не найдена», not a crash."""
+    response = http_browser.get("/auth/code", host=VKID_HOST)
+    assert response.status_code == 400
+    assert "Сессия входа не найдена" in response.text
+
+
+def test_a_screen_opened_out_of_order_sends_the_user_back(sim_session: SimSession, http_browser: Browser) -> None:
+    """At the login step, /auth/confirm redirects to /auth."""
+    start(http_browser, mes_authorize_url(sim_session))
+    assert location(http_browser.get("/auth/confirm", host=VKID_HOST), 303) == "/auth"
+    assert location(http_browser.post("/auth/confirm", host=VKID_HOST), 303) == "/auth"
+
+
+def test_the_code_screen_counts_down_from_01_59(on_code_screen: Browser) -> None:
+    """«Звонок поступил в течение 01:59» and no resend button yet."""
+    page = on_code_screen.get("/auth/code", host=VKID_HOST)
+    assert page.status_code == 200
+    assert re.search(r'data-countdown="119"[^>]*>Звонок поступил в течение <time>01:59</time>', page.text)
+    assert "Получить новый код" not in page.text
+
+
+def test_a_wrong_code_shows_the_attempts_left(on_code_screen: Browser, sim_session: SimSession) -> None:
+    """422 with «Неверный код. Осталось попыток: 4»; the user stays on the code screen."""
+    code = sim_session.last_code(PHONE)
+    wrong = "".join("1" if c != "1" else "2" for c in code)
+    response = on_code_screen.post("/auth/code", host=VKID_HOST, data={"code": wrong})
+    assert response.status_code == 422
+    assert "Неверный код. Осталось попыток: 4" in response.text
+
+
+def test_a_code_of_the_wrong_length_asks_for_four_digits(on_code_screen: Browser) -> None:
+    """A call code has four digits."""
+    response = on_code_screen.post("/auth/code", host=VKID_HOST, data={"code": "123456"})
+    assert response.status_code == 422 and "Введите 4 цифры" in response.text
+
+
+def test_an_expired_code_is_refused_on_the_screen(on_code_screen: Browser, sim_session: SimSession) -> None:
+    """Five minutes of session time later the right code is refused as expired."""
+    sim_session.advance(5 * 60)
+    response = on_code_screen.post("/auth/code", host=VKID_HOST, data={"code": sim_session.last_code(PHONE)})
+    assert response.status_code == 422 and "Срок действия кода истёк" in response.text
+
+
+def test_resend_waits_for_the_countdown(on_code_screen: Browser, sim_session: SimSession) -> None:
+    """Before 119 s a resend sends nothing; at 119 s it sends a new code, and the screen offers it."""
+    assert location(on_code_screen.post("/auth/code/resend", host=VKID_HOST), 303) == "/auth/code"
+    assert len(sim_session.messages(to=PHONE)) == 1
+    sim_session.advance(119)
+    assert "Получить новый код" in on_code_screen.get("/auth/code", host=VKID_HOST).text
+    on_code_screen.post("/auth/code/resend", host=VKID_HOST)
+    assert len(sim_session.messages(to=PHONE)) == 2
+
+
+def test_the_sms_setting_sends_a_six_digit_sms(sim_session: SimSession, http_browser: Browser) -> None:
+    """phone_code_channel=sms: the code comes by SMS, six digits, and the screen says so."""
+    sim_session.seed(world(person()))
+    sim_session.settings(phone_code_channel="sms")
+    start(http_browser, mes_authorize_url(sim_session))
+    after = last_message_id(sim_session)
+    enter_login(http_browser, PHONE)
+    message = sim_session.wait_message(to=PHONE, after=after)
+    assert message["channel"] == "sms" and re.fullmatch(r"\d{6}", message["code"])
+    assert "Подтвердите номер" in http_browser.get("/auth/code", host=VKID_HOST).text
+
+
+def test_a_signed_in_browser_skips_the_login(sim_session: SimSession, http_browser: Browser) -> None:
+    """After one sign-in, VK ID remembers the account: the next /authorize opens the profile screen."""
+    sim_session.seed(world(person()))
+    sign_in(http_browser, mes_authorize_url(sim_session), PHONE)
+    assert location(http_browser.get(mes_authorize_url(sim_session)), 303) == "/auth/profile"
+
+
+def test_an_oversized_form_is_refused_with_a_page(sim_session: SimSession, http_browser: Browser) -> None:
+    """More than 64 KiB posted to a VK ID screen: 413 and the reason, and nothing sent."""
+    start(http_browser, mes_authorize_url(sim_session))
+    response = http_browser.post("/auth", host=VKID_HOST, data={"login": "9" * 70_000})
+    assert response.status_code == 413
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Слишком большой запрос: не больше 64 КБ." in response.text
+    assert sim_session.messages() == []
