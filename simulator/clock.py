@@ -31,7 +31,12 @@ class Clock:
     def advance(self, seconds: float) -> datetime:
         if seconds < 0:
             raise ValueError("the clock only moves forward")
-        self._offset += timedelta(seconds=seconds)
+        try:
+            offset = self._offset + timedelta(seconds=seconds)
+            self._start + offset  # stays within the calendar
+        except OverflowError:
+            raise ValueError("that would move the clock past the year 9999") from None
+        self._offset = offset
         return self.now()
 
     def to_json(self) -> dict:

@@ -24,9 +24,18 @@ class ValidationError(ValueError):
         self.message = message
 
 
+def _text(value: object, field: str) -> str:
+    """Form values are strings; JSON seeds may hold anything else, which is refused, not crashed on."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError(field, "Ожидается текст")
+    return value
+
+
 def phone(value: str, field: str = "phone") -> str:
     """Normalise a Russian mobile number to +7XXXXXXXXXX."""
-    digits = _PHONE_SEPARATORS.sub("", value.strip())
+    digits = _PHONE_SEPARATORS.sub("", _text(value, field).strip())
     if digits.startswith("8") and len(digits) == 11:
         digits = "+7" + digits[1:]
     elif digits.startswith("7") and len(digits) == 11:
@@ -39,7 +48,7 @@ def phone(value: str, field: str = "phone") -> str:
 
 
 def email(value: str, field: str = "email") -> str:
-    value = value.strip()
+    value = _text(value, field).strip()
     if len(value) > EMAIL_MAX or not _EMAIL.fullmatch(value):
         raise ValidationError(field, "Неверный формат электронной почты. Пример: name@example.ru")
     return value.lower()
@@ -58,14 +67,14 @@ def login(value: str, field: str = "login") -> tuple[str, str]:
 
 
 def required(value: str | None, field: str) -> str:
-    value = (value or "").strip()
+    value = _text(value, field).strip()
     if not value:
         raise ValidationError(field, "Заполните это поле")
     return value
 
 
 def name(value: str | None, field: str, *, optional: bool = False) -> str | None:
-    value = (value or "").strip()
+    value = _text(value, field).strip()
     if not value:
         if optional:
             return None
@@ -103,7 +112,7 @@ def sex(value: str | None, field: str = "sex") -> str:
 
 
 def password(value: str | None, field: str = "password") -> str:
-    value = value or ""
+    value = _text(value, field)
     if not value:
         raise ValidationError(field, "Заполните это поле")
     if not PASSWORD_MIN <= len(value) <= PASSWORD_MAX:
@@ -112,7 +121,7 @@ def password(value: str | None, field: str = "password") -> str:
 
 
 def code(value: str | None, length: int, field: str = "code") -> str:
-    value = (value or "").strip()
+    value = _text(value, field).strip()
     if not re.fullmatch(rf"\d{{{length}}}", value):
         raise ValidationError(field, f"Введите {length} цифры" if length < 5 else f"Введите {length} цифр")
     return value

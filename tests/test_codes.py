@@ -86,11 +86,6 @@ def test_resend_is_refused_with_a_countdown_until_119_seconds() -> None:
     assert resend_refusal(confirmation, session.clock.now()) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="codes.py Confirmation.seconds_to_resend truncates with int(): resend is allowed up to 1 s "
-    "before resend_at (sent_at + 119 s); it should round up",
-)
 def test_resend_is_still_refused_half_a_second_before_119_seconds() -> None:
     """At 118.5 s the resend time (119 s) has not come: the refusal shows «00:01»."""
     session, confirmation = sent()
@@ -140,21 +135,23 @@ def test_codes_are_deterministic_for_a_seed_and_differ_for_another() -> None:
 
 
 def test_a_fixed_code_applies_to_its_recipient_only() -> None:
-    """codes.fixed[to] is used for that recipient; others keep seeded random codes."""
+    """codes.fixed[(to, length)] is used for that recipient; others keep seeded random codes."""
     session = Session("codes", seed=3)
-    session.codes.fixed[PHONE] = "424242"
+    session.codes.fixed[(PHONE, 6)] = "424242"
     assert session.send_code(Channel.SMS, PHONE).code == "424242"
     assert session.send_code(Channel.SMS, PHONE).code == "424242"
     assert session.send_code(Channel.SMS, "+79990000000").code != "424242"
 
 
-def test_a_fixed_code_of_the_wrong_length_for_the_channel_is_refused() -> None:
-    """A six-digit fixed code cannot be a flash call's four digits."""
+def test_fixed_codes_are_kept_per_length_so_calls_and_sms_each_take_their_own() -> None:
+    """A six-digit fixed code serves SMS and e-mail; a flash call takes the four-digit one, or a random one."""
     session = Session("codes")
-    session.codes.fixed[PHONE] = "123456"
-    with pytest.raises(ValueError, match="must have 4 digits"):
-        session.send_code(Channel.CALL, PHONE)
-    assert session.outbox == []
+    session.codes.fixed[(PHONE, 6)] = "123456"
+    call = session.send_code(Channel.CALL, PHONE)
+    assert len(call.code) == 4 and call.code != "3456"
+    session.codes.fixed[(PHONE, 4)] = "9876"
+    assert session.send_code(Channel.CALL, PHONE).code == "9876"
+    assert session.send_code(Channel.SMS, PHONE).code == "123456"
 
 
 def test_every_send_is_a_new_confirmation_in_the_outbox() -> None:

@@ -119,14 +119,12 @@ def test_the_callback_refuses_a_foreign_state(teacher: dict[str, str | int], htt
     assert "Сессия входа устарела. Начните подключение заново." in response.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="world/session.py FAULTS advertises 'vpn' («the user's connection goes through a VPN; linking "
-    "is refused») and the control plane accepts it, but no platform code reads session.fault('vpn'): "
-    "«Привязать» still creates the link",
-)
 def test_the_vpn_fault_refuses_linking(on_add_profile: Browser, sim_session: SimSession) -> None:
     """With the vpn fault on, «Привязать» creates no link."""
     sim_session.fault("vpn")
-    on_add_profile.post("/sferum/add", host=MES_HOST, data={"action": "link"})
+    refused = on_add_profile.post("/sferum/add", host=MES_HOST, data={"action": "link"})
+    assert refused.status_code == 403 and "не работает при включенном VPN" in refused.text
     assert sim_session.links() == []
+    sim_session.clear_fault("vpn")
+    on_add_profile.post("/sferum/add", host=MES_HOST, data={"action": "link"})
+    assert len(sim_session.links()) == 1

@@ -169,11 +169,6 @@ def test_an_unsupported_grant_type_is_refused(vkid_api: httpx.Client) -> None:
     assert response.json()["error"] == "unsupported_grant_type"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="vkid/protocol.py token(): the unsupported_grant_type OAuthError is raised without "
-    "params['state'], so unlike every other /oauth2/auth error it does not echo the state",
-)
 def test_an_unsupported_grant_type_echoes_the_state(grant: Grant, vkid_api: httpx.Client) -> None:
     """Like every other error of /oauth2/auth, the state comes back."""
     response = exchange(vkid_api, grant.params(grant_type="password"))
@@ -272,12 +267,6 @@ def test_authorize_errors_with_a_trusted_redirect_go_back_to_the_client(
     assert query["state"] == changes.get("state", pkce.state)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="vkid/screens.py authorize() (and _complete()) build the redirect as f'{redirect_uri}?{query}': "
-    "a registered redirect_uri that has a query string gets a second '?', so its own parameter is "
-    "corrupted and error/code/state are lost (RFC 6749 §3.1.2 requires the query to be kept and extended)",
-)
 def test_a_redirect_uri_with_its_own_query_keeps_it(sim_session: SimSession, http_browser: Browser) -> None:
     """error and state are added to a redirect_uri's existing query, which is kept as it was."""
     redirect = "https://rp.example/cb?tenant=7"

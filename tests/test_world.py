@@ -322,12 +322,6 @@ def test_a_later_seed_may_refer_to_an_earlier_organisation() -> None:
     assert session.journal_accounts["mes-t1"].org_id == SCHOOL["id"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="seed.py apply_seed checks duplicate person ids but not duplicate VK ID logins: two people "
-    "with one phone both get a VK ID account; Session.vkid_by_login then always finds the first and "
-    "the second account can never sign in",
-)
 def test_two_vkid_accounts_cannot_share_a_phone() -> None:
     """A phone is one VK ID login: a second VK ID account with it is a seed error."""
     session = Session("s")

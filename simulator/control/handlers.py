@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import secrets
 from datetime import datetime
 from typing import Any
@@ -36,6 +37,8 @@ async def _json(request: web.Request) -> dict[str, Any]:
         body = await request.json()
     except json.JSONDecodeError as error:
         raise ApiError(400, "invalid_json", f"the body is not JSON: {error.msg}") from None
+    except UnicodeDecodeError:
+        raise ApiError(400, "invalid_json", "the body is not UTF-8 text") from None
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_json", "the body must be a JSON object")
     return body
@@ -54,6 +57,8 @@ def _number(value: Any, name: str, *, minimum: float = 0, maximum: float | None 
         number = float(value)
     except (TypeError, ValueError):
         raise ApiError(400, "invalid_parameter", f"{name} must be a number") from None
+    if not math.isfinite(number):
+        raise ApiError(400, "invalid_parameter", f"{name} must be a finite number")
     if number < minimum or (maximum is not None and number > maximum):
         bound = f"between {minimum:g} and {maximum:g}" if maximum is not None else f"at least {minimum:g}"
         raise ApiError(400, "invalid_parameter", f"{name} must be {bound}")
@@ -101,14 +106,17 @@ async def create_session(request: web.Request) -> web.Response:
     seed = body.get("seed", 0)
     if not isinstance(seed, int):
         raise ApiError(400, "invalid_parameter", "seed must be an integer")
-    running = body.get("clock", {}).get("running")
+    clock = body.get("clock") or {}
+    if not isinstance(clock, dict):
+        raise ApiError(400, "invalid_parameter", "clock must be an object: {now?, running?}")
+    running = clock.get("running")
     try:
         session = sim.world(request).create(str(key), seed=seed, running_clock=running)
     except ValueError as error:
         status, code = (409, "session_exists") if "exists" in str(error) else (400, "invalid_parameter")
         raise ApiError(status, code, str(error)) from None
-    if "now" in body.get("clock", {}):
-        session.clock.set(_datetime(body["clock"]["now"]), running=session.clock.running)
+    if "now" in clock:
+        session.clock.set(_datetime(clock["now"]), running=session.clock.running)
     return web.json_response({"key": session.key, "seed": session.seed, "clock": session.clock.to_json()}, status=201)
 
 
@@ -188,19 +196,21 @@ async def outbox_wait(request: web.Request) -> web.Response:
 
 
 async def fix_code(request: web.Request) -> web.Response:
-    """Make every code sent to {to} this one: {code}."""
+    """Fix the codes sent to {to}: 4 digits for calls, 6 for SMS and e-mail (set both to fix both)."""
     session = _session(request)
     body = await _json(request)
     code = body.get("code")
     if not isinstance(code, str) or not code.isdigit() or len(code) not in (4, 6):
         raise ApiError(400, "invalid_parameter", "code must be a string of 4 (call) or 6 (SMS, e-mail) digits")
-    session.codes.fixed[request.match_info["to"]] = code
+    session.codes.fixed[(request.match_info["to"], len(code))] = code
     return web.json_response({"to": request.match_info["to"], "code": code})
 
 
 async def unfix_code(request: web.Request) -> web.Response:
     """Codes sent to {to} are random (seeded) again."""
-    _session(request).codes.fixed.pop(request.match_info["to"], None)
+    fixed = _session(request).codes.fixed
+    for length in (4, 6):
+        fixed.pop((request.match_info["to"], length), None)
     return web.json_response({"status": "random"})
 
 
@@ -224,7 +234,10 @@ async def set_clock(request: web.Request) -> web.Response:
     session = _session(request)
     body = await _json(request)
     if "advance" in body:
-        session.clock.advance(_number(body["advance"], "advance"))
+        try:
+            session.clock.advance(_number(body["advance"], "advance"))
+        except ValueError as error:
+            raise ApiError(400, "invalid_parameter", str(error)) from None
     elif "now" in body:
         running = body.get("running", session.clock.running)
         session.clock.set(_datetime(body["now"]), running=bool(running))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -58,7 +59,8 @@ class Confirmation:
         return self.sent_at + RESEND_AFTER
 
     def seconds_to_resend(self, now: datetime) -> int:
-        return max(0, int((self.resend_at - now).total_seconds()))
+        # Rounded up: half a second left is still «00:01», never an early resend.
+        return max(0, math.ceil((self.resend_at - now).total_seconds()))
 
     def check(self, entered: str, now: datetime) -> None:
         """Consume the code or raise the error the user must see; a consumed code never works again."""
@@ -83,14 +85,12 @@ class CodeBook:
 
     def __init__(self, seed: int) -> None:
         self._rng = random.Random(seed)
-        self.fixed: dict[str, str] = {}
+        self.fixed: dict[tuple[str, int], str] = {}  # (recipient, length): 4 digits for calls, 6 otherwise
         self._next_id = 1
 
     def make(self, channel: Channel, target: str, now: datetime) -> Confirmation:
         length = CODE_LENGTH[channel]
-        code = self.fixed.get(target) or "".join(self._rng.choice("0123456789") for _ in range(length))
-        if len(code) != length:
-            raise ValueError(f"a fixed code for {channel} must have {length} digits")
+        code = self.fixed.get((target, length)) or "".join(self._rng.choice("0123456789") for _ in range(length))
         confirmation = Confirmation(self._next_id, channel, target, code, now)
         self._next_id += 1
         return confirmation

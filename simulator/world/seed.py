@@ -124,6 +124,9 @@ def apply_seed(session: Session, doc: Any) -> dict[str, Any]:
 
     people: list[tuple[Person, dict]] = []
     seen_ids = set(session.people)
+    # A phone or e-mail signs in to one VK ID account (and a phone to one МАХ account) only.
+    vkid_logins = {login for a in session.vkid_accounts.values() for login in (a.phone, a.email) if login}
+    max_phones = {a.phone for a in session.max_accounts.values()}
     for i, raw in enumerate(_list(doc, "people")):
         path = f"people[{i}]"
         raw = _obj(raw, path)
@@ -161,6 +164,11 @@ def apply_seed(session: Session, doc: Any) -> dict[str, Any]:
             vkid = _obj(vkid, f"{path}.vkid")
             if not (person.phone or person.email):
                 raise SeedError(f"{path}.vkid", "a VK ID account needs the person's phone or email")
+            for login in (person.phone, person.email):
+                if login in vkid_logins:
+                    raise SeedError(f"{path}.vkid", f"{login} already signs in to another VK ID account")
+                if login:
+                    vkid_logins.add(login)
             if vkid.get("password") is not None:
                 _field(f"{path}.vkid", v.password, vkid["password"])
             if vkid.get("profile") and not (person.birth_date and person.sex):
@@ -170,6 +178,9 @@ def apply_seed(session: Session, doc: Any) -> dict[str, Any]:
             max_ = _obj(max_, f"{path}.max")
             if not person.phone:
                 raise SeedError(f"{path}.max", "a МАХ account needs the person's phone")
+            if person.phone in max_phones:
+                raise SeedError(f"{path}.max", f"{person.phone} already has a МАХ account")
+            max_phones.add(person.phone)
             if max_.get("profile") and not (person.birth_date and person.sex):
                 raise SeedError(f"{path}.max.profile", "a profile needs the person's birth_date and sex")
         gosuslugi = raw.get("gosuslugi")

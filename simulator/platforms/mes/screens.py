@@ -17,6 +17,10 @@ CABINETS = {
     Role.PARENT: "Кабинет родителя",
     Role.ADMIN: "Кабинет администратора",
 }
+VPN_REFUSED = (
+    "Привязка учебного профиля Сферум к учетной записи электронного журнала не работает при включенном VPN. "
+    "Отключите VPN и нажмите «Привязать» ещё раз."
+)
 VK_ID = RelyingParty(
     platform="mes",
     client_id="mes_vks",
@@ -140,6 +144,8 @@ async def add_profile(request: web.Request) -> web.StreamResponse:
     if data.get("action") != "link":
         state.pop("candidate")
         return _respond(request, sim.redirect("/cabinet"), state)
+    if session.fault("vpn"):
+        return sim.render(request, "mes/add_profile.html", 403, user=user, account=account, alert=VPN_REFUSED)
     profile = session.profiles[int(user["user_id"])]
     other = session.link_of_profile(profile.id, Journal.MES)
     if other is not None and other.journal_account_id != account.id:

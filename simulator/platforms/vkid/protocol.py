@@ -20,11 +20,12 @@ async def _params(request: web.Request) -> dict[str, str]:
     return params
 
 
-def _session_for(request: web.Request, *tokens: str | None) -> Session:
+def _session_for(request: web.Request, *tokens: str | None) -> Session | None:
+    """The session that issued one of `tokens`; else the one the request names, if it names one."""
     for token in tokens:
         if token and (session := sim.world(request).by_token(token)):
             return session
-    return sim.session(request)
+    return sim.session(request) if sim.SESSION_HEADER in request.headers else None
 
 
 def _error(error: OAuthError) -> web.Response:
@@ -48,16 +49,20 @@ def _token_json(token: Token, state: str | None) -> dict:
 async def token(request: web.Request) -> web.Response:
     """POST /oauth2/auth: grant_type=authorization_code (with PKCE) or refresh_token."""
     params = await _params(request)
+    state, grant = params.get("state"), params.get("grant_type")
+    if grant not in ("authorization_code", "refresh_token"):
+        return _error(
+            OAuthError("unsupported_grant_type", "grant_type must be authorization_code or refresh_token", state)
+        )
     session = _session_for(request, params.get("code"), params.get("refresh_token"))
+    if session is None:  # a code or token no session ever issued
+        return _error(OAuthError("invalid_grant", "authorization code or refresh token is invalid", state))
     now = session.clock.now()
     try:
-        grant = params.get("grant_type")
         if grant == "authorization_code":
             issued = session.oauth.exchange_code(params, now)
-        elif grant == "refresh_token":
-            issued = session.oauth.refresh_token(params, now)
         else:
-            raise OAuthError("unsupported_grant_type", "grant_type must be authorization_code or refresh_token")
+            issued = session.oauth.refresh_token(params, now)
     except OAuthError as error:
         return _error(error)
     return web.json_response(_token_json(issued, params.get("state")))
@@ -67,6 +72,8 @@ async def user_info(request: web.Request) -> web.Response:
     """POST /oauth2/user_info: the educational profile the user signed in with."""
     params = await _params(request)
     session = _session_for(request, params.get("access_token"))
+    if session is None:
+        return _error(OAuthError("invalid_token", "access token is invalid or revoked", status=401))
     try:
         issued = session.oauth.token(params.get("client_id"), params.get("access_token"), session.clock.now())
     except OAuthError as error:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
 
 from aiohttp import web
+from yarl import URL
 
 from ... import validation
 from ... import web as sim
@@ -66,8 +66,7 @@ async def authorize(request: web.Request) -> web.StreamResponse:
     except OAuthError as error:
         if not error.redirectable:
             return sim.render(request, "vkid/oauth_error.html", error.status, error=error)
-        query = error.to_json()
-        return sim.redirect(f"{params['redirect_uri']}?{urlencode(query)}", 302)
+        return sim.redirect(str(URL(params["redirect_uri"]).extend_query(error.to_json())), 302)
     flow = Flow(request=asdict(auth))
     sso = sim.browser_state(request, flows.SSO_COOKIE).get("account_id")
     account = session.vkid_accounts.get(sso) if sso else None
@@ -93,7 +92,8 @@ def _complete(request: web.Request, session: Session, flow: Flow) -> web.StreamR
         "expires_in": str(int(CODE_TTL.total_seconds())),
         "type": "code_v2",
     }
-    response = sim.redirect(f"{flow.request['redirect_uri']}?{urlencode(query)}", 302)
+    # extend_query keeps a query the relying party registered in its redirect_uri (RFC 6749 §3.1.2).
+    response = sim.redirect(str(URL(flow.request["redirect_uri"]).extend_query(query)), 302)
     sim.save_browser_state(request, response, flows.SSO_COOKIE, {"account_id": flow.account_id})
     return flows.save(request, response, None)
 
