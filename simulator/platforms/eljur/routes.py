@@ -1,0 +1,13 @@
+"""ЭлЖур URLs."""
+
+from . import screens
+
+ROUTES = [
+    ("GET", "/", screens.sign_in),
+    ("POST", "/login", screens.gosuslugi),
+    ("GET", "/login/callback", screens.gosuslugi_callback),
+    ("POST", "/logout", screens.sign_out),
+    ("GET", "/diary", screens.diary),
+    ("GET", "/lessons/{lesson_id}", screens.online_lesson),
+    ("GET", "/vkid/callback", screens.vkid_callback),
+]

@@ -1,0 +1,160 @@
+"""ЭлЖур screens: sign-in through Госуслуги, «Дневник», and the online lesson behind VK ID."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from ... import web as sim
+from ...world import Journal, JournalAccount, Role
+from ..gosuslugi import esia
+from ..relying_party import RelyingParty, SignInFailed
+from . import rules
+
+COOKIE = "eljur_session"
+WEEKDAYS = ("Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота", "Воскресенье")
+MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря")
+ROLES = {Role.STUDENT: "Ученик", Role.PARENT: "Родитель", Role.TEACHER: "Учитель", Role.ADMIN: "Администратор"}
+GOSUSLUGI = esia.register(
+    esia.EsiaClient(platform="eljur", client_id="eljur", service_name="ЭлЖур", callback="/login/callback")
+)
+# The consent bullets of seed 003 are VK ID's defaults for a journal client.
+VK_ID = RelyingParty(platform="eljur", client_id="eljur", service_name="ЭлЖур", callback="/vkid/callback")
+
+
+def _state(request: web.Request) -> dict[str, Any]:
+    return sim.browser_state(request, COOKIE)
+
+
+def _respond(request: web.Request, response: web.StreamResponse, state: dict[str, Any]) -> web.StreamResponse:
+    sim.save_browser_state(request, response, COOKIE, state)
+    return response
+
+
+def _account(request: web.Request) -> JournalAccount:
+    """The signed-in ЭлЖур account; anyone else is sent to the sign-in page."""
+    account_id = _state(request).get("account_id")
+    account = sim.session(request).journal_accounts.get(account_id) if account_id else None
+    if account is None:
+        raise web.HTTPSeeOther("/")
+    return account
+
+
+def _login_page(request: web.Request, status: int = 200, alert: str | None = None) -> web.Response:
+    return sim.render(request, "eljur/login.html", status, alert=alert)
+
+
+def _diary(request: web.Request, account: JournalAccount, status: int = 200, alert: str | None = None) -> web.Response:
+    session = sim.session(request)
+    children = [session.people[pid] for pid in account.children if pid in session.people]
+    lessons = session.lessons_of(account)
+    days: dict[str, list] = {}
+    for lesson in lessons:
+        day = lesson.starts_at.date()
+        days.setdefault(f"{WEEKDAYS[day.weekday()]}, {day.day} {MONTHS[day.month - 1]}", []).append(lesson)
+    return sim.render(
+        request,
+        "eljur/diary.html",
+        status,
+        account=account,
+        person=session.people[account.person_id],
+        role=ROLES[account.role],
+        children=children,
+        days=days,
+        classes=session.classes,
+        alert=alert,
+    )
+
+
+# -- sign-in through Госуслуги ------------------------------------------------------------------
+
+
+async def sign_in(request: web.Request) -> web.StreamResponse:
+    """The only way in: «Войти через Госуслуги»."""
+    if _state(request).get("account_id"):
+        raise web.HTTPSeeOther("/diary")
+    return _login_page(request)
+
+
+async def gosuslugi(request: web.Request) -> web.StreamResponse:
+    url, pending = GOSUSLUGI.begin(request)
+    return _respond(request, sim.redirect(url), {"esia": pending})
+
+
+async def gosuslugi_callback(request: web.Request) -> web.StreamResponse:
+    """Back from Госуслуги: redeem the code, then let in only those the journal knows and trusts."""
+    state = _state(request)
+    session = sim.session(request)
+    try:
+        gosuslugi_account = GOSUSLUGI.finish(request, state.pop("esia", None))
+    except esia.EsiaError as error:
+        return _respond(request, _login_page(request, 400, str(error)), state)
+    person = session.people[gosuslugi_account.person_id]
+    accounts = session.journal_accounts_of(person.id, Journal.ELJUR)
+    account = accounts[0] if accounts else None
+    refusal = rules.entry_refusal(account, person, gosuslugi_account, session.clock.now().date())
+    if refusal is not None:
+        return _respond(request, _login_page(request, 403, refusal), {})
+    return _respond(request, sim.redirect("/diary"), {"account_id": account.id})
+
+
+async def sign_out(request: web.Request) -> web.StreamResponse:
+    return _respond(request, sim.redirect("/"), {})
+
+
+# -- «Дневник» --------------------------------------------------------------------------------
+
+
+async def diary(request: web.Request) -> web.StreamResponse:
+    return _diary(request, _account(request))
+
+
+# -- «Онлайн-урок» ----------------------------------------------------------------------------
+
+
+async def online_lesson(request: web.Request) -> web.StreamResponse:
+    """The green button's target: the lesson for a linked student, VK ID first for an unlinked one."""
+    account = _account(request)
+    session = sim.session(request)
+    try:
+        lesson = session.lessons.get(int(request.match_info["lesson_id"]))
+    except ValueError:
+        lesson = None
+    refusal = rules.lesson_refusal(account, lesson, session.lessons_of(account))
+    if refusal is not None:
+        status, message = refusal
+        return sim.render(request, "eljur/refused.html", status, account=account, message=message)
+    link = session.links.get(account.id)
+    if link is None:
+        url, pending = VK_ID.begin(request)
+        state = _state(request)
+        state.update(oauth=pending, lesson=lesson.id)
+        return _respond(request, sim.redirect(url), state)
+    return sim.render(
+        request,
+        "eljur/lesson.html",
+        account=account,
+        lesson=lesson,
+        school_class=session.classes[lesson.class_id],
+        profile=session.profiles[link.profile_id],
+    )
+
+
+async def vkid_callback(request: web.Request) -> web.StreamResponse:
+    """Back from VK ID: link the ЭлЖур account to the educational profile, then open the lesson."""
+    account = _account(request)
+    state = _state(request)
+    session = sim.session(request)
+    lesson_id = state.pop("lesson", None)
+    try:
+        user = await VK_ID.finish(request, state.pop("oauth", None))
+    except SignInFailed as error:
+        request.app.logger.info("VK ID sign-in failed: %s", error.detail)
+        return _respond(request, _diary(request, account, 502, str(error)), state)
+    profile = session.profiles[int(user["user_id"])]
+    other = session.link_of_profile(profile.id, Journal.ELJUR)
+    if other is not None and other.journal_account_id != account.id:
+        return _respond(request, _diary(request, account, 409, rules.PROFILE_TAKEN), state)
+    session.link(account, profile, via="vkid")
+    return _respond(request, sim.redirect(f"/lessons/{lesson_id}" if lesson_id else "/diary"), state)

@@ -1,0 +1,278 @@
+"""ЭлЖур steps: its students and parents, «Дневник», «Онлайн-урок», and the VK ID screens of seed 003."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+from pytest_bdd import given, parsers, then, when
+
+from simulator.testing import Persona, Personas, SimSession
+from simulator.validation import format_phone, mask_phone
+
+from .common import WHO, Scene, _links_of, button
+
+GREEN = "rgb(46, 158, 79)"  # the «Онлайн-урок» button's colour
+CLASSES = {"14 лет и старше": ("student", "9Б"), "младше 14 лет": ("child", "6А")}
+# What the student already has, as the seed's three variants (and the second visit) describe it.
+ACCOUNTS = {
+    "": {},
+    "у которого есть аккаунт VK с паролем и учебный профиль": {"vkid": True, "password": True, "profile": True},
+    "у которого есть аккаунт VK с паролем, но нет учебного профиля": {"vkid": True, "password": True},
+    "у которого нет аккаунта VK": {},
+    "который уже подключался к онлайн-уроку": {"profile": True, "linked": "vkid"},
+    "чей телефон или e-mail классный руководитель не добавил в журнал": {"contact_added": False},
+}
+
+
+@dataclass
+class Diary:
+    """The ЭлЖур side of a scenario: the student, the world before, the addresses the browser asked for."""
+
+    student: Persona | None = None
+    before: dict[str, Any] = field(default_factory=dict)
+    requested: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def diary() -> Diary:
+    return Diary()
+
+
+def vkid_password(persona: Persona) -> str:
+    return f"Vk-{persona.password}"
+
+
+def gosuslugi(persona: Persona, logins: dict[str, tuple[str, str]], by: str, confirmed: bool) -> dict[str, Any]:
+    """The persona's own Госуслуги account (seed item), remembered for the «Вход» form."""
+    password = f"Gu-{persona.password}"
+    logins[persona.key] = (getattr(persona, by), password)
+    return {"login": by, "password": password, "confirmed": confirmed}
+
+
+def _seed(sim_session: SimSession, persona: Persona, entry: dict[str, Any]) -> None:
+    created = sim_session.seed({"people": [entry]})
+    persona.ids = created["people"][persona.key]
+
+
+# -- who is in the journal --------------------------------------------------------------------------
+
+
+@given(
+    parsers.re(
+        r"ученик ЭлЖур (?P<age>14 лет и старше|младше 14 лет) с (?P<level>подтвержденной|упрощенной) учетной записью "
+        r"Госуслуг(?: по (?P<by>телефону|e-mail))?(?:, (?P<accounts>.+))?$"
+    )
+)
+def eljur_student(
+    sim_session: SimSession,
+    personas: Personas,
+    scene: Scene,
+    diary: Diary,
+    gosuslugi_logins: dict[str, tuple[str, str]],
+    page: Page,
+    age: str,
+    level: str,
+    by: str | None,
+    accounts: str | None,
+) -> None:
+    kind, school_class = CLASSES[age]
+    has = ACCOUNTS[accounts or ""]
+    student = personas.make("student", age=kind)
+    login = "email" if by == "e-mail" else "phone"
+    entry = student.entry(
+        journal="eljur",
+        org=scene.org["id"],
+        school_class=school_class,
+        vkid=has.get("vkid", False),
+        vkid_password=vkid_password(student) if has.get("password") else None,
+        profile=has.get("profile", False),
+        gosuslugi=gosuslugi(student, gosuslugi_logins, login, level == "подтвержденной"),
+        contact_added=has.get("contact_added", True),
+        linked=has.get("linked"),
+    )
+    _seed(sim_session, student, entry)
+    page.on("request", lambda request: diary.requested.append(request.url))
+    scene.actor = diary.student = student
+    diary.before = sim_session.snapshot()
+    scene.profiles_before = len(diary.before["profiles"])
+
+
+@given("его родитель с подтвержденной учетной записью Госуслуг")
+def eljur_parent(
+    sim_session: SimSession, personas: Personas, scene: Scene, diary: Diary, gosuslugi_logins: dict[str, tuple[str, str]]
+) -> None:
+    parent = personas.make("parent")
+    entry = parent.entry(
+        journal="eljur",
+        org=scene.org["id"],
+        children=[diary.student.key],
+        gosuslugi=gosuslugi(parent, gosuslugi_logins, "phone", True),
+    )
+    _seed(sim_session, parent, entry)
+    scene.actor = parent
+    diary.before = sim_session.snapshot()
+
+
+# -- entering through Госуслуги ---------------------------------------------------------------------
+
+
+@when(parsers.re(rf"(?:{WHO} )?открывает ЭлЖур и нажимает «Войти через Госуслуги»"))
+def open_eljur(page: Page, sim_session: SimSession) -> None:
+    page.goto(sim_session.url("eljur", "/"))
+    button(page, "Войти через Госуслуги").click()
+
+
+@when(parsers.re(rf"(?:{WHO} )?переходит в раздел «Дневник»"))
+def open_diary(page: Page) -> None:
+    page.get_by_role("navigation").get_by_role("link", name="Дневник", exact=True).click()
+    expect(page.get_by_role("heading", name="Дневник", exact=True)).to_be_visible()
+
+
+@then(parsers.re(r"(?P<platform>ЭлЖур|Госуслуги) сообщает «(?P<text>.+)»$"))
+def eljur_says(page: Page, platform: str, text: str) -> None:
+    expect(page.get_by_role("alert")).to_have_text(text)
+
+
+@then("раздел «Дневник» ему недоступен")
+def diary_closed(page: Page, sim_session: SimSession) -> None:
+    page.goto(sim_session.url("eljur", "/diary"))
+    expect(button(page, "Войти через Госуслуги")).to_be_visible()
+    expect(page.get_by_role("heading", name="Дневник")).to_have_count(0)
+
+
+# -- «Дневник» and «Онлайн-урок» --------------------------------------------------------------------
+
+
+def _lesson(page: Page, subject: str):
+    return page.get_by_test_id("lesson").filter(has=page.get_by_test_id("subject").get_by_text(subject, exact=True))
+
+
+@then(parsers.re(r"под уроком «(?P<online>[^«»]+)» зеленая кнопка «Онлайн-урок», а под уроком «(?P<other>[^«»]+)» ее нет"))
+def online_button(page: Page, online: str, other: str) -> None:
+    join = button(_lesson(page, online), "Онлайн-урок")
+    expect(join).to_be_visible()
+    expect(join).to_have_css("background-color", GREEN)
+    expect(_lesson(page, other)).to_be_visible()
+    expect(button(_lesson(page, other), "Онлайн-урок")).to_have_count(0)
+
+
+@then("родитель видит уроки ребенка, но не кнопку «Онлайн-урок»")
+def parent_diary(page: Page, diary: Diary) -> None:
+    expect(page.get_by_test_id("children")).to_contain_text(diary.student.full_name)
+    lessons = [l for l in diary.before["lessons"] if l["class_id"] == _class_of(diary)]
+    for lesson in lessons:
+        expect(_lesson(page, lesson["subject"])).to_be_visible()
+    expect(button(page, "Онлайн-урок")).to_have_count(0)
+    expect(page.get_by_test_id("online-note").first).to_be_visible()
+
+
+def _class_of(diary: Diary) -> str:
+    return next(a["class_id"] for a in diary.before["journal_accounts"] if a["person_id"] == diary.student.key)
+
+
+@when(parsers.re(rf"(?:{WHO} )?открывает адрес онлайн-урока «(?P<subject>[^«»]+)» напрямую"))
+def open_lesson_url(page: Page, sim_session: SimSession, diary: Diary, subject: str) -> None:
+    lesson = next(l for l in diary.before["lessons"] if l["subject"] == subject and l["class_id"] == _class_of(diary))
+    page.goto(sim_session.url("eljur", f"/lessons/{lesson['id']}"))
+
+
+@then(parsers.re(r"открывается онлайн-урок «(?P<subject>[^«»]+)» в его учебном профиле"))
+def lesson_opens(page: Page, sim_session: SimSession, scene: Scene, subject: str) -> None:
+    expect(page.get_by_role("heading", name="Онлайн-урок", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("lesson-subject")).to_have_text(subject)
+    expect(page.get_by_test_id("lesson-profile")).to_contain_text(f"{scene.actor.last_name} {scene.actor.first_name}")
+    assert page.url.startswith(sim_session.url("eljur", "/lessons/"))
+
+
+# -- VK ID screens as seed 003 shows them ----------------------------------------------------------
+
+
+@then("VK ID просит ввести пароль, указанный при регистрации с его телефоном")
+def asks_for_password(page: Page, scene: Scene) -> None:
+    expect(page.get_by_role("heading", name="Введите пароль", exact=True)).to_be_visible()
+    hint = f"Используйте пароль, указанный при регистрации с телефоном {format_phone(scene.actor.phone)}"
+    expect(page.get_by_text(hint, exact=True)).to_be_visible()
+    expect(page.get_by_placeholder("Введите пароль", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Забыли или не установили пароль?", exact=True)).to_be_visible()
+
+
+@when(parsers.re(rf"(?:{WHO} )?вводит пароль от аккаунта VK и нажимает «Продолжить»"))
+def enter_vkid_password(page: Page, scene: Scene) -> None:
+    page.get_by_placeholder("Введите пароль", exact=True).fill(vkid_password(scene.actor))
+    page.get_by_role("button", name="Продолжить", exact=True).click()
+
+
+@then("VK ID просит подтвердить номер кодом из SMS")
+def asks_for_sms_code(page: Page, scene: Scene) -> None:
+    expect(page.get_by_role("heading", name="Подтвердите номер", exact=True)).to_be_visible()
+    expect(page.get_by_text(f"Мы отправили SMS с кодом на номер {mask_phone(scene.actor.phone)}", exact=True)).to_be_visible()
+    expect(page.get_by_label("Код подтверждения", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("countdown")).to_have_text("SMS придёт в течение 01:59")
+
+
+@when(
+    parsers.re(
+        rf"(?:{WHO} )?указывает настоящие фамилию, имя, дату рождения, пол, оставляет необязательное «Отчество» "
+        r"пустым и нажимает «Продолжить»"
+    )
+)
+def fill_about_without_patronymic(page: Page, scene: Scene) -> None:
+    actor = scene.actor
+    scene.entered = {"Фамилия": actor.last_name, "Имя": actor.first_name, "Отчество (необязательно)": ""}
+    for label, value in scene.entered.items():
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_label("Дата рождения").fill(actor.birth_date.strftime("%d.%m.%Y"))
+    page.get_by_label("Пол").select_option(actor.sex)
+    page.get_by_role("button", name="Продолжить").click()
+
+
+# -- what the world now holds -----------------------------------------------------------------------
+
+
+@then("учетная запись ЭлЖур привязана к его учебному профилю")
+def linked_to_own_profile(sim_session: SimSession, scene: Scene) -> None:
+    links = _links_of(sim_session, scene.actor, "eljur")
+    assert [(link["profile_id"], link["via"]) for link in links] == [(scene.actor.ids["profile_id"], "vkid")]
+
+
+@then("на платформе создан учебный профиль с введёнными данными, и он привязан к учетной записи ЭлЖур")
+def created_profile_linked(sim_session: SimSession, scene: Scene) -> None:
+    world = sim_session.snapshot()
+    account = next(a for a in world["vkid_accounts"] if a["phone"] == scene.actor.phone)
+    profile = next(p for p in world["profiles"] if p["id"] == account["profile_id"])
+    entered = scene.entered
+    assert (profile["last_name"], profile["first_name"], profile["patronymic"]) == (
+        entered["Фамилия"],
+        entered["Имя"],
+        entered["Отчество (необязательно)"] or None,
+    )
+    assert (profile["birth_date"], profile["sex"]) == (scene.actor.birth_date.isoformat(), scene.actor.sex)
+    assert len(world["profiles"]) == scene.profiles_before + 1
+    links = _links_of(sim_session, scene.actor, "eljur")
+    assert [(link["profile_id"], link["via"]) for link in links] == [(profile["id"], "vkid")]
+
+
+@then("экраны VK ID не открывались")
+def no_vkid(sim_session: SimSession, diary: Diary) -> None:
+    vkid = sim_session.url("vkid", "/")
+    assert diary.requested and not [url for url in diary.requested if url.startswith(vkid)]
+    assert sim_session.messages() == []
+
+
+@then("новая привязка и новый учебный профиль не созданы")
+def nothing_new(sim_session: SimSession, diary: Diary) -> None:
+    world = sim_session.snapshot()
+    assert world["links"] == diary.before["links"]
+    assert world["profiles"] == diary.before["profiles"]
+    assert world["vkid_accounts"] == diary.before["vkid_accounts"]
+
+
+@then(parsers.re(r"учетн(?:ая запись|ые записи) ЭлЖур не привязан[аы], учебный профиль не создан"))
+def nothing_linked(sim_session: SimSession, diary: Diary) -> None:
+    world = sim_session.snapshot()
+    assert world["links"] == [] and diary.before["links"] == []
+    assert world["profiles"] == diary.before["profiles"]
+    assert world["vkid_accounts"] == diary.before["vkid_accounts"]
