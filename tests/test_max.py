@@ -150,6 +150,20 @@ def test_a_wrong_code_is_refused_and_signs_nobody_in(web: Browser, session: SimS
     assert "Вход в МАХ" in web.go("GET", web.url("max", "/sferum")).text
 
 
+def test_a_new_code_is_sent_only_after_the_countdown(web: Browser, session: SimSession) -> None:
+    person = teacher(session, max_account=True)
+    enter_phone(web, person.phone)
+    page = web.go("POST", web.url("max", "/code/resend"))
+    assert "SMS придёт в течение <time>01:59</time>" in page.text
+    assert len(session.messages(to=person.phone)) == 1
+    session.advance(119)
+    assert "Получить новый код" in web.go("GET", web.url("max", "/code")).text
+    web.go("POST", web.url("max", "/code/resend"))
+    _, second = session.messages(to=person.phone)
+    page = web.go("POST", web.url("max", "/code"), data={"code": second["code"]})
+    assert "Сферум в МАХ" in page.text
+
+
 # -- linking from МЭШ -------------------------------------------------------------------------
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from ... import validation
 from ...validation import ValidationError
@@ -24,9 +25,9 @@ def read_names(data: dict[str, str]) -> tuple[dict[str, str | None], dict[str, s
     return names, errors
 
 
-def read_profile(data: dict[str, str], today: date) -> tuple[dict[str, object], dict[str, str]]:
+def read_profile(data: dict[str, str], today: date) -> tuple[dict[str, Any], dict[str, str]]:
     """Birth date and sex for a new educational profile (МАХ knows the name already)."""
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for field, check in (
         ("birth_date", lambda: validation.birth_date(data.get("birth_date"), today)),

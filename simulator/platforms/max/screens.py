@@ -10,12 +10,11 @@ from aiohttp import web
 from ... import validation
 from ... import web as sim
 from ...validation import ValidationError
-from ...world import Channel, Session
+from ...world import Channel, Session, SferumProfile
 from ...world.codes import CODE_LENGTH, CodeError, countdown, resend_refusal
 from ...world.models import MaxAccount
 from . import accounts, link
-from .flow import Flow, Purpose, Step
-from .flow import load, save, state
+from .flow import Flow, Purpose, Step, load, save, state
 
 SENDER = "МАХ"
 VPN_REFUSAL = (
@@ -206,12 +205,16 @@ async def profile(request: web.Request) -> web.StreamResponse:
     values, errors = accounts.read_profile(data, session.clock.now().date())
     if errors:
         return _screen(request, "profile", flow, 422, account=account, errors=errors, values=data)
-    created = account.profile_id is None
-    sferum = accounts.create_profile(session, account, **values) if created else session.profiles[account.profile_id]
-    return _finish(request, session, flow, sferum)
+    if account.profile_id is None:
+        new = accounts.create_profile(session, account, values["birth_date"], values["sex"])
+    else:  # made meanwhile, e.g. in another tab: one profile per account
+        new = session.profiles[account.profile_id]
+    return _finish(request, session, flow, new)
 
 
-def _finish(request: web.Request, session: Session, flow: Flow, profile, **changes: Any) -> web.StreamResponse:
+def _finish(
+    request: web.Request, session: Session, flow: Flow, profile: SferumProfile, **changes: Any
+) -> web.StreamResponse:
     """Back to the journal with a one-time ticket naming the profile; the journal makes the link."""
     service = flow.service_info()
     assert service is not None and flow.state is not None
