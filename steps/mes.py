@@ -1,18 +1,28 @@
-"""МЭШ steps: its people, signing in to a cabinet, and the navigation panel."""
+"""МЭШ steps: its people, signing in to a cabinet, the navigation panel, the app «Моя школа Журнал», «Мой паспорт»."""
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Playwright, expect
 from pytest_bdd import given, parsers, then, when
 
+from simulator import SESSION_HEADER
 from simulator.testing import Personas, SimSession
 
 from .common import WHO, Scene
+
+PHONE = "Pixel 7"  # the phone the app «Моя школа Журнал» runs on in the scenarios
 
 ACCOUNTS = {
     "у которого есть учебный профиль Сферум": {"vkid": True, "profile": True},
     "у которого есть VK ID, но нет учебного профиля Сферум": {"vkid": True, "profile": False},
     "у которого нет ни VK ID, ни учебного профиля Сферум": {"vkid": False, "profile": False},
+    "у которого есть МАХ и учебный профиль Сферум в МАХ": {"max_account": True, "max_profile": True},
+    "у которого есть учебный профиль Сферум и МАХ с тем же номером телефона": {
+        "vkid": True, "profile": True, "max_account": True,
+    },
+    "у которого нет ни МАХ, ни учебного профиля Сферум": {},
+    "у которого учебный профиль Сферум привязан через VK ID": {"vkid": True, "profile": True, "linked": "vkid"},
+    "у которого учебный профиль Сферум привязан через МАХ": {"max_account": True, "max_profile": True, "linked": "max"},
 }
 
 
@@ -68,3 +78,55 @@ def navigation_sferum(page: Page) -> None:
 def mes_shows_link(page: Page, sim_session: SimSession, scene: Scene) -> None:
     profile_id = next(link["profile_id"] for link in sim_session.links() if link["person_id"] == scene.actor.key)
     expect(page.get_by_test_id("sferum-status")).to_contain_text(f"id {profile_id}")
+
+
+# -- the app «Моя школа Журнал» (МЭШ on a phone) ----------------------------------------------------
+
+
+@given(parsers.re(rf"(?:{WHO} )?пользуется мобильным приложением «Моя школа Журнал»"), target_fixture="page")
+def mobile_app(playwright: Playwright, new_context, browser_context_args: dict, sim_session: SimSession) -> Page:
+    """From here on the scenario's page is a phone's: the app shows МЭШ in a mobile web view."""
+    device = {
+        k: v for k, v in playwright.devices[PHONE].items() if k != "default_browser_type" and k not in browser_context_args
+    }
+    context = new_context(
+        **device, extra_http_headers={SESSION_HEADER: sim_session.key}, locale="ru-RU", timezone_id="Europe/Moscow"
+    )
+    return context.new_page()
+
+
+@when(parsers.re(rf"(?:{WHO} )?нажимает на кнопку мессенджера в верхней панели приложения «Моя школа Журнал»"))
+def app_messenger(page: Page) -> None:
+    panel = page.get_by_role("banner").filter(has_text="Моя школа Журнал")
+    expect(panel.get_by_text("Моя школа Журнал", exact=True)).to_be_visible()
+    panel.get_by_role("link", name="Мессенджер", exact=True).click()
+
+
+# -- «Мой паспорт» → «Безопасность» --------------------------------------------------------------
+
+
+@when(parsers.re(rf"(?:{WHO} )?переходит в «Мой паспорт» и открывает вкладку «Безопасность»"))
+def passport_security(page: Page) -> None:
+    page.get_by_role("link", name="Мой паспорт", exact=True).click()
+    expect(page.get_by_role("heading", name="Мой паспорт")).to_be_visible()
+    page.get_by_role("navigation", name="Разделы паспорта").get_by_role("link", name="Безопасность").click()
+
+
+@then("МЭШ показывает, что аккаунт «МЭШ» привязан к учебному профилю Сферум, и id аккаунта")
+def passport_shows_link(page: Page, sim_session: SimSession, scene: Scene) -> None:
+    [link] = [link for link in sim_session.links() if link["person_id"] == scene.actor.key]
+    section = page.get_by_test_id("sferum-account")
+    expect(section.get_by_text("Аккаунт в «МЭШ»")).to_be_visible()
+    expect(section.get_by_test_id("link-status")).to_contain_text("Привязан к учебному профилю Сферум")
+    expect(section.get_by_test_id("profile-id")).to_have_text(f"id {link['profile_id']}")
+
+
+@then("МЭШ показывает, что аккаунт «МЭШ» не привязан к учебному профилю Сферум")
+def passport_shows_no_link(page: Page) -> None:
+    expect(page.get_by_test_id("link-status")).to_have_text("Не привязан к учебному профилю Сферум")
+    expect(page.get_by_test_id("profile-id")).to_have_count(0)
+
+
+@when(parsers.re(rf"(?:{WHO} )?нажимает на значок отвязки рядом с id аккаунта"))
+def unlink_icon(page: Page) -> None:
+    page.get_by_test_id("sferum-account").get_by_role("link", name="Отвязать аккаунт «Сферум»").click()

@@ -6,6 +6,7 @@ import inspect
 import re
 from typing import Any
 
+from ..world.session import SETTINGS
 
 ERROR = {
     "description": "An error: what went wrong, in words",
@@ -42,7 +43,7 @@ BODIES = {
                                                    "running": {"type": "boolean"}}},
     "set_fault": {"type": "object", "properties": {"platform": {"type": "string"}, "path": {"type": "string"},
                                                    "status": {"type": "integer", "minimum": 400, "maximum": 599}}},
-    "update_settings": {"type": "object", "properties": {"phone_code_channel": {"enum": ["call", "sms"]}}},
+    "update_settings": {"type": "object", "properties": {name: {"enum": list(values)} for name, values in SETTINGS.items()}},
     "register_client": {"type": "object", "required": ["client_id", "redirect_uris", "service_name"],
                         "properties": {"client_id": {"type": "string"},
                                        "redirect_uris": {"type": "array", "items": {"type": "string", "format": "uri"}},

@@ -39,7 +39,10 @@ FAULTS = {
     "http_error": "a platform answers a path with an HTTP error (params: platform, path, status)",
 }
 
-SETTINGS = {"phone_code_channel": ("call", "sms")}
+SETTINGS = {
+    "phone_code_channel": ("call", "sms"),
+    "mes_sferum_in": ("vk", "max"),  # МЭШ connects Sferum in VK Messenger (VK ID) or in МАХ
+}
 
 # Sferum builds an organisation's chats from the journal's data a while after a link is made.
 CHATS_DELAY = timedelta(minutes=5)
@@ -86,7 +89,7 @@ class Session:
         self.outbox: list[OutboxMessage] = []
         self.confirmations: dict[int, Confirmation] = {}
         self.faults: dict[str, Fault] = {}
-        self.settings: dict[str, str] = {"phone_code_channel": "call"}
+        self.settings: dict[str, str] = {"phone_code_channel": "call", "mes_sferum_in": "vk"}
         self.web: dict[str, dict[str, Any]] = {}  # cookie-backed browser state, by cookie value
         self._outbox_changed = asyncio.Condition()
 
@@ -240,7 +243,7 @@ class Session:
 
     # -- out-of-band channels ---------------------------------------------------------------
 
-    def send_code(self, channel: Channel, target: str) -> Confirmation:
+    def send_code(self, channel: Channel, target: str, *, sender: str = "VK ID") -> Confirmation:
         now = self.clock.now()
         confirmation = self.codes.make(channel, target, now)
         self.confirmations[confirmation.id] = confirmation
@@ -249,9 +252,9 @@ class Session:
             caller = self.codes.caller_number(confirmation.code)
             text = f"Входящий звонок с номера {caller}"
         elif channel is Channel.SMS:
-            text = f"VK ID: код подтверждения {confirmation.code}. Никому его не сообщайте."
+            text = f"{sender}: код подтверждения {confirmation.code}. Никому его не сообщайте."
         else:
-            text = f"Ваш код подтверждения VK ID: {confirmation.code}"
+            text = f"Ваш код подтверждения {sender}: {confirmation.code}"
         self.outbox.append(OutboxMessage(len(self.outbox) + 1, channel, target, confirmation.code, text, now, caller))
         self._notify()
         return confirmation

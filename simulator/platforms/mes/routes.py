@@ -1,6 +1,6 @@
 """МЭШ URLs."""
 
-from . import screens
+from . import passport, screens
 
 ROUTES = [
     ("*", "/", screens.sign_in),
@@ -10,4 +10,8 @@ ROUTES = [
     ("POST", "/sferum/connect", screens.connect),
     ("GET", "/sferum/callback", screens.callback),
     ("*", "/sferum/add", screens.add_profile),
+    ("GET", "/sferum/max/callback", screens.max_callback),
+    ("GET", "/passport", passport.passport),
+    ("GET", "/passport/security", passport.security),
+    ("POST", "/passport/security/unlink", passport.unlink),
 ]

@@ -1,13 +1,21 @@
-"""МЭШ screens: sign-in, the cabinet with its navigation panel, and connecting Sferum through VK ID."""
+"""МЭШ screens: sign-in, the cabinet with its navigation panel, and connecting Sferum through VK ID or МАХ.
+
+Where Sferum lives is the session setting `mes_sferum_in`: "vk" (VK Messenger, through VK ID) or
+"max" (Sferum in МАХ: МАХ confirms the number on its own origin and returns a one-time ticket).
+On a phone МЭШ is the app «Моя школа Журнал»: a mobile user agent gets the app's layout, whose top
+panel holds the messenger button.
+"""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from aiohttp import web
 
 from ... import web as sim
 from ...world import Journal, JournalAccount, Role
+from ..max import link as max_link
 from ..relying_party import RelyingParty, SignInFailed
 
 COOKIE = "mes_session"
@@ -52,22 +60,33 @@ def _account(request: web.Request) -> JournalAccount:
     return account
 
 
-def _cabinet(request: web.Request, account: JournalAccount, status: int = 200, **context: Any) -> web.Response:
+def in_app(request: web.Request) -> bool:
+    """The app «Моя школа Журнал» shows МЭШ in a phone's web view: a mobile user agent."""
+    return "Mobile" in request.headers.get("User-Agent", "")
+
+
+def page(request: web.Request, template: str, account: JournalAccount, status: int = 200, **context: Any) -> web.Response:
+    """A signed-in page: the header (the app's top panel on a phone) and the person it belongs to."""
     session = sim.session(request)
-    state = _state(request)
     link = session.links.get(account.id)
     return sim.render(
         request,
-        "mes/cabinet.html",
+        template,
         status,
         account=account,
         person=session.people[account.person_id],
         cabinet=CABINETS[account.role],
+        app=in_app(request),
         link=link,
         profile=session.profiles.get(link.profile_id) if link else None,
-        notice=state.pop("notice", None),
+        notice=_state(request).pop("notice", None),
         **context,
     )
+
+
+def _cabinet(request: web.Request, account: JournalAccount, status: int = 200, **context: Any) -> web.Response:
+    context.setdefault("via_max", sim.session(request).settings.get("mes_sferum_in") == "max")
+    return page(request, "mes/cabinet.html", account, status, **context)
 
 
 # -- sign-in ------------------------------------------------------------------------------------
@@ -92,7 +111,7 @@ async def sign_out(request: web.Request) -> web.StreamResponse:
 async def cabinet(request: web.Request) -> web.StreamResponse:
     account = _account(request)
     state = _state(request)
-    response = _cabinet(request, account)
+    response = _cabinet(request, account, dialog=state.pop("dialog", None))
     return _respond(request, response, state)
 
 
@@ -100,20 +119,46 @@ async def cabinet(request: web.Request) -> web.StreamResponse:
 
 
 async def sferum(request: web.Request) -> web.StreamResponse:
-    """The messenger button: straight into Sferum when linked, otherwise the connect dialog."""
+    """The messenger button: straight into Sferum (where the profile lives) when linked, otherwise the connect dialog."""
     account = _account(request)
-    if account.id in sim.session(request).links:
-        raise web.HTTPSeeOther(sim.hosts(request).url("messenger", "/"))
+    link = sim.session(request).links.get(account.id)
+    if link is not None:
+        where = ("max", "/sferum") if link.via == "max" else ("messenger", "/")
+        raise web.HTTPSeeOther(sim.hosts(request).url(*where))
     return _cabinet(request, account, dialog="connect")
 
 
 async def connect(request: web.Request) -> web.StreamResponse:
-    """«Перейти к подключению»: off to VK ID with a fresh PKCE pair."""
+    """«Перейти к подключению»: off to МАХ with a fresh state, or to VK ID with a fresh PKCE pair."""
     _account(request)
-    url, pending = VK_ID.begin(request)
     state = _state(request)
+    if sim.session(request).settings.get("mes_sferum_in") == "max":
+        state["max_state"] = secrets.token_urlsafe(24)
+        return _respond(request, sim.redirect(max_link.start_url(sim.hosts(request), "mes", state["max_state"])), state)
+    url, pending = VK_ID.begin(request)
     state["oauth"] = pending
     return _respond(request, sim.redirect(url), state)
+
+
+async def max_callback(request: web.Request) -> web.StreamResponse:
+    """Back from МАХ: redeem the ticket and link; then «Перейти в Сферум»."""
+    account = _account(request)
+    state = _state(request)
+    session = sim.session(request)
+    expected = state.pop("max_state", None)  # one callback per «Перейти к подключению»
+    profile = None
+    if expected and request.query.get("state") == expected:
+        profile = max_link.redeem(session, request.query.get("ticket", ""), "mes", expected)
+    if profile is None:
+        alert = "Сессия привязки устарела. Начните подключение заново."
+        return _respond(request, _cabinet(request, account, 400, alert=alert), state)
+    other = session.link_of_profile(profile.id, Journal.MES)
+    if other is not None and other.journal_account_id != account.id:
+        alert = "Этот учебный профиль уже привязан к другой учетной записи МЭШ."
+        return _respond(request, _cabinet(request, account, 409, alert=alert), state)
+    session.link(account, profile, via="max")
+    state["dialog"] = "linked"
+    return _respond(request, sim.redirect("/cabinet"), state)
 
 
 async def callback(request: web.Request) -> web.StreamResponse:

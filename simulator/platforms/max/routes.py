@@ -1,0 +1,16 @@
+"""МАХ URLs (web.max.ru in production)."""
+
+from . import screens
+
+ROUTES = [
+    ("GET", "/", screens.home),
+    ("GET", "/link", screens.start_link),
+    ("*", "/login", screens.phone),
+    ("GET", "/install", screens.install),
+    ("GET", "/download", screens.download),
+    ("*", "/register", screens.register),
+    ("*", "/code", screens.code),
+    ("POST", "/code/resend", screens.resend),
+    ("*", "/profile", screens.profile),
+    ("GET", "/sferum", screens.sferum),
+]

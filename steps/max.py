@@ -1,0 +1,188 @@
+"""МАХ steps: the number, registration and SMS-code screens, «Сферум в МАХ», VPN, and what the world holds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+from pytest_bdd import given, parsers, then, when
+
+from simulator.testing import SimSession
+
+from .common import WHO, Scene, button, read_code
+
+VPN = "Привязка учебного профиля Сферум в МАХ к учетной записи электронного журнала не работает при включенном VPN"
+
+
+@pytest.fixture
+def recorded() -> dict[str, Any]:
+    """What the world held when МЭШ was switched to МАХ, to compare with afterwards."""
+    return {}
+
+
+def _mes_links(sim_session: SimSession, scene: Scene) -> list[dict[str, Any]]:
+    return [link for link in sim_session.links() if link["person_id"] == scene.actor.key and link["journal"] == "mes"]
+
+
+# -- the world --------------------------------------------------------------------------------------
+
+
+@given("МЭШ подключает Сферум через МАХ")
+def mes_uses_max(sim_session: SimSession, recorded: dict[str, Any]) -> None:
+    sim_session.settings(mes_sferum_in="max")
+    recorded["links"] = sim_session.links()
+
+
+@given(parsers.re(r"(?:у (?:учителя|пользователя) )?включен VPN"))
+def vpn_on(sim_session: SimSession) -> None:
+    sim_session.fault("vpn")
+
+
+@when(parsers.re(rf"(?:{WHO} )?выключает VPN"))
+def vpn_off(sim_session: SimSession) -> None:
+    sim_session.clear_fault("vpn")
+
+
+# -- МАХ screens ------------------------------------------------------------------------------------
+
+
+@then("МАХ показывает запрос на привязку учебного профиля Сферум в МАХ к учетной записи «МЭШ»")
+def link_request(page: Page) -> None:
+    expect(page.get_by_role("heading", name="Вход в МАХ")).to_be_visible()
+    expect(page.get_by_test_id("link-request")).to_have_text(
+        "Привязка учебного профиля Сферум в МАХ к учетной записи «МЭШ»"
+    )
+
+
+@when(parsers.re(rf"(?:{WHO} )?вводит свой номер телефона в поле «Номер телефона» и нажимает «Продолжить»"))
+def enter_phone(page: Page, scene: Scene) -> None:
+    page.get_by_label("Номер телефона", exact=True).fill(scene.actor.phone)
+    page.get_by_role("button", name="Продолжить", exact=True).click()
+
+
+@then(parsers.re(r"МАХ просит ввести код (?P<registration>подтверждения регистрации )?из SMS: «(?P<countdown>[^«»]+)»"))
+def asks_for_sms_code(page: Page, scene: Scene, registration: str | None, countdown: str) -> None:
+    expect(page.get_by_role("heading", name="Введите код из SMS")).to_be_visible()
+    sent = "Код подтверждения регистрации отправлен в SMS" if registration else "Мы отправили SMS с кодом"
+    expect(page.get_by_text(f"{sent} на номер +7 *** ** *{scene.actor.phone[-2:]}", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("countdown")).to_have_text(countdown)
+
+
+@when(parsers.re(rf"(?:{WHO} )?вводит полученный код из SMS и нажимает «(?P<label>Перейти в МАХ|Войти)»"))
+def enter_sms_code(page: Page, sim_session: SimSession, scene: Scene, label: str) -> None:
+    message = read_code(sim_session, scene, scene.actor.phone)
+    assert message["channel"] == "sms"
+    page.get_by_label("Код подтверждения", exact=True).fill(message["code"])
+    button(page, label).click()
+
+
+@then(parsers.re(r"МАХ сообщает «(?P<text>.+)»$"))
+def max_says(page: Page, text: str) -> None:
+    expect(page.get_by_text(text, exact=True)).to_be_visible()
+
+
+@then("МАХ показывает ошибку: привязка не работает при включенном VPN")
+def max_vpn_error(page: Page) -> None:
+    expect(page.get_by_role("alert")).to_contain_text(VPN)
+
+
+@when(parsers.re(rf"(?:{WHO} )?указывает фамилию «(?P<value>[^«»]+)» и нажимает «Продолжить»"))
+def register_bad_name(page: Page, scene: Scene, value: str) -> None:
+    page.get_by_label("Фамилия", exact=True).fill(value)
+    page.get_by_label("Имя", exact=True).fill(scene.actor.first_name)
+    page.get_by_role("button", name="Продолжить", exact=True).click()
+
+
+@when(parsers.re(rf"(?:{WHO} )?указывает свои настоящие ФИО и нажимает «Продолжить»"))
+def register_real_name(page: Page, scene: Scene) -> None:
+    actor = scene.actor
+    scene.entered = {"Фамилия": actor.last_name, "Имя": actor.first_name, "Отчество (необязательно)": actor.patronymic}
+    for label, value in scene.entered.items():
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_role("button", name="Продолжить", exact=True).click()
+
+
+@when(parsers.re(rf"(?:{WHO} )?указывает дату рождения и пол и нажимает «Создать учебный профиль»"))
+def new_profile(page: Page, scene: Scene) -> None:
+    expect(page.get_by_test_id("profile-name")).to_have_text(scene.actor.full_name)
+    page.get_by_label("Дата рождения").fill(scene.actor.birth_date.strftime("%d.%m.%Y"))
+    page.get_by_label("Пол").select_option(scene.actor.sex)
+    page.get_by_role("button", name="Создать учебный профиль", exact=True).click()
+
+
+@then(parsers.re(r"открывается «Сферум в МАХ» с его учебным профилем и школой(?P<chats> и её чатами)?"))
+def sferum_in_max(page: Page, scene: Scene, chats: str | None) -> None:
+    expect(page.get_by_role("heading", name="Сферум в МАХ", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("profile-name")).to_have_text(scene.actor.full_name)
+    expect(page.get_by_test_id("organisation")).to_have_text(scene.org["name"])
+    if chats:
+        school_class = scene.org["classes"][0]
+        expect(page.get_by_test_id("chats")).to_contain_text(f"{scene.org['name']} · Учителя")
+        expect(page.get_by_test_id("chats")).to_contain_text(f"{school_class} · Общая беседа")
+    else:  # just linked: Sferum builds the chats a few minutes later
+        expect(page.get_by_test_id("chats-pending")).to_be_visible()
+
+
+# -- what the world now holds ---------------------------------------------------------------------
+
+
+@then("учетная запись МЭШ привязана к его учебному профилю Сферум в МАХ")
+def linked_in_max(sim_session: SimSession, scene: Scene) -> None:
+    links = _mes_links(sim_session, scene)
+    assert [(link["profile_id"], link["via"]) for link in links] == [(scene.actor.ids["max_profile_id"], "max")]
+
+
+@then("учетная запись МЭШ привязана к его прежнему учебному профилю Сферум, теперь он и в МАХ")
+def linked_existing_profile(sim_session: SimSession, scene: Scene) -> None:
+    ids = scene.actor.ids
+    links = _mes_links(sim_session, scene)
+    assert [(link["profile_id"], link["via"]) for link in links] == [(ids["profile_id"], "max")]
+    profiles = sim_session.snapshot()["profiles"]
+    assert len(profiles) == scene.profiles_before  # no second profile
+    profile = next(p for p in profiles if p["id"] == ids["profile_id"])
+    assert (profile["vkid_id"], profile["max_id"]) == (ids["vkid_id"], ids["max_id"])
+
+
+@then("в МАХ зарегистрирован аккаунт с его ФИО, в МАХ создан его учебный профиль, и он привязан к учетной записи МЭШ")
+def registered_and_linked(sim_session: SimSession, scene: Scene) -> None:
+    world = sim_session.snapshot()
+    [account] = [a for a in world["max_accounts"] if a["phone"] == scene.actor.phone]
+    entered = scene.entered
+    assert (account["last_name"], account["first_name"], account["patronymic"]) == (
+        entered["Фамилия"], entered["Имя"], entered["Отчество (необязательно)"]
+    )
+    profile = next(p for p in world["profiles"] if p["id"] == account["profile_id"])
+    assert (profile["max_id"], profile["vkid_id"]) == (account["id"], None)
+    assert (profile["last_name"], profile["first_name"], profile["patronymic"]) == (
+        account["last_name"], account["first_name"], account["patronymic"]
+    )
+    assert (profile["birth_date"], profile["sex"]) == (scene.actor.birth_date.isoformat(), scene.actor.sex)
+    links = _mes_links(sim_session, scene)
+    assert [(link["profile_id"], link["via"]) for link in links] == [(profile["id"], "max")]
+
+
+@then("аккаунт в МАХ не создан")
+def no_max_account(sim_session: SimSession, scene: Scene) -> None:
+    assert [a for a in sim_session.snapshot()["max_accounts"] if a["phone"] == scene.actor.phone] == []
+
+
+@then("привязка прежняя: новая не создана")
+def links_unchanged(sim_session: SimSession, scene: Scene, recorded: dict[str, Any]) -> None:
+    assert recorded["links"] and sim_session.links() == recorded["links"]
+    assert len(sim_session.snapshot()["profiles"]) == scene.profiles_before
+
+
+@then("учетная запись МЭШ по-прежнему привязана к учебному профилю")
+def still_linked(sim_session: SimSession, scene: Scene) -> None:
+    ids = scene.actor.ids
+    expected = ids.get("max_profile_id") or ids["profile_id"]
+    assert [link["profile_id"] for link in _mes_links(sim_session, scene)] == [expected]
+
+
+@then("учетная запись МЭШ отвязана от учебного профиля, учебный профиль сохранён")
+def unlinked(sim_session: SimSession, scene: Scene) -> None:
+    assert _mes_links(sim_session, scene) == []
+    ids = scene.actor.ids
+    profile_ids = {p["id"] for p in sim_session.snapshot()["profiles"]}
+    assert (ids.get("max_profile_id") or ids["profile_id"]) in profile_ids
