@@ -259,9 +259,10 @@ def test_an_advance_beyond_the_calendar_is_refused_and_harmless(
 
 
 def test_a_valid_setting_is_applied(sim_session: SimSession) -> None:
-    """phone_code_channel switches between call and sms."""
-    assert sim_session.settings(phone_code_channel="sms") == {"phone_code_channel": "sms"}
-    assert sim_session.snapshot()["settings"] == {"phone_code_channel": "sms"}
+    """phone_code_channel switches between call and sms; other settings keep their values."""
+    applied = sim_session.settings(phone_code_channel="sms")
+    assert applied["phone_code_channel"] == "sms" and applied["mes_sferum_in"] == "vk"
+    assert sim_session.snapshot()["settings"] == applied
 
 
 @pytest.mark.parametrize("body", [{"phone_code_channel": "pigeon"}, {"colour": "blue"}])
@@ -269,9 +270,10 @@ def test_an_invalid_setting_is_400_and_changes_nothing(
     control: httpx.Client, sim_session: SimSession, body: dict[str, str]
 ) -> None:
     """The message lists the settings there are."""
+    before = sim_session.snapshot()["settings"]
     response = control.patch(f"/sessions/{sim_session.key}/settings", json=body)
     assert_api_error(response, 400, "invalid_setting", "phone_code_channel: call, sms")
-    assert sim_session.snapshot()["settings"] == {"phone_code_channel": "call"}
+    assert sim_session.snapshot()["settings"] == before == {"phone_code_channel": "call", "mes_sferum_in": "vk"}
 
 
 def test_an_unknown_fault_is_404_listing_the_available(control: httpx.Client, sim_session: SimSession) -> None:
