@@ -10,9 +10,9 @@ from playwright.sync_api import Page, expect
 from pytest_bdd import given, parsers, then, when
 
 from simulator.testing import Persona, Personas, SimSession
-from simulator.validation import format_phone, mask_phone
 
 from .common import WHO, Scene, _links_of, button
+from .vkid import vkid_password
 
 GREEN = "rgb(46, 158, 79)"  # the «Онлайн-урок» button's colour
 CLASSES = {"14 лет и старше": ("student", "9Б"), "младше 14 лет": ("child", "6А")}
@@ -39,10 +39,6 @@ class Diary:
 @pytest.fixture
 def diary() -> Diary:
     return Diary()
-
-
-def vkid_password(persona: Persona) -> str:
-    return f"Vk-{persona.password}"
 
 
 def gosuslugi(persona: Persona, logins: dict[str, tuple[str, str]], by: str, confirmed: bool) -> dict[str, Any]:
@@ -185,48 +181,6 @@ def lesson_opens(page: Page, sim_session: SimSession, scene: Scene, subject: str
     expect(page.get_by_test_id("lesson-subject")).to_have_text(subject)
     expect(page.get_by_test_id("lesson-profile")).to_contain_text(f"{scene.actor.last_name} {scene.actor.first_name}")
     assert page.url.startswith(sim_session.url("eljur", "/lessons/"))
-
-
-# -- VK ID screens as seed 003 shows them ----------------------------------------------------------
-
-
-@then("VK ID просит ввести пароль, указанный при регистрации с его телефоном")
-def asks_for_password(page: Page, scene: Scene) -> None:
-    expect(page.get_by_role("heading", name="Введите пароль", exact=True)).to_be_visible()
-    hint = f"Используйте пароль, указанный при регистрации с телефоном {format_phone(scene.actor.phone)}"
-    expect(page.get_by_text(hint, exact=True)).to_be_visible()
-    expect(page.get_by_placeholder("Введите пароль", exact=True)).to_be_visible()
-    expect(page.get_by_role("link", name="Забыли или не установили пароль?", exact=True)).to_be_visible()
-
-
-@when(parsers.re(rf"(?:{WHO} )?вводит пароль от аккаунта VK и нажимает «Продолжить»"))
-def enter_vkid_password(page: Page, scene: Scene) -> None:
-    page.get_by_placeholder("Введите пароль", exact=True).fill(vkid_password(scene.actor))
-    page.get_by_role("button", name="Продолжить", exact=True).click()
-
-
-@then("VK ID просит подтвердить номер кодом из SMS")
-def asks_for_sms_code(page: Page, scene: Scene) -> None:
-    expect(page.get_by_role("heading", name="Подтвердите номер", exact=True)).to_be_visible()
-    expect(page.get_by_text(f"Мы отправили SMS с кодом на номер {mask_phone(scene.actor.phone)}", exact=True)).to_be_visible()
-    expect(page.get_by_label("Код подтверждения", exact=True)).to_be_visible()
-    expect(page.get_by_test_id("countdown")).to_have_text("SMS придёт в течение 01:59")
-
-
-@when(
-    parsers.re(
-        rf"(?:{WHO} )?указывает настоящие фамилию, имя, дату рождения, пол, оставляет необязательное «Отчество» "
-        r"пустым и нажимает «Продолжить»"
-    )
-)
-def fill_about_without_patronymic(page: Page, scene: Scene) -> None:
-    actor = scene.actor
-    scene.entered = {"Фамилия": actor.last_name, "Имя": actor.first_name, "Отчество (необязательно)": ""}
-    for label, value in scene.entered.items():
-        page.get_by_label(label, exact=True).fill(value)
-    page.get_by_label("Дата рождения").fill(actor.birth_date.strftime("%d.%m.%Y"))
-    page.get_by_label("Пол").select_option(actor.sex)
-    page.get_by_role("button", name="Продолжить").click()
 
 
 # -- what the world now holds -----------------------------------------------------------------------

@@ -10,6 +10,7 @@ from pytest_bdd import given, parsers, then, when
 from simulator.testing import Personas, SimSession
 
 from .common import WHO, Scene, _links_of, code_of, read_code
+from .vkid import enter_vkid_password, vkid_password
 
 ROLES = {"ученик": "student", "родитель": "parent", "учитель": "teacher"}
 ACCOUNTS = {
@@ -47,7 +48,7 @@ def es_user(sim_session: SimSession, personas: Personas, scene: Scene, who: str,
             school_class=None if children else school_class,
             children=children,
             vkid=wants.get("vkid", False),
-            vkid_password=person.password if wants.get("password") else None,
+            vkid_password=vkid_password(person) if wants.get("password") else None,
             profile=wants.get("profile", False),
         )
     )
@@ -68,11 +69,6 @@ def classmates_linked(sim_session: SimSession, personas: Personas, scene: Scene,
     ]
     sim_session.seed({"people": people})
     scene.profiles_before = len(sim_session.snapshot()["profiles"])
-
-
-@when(parsers.re(r"проходит (?P<minutes>\d+) минут[аы]?"))
-def time_passes(sim_session: SimSession, minutes: str) -> None:
-    sim_session.advance(int(minutes) * 60)
 
 
 # -- the diary ------------------------------------------------------------------------------------
@@ -109,8 +105,7 @@ def authorise_with_profile(page: Page, sim_session: SimSession, scene: Scene) ->
     open_tab(page, "Авторизация в Сферум")
     page.get_by_label("Телефон или почта").fill(scene.actor.phone)
     page.get_by_role("button", name="Продолжить").click()
-    page.get_by_label("Пароль", exact=True).fill(scene.actor.password)
-    page.get_by_role("button", name="Продолжить").click()
+    enter_vkid_password(page, scene)
     page.get_by_label("Код подтверждения").fill(code_of(read_code(sim_session, scene, scene.actor.phone)))
     page.get_by_role("button", name="Продолжить").click()
     page.get_by_role("button", name="Продолжить в учебном профиле").click()

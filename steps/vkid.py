@@ -5,7 +5,8 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 from pytest_bdd import given, parsers, then, when
 
-from simulator.testing import SimSession
+from simulator.testing import Persona, SimSession
+from simulator.validation import format_phone, mask_phone
 
 from .common import WHO, Scene, code_of, read_code
 
@@ -156,7 +157,12 @@ def fill_about(page: Page, scene: Scene) -> None:
     _about(page, scene, scene.actor.patronymic)
 
 
-@when(parsers.re(rf"(?:{WHO} )?указывает ФИО без отчества, дату рождения, пол и нажимает «Продолжить»"))
+@when(
+    parsers.re(
+        rf"(?:{WHO} )?указывает (?:ФИО без отчества, дату рождения, пол|настоящие фамилию, имя, дату рождения, пол, "
+        r"оставляет необязательное «Отчество» пустым) и нажимает «Продолжить»"
+    )
+)
 def fill_about_without_patronymic(page: Page, scene: Scene) -> None:
     """The patronymic is optional on «Информация о себе»: it is left empty."""
     _about(page, scene, "")
@@ -172,13 +178,30 @@ def _about(page: Page, scene: Scene, patronymic: str) -> None:
     page.get_by_role("button", name="Продолжить").click()
 
 
-@then("VK ID просит ввести пароль от аккаунта VK ID")
-def asks_for_password(page: Page) -> None:
-    expect(page.get_by_role("heading", name="Введите пароль")).to_be_visible()
+def vkid_password(persona: Persona) -> str:
+    """A persona's VK ID password: not its journal password, so a test can tell which one was typed."""
+    return f"Vk-{persona.password}"
 
 
-@when(parsers.re(rf"(?:{WHO} )?вводит пароль от аккаунта VK ID и нажимает «Продолжить»"))
-def enter_password(page: Page, scene: Scene) -> None:
-    """Personas seeded with `vkid_password=persona.password` use one password for the journal and VK ID."""
-    page.get_by_label("Пароль", exact=True).fill(scene.actor.password)
-    page.get_by_role("button", name="Продолжить").click()
+@then(parsers.re(r"VK ID просит ввести пароль(?:, указанный при регистрации с его телефоном| от аккаунта VK ID)"))
+def asks_for_vkid_password(page: Page, scene: Scene) -> None:
+    expect(page.get_by_role("heading", name="Введите пароль", exact=True)).to_be_visible()
+    hint = f"Используйте пароль, указанный при регистрации с телефоном {format_phone(scene.actor.phone)}"
+    expect(page.get_by_text(hint, exact=True)).to_be_visible()
+    expect(page.get_by_placeholder("Введите пароль", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Забыли или не установили пароль?", exact=True)).to_be_visible()
+
+
+@when(parsers.re(rf"(?:{WHO} )?вводит пароль от аккаунта VK(?: ID)? и нажимает «Продолжить»"))
+def enter_vkid_password(page: Page, scene: Scene) -> None:
+    page.get_by_placeholder("Введите пароль", exact=True).fill(vkid_password(scene.actor))
+    page.get_by_role("button", name="Продолжить", exact=True).click()
+
+
+@then("VK ID просит подтвердить номер кодом из SMS")
+def asks_for_sms_code(page: Page, scene: Scene) -> None:
+    expect(page.get_by_role("heading", name="Подтвердите номер", exact=True)).to_be_visible()
+    sent = f"Мы отправили SMS с кодом на номер {mask_phone(scene.actor.phone)}"
+    expect(page.get_by_text(sent, exact=True)).to_be_visible()
+    expect(page.get_by_label("Код подтверждения", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("countdown")).to_have_text("SMS придёт в течение 01:59")
