@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from aiohttp import web
 
@@ -55,6 +55,13 @@ def _current(request: web.Request, *steps: str) -> Flow:
     return flow
 
 
+def _back(redirect_uri: str, params: dict[str, str]) -> web.Response:
+    """302 to the client's redirect_uri, its own query kept and extended (RFC 6749 §3.1.2)."""
+    parts = urlsplit(redirect_uri)
+    query = urlencode([*parse_qsl(parts.query, keep_blank_values=True), *params.items()])
+    return sim.redirect(urlunsplit(parts._replace(query=query)), 302)
+
+
 # -- /authorize: the entry point relying parties send users to --------------------------------
 
 
@@ -66,8 +73,7 @@ async def authorize(request: web.Request) -> web.StreamResponse:
     except OAuthError as error:
         if not error.redirectable:
             return sim.render(request, "vkid/oauth_error.html", error.status, error=error)
-        query = error.to_json()
-        return sim.redirect(f"{params['redirect_uri']}?{urlencode(query)}", 302)
+        return _back(params["redirect_uri"], error.to_json())
     flow = Flow(request=asdict(auth))
     sso = sim.browser_state(request, flows.SSO_COOKIE).get("account_id")
     account = session.vkid_accounts.get(sso) if sso else None
@@ -93,7 +99,7 @@ def _complete(request: web.Request, session: Session, flow: Flow) -> web.StreamR
         "expires_in": str(int(CODE_TTL.total_seconds())),
         "type": "code_v2",
     }
-    response = sim.redirect(f"{flow.request['redirect_uri']}?{urlencode(query)}", 302)
+    response = _back(flow.request["redirect_uri"], query)
     sim.save_browser_state(request, response, flows.SSO_COOKIE, {"account_id": flow.account_id})
     return flows.save(request, response, None)
 
