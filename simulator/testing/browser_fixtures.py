@@ -9,13 +9,10 @@ import httpx
 import pytest
 from playwright.sync_api import BrowserContext, BrowserType
 
-from ..hosts import PLATFORMS
+from ..hosts import REAL_NAMES
 from ..web import SESSION_HEADER
 from .browser import chromium_args, system_chromium
 from .client import SimSession, Simulator
-
-# The production names of every platform (id.vk.com, …): only these go to the HTTPS listener.
-REAL_HOSTS = tuple(name for _, names in PLATFORMS.values() for name in names if not name.endswith(".localhost"))
 
 
 @pytest.fixture(scope="session")
@@ -27,7 +24,7 @@ def browser_type_launch_args(
         real: dict[str, Any] = {}
         if sim.tls:  # https://id.vk.com and the other real names reach the simulator's HTTPS port
             host = httpx.URL(sim.url).host
-            real = {"extra_hosts": REAL_HOSTS, "target": f"{host}:{sim.tls['port']}", "spki": sim.tls["spki"]}
+            real = {"extra_hosts": REAL_NAMES, "target": f"{host}:{sim.tls['port']}", "spki": sim.tls["spki"]}
         args["args"] = [*args.get("args", []), *chromium_args(**real)]
         # Playwright's own Chromium when it was downloaded; the system's otherwise.
         if "channel" not in args and "executable_path" not in args:
