@@ -22,7 +22,7 @@ import httpx
 import pytest
 
 from simulator import SimulatorServer
-from simulator.testing import AsyncSimTransport, Persona, Personas, SimSession, SimTransport
+from simulator.testing import AsyncSimTransport, Persona, Personas, SimSession, SimulatorError, SimTransport
 
 CLIENT_ID = "vendor_journal"
 REDIRECT_URI = "https://journal.example/vkid/callback"
@@ -384,8 +384,7 @@ def test_id_vk_ru_and_an_async_client_reach_the_same_session(
 
 
 def test_registration_is_checked_and_seeds_accept_clients(sim_session: SimSession) -> None:
-    from simulator.testing import SimulatorError
-
+    """Redirect URIs must be URLs; a seed may give the secret and the consent screen's bullets."""
     with pytest.raises(SimulatorError, match="redirect_uris"):
         sim_session.register_client(CLIENT_ID, ["journal.example/cb"], SERVICE)
     sim_session.seed({"clients": [{"client_id": "seeded", "redirect_uris": [REDIRECT_URI], "service_name": "МЭШ ВКС",

@@ -58,7 +58,6 @@ def _user(session: Session, user_id: int, scope: str, *, masked: bool) -> dict[s
         "first_name": profile.first_name,
         "last_name": profile.last_name,
         "patronymic": profile.patronymic or "",
-        "avatar": "",
         "sex": {"female": 1, "male": 2}[profile.sex],
         "birthday": profile.birth_date.strftime("%d.%m.%Y"),
         "verified": False,
