@@ -14,7 +14,7 @@ run: setup
 	@echo "Reports: $(REPORTS)/junit.xml, $(REPORTS)/cucumber.json, $(REPORTS)/playwright/ (failure screenshots)"
 
 test: setup
-	$(PYTEST) tests features --junitxml=$(REPORTS)/junit-all.xml --output=$(REPORTS)/playwright $(PYTEST_ARGS)
+	$(PYTEST) tests features examples/vendor --junitxml=$(REPORTS)/junit-all.xml --output=$(REPORTS)/playwright $(PYTEST_ARGS)
 
 unit: setup
 	$(PYTEST) tests $(PYTEST_ARGS)

@@ -10,7 +10,7 @@ import aiohttp
 from aiohttp import web
 
 from . import web as sim
-from .control.handlers import OPENAPI
+from .control.handlers import OPENAPI, TLS
 from .control.openapi import document as openapi_document
 from .control.routes import PREFIX, ROUTES as CONTROL_ROUTES
 from .hosts import PLATFORMS, Hosts
@@ -102,4 +102,4 @@ def create_app(world: World | None = None, hosts: Hosts | None = None) -> web.Ap
     return app
 
 
-__all__ = ["PLATFORMS", "PLATFORM_PACKAGES", "create_app"]
+__all__ = ["PLATFORMS", "PLATFORM_PACKAGES", "TLS", "create_app"]

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
+import ssl
 import sys
 from pathlib import Path
 
 from aiohttp import web
 
-from .app import create_app
-from .hosts import PLATFORMS, Hosts
+from . import tls
+from .app import TLS, create_app
+from .hosts import PLATFORMS, REAL_NAMES, Hosts
 from .platforms import installed
 from .world import DEFAULT, SeedError, World, apply_seed
 
@@ -31,8 +34,31 @@ def serve(args: argparse.Namespace) -> int:
         print(f"  {PLATFORMS[name][0]:<24} {hosts.origin(name)}")
     print(f"  {'control plane':<24} http://{args.host}:{args.port}/_sim/v1/health")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    web.run_app(app, host=args.host, port=args.port, print=None)
+    if not args.tls_port:
+        web.run_app(app, host=args.host, port=args.port, print=None)
+        return 0
+    if not tls.available():
+        print("sferum-sim: --tls-port needs the `tls` extra: pip install 'sferum-sim[tls]'", file=sys.stderr)
+        return 2
+    certificate = tls.self_signed()
+    app[TLS] = {"port": args.tls_port, "spki": certificate.spki}
+    rules = ", ".join(f"MAP {name} {args.host}:{args.tls_port}" for name in REAL_NAMES)
+    print(f"  {'HTTPS (real names)':<24} https://{args.host}:{args.tls_port}, certificate {certificate.cert_file}")
+    print(f"  Chromium: --host-resolver-rules=\"{rules}\" --ignore-certificate-errors-spki-list={certificate.spki}")
+    asyncio.run(_serve_both(app, args.host, args.port, args.tls_port, certificate.context))
     return 0
+
+
+async def _serve_both(app: web.Application, host: str, port: int, tls_port: int, context: ssl.SSLContext) -> None:
+    """Plain HTTP and HTTPS from one app (web.run_app takes a single TLS setting for all sites)."""
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    await web.TCPSite(runner, host, tls_port, ssl_context=context).start()
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--port", type=int, default=8780)
     run.add_argument("--seed-file", help="JSON world to load into the default session")
+    run.add_argument("--tls-port", type=int, help="also serve HTTPS here, with a certificate made at start, "
+                     "so a browser mapping id.vk.com to it opens https://id.vk.com unchanged (needs the tls extra)")
     run.set_defaults(func=serve)
     args = parser.parse_args(argv)
     return args.func(args)

@@ -17,6 +17,8 @@ PLATFORMS: dict[str, tuple[str, tuple[str, ...]]] = {
     "messenger": ("Сферум в VK Мессенджере", ("messenger.localhost", "web.vk.me")),
     "sferum": ("sferum.ru", ("sferum.localhost", "sferum.ru", "www.sferum.ru")),
 }
+# The production names (id.vk.com, …): what a vendor's unchanged code calls, mapped here under test.
+REAL_NAMES: tuple[str, ...] = tuple(n for _, names in PLATFORMS.values() for n in names if not n.endswith(".localhost"))
 
 
 @dataclass

@@ -9,7 +9,8 @@ from typing import Any, Callable, TypeVar
 
 from aiohttp import web
 
-from .app import create_app
+from . import tls as tls_
+from .app import TLS, create_app
 from .hosts import Hosts
 from .world import World
 
@@ -17,13 +18,21 @@ T = TypeVar("T")
 
 
 class SimulatorServer:
-    """`with SimulatorServer() as server: server.url` — a simulator on a free loopback port."""
+    """`with SimulatorServer() as server: server.url` — a simulator on a free loopback port.
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, *, world: World | None = None) -> None:
+    With `tls=True` it also answers HTTPS on a second port (`tls_url`) with a self-signed certificate
+    made at start, so a browser mapping https://id.vk.com to it reaches VK ID unchanged.
+    """
+
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 0, *, world: World | None = None, tls: bool = False
+    ) -> None:
         self.host = host
         self.port = port
         self.world = world or World()
         self.hosts = Hosts()
+        self.certificate = tls_.self_signed() if tls else None
+        self.tls_port: int | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
@@ -32,6 +41,10 @@ class SimulatorServer:
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
+
+    @property
+    def tls_url(self) -> str | None:
+        return f"https://{self.host}:{self.tls_port}" if self.tls_port else None
 
     def start(self) -> SimulatorServer:
         self._thread = threading.Thread(target=self._run, name="sferum-sim", daemon=True)
@@ -68,9 +81,18 @@ class SimulatorServer:
             # Bind first: redirect URIs and links need the real port before the app is built.
             sock = socket.create_server((self.host, self.port))
             self.port = self.hosts.port = sock.getsockname()[1]
-            runner = web.AppRunner(create_app(self.world, self.hosts), access_log=None)
+            app = create_app(self.world, self.hosts)
+            tls_sock = None
+            if self.certificate is not None:
+                tls_sock = socket.create_server((self.host, 0))
+                self.tls_port = tls_sock.getsockname()[1]
+                app[TLS] = {"port": self.tls_port, "spki": self.certificate.spki}
+            runner = web.AppRunner(app, access_log=None)
             loop.run_until_complete(runner.setup())
             loop.run_until_complete(web.SockSite(runner, sock).start())
+            if tls_sock is not None:
+                assert self.certificate is not None
+                loop.run_until_complete(web.SockSite(runner, tls_sock, ssl_context=self.certificate.context).start())
         except BaseException as error:  # reported to the starting thread
             self._error = error
             self._ready.set()

@@ -12,8 +12,18 @@ def test_simulator_exports() -> None:
 
 
 def test_testing_exports() -> None:
-    """`simulator.testing` exports the control-plane client and the personas."""
-    assert set(simulator.testing.__all__) == {"Persona", "Personas", "SimSession", "Simulator", "SimulatorError"}
+    """`simulator.testing` exports the control-plane client, the personas and the VK ID routing."""
+    assert set(simulator.testing.__all__) == {
+        "Persona",
+        "Personas",
+        "SimSession",
+        "Simulator",
+        "SimulatorError",
+        "VKID_HOSTS",
+        "SimTransport",
+        "AsyncSimTransport",
+        "sim_router",
+    }
 
 
 def test_every_exported_name_exists() -> None:

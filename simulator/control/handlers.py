@@ -20,6 +20,8 @@ from ..world.session import FAULTS, SETTINGS, UnknownFault
 
 WAIT_MAX = 30.0
 OPENAPI = web.AppKey("openapi", dict)
+# The HTTPS listener, when the server has one: {"port": …, "spki": …} (see simulator/tls.py).
+TLS = web.AppKey("tls", dict)
 
 
 class ApiError(web.HTTPException):
@@ -69,13 +71,14 @@ def _number(value: Any, name: str, *, minimum: float = 0, maximum: float | None 
 
 
 async def health(request: web.Request) -> web.Response:
-    """Liveness, the number of sessions and each platform's origin."""
+    """Liveness, the number of sessions, each platform's origin and the HTTPS listener (or null)."""
     hosts = sim.hosts(request)
     return web.json_response(
         {
             "status": "ok",
             "sessions": len(sim.world(request).sessions),
             "platforms": {name: hosts.origin(name) for name in installed()},
+            "tls": request.config_dict.get(TLS),
         }
     )
 

@@ -1,6 +1,17 @@
-"""The pytest side of sferum-sim: a control-plane client, personas, and the plugin's fixtures."""
+"""The pytest side of sferum-sim: a control-plane client, personas, real-hostname routing, the plugin's fixtures."""
 
 from .client import SimSession, Simulator, SimulatorError
 from .personas import Persona, Personas
+from .routing import VKID_HOSTS, AsyncSimTransport, SimTransport, sim_router
 
-__all__ = ["Persona", "Personas", "SimSession", "Simulator", "SimulatorError"]
+__all__ = [
+    "VKID_HOSTS",
+    "AsyncSimTransport",
+    "Persona",
+    "Personas",
+    "SimSession",
+    "SimTransport",
+    "Simulator",
+    "SimulatorError",
+    "sim_router",
+]

@@ -22,13 +22,16 @@ def system_chromium() -> str | None:
     return None
 
 
-def chromium_args(extra_hosts: tuple[str, ...] = ()) -> list[str]:
+def chromium_args(extra_hosts: tuple[str, ...] = (), *, target: str = "127.0.0.1", spki: str | None = None) -> list[str]:
     """No background traffic, and every name but the simulator's resolves to nothing.
 
-    `extra_hosts` are real host names (id.vk.com, …) to send to loopback, where the simulator listens.
+    `extra_hosts` are real host names (id.vk.com, …) to send to `target` — the loopback, or the
+    simulator's HTTPS listener as "127.0.0.1:PORT" (Chromium then connects there for any port).
+    `spki` is that listener's key hash: Chromium trusts exactly that self-signed certificate.
     """
     rules = ["MAP * ~NOTFOUND", "EXCLUDE localhost", "EXCLUDE *.localhost", "EXCLUDE 127.0.0.1"]
-    rules = [f"MAP {host} 127.0.0.1" for host in extra_hosts] + rules
+    rules = [f"MAP {host} {target}" for host in extra_hosts] + rules
+    trust = [f"--ignore-certificate-errors-spki-list={spki}"] if spki else []
     return [
         "--disable-background-networking",
         "--disable-component-update",
@@ -36,4 +39,5 @@ def chromium_args(extra_hosts: tuple[str, ...] = ()) -> list[str]:
         "--no-first-run",
         "--disable-quic",
         f"--host-resolver-rules={', '.join(rules)}",
+        *trust,
     ]

@@ -34,7 +34,9 @@ class Simulator:
     def __init__(self, url: str, *, timeout: float = 40.0) -> None:
         self.url = url.rstrip("/")
         self.http = httpx.Client(base_url=self.url + PREFIX, timeout=timeout)
-        self.platforms: dict[str, str] = self.health()["platforms"]
+        health = self.health()
+        self.platforms: dict[str, str] = health["platforms"]
+        self.tls: dict[str, Any] | None = health.get("tls")  # {"port", "spki"} of the HTTPS listener
 
     def health(self) -> dict[str, Any]:
         return _check(self.http.get("/health"))
@@ -121,6 +123,9 @@ class SimSession:
     def settings(self, **values: str) -> dict[str, str]:
         return self._call("PATCH", "/settings", json=values)
 
-    def register_client(self, client_id: str, redirect_uris: list[str], service_name: str) -> dict[str, Any]:
-        body = {"client_id": client_id, "redirect_uris": redirect_uris, "service_name": service_name}
+    def register_client(
+        self, client_id: str, redirect_uris: list[str], service_name: str, **extra: Any
+    ) -> dict[str, Any]:
+        """A relying party of VK ID; `extra` may give client_secret, bullets, first_party."""
+        body = {"client_id": client_id, "redirect_uris": redirect_uris, "service_name": service_name, **extra}
         return self._call("POST", "/clients", json=body)

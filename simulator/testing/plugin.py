@@ -11,11 +11,14 @@ import zlib
 from collections.abc import Iterator
 
 import pytest
+import respx
 
+from .. import tls
 from ..server import SimulatorServer
 from . import browser_fixtures
 from .client import SimSession, Simulator
 from .personas import Personas
+from .routing import AsyncSimTransport, SimTransport, sim_router
 
 DEFAULT_SEED = 20241016
 
@@ -26,6 +29,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="control a running simulator at this URL instead of starting one [$SFERUM_SIM_URL]")
     group.addoption("--sim-seed", type=int, default=int(os.environ.get("SFERUM_SIM_SEED", DEFAULT_SEED)),
                     help=f"base seed of personas and codes; each test derives its own [$SFERUM_SIM_SEED, {DEFAULT_SEED}]")
+    group.addoption("--sim-tls", choices=("auto", "on", "off"), default=os.environ.get("SFERUM_SIM_TLS", "auto"),
+                    help="answer https://id.vk.com etc. in the browser through an HTTPS listener with a certificate "
+                         "made at start; auto = when the `tls` extra (cryptography) is installed [$SFERUM_SIM_TLS, auto]")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -38,7 +44,10 @@ def pytest_configure(config: pytest.Config) -> None:
 def sim(pytestconfig: pytest.Config) -> Iterator[Simulator]:
     """The simulator's control plane: one started in a background thread, or --sim-url."""
     url = pytestconfig.getoption("--sim-url")
-    server = None if url else SimulatorServer().start()
+    mode = pytestconfig.getoption("--sim-tls")
+    if mode == "on" and not tls.available():
+        raise pytest.UsageError("--sim-tls=on needs the `tls` extra: pip install 'sferum-sim[tls]'")
+    server = None if url else SimulatorServer(tls=mode == "on" or (mode == "auto" and tls.available())).start()
     client = Simulator(url or server.url)
     yield client
     client.close()
@@ -66,3 +75,28 @@ def sim_session(sim: Simulator, sim_seed: int, request: pytest.FixtureRequest) -
 @pytest.fixture
 def personas(sim_seed: int) -> Personas:
     return Personas(sim_seed)
+
+
+@pytest.fixture
+def sim_transport(sim: Simulator, sim_session: SimSession) -> Iterator[SimTransport]:
+    """An httpx transport for sync clients: https://id.vk.com (and id.vk.ru) answered by this session."""
+    transport = SimTransport(sim.url, session=sim_session.key)
+    yield transport
+    transport.close()
+
+
+@pytest.fixture
+def sim_async_transport(sim: Simulator, sim_session: SimSession) -> AsyncSimTransport:
+    """The same for `httpx.AsyncClient`; the client closes it (`async with httpx.AsyncClient(transport=…)`)."""
+    return AsyncSimTransport(sim.url, session=sim_session.key)
+
+
+@pytest.fixture
+def vkid_router(sim: Simulator, sim_session: SimSession) -> Iterator[respx.MockRouter]:
+    """Every httpx client, sync or async, made anywhere during the test reaches VK ID's real names here.
+
+    For code that builds its own clients; other hosts pass through. `.routes["simulator"].calls`
+    records the requests it sent to VK ID.
+    """
+    with sim_router(sim.url, session=sim_session.key) as router:
+        yield router

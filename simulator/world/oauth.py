@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
+import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Callable
+from typing import Any, Callable
 
 CODE_TTL = timedelta(minutes=10)
 ACCESS_TTL = timedelta(hours=1)
+ID_TOKEN_TTL = ACCESS_TTL
+ISSUER = "https://id.vk.com"
 STATE_MIN = 32  # VK ID refuses a shorter state
 VERIFIER_RE_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
@@ -51,6 +55,8 @@ class OAuthClient:
         "Для этого используйте учебный профиль VK ID",
         "Ваш профиль ВКонтакте никто не увидит",
     )
+    # Signs this client's id_tokens (HS256), so the relying party can check them if it wants to.
+    client_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
 
 
 @dataclass
@@ -72,6 +78,7 @@ class AuthCode:
     device_id: str
     issued_at: datetime
     used: bool = False
+    token: str | None = None  # the access token it was exchanged for, revoked if the code is replayed
 
 
 @dataclass
@@ -86,9 +93,49 @@ class Token:
     revoked: bool = False
 
 
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
 def s256(verifier: str) -> str:
-    digest = hashlib.sha256(verifier.encode("ascii")).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+    return _b64(hashlib.sha256(verifier.encode("ascii")).digest())
+
+
+def id_token(client: OAuthClient, user_id: int, now: datetime) -> str:
+    """A JWT (HS256 with the client's secret) naming the user: what /oauth2/public_info reads."""
+    header = {"alg": "HS256", "typ": "JWT"}
+    claims = {
+        "iss": ISSUER,
+        "sub": str(user_id),
+        "aud": client.client_id,
+        "iat": int(now.timestamp()),
+        "exp": int((now + ID_TOKEN_TTL).timestamp()),
+    }
+    signing_input = ".".join(_b64(json.dumps(part, separators=(",", ":")).encode()) for part in (header, claims))
+    signature = hmac.new(client.client_secret.encode(), signing_input.encode("ascii"), hashlib.sha256).digest()
+    return f"{signing_input}.{_b64(signature)}"
+
+
+def read_id_token(client: OAuthClient, token: str, now: datetime) -> dict[str, Any]:
+    """The claims of an id_token this client was given; anything else is invalid_token."""
+    invalid = OAuthError("invalid_token", "id_token is invalid", status=401)
+    try:
+        header, claims, signature = token.split(".")
+        expected = hmac.new(client.client_secret.encode(), f"{header}.{claims}".encode("ascii"), hashlib.sha256)
+        if not hmac.compare_digest(_unb64(signature), expected.digest()):
+            raise invalid
+        body = json.loads(_unb64(claims))
+    except (ValueError, UnicodeError):
+        raise invalid from None
+    if body.get("aud") != client.client_id or body.get("iss") != ISSUER:
+        raise invalid
+    if now.timestamp() >= body.get("exp", 0):
+        raise OAuthError("invalid_token", "id_token has expired", status=401)
+    return body
 
 
 @dataclass
@@ -150,6 +197,9 @@ class OAuthStore:
         if code is None or code.request.client_id != client.client_id:
             raise OAuthError("invalid_grant", "authorization code is invalid", state)
         if code.used:
+            # A replayed code may be stolen: what it was exchanged for stops working too (OAuth 2.1 §4.1.3).
+            if code.token and (issued := self.tokens.get(code.token)):
+                self.logout(issued)
             raise OAuthError("invalid_grant", "authorization code has already been used", state)
         if now - code.issued_at > CODE_TTL:
             raise OAuthError("invalid_grant", "authorization code has expired", state)
@@ -165,7 +215,9 @@ class OAuthStore:
         if s256(verifier) != code.request.code_challenge:
             raise OAuthError("invalid_grant", "code_verifier does not match code_challenge", state)
         code.used = True
-        return self._issue_token(client.client_id, code.user_id, code.request.scope, code.device_id, now)
+        token = self._issue_token(client.client_id, code.user_id, code.request.scope, code.device_id, now)
+        code.token = token.access_token
+        return token
 
     def refresh_token(self, params: dict[str, str], now: datetime) -> Token:
         state = params.get("state")
@@ -183,16 +235,22 @@ class OAuthStore:
     def token(self, client_id: str | None, access_token: str | None, now: datetime) -> Token:
         client = self.client(client_id)
         token = self.tokens.get(access_token or "")
-        if token is None or token.client_id != client.client_id or token.revoked:
-            raise OAuthError("invalid_token", "access token is invalid or revoked", status=401)
+        if token is None or token.client_id != client.client_id:
+            raise OAuthError("invalid_token", "access token is invalid", status=401)
+        if token.revoked:
+            raise OAuthError("invalid_token", "access token has been revoked", status=401)
         if now - token.issued_at > ACCESS_TTL:
             raise OAuthError("invalid_token", "access token has expired", status=401)
         return token
 
-    def revoke(self, token: Token) -> None:
+    def logout(self, token: Token) -> None:
+        """/oauth2/logout: this access token and its refresh token stop working."""
         token.revoked = True
-        for other in self.refresh.values():
-            if other.access_token == token.access_token:
+
+    def revoke(self, token: Token) -> None:
+        """/oauth2/revoke: the user withdraws this client's access; every token they hold is dead."""
+        for other in self.tokens.values():
+            if other.client_id == token.client_id and other.user_id == token.user_id:
                 other.revoked = True
 
     def _issue_token(self, client_id: str, user_id: int, scope: str, device_id: str, now: datetime) -> Token:

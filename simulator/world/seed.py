@@ -5,7 +5,8 @@ The whole document is validated before anything is stored, so a refused seed cha
     {"organisations": [{"id": 216579624, "name": "…", "classes": ["10А"],
                         "lessons": [{"class": "10А", "subject": "Физика", "starts_at": "2024-10-16T10:00:00+03:00",
                                      "online": true}]}],
-     "clients": [{"client_id": "…", "redirect_uris": ["…"], "service_name": "…"}],
+     "clients": [{"client_id": "…", "redirect_uris": ["…"], "service_name": "МЭШ ВКС",   # shown by VK ID
+                  "bullets": ["…"], "client_secret": "…", "first_party": false}],      # all three optional
      "people": [{"id": "t1", "last_name": "…", "first_name": "…", "phone": "+7…",
                  "journal": {"journal": "mes", "role": "teacher", "login": "…", "password": "…",
                              "org": 216579624, "class": "10А",
@@ -120,7 +121,18 @@ def apply_seed(session: Session, doc: Any) -> dict[str, Any]:
         ):
             raise SeedError(f"{path}.redirect_uris", "expected a non-empty list of http(s) URLs")
         service = _field(path, v.required, raw.get("service_name"), "service_name")
-        clients.append(OAuthClient(client_id, uris, service, bool(raw.get("first_party", False))))
+        extra: dict[str, Any] = {}
+        if "bullets" in raw:
+            bullets = raw["bullets"]
+            if not isinstance(bullets, list) or not all(isinstance(b, str) and b.strip() for b in bullets):
+                raise SeedError(f"{path}.bullets", "expected a list of non-empty strings")
+            extra["bullets"] = tuple(bullets)
+        if "client_secret" in raw:
+            secret = raw["client_secret"]
+            if not isinstance(secret, str) or len(secret) < 16:
+                raise SeedError(f"{path}.client_secret", "expected a string of at least 16 characters")
+            extra["client_secret"] = secret
+        clients.append(OAuthClient(client_id, uris, service, bool(raw.get("first_party", False)), **extra))
 
     people: list[tuple[Person, dict]] = []
     seen_ids = set(session.people)

@@ -1,16 +1,20 @@
 """VK ID's OAuth 2.1 endpoints that relying parties call from their servers.
 
 Parameters are read from the query string and the form body alike, as the official SDKs differ.
-Server-to-server calls carry no test-session key: the code or token names its session.
+Server-to-server calls need no test-session key: the code or token names its session (the
+plugin's transports send the key anyway, so a made-up code is judged in the right session).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 
 from ... import web as sim
+from ...validation import mask_phone
 from ...world import Session
-from ...world.oauth import ACCESS_TTL, OAuthError, Token
+from ...world.oauth import ACCESS_TTL, OAuthError, Token, id_token, read_id_token
 
 
 async def _params(request: web.Request) -> dict[str, str]:
@@ -32,8 +36,8 @@ def _error(error: OAuthError) -> web.Response:
     return web.json_response(error.to_json(), status=error.status)
 
 
-def _token_json(token: Token, state: str | None) -> dict:
-    body = {
+def _token_json(token: Token, state: str | None) -> dict[str, Any]:
+    body: dict[str, Any] = {
         "access_token": token.access_token,
         "refresh_token": token.refresh_token,
         "token_type": "Bearer",
@@ -44,6 +48,27 @@ def _token_json(token: Token, state: str | None) -> dict:
     if state is not None:
         body["state"] = state
     return body
+
+
+def _user(session: Session, user_id: int, scope: str, *, masked: bool) -> dict[str, Any]:
+    """VK ID's `user` object for an educational profile; public_info masks the contacts."""
+    profile = session.profiles[user_id]
+    account = session.vkid_accounts[profile.vkid_id]
+    user: dict[str, Any] = {
+        "user_id": str(profile.id),
+        "first_name": profile.first_name,
+        "last_name": profile.last_name,
+        "patronymic": profile.patronymic or "",
+        "sex": {"female": 1, "male": 2}[profile.sex],
+        "birthday": profile.birth_date.strftime("%d.%m.%Y"),
+        "verified": False,
+    }
+    if "phone" in scope.split() and account.phone:
+        user["phone"] = mask_phone(account.phone) if masked else account.phone.lstrip("+")
+    if "email" in scope.split() and account.email:
+        name, _, domain = account.email.partition("@")
+        user["email"] = f"{name[0]}***@{domain}" if masked else account.email
+    return user
 
 
 async def token(request: web.Request) -> web.Response:
@@ -65,7 +90,11 @@ async def token(request: web.Request) -> web.Response:
             issued = session.oauth.refresh_token(params, now)
     except OAuthError as error:
         return _error(error)
-    return web.json_response(_token_json(issued, params.get("state")))
+    body = _token_json(issued, state)
+    if grant == "authorization_code":  # VK ID gives an id_token with the first tokens only
+        body["id_token"] = id_token(session.oauth.clients[issued.client_id], issued.user_id, now)
+        session.oauth.index(body["id_token"])
+    return web.json_response(body)
 
 
 async def user_info(request: web.Request) -> web.Response:
@@ -78,19 +107,40 @@ async def user_info(request: web.Request) -> web.Response:
         issued = session.oauth.token(params.get("client_id"), params.get("access_token"), session.clock.now())
     except OAuthError as error:
         return _error(error)
-    profile = session.profiles[issued.user_id]
-    account = session.vkid_accounts[profile.vkid_id]
-    user = {
-        "user_id": str(profile.id),
-        "first_name": profile.first_name,
-        "last_name": profile.last_name,
-        "patronymic": profile.patronymic or "",
-        "sex": {"female": 1, "male": 2}[profile.sex],
-        "birthday": profile.birth_date.strftime("%d.%m.%Y"),
-        "verified": False,
-    }
-    if "phone" in issued.scope.split() and account.phone:
-        user["phone"] = account.phone.lstrip("+")
-    if "email" in issued.scope.split() and account.email:
-        user["email"] = account.email
-    return web.json_response({"user": user})
+    return web.json_response({"user": _user(session, issued.user_id, issued.scope, masked=False)})
+
+
+async def public_info(request: web.Request) -> web.Response:
+    """POST /oauth2/public_info: the same profile from an id_token, its phone and e-mail masked."""
+    params = await _params(request)
+    session = _session_for(request, params.get("id_token"))
+    try:
+        client = session.oauth.client(params.get("client_id"))
+        claims = read_id_token(client, params.get("id_token", ""), session.clock.now())
+        user_id = int(claims["sub"])
+        if user_id not in session.profiles:
+            raise OAuthError("invalid_token", "id_token names no user of this session", status=401)
+    except OAuthError as error:
+        return _error(error)
+    return web.json_response({"user": _user(session, user_id, "phone email", masked=True)})
+
+
+async def logout(request: web.Request) -> web.Response:
+    """POST /oauth2/logout: this access token (and its refresh token) stop working."""
+    return await _end(request, "logout")
+
+
+async def revoke(request: web.Request) -> web.Response:
+    """POST /oauth2/revoke: the user's grant to this client is withdrawn; all its tokens stop working."""
+    return await _end(request, "revoke")
+
+
+async def _end(request: web.Request, how: str) -> web.Response:
+    params = await _params(request)
+    session = _session_for(request, params.get("access_token"))
+    try:
+        issued = session.oauth.token(params.get("client_id"), params.get("access_token"), session.clock.now())
+    except OAuthError as error:
+        return _error(error)
+    getattr(session.oauth, how)(issued)
+    return web.json_response({"response": 1})

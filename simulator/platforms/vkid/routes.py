@@ -14,4 +14,7 @@ ROUTES = [
     ("*", "/auth/confirm", screens.confirm),
     ("POST", "/oauth2/auth", protocol.token),
     ("POST", "/oauth2/user_info", protocol.user_info),
+    ("POST", "/oauth2/public_info", protocol.public_info),
+    ("POST", "/oauth2/logout", protocol.logout),
+    ("POST", "/oauth2/revoke", protocol.revoke),
 ]

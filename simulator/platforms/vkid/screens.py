@@ -55,6 +55,11 @@ def _current(request: web.Request, *steps: str) -> Flow:
     return flow
 
 
+def _back(redirect_uri: str, params: dict[str, str]) -> web.Response:
+    """302 to the client's redirect_uri, its own query kept and extended (RFC 6749 §3.1.2)."""
+    return sim.redirect(str(URL(redirect_uri).extend_query(params)), 302)
+
+
 # -- /authorize: the entry point relying parties send users to --------------------------------
 
 
@@ -66,7 +71,7 @@ async def authorize(request: web.Request) -> web.StreamResponse:
     except OAuthError as error:
         if not error.redirectable:
             return sim.render(request, "vkid/oauth_error.html", error.status, error=error)
-        return sim.redirect(str(URL(params["redirect_uri"]).extend_query(error.to_json())), 302)
+        return _back(params["redirect_uri"], error.to_json())
     flow = Flow(request=asdict(auth))
     sso = sim.browser_state(request, flows.SSO_COOKIE).get("account_id")
     account = session.vkid_accounts.get(sso) if sso else None
@@ -92,8 +97,7 @@ def _complete(request: web.Request, session: Session, flow: Flow) -> web.StreamR
         "expires_in": str(int(CODE_TTL.total_seconds())),
         "type": "code_v2",
     }
-    # extend_query keeps a query the relying party registered in its redirect_uri (RFC 6749 §3.1.2).
-    response = sim.redirect(str(URL(flow.request["redirect_uri"]).extend_query(query)), 302)
+    response = _back(flow.request["redirect_uri"], query)
     sim.save_browser_state(request, response, flows.SSO_COOKIE, {"account_id": flow.account_id})
     return flows.save(request, response, None)
 

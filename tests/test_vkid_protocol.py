@@ -1,0 +1,407 @@
+"""VK ID's OAuth 2.1 + PKCE endpoints, called as a vendor's backend calls them: by their real names.
+
+Every request goes to https://id.vk.com through the plugin's transport; the sign-in screens are
+walked over HTTP (no browser), so each validation costs a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import ssl
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import httpx
+import pytest
+
+from simulator import SimulatorServer
+from simulator.testing import AsyncSimTransport, Persona, Personas, SimSession, SimulatorError, SimTransport
+
+CLIENT_ID = "vendor_journal"
+REDIRECT_URI = "https://journal.example/vkid/callback"
+SERVICE = "Электронный журнал «Пример»"
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+@dataclass
+class Pkce:
+    verifier: str
+    state: str
+
+    @classmethod
+    def new(cls) -> Pkce:
+        return cls(secrets.token_urlsafe(48), secrets.token_urlsafe(32))
+
+    @property
+    def challenge(self) -> str:
+        return b64url(hashlib.sha256(self.verifier.encode()).digest())
+
+    def authorize(self, **changes: str | None) -> dict[str, str]:
+        """/authorize's query as VK ID documents it; a change of None drops the parameter."""
+        query = {
+            "response_type": "code",
+            "client_id": CLIENT_ID,
+            "redirect_uri": REDIRECT_URI,
+            "state": self.state,
+            "code_challenge": self.challenge,
+            "code_challenge_method": "s256",
+            "scope": "vkid.personal_info phone email",
+        }
+        query.update(changes)  # type: ignore[arg-type]
+        return {k: v for k, v in query.items() if v is not None}
+
+
+@dataclass
+class Grant:
+    pkce: Pkce
+    code: str
+    device_id: str
+
+    def params(self, **changes: str | None) -> dict[str, str]:
+        params = {
+            "grant_type": "authorization_code",
+            "code": self.code,
+            "code_verifier": self.pkce.verifier,
+            "client_id": CLIENT_ID,
+            "device_id": self.device_id,
+            "redirect_uri": REDIRECT_URI,
+            "state": self.pkce.state,
+        }
+        params.update(changes)  # type: ignore[arg-type]
+        return {k: v for k, v in params.items() if v is not None}
+
+
+def query_of(url: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
+def assert_vkid_error(response: httpx.Response, status: int, error: str, words: str, state: str | None = None) -> None:
+    """VK ID's error shape: {error, error_description, state}."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["error"] == error
+    assert words in body["error_description"]
+    assert body.get("state") == state
+
+
+@pytest.fixture
+def client(sim_session: SimSession) -> dict[str, Any]:
+    """The vendor's registration, as the control plane echoes it (with the id_token secret)."""
+    return sim_session.register_client(CLIENT_ID, [REDIRECT_URI], SERVICE)
+
+
+@pytest.fixture
+def teacher(sim_session: SimSession, personas: Personas) -> Persona:
+    person = personas.make("teacher")
+    sim_session.seed({"people": [person.entry(journal=None, vkid=True, profile=True)]})
+    sim_session.settings(phone_code_channel="sms")
+    return person
+
+
+@pytest.fixture
+def vkid(sim_transport: SimTransport) -> Iterator[httpx.Client]:
+    """A vendor's HTTP client for VK ID, with a cookie jar so it can also walk the screens."""
+    with httpx.Client(transport=sim_transport, base_url="https://id.vk.com") as http:
+        yield http
+
+
+def sign_in(vkid: httpx.Client, sim_session: SimSession, person: Persona, pkce: Pkce) -> dict[str, str]:
+    """The user's way through VK ID, form by form; returns the query VK ID redirects back with."""
+    if vkid.get("/authorize", params=pkce.authorize()).headers["location"] == "/auth":  # not signed in yet
+        assert vkid.post("/auth", data={"login": person.phone}).headers["location"] == "/auth/code"
+        code = sim_session.wait_message(to=person.phone)["code"]
+        assert vkid.post("/auth/code", data={"code": code}).headers["location"] == "/auth/profile"
+    assert vkid.post("/auth/profile", data={"action": "continue"}).headers["location"] == "/auth/confirm"
+    back = vkid.post("/auth/confirm")
+    assert back.status_code == 302 and back.headers["location"].startswith(REDIRECT_URI + "?")
+    return query_of(back.headers["location"])
+
+
+@pytest.fixture
+def grant(client: dict, teacher: Persona, vkid: httpx.Client, sim_session: SimSession) -> Grant:
+    pkce = Pkce.new()
+    back = sign_in(vkid, sim_session, teacher, pkce)
+    return Grant(pkce, back["code"], back["device_id"])
+
+
+def exchange(vkid: httpx.Client, params: dict[str, str]) -> httpx.Response:
+    return vkid.post("/oauth2/auth", data=params)
+
+
+def user_info(vkid: httpx.Client, access_token: str) -> httpx.Response:
+    return vkid.post("/oauth2/user_info", data={"client_id": CLIENT_ID, "access_token": access_token})
+
+
+# -- /authorize ---------------------------------------------------------------------------------
+
+
+def test_the_redirect_back_carries_code_state_device_id_and_type(
+    client: dict, teacher: Persona, vkid: httpx.Client, sim_session: SimSession
+) -> None:
+    pkce = Pkce.new()
+    back = sign_in(vkid, sim_session, teacher, pkce)
+    assert back["state"] == pkce.state and back["type"] == "code_v2"
+    assert back["code"] and back["device_id"] and back["expires_in"] == "600"
+
+
+@pytest.mark.parametrize(
+    "changes, status, error, words",
+    [
+        ({"client_id": "nobody"}, 401, "invalid_client", "unknown client_id nobody"),
+        ({"client_id": None}, 400, "invalid_request", "client_id is missing"),
+        ({"redirect_uri": "https://evil.example/steal"}, 400, "invalid_request", "redirect_uri is not registered"),
+        ({"redirect_uri": REDIRECT_URI + "/other"}, 400, "invalid_request", "redirect_uri is not registered"),
+    ],
+    ids=["unknown client", "no client", "foreign redirect_uri", "near-miss redirect_uri"],
+)
+def test_authorize_never_redirects_to_an_untrusted_place(
+    client: dict, vkid: httpx.Client, changes: dict, status: int, error: str, words: str
+) -> None:
+    """No known client and registered redirect_uri: VK ID shows its own error page and sends no one anywhere."""
+    response = vkid.get("/authorize", params=Pkce.new().authorize(**changes))
+    assert response.status_code == status and "location" not in response.headers
+    assert "Не удалось начать вход" in response.text and f"{error}</code>: {words}" in response.text
+
+
+@pytest.mark.parametrize(
+    "changes, error, words",
+    [
+        ({"state": "x" * 31}, "invalid_request", "state must be at least 32 characters"),
+        ({"state": None}, "invalid_request", "state must be at least 32 characters"),
+        ({"code_challenge": None}, "invalid_request", "code_challenge must be"),
+        ({"code_challenge_method": "plain"}, "invalid_request", "code_challenge_method must be s256"),
+        ({"response_type": "token"}, "unsupported_response_type", "response_type must be code"),
+    ],
+    ids=["short state", "no state", "no challenge", "plain PKCE", "implicit flow"],
+)
+def test_authorize_errors_go_back_to_a_trusted_client(client: dict, vkid: httpx.Client, changes: dict, error: str, words: str) -> None:
+    """Known client and registered redirect_uri: 302 back with VK ID's error and the state."""
+    pkce = Pkce.new()
+    response = vkid.get("/authorize", params=pkce.authorize(**changes))
+    assert response.status_code == 302
+    query = query_of(response.headers["location"])
+    assert response.headers["location"].startswith(REDIRECT_URI + "?")
+    assert query["error"] == error and words in query["error_description"]
+    assert query.get("state") == changes.get("state", pkce.state)
+
+
+def test_a_redirect_uri_with_its_own_query_keeps_it(sim_session: SimSession, vkid: httpx.Client) -> None:
+    redirect = "https://journal.example/cb?tenant=7"
+    sim_session.register_client(CLIENT_ID, [redirect], SERVICE)
+    response = vkid.get("/authorize", params=Pkce.new().authorize(redirect_uri=redirect, state="short"))
+    query = query_of(response.headers["location"])
+    assert query["tenant"] == "7" and query["error"] == "invalid_request" and query["state"] == "short"
+
+
+def test_the_vkid_screen_names_the_registered_service(client: dict, vkid: httpx.Client) -> None:
+    screen = vkid.get("/authorize", params=Pkce.new().authorize(), follow_redirects=True)
+    assert f"С сервисом «{SERVICE}» можно связать свой учебный профиль" in screen.text.replace("&#34;", '"')
+
+
+# -- POST /oauth2/auth: authorization_code ------------------------------------------------------
+
+
+def test_code_exchange_gives_tokens_and_a_signed_id_token(grant: Grant, client: dict, vkid: httpx.Client) -> None:
+    tokens = exchange(vkid, grant.params()).json()
+    assert tokens["token_type"] == "Bearer" and tokens["expires_in"] == 3600 and tokens["state"] == grant.pkce.state
+    header, claims, signature = tokens["id_token"].split(".")
+    expected = hmac.new(client["client_secret"].encode(), f"{header}.{claims}".encode(), hashlib.sha256).digest()
+    assert b64url(expected) == signature
+    body = json.loads(base64.urlsafe_b64decode(claims + "=="))
+    assert body["aud"] == CLIENT_ID and body["sub"] == str(tokens["user_id"]) and body["iss"] == "https://id.vk.com"
+    user = user_info(vkid, tokens["access_token"]).json()["user"]
+    assert user["user_id"] == str(tokens["user_id"])
+
+
+@pytest.mark.parametrize("where", ["query", "form"])
+def test_parameters_are_read_from_the_query_string_or_the_form_body(grant: Grant, vkid: httpx.Client, where: str) -> None:
+    """The official SDKs differ: the web SDK sends a form, the docs' examples a query string."""
+    params = grant.params()
+    response = vkid.post("/oauth2/auth", params=params) if where == "query" else vkid.post("/oauth2/auth", data=params)
+    assert response.status_code == 200, response.text
+    token = response.json()["access_token"]
+    info = vkid.post("/oauth2/user_info", params={"client_id": CLIENT_ID, "access_token": token})
+    assert info.status_code == 200
+
+
+EXCHANGE_ERRORS = {
+    "unknown client": ({"client_id": "nobody"}, 401, "invalid_client", "unknown client_id nobody"),
+    "missing verifier": ({"code_verifier": None}, 400, "invalid_request", "code_verifier is missing"),
+    "malformed verifier": ({"code_verifier": "short"}, 400, "invalid_request", "43-128"),
+    "wrong verifier": ({"code_verifier": "A" * 64}, 400, "invalid_grant", "does not match code_challenge"),
+    "other redirect_uri": ({"redirect_uri": "https://journal.example/x"}, 400, "invalid_grant", "redirect_uri"),
+    "other device_id": ({"device_id": "another-device"}, 400, "invalid_grant", "device_id"),
+    "made-up code": ({"code": "made-up"}, 400, "invalid_grant", "authorization code is invalid"),
+}
+
+
+@pytest.mark.parametrize("changes, status, error, words", EXCHANGE_ERRORS.values(), ids=EXCHANGE_ERRORS.keys())
+def test_a_bad_code_exchange_is_refused_and_the_code_still_works(
+    grant: Grant, vkid: httpx.Client, changes: dict, status: int, error: str, words: str
+) -> None:
+    assert_vkid_error(exchange(vkid, grant.params(**changes)), status, error, words, grant.pkce.state)
+    assert exchange(vkid, grant.params()).status_code == 200  # a refusal burns nothing
+
+
+def test_a_code_of_another_client_is_refused(grant: Grant, sim_session: SimSession, vkid: httpx.Client) -> None:
+    sim_session.register_client("other_journal", ["https://other.example/cb"], "Другой журнал")
+    response = exchange(vkid, grant.params(client_id="other_journal"))
+    assert_vkid_error(response, 400, "invalid_grant", "authorization code is invalid", grant.pkce.state)
+
+
+def test_a_reused_code_is_refused_and_kills_what_it_gave(grant: Grant, vkid: httpx.Client) -> None:
+    """A replayed code may have been stolen: the tokens of its first exchange are revoked (OAuth 2.1)."""
+    tokens = exchange(vkid, grant.params()).json()
+    assert_vkid_error(exchange(vkid, grant.params()), 400, "invalid_grant", "already been used", grant.pkce.state)
+    assert_vkid_error(user_info(vkid, tokens["access_token"]), 401, "invalid_token", "revoked")
+
+
+def test_a_code_expires_after_ten_minutes_of_virtual_time(grant: Grant, vkid: httpx.Client, sim_session: SimSession) -> None:
+    sim_session.advance(601)
+    assert_vkid_error(exchange(vkid, grant.params()), 400, "invalid_grant", "expired", grant.pkce.state)
+
+
+def test_an_unsupported_grant_type_echoes_the_state(grant: Grant, vkid: httpx.Client) -> None:
+    response = exchange(vkid, grant.params(grant_type="password"))
+    assert_vkid_error(response, 400, "unsupported_grant_type", "grant_type", grant.pkce.state)
+
+
+# -- POST /oauth2/auth: refresh_token -----------------------------------------------------------
+
+
+def refresh(vkid: httpx.Client, grant: Grant, token: str, **changes: str) -> httpx.Response:
+    params = {"grant_type": "refresh_token", "refresh_token": token, "client_id": CLIENT_ID,
+              "device_id": grant.device_id, "state": grant.pkce.state, **changes}
+    return exchange(vkid, params)
+
+
+def test_refresh_rotates_and_a_used_refresh_token_is_revoked(grant: Grant, vkid: httpx.Client) -> None:
+    tokens = exchange(vkid, grant.params()).json()
+    renewed = refresh(vkid, grant, tokens["refresh_token"]).json()
+    assert renewed["access_token"] != tokens["access_token"] and "id_token" not in renewed
+    assert_vkid_error(refresh(vkid, grant, tokens["refresh_token"]), 400, "invalid_grant", "refresh token has been revoked", grant.pkce.state)
+    assert refresh(vkid, grant, renewed["refresh_token"]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "changes, status, error, words",
+    [
+        ({"device_id": "another-device"}, 400, "invalid_grant", "device_id"),
+        ({"client_id": "nobody"}, 401, "invalid_client", "unknown client_id"),
+        ({"refresh_token": "made-up"}, 400, "invalid_grant", "refresh token is invalid"),
+    ],
+    ids=["other device", "unknown client", "made-up token"],
+)
+def test_a_bad_refresh_is_refused(grant: Grant, vkid: httpx.Client, changes: dict, status: int, error: str, words: str) -> None:
+    tokens = exchange(vkid, grant.params()).json()
+    response = refresh(vkid, grant, tokens["refresh_token"], **changes)
+    assert_vkid_error(response, status, error, words, grant.pkce.state)
+
+
+# -- user_info, public_info, logout, revoke -----------------------------------------------------
+
+
+def test_user_info_refuses_unknown_and_expired_tokens(grant: Grant, vkid: httpx.Client, sim_session: SimSession) -> None:
+    token = exchange(vkid, grant.params()).json()["access_token"]
+    assert_vkid_error(user_info(vkid, "made-up"), 401, "invalid_token", "access token is invalid")
+    sim_session.advance(3601)
+    assert_vkid_error(user_info(vkid, token), 401, "invalid_token", "expired")
+
+
+def test_public_info_reads_the_id_token_and_masks_contacts(grant: Grant, teacher: Persona, vkid: httpx.Client) -> None:
+    id_token = exchange(vkid, grant.params()).json()["id_token"]
+    user = vkid.post("/oauth2/public_info", data={"client_id": CLIENT_ID, "id_token": id_token}).json()["user"]
+    assert (user["first_name"], user["last_name"]) == (teacher.first_name, teacher.last_name)
+    assert user["phone"] == f"+7 *** ** *{teacher.phone[-2:]}" and user["email"].startswith(teacher.email[0] + "***@")
+
+
+def test_public_info_refuses_a_forged_foreign_or_expired_id_token(
+    grant: Grant, vkid: httpx.Client, sim_session: SimSession
+) -> None:
+    id_token = exchange(vkid, grant.params()).json()["id_token"]
+    header, claims, signature = id_token.split(".")
+    forged_claims = b64url(json.dumps({**json.loads(base64.urlsafe_b64decode(claims + "==")), "sub": "1"}).encode())
+    sim_session.register_client("other_journal", ["https://other.example/cb"], "Другой журнал")
+
+    def public_info(token: str, client_id: str = CLIENT_ID) -> httpx.Response:
+        return vkid.post("/oauth2/public_info", data={"client_id": client_id, "id_token": token})
+
+    assert_vkid_error(public_info(f"{header}.{forged_claims}.{signature}"), 401, "invalid_token", "id_token is invalid")
+    assert_vkid_error(public_info("not-a-jwt"), 401, "invalid_token", "id_token is invalid")
+    assert_vkid_error(public_info(id_token, "other_journal"), 401, "invalid_token", "id_token is invalid")
+    sim_session.advance(3600)
+    assert_vkid_error(public_info(id_token), 401, "invalid_token", "id_token has expired")
+
+
+def test_logout_ends_this_token_pair_only(grant: Grant, vkid: httpx.Client, sim_session: SimSession, teacher: Persona) -> None:
+    first = exchange(vkid, grant.params()).json()
+    again = Pkce.new()
+    back = sign_in(vkid, sim_session, teacher, again)  # a second sign-in: VK ID remembers the user
+    second = exchange(vkid, Grant(again, back["code"], back["device_id"]).params()).json()
+    response = vkid.post("/oauth2/logout", data={"client_id": CLIENT_ID, "access_token": first["access_token"]})
+    assert response.json() == {"response": 1}
+    assert_vkid_error(user_info(vkid, first["access_token"]), 401, "invalid_token", "revoked")
+    assert_vkid_error(refresh(vkid, grant, first["refresh_token"]), 400, "invalid_grant", "revoked", grant.pkce.state)
+    assert user_info(vkid, second["access_token"]).status_code == 200
+
+
+def test_revoke_withdraws_every_token_of_the_user(grant: Grant, vkid: httpx.Client, sim_session: SimSession, teacher: Persona) -> None:
+    first = exchange(vkid, grant.params()).json()
+    renewed = refresh(vkid, grant, first["refresh_token"]).json()
+    response = vkid.post("/oauth2/revoke", params={"client_id": CLIENT_ID, "access_token": renewed["access_token"]})
+    assert response.json() == {"response": 1}
+    assert_vkid_error(user_info(vkid, renewed["access_token"]), 401, "invalid_token", "revoked")
+    assert_vkid_error(refresh(vkid, grant, renewed["refresh_token"]), 400, "invalid_grant", "revoked", grant.pkce.state)
+    again = vkid.post("/oauth2/revoke", data={"client_id": CLIENT_ID, "access_token": renewed["access_token"]})
+    assert_vkid_error(again, 401, "invalid_token", "revoked")
+
+
+# -- real host names, registration --------------------------------------------------------------
+
+
+def test_id_vk_ru_and_an_async_client_reach_the_same_session(
+    grant: Grant, vkid: httpx.Client, sim_async_transport: AsyncSimTransport
+) -> None:
+    token = exchange(vkid, grant.params()).json()["access_token"]
+
+    async def call() -> httpx.Response:
+        async with httpx.AsyncClient(transport=sim_async_transport) as http:
+            return await http.post(
+                "https://id.vk.ru/oauth2/user_info", data={"client_id": CLIENT_ID, "access_token": token}
+            )
+
+    assert asyncio.run(call()).status_code == 200
+
+
+def test_registration_is_checked_and_seeds_accept_clients(sim_session: SimSession) -> None:
+    """Redirect URIs must be URLs; a seed may give the secret and the consent screen's bullets."""
+    with pytest.raises(SimulatorError, match="redirect_uris"):
+        sim_session.register_client(CLIENT_ID, ["journal.example/cb"], SERVICE)
+    sim_session.seed({"clients": [{"client_id": "seeded", "redirect_uris": [REDIRECT_URI], "service_name": "МЭШ ВКС",
+                                   "client_secret": "s" * 32, "bullets": ["Общение в Сферуме"]}]})
+    seeded = next(c for c in sim_session.snapshot()["clients"] if c["client_id"] == "seeded")
+    assert seeded["service_name"] == "МЭШ ВКС" and seeded["client_secret"] == "s" * 32
+    assert seeded["bullets"] == ["Общение в Сферуме"]
+
+
+def test_an_https_listener_answers_with_a_certificate_made_at_start() -> None:
+    with SimulatorServer(tls=True) as server:
+        assert server.certificate is not None and server.tls_url
+        health = httpx.get(server.url + "/_sim/v1/health").json()
+        assert health["tls"] == {"port": server.tls_port, "spki": server.certificate.spki}
+        page = httpx.get(
+            f"{server.tls_url}/authorize?{urlencode({'client_id': 'nobody'})}",
+            headers={"Host": "id.vk.com"},
+            verify=ssl.create_default_context(cafile=server.certificate.cert_file),
+        )
+        assert page.status_code == 401 and "invalid_client" in page.text
