@@ -127,11 +127,14 @@ def _links_of(sim_session: SimSession, person: Persona, journal: str) -> list[di
     return [link for link in sim_session.links() if link["person_id"] == person.key and link["journal"] == journal]
 
 
-@then("учетная запись МЭШ привязана к его учебному профилю")
-def linked_to_own_profile(sim_session: SimSession, scene: Scene) -> None:
-    links = _links_of(sim_session, scene.actor, "mes")
-    assert [link["profile_id"] for link in links] == [scene.actor.ids["profile_id"]]
-    assert links[0]["via"] == "vkid"
+JOURNALS = {"МЭШ": "mes", "ЭлЖур": "eljur", "ЭШ": "es"}
+
+
+@then(parsers.re(r"учетная запись (?P<journal>МЭШ|ЭлЖур|ЭШ) привязана к его учебному профилю$"))
+def linked_to_own_profile(sim_session: SimSession, scene: Scene, journal: str) -> None:
+    links = _links_of(sim_session, scene.actor, JOURNALS[journal])
+    assert [(link["profile_id"], link["via"]) for link in links] == [(scene.actor.ids["profile_id"], "vkid")]
+    assert len(sim_session.snapshot()["profiles"]) == scene.profiles_before
 
 
 @then("учетная запись МЭШ не привязана, учебный профиль не создан")
@@ -140,8 +143,13 @@ def nothing_linked(sim_session: SimSession, scene: Scene) -> None:
     assert len(sim_session.snapshot()["profiles"]) == scene.profiles_before
 
 
-@then("на платформе создан учебный профиль с введёнными данными, и он привязан к учетной записи МЭШ")
-def created_profile_linked(sim_session: SimSession, scene: Scene) -> None:
+@then(
+    parsers.re(
+        r"на платформе создан учебный профиль с введёнными данными, и он привязан к учетной записи "
+        r"(?P<journal>МЭШ|ЭлЖур|ЭШ)$"
+    )
+)
+def created_profile_linked(sim_session: SimSession, scene: Scene, journal: str) -> None:
     world = sim_session.snapshot()
     account = next(a for a in world["vkid_accounts"] if a["phone"] == scene.actor.phone)
     profile = next(p for p in world["profiles"] if p["id"] == account["profile_id"])
@@ -149,12 +157,12 @@ def created_profile_linked(sim_session: SimSession, scene: Scene) -> None:
     assert (profile["last_name"], profile["first_name"], profile["patronymic"]) == (
         entered["Фамилия"],
         entered["Имя"],
-        entered["Отчество (необязательно)"],
+        entered["Отчество (необязательно)"] or None,
     )
-    assert profile["birth_date"] == scene.actor.birth_date.isoformat()
-    assert profile["sex"] == scene.actor.sex
-    links = _links_of(sim_session, scene.actor, "mes")
-    assert [link["profile_id"] for link in links] == [profile["id"]]
+    assert (profile["birth_date"], profile["sex"]) == (scene.actor.birth_date.isoformat(), scene.actor.sex)
+    assert len(world["profiles"]) == scene.profiles_before + 1
+    links = _links_of(sim_session, scene.actor, JOURNALS[journal])
+    assert [(link["profile_id"], link["via"]) for link in links] == [(profile["id"], "vkid")]
 
 
 @then("учебный профиль не создан")

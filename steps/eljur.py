@@ -11,7 +11,7 @@ from pytest_bdd import given, parsers, then, when
 
 from simulator.testing import Persona, Personas, SimSession
 
-from .common import WHO, Scene, _links_of, button
+from .common import WHO, Scene, button
 from .vkid import vkid_password
 
 GREEN = "rgb(46, 158, 79)"  # the «Онлайн-урок» button's colour
@@ -184,29 +184,6 @@ def lesson_opens(page: Page, sim_session: SimSession, scene: Scene, subject: str
 
 
 # -- what the world now holds -----------------------------------------------------------------------
-
-
-@then("учетная запись ЭлЖур привязана к его учебному профилю")
-def linked_to_own_profile(sim_session: SimSession, scene: Scene) -> None:
-    links = _links_of(sim_session, scene.actor, "eljur")
-    assert [(link["profile_id"], link["via"]) for link in links] == [(scene.actor.ids["profile_id"], "vkid")]
-
-
-@then("на платформе создан учебный профиль с введёнными данными, и он привязан к учетной записи ЭлЖур")
-def created_profile_linked(sim_session: SimSession, scene: Scene) -> None:
-    world = sim_session.snapshot()
-    account = next(a for a in world["vkid_accounts"] if a["phone"] == scene.actor.phone)
-    profile = next(p for p in world["profiles"] if p["id"] == account["profile_id"])
-    entered = scene.entered
-    assert (profile["last_name"], profile["first_name"], profile["patronymic"]) == (
-        entered["Фамилия"],
-        entered["Имя"],
-        entered["Отчество (необязательно)"] or None,
-    )
-    assert (profile["birth_date"], profile["sex"]) == (scene.actor.birth_date.isoformat(), scene.actor.sex)
-    assert len(world["profiles"]) == scene.profiles_before + 1
-    links = _links_of(sim_session, scene.actor, "eljur")
-    assert [(link["profile_id"], link["via"]) for link in links] == [(profile["id"], "vkid")]
 
 
 @then("экраны VK ID не открывались")

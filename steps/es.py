@@ -155,28 +155,6 @@ def _profile_id(sim_session: SimSession, scene: Scene) -> int:
     return links[0]["profile_id"]
 
 
-@then("учетная запись ЭШ привязана к его учебному профилю")
-def linked_to_own_profile(sim_session: SimSession, scene: Scene) -> None:
-    assert _profile_id(sim_session, scene) == scene.actor.ids["profile_id"]
-    assert len(sim_session.snapshot()["profiles"]) == scene.profiles_before
-
-
-@then("на платформе создан учебный профиль с введёнными данными, и он привязан к учетной записи ЭШ")
-def created_profile_linked(sim_session: SimSession, scene: Scene) -> None:
-    world = sim_session.snapshot()
-    account = next(a for a in world["vkid_accounts"] if a["phone"] == scene.actor.phone)
-    profile = next(p for p in world["profiles"] if p["id"] == account["profile_id"])
-    entered = scene.entered
-    assert (profile["last_name"], profile["first_name"], profile["patronymic"]) == (
-        entered["Фамилия"],
-        entered["Имя"],
-        entered["Отчество (необязательно)"] or None,
-    )
-    assert (profile["birth_date"], profile["sex"]) == (scene.actor.birth_date.isoformat(), scene.actor.sex)
-    assert len(world["profiles"]) == scene.profiles_before + 1
-    assert _profile_id(sim_session, scene) == profile["id"]
-
-
 @then(parsers.re(IN_CHATS))
 def profile_in_chats(sim_session: SimSession, scene: Scene, channel: str, chat: str) -> None:
     """Sferum has put the profile in these chats (they show up once built: Membership.available_at)."""
