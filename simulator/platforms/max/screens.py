@@ -11,8 +11,9 @@ from ... import validation
 from ... import web as sim
 from ...validation import ValidationError
 from ...world import Channel, Session, SferumProfile
-from ...world.codes import CODE_LENGTH, CodeError, countdown, resend_refusal
+from ...world.codes import resend_refusal
 from ...world.models import MaxAccount
+from .. import confirmation as confirmations
 from . import accounts, link
 from .flow import Flow, Purpose, Step, load, save, state
 
@@ -136,35 +137,17 @@ async def code(request: web.Request) -> web.StreamResponse:
     flow = _current(request, Step.CODE)
     session = sim.session(request)
     confirmation = session.confirmations[flow.confirmation_id]
-    now = session.clock.now()
 
     def show(status: int = 200, **context: Any) -> web.Response:
-        left = confirmation.seconds_to_resend(now)
-        return _screen(
-            request,
-            "code",
-            flow,
-            status,
-            confirmation=confirmation,
-            length=CODE_LENGTH[confirmation.channel],
-            left=left,
-            countdown=countdown(left),
-            clock="running" if session.clock.running else "frozen",
-            **context,
-        )
+        return _screen(request, "code", flow, status, **confirmations.screen(session, confirmation), **context)
 
     if request.method == "GET":
         return show()
     data = await sim.form(request)
     if _vpn(session, flow):  # refused before the code is used: the same code works once VPN is off
         return show(403, alert=VPN_REFUSAL, values={"code": data.get("code", "")})
-    try:
-        entered = validation.code(data.get("code"), CODE_LENGTH[confirmation.channel])
-        confirmation.check(entered, now)
-    except ValidationError as error:
-        return show(422, errors={"code": error.message})
-    except CodeError as error:
-        return show(422, errors={"code": str(error)})
+    if error := confirmations.check(session, confirmation, data.get("code")):
+        return show(422, errors={"code": error})
     if flow.names is not None:
         account = accounts.register(session, confirmation.target, flow.names)
     else:

@@ -13,8 +13,9 @@ from ... import validation
 from ... import web as sim
 from ...validation import ValidationError
 from ...world import Channel, Session
-from ...world.codes import CODE_LENGTH, CodeError, WrongCode, countdown, resend_refusal
+from ...world.codes import resend_refusal
 from ...world.oauth import CODE_TTL, OAuthError
+from .. import confirmation as confirmations
 from . import flow as flows
 from .errors import IDENTITY_UNAVAILABLE
 from .flow import Flow, Step
@@ -195,12 +196,8 @@ async def restore(request: web.Request) -> web.StreamResponse:
     if sent is None:
         return show(422, alert="Сначала получите код подтверждения.")
     errors: dict[str, str] = {}
-    try:
-        sent.check(validation.code(data.get("code"), CODE_LENGTH[sent.channel]), session.clock.now())
-    except ValidationError as error:
-        errors["code"] = error.message
-    except CodeError as error:
-        errors["code"] = str(error)
+    if error := confirmations.check(session, sent, data.get("code")):
+        errors["code"] = error
     try:
         new_password = validation.password(data.get("password"))
         if data.get("password2") != new_password:
@@ -222,37 +219,15 @@ async def code(request: web.Request) -> web.StreamResponse:
     flow = _current(request, Step.CODE)
     session = sim.session(request)
     confirmation = session.confirmations[flow.confirmation_id]
-    now = session.clock.now()
 
     def show(status: int = 200, **context: Any) -> web.Response:
-        left = confirmation.seconds_to_resend(now)
-        return _screen(
-            request,
-            flow,
-            "code",
-            status,
-            confirmation=confirmation,
-            length=CODE_LENGTH[confirmation.channel],
-            left=left,
-            countdown=countdown(left),
-            clock="running" if session.clock.running else "frozen",
-            **context,
-        )
+        return _screen(request, flow, "code", status, **confirmations.screen(session, confirmation), **context)
 
     if request.method == "GET":
         return show()
     data = await sim.form(request)
-    try:
-        entered = validation.code(data.get("code"), CODE_LENGTH[confirmation.channel])
-        confirmation.check(entered, now)
-    except ValidationError as error:
-        return show(422, errors={"code": error.message})
-    except WrongCode as error:
-        if session.superseded(confirmation, entered):
-            error = WrongCode(f"Этот код больше не действует: мы отправили новый. {error}")
-        return show(422, errors={"code": str(error)})
-    except CodeError as error:
-        return show(422, errors={"code": str(error)})
+    if error := confirmations.check(session, confirmation, data.get("code")):
+        return show(422, errors={"code": error})
     account = flow.account(session)
     if account is not None:
         flow.step = Step.PROFILE

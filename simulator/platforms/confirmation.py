@@ -1,0 +1,38 @@
+"""The code screen every platform shows after sending a code: its countdown, and checking what was typed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import validation
+from ..validation import ValidationError
+from ..world import Session
+from ..world.codes import CODE_LENGTH, CodeError, Confirmation, WrongCode, countdown
+
+
+def screen(session: Session, confirmation: Confirmation) -> dict[str, Any]:
+    """Template context: the code's length and the resend countdown (ticking only on a running clock)."""
+    left = confirmation.seconds_to_resend(session.clock.now())
+    return {
+        "confirmation": confirmation,
+        "length": CODE_LENGTH[confirmation.channel],
+        "left": left,
+        "countdown": countdown(left),
+        "clock": "running" if session.clock.running else "frozen",
+    }
+
+
+def check(session: Session, confirmation: Confirmation, typed: str | None) -> str | None:
+    """Consume the code: None when it is right, else the message to show under the field."""
+    try:
+        entered = validation.code(typed, CODE_LENGTH[confirmation.channel])
+        confirmation.check(entered, session.clock.now())
+    except ValidationError as error:
+        return error.message
+    except WrongCode as error:
+        if session.superseded(confirmation, entered):
+            return f"Этот код больше не действует: мы отправили новый. {error}"
+        return str(error)
+    except CodeError as error:
+        return str(error)
+    return None
