@@ -6,7 +6,7 @@ import pytest
 
 from simulator.testing import Personas
 from simulator.validation import ValidationError
-from simulator.world import Role, Session, apply_seed
+from simulator.world import Role, SeedError, Session, apply_seed
 from simulator.world import organisations as orgs
 from simulator.world.models import Decision
 from simulator.world.session import CHATS_DELAY
@@ -146,3 +146,47 @@ def test_a_request_needs_a_role(world: Session) -> None:
     with pytest.raises(orgs.JoinError, match="Выберите тип пользователя"):
         orgs.request(world, world.organisations[KINDERGARTEN["id"]], profile, orgs.role_of("admin"))
     assert world.join_requests == {}
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        ({"org_admin": 999}, "people[0].org_admin"),
+        ({"org_admin": [216600007]}, "people[0].org_admin"),
+        ({"org_admin": 216600007, "vkid": None}, "people[0].org_admin"),
+        ({"duplicate": {"phone": "+79990000001", "classes": ["10А"]}, "journal": None}, "people[0].duplicate"),
+        ({"duplicate": {"phone": "+79990000001", "classes": ["5Я"]}}, "people[0].duplicate.classes"),
+        ({"duplicate": {"phone": "не номер"}}, "people[0].duplicate.phone"),
+    ],
+)
+def test_seed_refuses_bad_administrators_and_duplicates(world: Session, change: dict, path: str) -> None:
+    person = Personas(7).make("teacher")
+    entry = person.entry(org=SCHOOL["id"], school_class="10А", vkid=True, profile=True) | change
+    entry = {k: v for k, v in entry.items() if v is not None}
+    before = len(world.profiles)
+    with pytest.raises(SeedError) as refused:
+        apply_seed(world, {"people": [entry]})
+    assert refused.value.path == path
+    assert len(world.profiles) == before and world.attachments == []
+
+
+def test_seed_duplicate_shares_no_number_with_another_account(world: Session) -> None:
+    personas = Personas(8)
+    first = personas.make("teacher")
+    apply_seed(world, {"people": [first.entry(org=SCHOOL["id"], vkid=True, profile=True)]})
+    second = personas.make("teacher")
+    entry = second.entry(org=SCHOOL["id"], vkid=True, profile=True, duplicate={"phone": first.phone, "classes": []})
+    with pytest.raises(SeedError, match="already signs in"):
+        apply_seed(world, {"people": [entry]})
+
+
+def test_relinking_an_account_moves_the_organisation_to_the_new_profile(world: Session) -> None:
+    personas = Personas(9)
+    teacher = personas.make("teacher")
+    entry = teacher.entry(org=SCHOOL["id"], school_class="10А", vkid=True, profile=True, linked="vkid")
+    ids = apply_seed(world, {"people": [entry | {"duplicate": {"phone": personas.phone(), "classes": []}}]})
+    ids = ids["people"][teacher.key]
+    old, new = world.profiles[ids["profile_id"]], world.profiles[ids["duplicate_profile_id"]]
+    world.link(world.journal_accounts[ids["journal_account"]], new, via="vkid")
+    assert old.org_ids == [] and world.attachment(old.id, SCHOOL["id"]) is None
+    assert new.org_ids == [SCHOOL["id"]]

@@ -200,7 +200,7 @@ def apply_seed(session: Session, doc: Any) -> dict[str, Any]:
             _field(f"{path}.gosuslugi", v.password, gosuslugi.get("password"))
         org_admin = raw.get("org_admin")
         if org_admin is not None:
-            if org_admin not in org_ids:
+            if not isinstance(org_admin, int) or org_admin not in org_ids:
                 raise SeedError(f"{path}.org_admin", f"unknown organisation {org_admin}")
             if not (vkid or {}).get("profile"):
                 raise SeedError(f"{path}.org_admin", "an administrator signs in with a vkid profile")

@@ -177,6 +177,9 @@ class Session:
 
     def link(self, account: JournalAccount, profile: SferumProfile, via: str, *, chats_after: timedelta = CHATS_DELAY) -> Link:
         """Link a journal account to a profile; the organisation's chats appear `chats_after` later."""
+        previous = self.links.get(account.id)
+        if previous is not None and previous.profile_id != profile.id:
+            self.unlink(account)  # one profile per account: the one it replaces leaves the organisation
         link = Link(account.id, profile.id, via, self.clock.now())
         self.links[account.id] = link
         if account.org_id is not None:
