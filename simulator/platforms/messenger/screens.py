@@ -120,7 +120,7 @@ def _chat_page(
     session = sim.session(request)
     events: list[tuple[Any, str, Any]] = [(m.sent_at, "message", m) for m in session.chat_messages if m.chat_id == chat.id]
     events += [(c.started_at, "call", c) for c in session.calls if c.chat_id == chat.id]
-    events.sort(key=lambda e: (e[0], e[1]))
+    events.sort(key=lambda e: e[0])  # stable: at one instant of a frozen clock messages come first
     context.setdefault("errors", {})
     context.setdefault("values", {})
     return _page(
