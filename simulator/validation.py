@@ -9,6 +9,7 @@ NAME_MAX = 50
 EMAIL_MAX = 254
 PASSWORD_MIN = 6
 PASSWORD_MAX = 64
+MESSAGE_MAX = 4096  # VK Messenger's limit for one message
 
 _NAME = re.compile(r"[A-Za-zА-Яа-яЁё]+(?:[ '\-][A-Za-zА-Яа-яЁё]+)*")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
@@ -124,6 +125,16 @@ def code(value: str | None, length: int, field: str = "code") -> str:
     value = _text(value, field).strip()
     if not re.fullmatch(rf"\d{{{length}}}", value):
         raise ValidationError(field, f"Введите {length} цифры" if length < 5 else f"Введите {length} цифр")
+    return value
+
+
+def message(value: str | None, field: str = "text") -> str:
+    """A chat message: any text, markup included (it is shown as text), neither blank nor over-long."""
+    value = _text(value, field).strip()
+    if not value:
+        raise ValidationError(field, "Введите текст сообщения")
+    if len(value) > MESSAGE_MAX:
+        raise ValidationError(field, f"Сообщение не может быть длиннее {MESSAGE_MAX} символов")
     return value
 
 

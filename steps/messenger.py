@@ -1,13 +1,177 @@
-"""Sferum messenger steps."""
+"""Sferum in VK Messenger steps: signing in, the chat list, writing and calling, settings, organisations."""
 
 from __future__ import annotations
 
 from playwright.sync_api import Page, expect
-from pytest_bdd import then
+from pytest_bdd import parsers, then, when
 
-from .common import Scene
+from simulator.testing import SimSession
+
+from .cast import Cast, report_id
+from .common import WHO, Scene, code_of, read_code
+
+
+def vkid_sign_in(page: Page, sim_session: SimSession, scene: Scene, phone: str) -> None:
+    """VK ID for an account with an educational profile: number, code, «Продолжить в учебном профиле»."""
+    page.get_by_label("Телефон или почта").fill(phone)
+    page.get_by_role("button", name="Продолжить").click()
+    page.get_by_label("Код подтверждения").fill(code_of(read_code(sim_session, scene, phone)))
+    page.get_by_role("button", name="Продолжить").click()
+    page.get_by_role("button", name="Продолжить в учебном профиле").click()
+    page.get_by_role("button", name="Продолжить").click()
+
+
+def _menu(page: Page):
+    return page.get_by_role("navigation", name="Меню")
 
 
 @then("открывается Сферум с его учебным профилем")
 def messenger_opens(page: Page, scene: Scene) -> None:
     expect(page.get_by_test_id("profile-name")).to_contain_text(f"{scene.actor.last_name} {scene.actor.first_name}")
+
+
+@when(parsers.re(rf"(?:{WHO} )?входит в Сферум в VK Мессенджере(?P<other> с другого номера)?"))
+def sign_in(page: Page, sim_session: SimSession, scene: Scene, cast: Cast, other: str | None) -> None:
+    """VK Messenger is VK's own app: VK ID asks for no consent, only the number and the code."""
+    page.goto(sim_session.url("messenger", "/"))
+    expect(page.get_by_role("heading", name="Вход в VK ID")).to_be_visible()
+    vkid_sign_in(page, sim_session, scene, cast.duplicate_phone if other else scene.actor.phone)
+    messenger_opens(page, scene)
+
+
+# -- chats ----------------------------------------------------------------------------------------
+
+
+@when(parsers.re(rf"(?:{WHO} )?открывает чаты в VK Мессенджере"))
+def open_chats(page: Page) -> None:
+    _menu(page).get_by_role("link", name="Чаты", exact=True).click()
+
+
+@then("в Сферуме сказано, что чаты создаются, и чатов пока нет")
+def chats_being_created(page: Page) -> None:
+    expect(page.get_by_test_id("chats-pending")).to_contain_text("Чаты создаются.")
+    expect(page.get_by_role("heading", name="Чаты 0", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("chat")).to_have_count(0)
+
+
+@then(parsers.re(r"в Сферуме «(?P<heading>Чаты \d+)», в списке:"))
+def chats_listed(page: Page, heading: str, datatable: list[list[str]]) -> None:
+    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+    expect(page.get_by_test_id("chats-pending")).to_have_count(0)
+    expect(page.get_by_test_id("chat")).to_have_text([f"{title} {caption}" for title, caption in datatable[1:]])
+
+
+@then("под списком ссылка «Показать все»")
+def show_all_link(page: Page) -> None:
+    expect(page.get_by_role("link", name="Показать все", exact=True)).to_be_visible()
+
+
+@then("открывается список всех чатов:")
+def all_chats(page: Page, datatable: list[list[str]]) -> None:
+    expect(page.get_by_test_id("chat")).to_have_text([f"{title} {caption}" for title, caption in datatable[1:]])
+    expect(page.get_by_role("link", name="Показать все", exact=True)).to_have_count(0)
+
+
+@when(parsers.re(rf"(?:{WHO} )?открывает чат «(?P<title>[^«»]+)»"))
+def open_chat(page: Page, sim_session: SimSession, title: str) -> None:
+    page.goto(sim_session.url("messenger", "/chats"))
+    page.get_by_test_id("chat").get_by_role("link", name=title, exact=True).click()
+    expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
+
+
+@when(parsers.re(rf"(?:{WHO} )?пишет в чат «(?P<text>.+)»$"))
+def write(page: Page, cast: Cast, text: str) -> None:
+    page.get_by_label("Сообщение", exact=True).fill(text)
+    page.get_by_role("button", name="Отправить", exact=True).click()
+    cast.messages.append(text)
+    expect(page.get_by_test_id("message-text")).to_have_count(len(cast.messages))
+
+
+@when(parsers.re(rf"(?:{WHO} )?начинает звонок"))
+def start_call(page: Page) -> None:
+    page.get_by_role("button", name="Начать звонок", exact=True).click()
+    expect(page.get_by_role("status")).to_have_text("Звонок начат. Участники чата получили приглашение присоединиться.")
+
+
+@then("его сообщения показаны в чате как обычный текст, а звонок отмечен в чате")
+def shown_as_text(page: Page, scene: Scene, cast: Cast) -> None:
+    expect(page.get_by_test_id("message-text")).to_have_text(cast.messages)
+    assert page.locator("[data-testid=messages] b, [data-testid=messages] script").count() == 0
+    verb = "начала" if scene.actor.sex == "female" else "начал"
+    expect(page.get_by_test_id("call")).to_contain_text(f"{scene.actor.last_name} {scene.actor.first_name} {verb} звонок")
+
+
+@then(parsers.re(r"в мире записаны его сообщения и (?P<calls>\d+) звон(?:ок|ка|ков) с временем часов Сферума"))
+def recorded(sim_session: SimSession, scene: Scene, cast: Cast, calls: str) -> None:
+    world = sim_session.snapshot()
+    now = world["clock"]["now"]
+    mine = [m for m in world["chat_messages"] if m["profile_id"] == scene.actor.ids["profile_id"]]
+    assert [m["text"] for m in mine] == cast.messages and {m["sent_at"] for m in mine} == {now}
+    assert [c["started_at"] for c in world["calls"] if c["profile_id"] == scene.actor.ids["profile_id"]] == [now] * int(calls)
+
+
+# -- account settings -----------------------------------------------------------------------------
+
+
+@when(parsers.re(rf"(?:{WHO} )?открывает настройки аккаунта в VK Мессенджере"))
+def open_settings(page: Page, cast: Cast) -> None:
+    _menu(page).get_by_role("link", name="Настройки аккаунта", exact=True).click()
+    expect(page.get_by_role("heading", name="Настройки аккаунта")).to_be_visible()
+    assert "/settings/account?back=" in page.url
+    cast.shown_id = page.get_by_test_id("profile-id").inner_text()
+
+
+@then("ID в настройках аккаунта не совпадает с ID учителя в отчёте администратора")
+def ids_differ(scene: Scene, cast: Cast) -> None:
+    """The admin's mismatch: the teacher chats from the duplicate; the report names the attached profile."""
+    assert cast.shown_id != report_id(cast, scene.actor)
+    assert cast.shown_id == str(scene.actor.ids["duplicate_profile_id"])
+    assert report_id(cast, scene.actor) == str(scene.actor.ids["profile_id"])
+
+
+@then("ID учителя в отчёте администратора совпадает с ID в настройках аккаунта")
+def ids_match(scene: Scene, cast: Cast) -> None:
+    assert report_id(cast, scene.actor) == cast.shown_id == str(scene.actor.ids["duplicate_profile_id"])
+
+
+# -- organisations --------------------------------------------------------------------------------
+
+
+@then(parsers.re(r"в Сферуме приглашение в организацию «(?P<name>.+)»$"))
+def invitation_notice(page: Page, name: str) -> None:
+    expect(page.get_by_test_id("invitation-notice")).to_contain_text(f"Приглашение в организацию «{name}»")
+
+
+@when(parsers.re(rf"(?:{WHO} )?открывает «Организации» в VK Мессенджере"))
+def open_organisations(page: Page) -> None:
+    _menu(page).get_by_role("link", name="Организации", exact=True).click()
+    expect(page.get_by_role("heading", name="Организации", exact=True)).to_be_visible()
+
+
+@then(parsers.re(r"в разделе «Приглашения» приглашение от «(?P<name>.+)» как «(?P<role>[^«»]+)»"))
+def invitation_listed(page: Page, name: str, role: str) -> None:
+    expect(page.get_by_test_id("invitation")).to_contain_text(name)
+    expect(page.get_by_test_id("invitation")).to_contain_text(role)
+
+
+@then(parsers.re(r"Сферум сообщает «(?P<text>.+)»$"))
+def sferum_says(page: Page, text: str) -> None:
+    expect(page.get_by_role("status")).to_have_text(text)
+
+
+@when(parsers.re(rf"(?:{WHO} )?ищет организацию «(?P<query>[^«»]+)»"))
+def search(page: Page, query: str) -> None:
+    page.get_by_label("Название или ID организации").fill(query)
+    page.get_by_role("button", name="Найти", exact=True).click()
+
+
+@when(parsers.re(rf"(?:{WHO} )?выбирает тип пользователя «(?P<role>[^«»]+)» и нажимает «Подать заявку»"))
+def apply(page: Page, scene: Scene, role: str) -> None:
+    found = page.get_by_test_id("found-organisation").filter(has_text=scene.org["name"])
+    found.get_by_label("Тип пользователя").select_option(label=role)
+    found.get_by_role("button", name="Подать заявку", exact=True).click()
+
+
+@then(parsers.re(r"заявка в организацию в статусе «(?P<status>[^«»]+)»"))
+def request_status(page: Page, scene: Scene, status: str) -> None:
+    expect(page.get_by_test_id("join-request")).to_have_text(f"{scene.org['name']} {status}")

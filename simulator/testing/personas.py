@@ -47,6 +47,8 @@ class Persona:
         children: list[str] | None = None,
         contact_added: bool = True,
         linked: str | None = None,
+        org_admin: int | None = None,
+        duplicate: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """This person as a seed document's `people` item (format: simulator/world/seed.py)."""
         entry: dict[str, Any] = {
@@ -77,6 +79,10 @@ class Persona:
             entry["gosuslugi"] = gosuslugi
         if linked:
             entry["linked"] = linked
+        if org_admin is not None:
+            entry["org_admin"] = org_admin
+        if duplicate is not None:
+            entry["duplicate"] = duplicate
         return entry
 
 
@@ -89,6 +95,10 @@ class Personas:
         self.fake = Faker("ru_RU")
         self.fake.seed_instance(seed)
         self._count = 0
+
+    def phone(self) -> str:
+        """Another phone number, say a person's second SIM card, unique among this seed's people."""
+        return self.fake.unique.numerify("+79#########")
 
     def make(self, role: str = "teacher", *, age: str | None = None, key: str | None = None) -> Persona:
         fake = self.fake

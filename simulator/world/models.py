@@ -172,6 +172,52 @@ class Membership:
 
 
 @dataclass
+class Attachment:
+    """A profile attached to an organisation («прикреплён к организации»), as whom and since when.
+
+    The organisation's statistics count what the profile writes from `since` on, never before.
+    """
+
+    profile_id: int
+    org_id: int
+    role: Role  # the «Тип пользователя» of the administrator's report
+    since: datetime
+    via: str  # journal (a link to an e-journal account) | invitation | request | seed
+
+
+class Decision(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"  # an invitation the user accepted, a request the administrator approved
+    DECLINED = "declined"  # an invitation the user declined, a request the administrator rejected
+
+
+@dataclass
+class Invitation:
+    """An organisation's invitation from its sferum.ru cabinet, to a profile ID, a phone or an e-mail."""
+
+    id: int
+    org_id: int
+    role: Role
+    to: str  # "id<profile id>", "+7…" or an e-mail
+    sent_at: datetime
+    status: Decision = Decision.PENDING
+    profile_id: int | None = None  # who answered it
+
+
+@dataclass
+class JoinRequest:
+    """A profile's request to be attached to an organisation; nothing changes until an administrator decides."""
+
+    id: int
+    org_id: int
+    profile_id: int
+    role: Role
+    sent_at: datetime
+    status: Decision = Decision.PENDING
+    decided_at: datetime | None = None
+
+
+@dataclass
 class ChatMessage:
     id: int
     chat_id: int

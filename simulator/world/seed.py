@@ -15,7 +15,15 @@ The whole document is validated before anything is stored, so a refused seed cha
                  "vkid": {"password": null, "profile": true},   # a VK ID account, with a profile
                  "max": {"profile": true},                      # a МАХ account, with a profile in МАХ
                  "gosuslugi": {"login": "phone", "password": "…", "confirmed": true},
-                 "linked": "vkid"}]}                            # already linked: "vkid" or "max"
+                 "linked": "vkid",                              # already linked: "vkid" or "max"
+                 "org_admin": 216579624,                        # the vkid profile administers it on sferum.ru
+                 "duplicate": {"phone": "+7…", "classes": ["10А"]}}]}
+
+`organisations[].kind` is "school" (default), "kindergarten" or "supplementary". `org_admin` attaches
+the person's VK ID profile to that organisation as its administrator (role "admin"): it signs in to
+the organisation's cabinet on sferum.ru. `duplicate` is a second VK ID account on another phone with
+its own profile («профиль-дублёр»), in the person's name, attached to no organisation but let into the
+class chats of the journal account's organisation by the chats' invitation links.
 """
 
 from __future__ import annotations
@@ -202,12 +210,35 @@ def apply_seed(session: Session, doc: Any) -> dict[str, Any]:
             if by not in ("phone", "email") or not getattr(person, by):
                 raise SeedError(f"{path}.gosuslugi.login", "expected phone or email, and the person must have it")
             _field(f"{path}.gosuslugi", v.password, gosuslugi.get("password"))
+        org_admin = raw.get("org_admin")
+        if org_admin is not None:
+            if not isinstance(org_admin, int) or org_admin not in org_ids:
+                raise SeedError(f"{path}.org_admin", f"unknown organisation {org_admin}")
+            if not (vkid or {}).get("profile"):
+                raise SeedError(f"{path}.org_admin", "an administrator signs in with a vkid profile")
+        duplicate = raw.get("duplicate")
+        if duplicate is not None:
+            duplicate = _obj(duplicate, f"{path}.duplicate")
+            duplicate_phone = _field(f"{path}.duplicate", v.phone, duplicate.get("phone"))
+            if duplicate_phone in vkid_logins or duplicate_phone == person.phone:
+                raise SeedError(f"{path}.duplicate.phone", f"{duplicate_phone} already signs in to another VK ID account")
+            vkid_logins.add(duplicate_phone)
+            if not (person.birth_date and person.sex):
+                raise SeedError(f"{path}.duplicate", "a profile needs the person's birth_date and sex")
+            org = (journal or {}).get("org")
+            if org is None:
+                raise SeedError(f"{path}.duplicate", "the duplicate's chats are those of the journal account's organisation")
+            classes_of = duplicate.get("classes", [])
+            if not isinstance(classes_of, list) or any(f"{org}-{c}" not in class_ids for c in classes_of):
+                raise SeedError(f"{path}.duplicate.classes", "expected classes of the journal account's organisation")
+            duplicate = {"phone": duplicate_phone, "classes": [f"{org}-{c}" for c in classes_of]}
         linked = raw.get("linked")
         if linked is not None:
             source = {"vkid": vkid, "max": max_}.get(linked)
             if journal is None or source is None or not source.get("profile"):
                 raise SeedError(f"{path}.linked", "a link needs a journal account and a vkid or max profile")
-        people.append((person, {"journal": journal, "vkid": vkid, "max": max_, "gosuslugi": gosuslugi, "linked": linked}))
+        parts = {"journal": journal, "vkid": vkid, "max": max_, "gosuslugi": gosuslugi, "linked": linked}
+        people.append((person, parts | {"org_admin": org_admin, "duplicate": duplicate}))
     for person, parts in people:
         for child in (parts["journal"] or {}).get("children", []):
             if child not in seen_ids:
@@ -278,5 +309,20 @@ def apply_seed(session: Session, doc: Any) -> dict[str, Any]:
             account = session.journal_accounts[ids["journal_account"]]
             # Linked "earlier": its chats were built long ago.
             session.link(account, session.profiles[profile_id], parts["linked"], chats_after=timedelta(0))
+        if parts["org_admin"] is not None:
+            admin = session.profiles[ids["profile_id"]]
+            session.attach(admin, parts["org_admin"], Role.ADMIN, "seed", chats_after=timedelta(0))
+        if parts["duplicate"] is not None:
+            second = session.create_vkid_account(
+                first_name=person.first_name,
+                last_name=person.last_name,
+                phone=parts["duplicate"]["phone"],
+                birth_date=person.birth_date,
+                sex=person.sex,
+            )
+            duplicate_profile = session.create_profile(second, **_profile_data(person))
+            for class_id in parts["duplicate"]["classes"]:
+                session.join_by_link(session.class_chat(class_id), duplicate_profile)
+            ids["duplicate_vkid_id"], ids["duplicate_profile_id"] = second.id, duplicate_profile.id
         created[person.id] = ids
     return {"people": created}

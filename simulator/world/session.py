@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from .. import validation
 from ..clock import Clock
 from .codes import CodeBook, Confirmation
 from .models import (
+    Attachment,
     Call,
     Channel,
     Chat,
     ChatKind,
     ChatMessage,
     GosuslugiAccount,
+    Invitation,
+    JoinRequest,
     JournalAccount,
     Lesson,
     Link,
@@ -86,6 +91,9 @@ class Session:
         self.memberships: list[Membership] = []
         self.chat_messages: list[ChatMessage] = []
         self.calls: list[Call] = []
+        self.attachments: list[Attachment] = []
+        self.invitations: dict[int, Invitation] = {}
+        self.join_requests: dict[int, JoinRequest] = {}
         self.outbox: list[OutboxMessage] = []
         self.confirmations: dict[int, Confirmation] = {}
         self.faults: dict[str, Fault] = {}
@@ -169,12 +177,13 @@ class Session:
 
     def link(self, account: JournalAccount, profile: SferumProfile, via: str, *, chats_after: timedelta = CHATS_DELAY) -> Link:
         """Link a journal account to a profile; the organisation's chats appear `chats_after` later."""
+        previous = self.links.get(account.id)
+        if previous is not None and previous.profile_id != profile.id:
+            self.unlink(account)  # one profile per account: the one it replaces leaves the organisation
         link = Link(account.id, profile.id, via, self.clock.now())
         self.links[account.id] = link
         if account.org_id is not None:
-            if account.org_id not in profile.org_ids:
-                profile.org_ids.append(account.org_id)
-            self._join_chats(account, profile, self.clock.now() + chats_after)
+            self.attach(profile, account.org_id, account.role, "journal", self._classes_of(account), chats_after=chats_after)
         return link
 
     def link_of_profile(self, profile_id: int, journal: str) -> Link | None:
@@ -192,13 +201,40 @@ class Session:
                 for other in self.links.values()
             )
             if not still_there:
-                if account.org_id in profile.org_ids:
-                    profile.org_ids.remove(account.org_id)
-                org_chats = {c.id for c in self.chats.values() if c.org_id == account.org_id}
-                self.memberships = [
-                    m for m in self.memberships if not (m.profile_id == profile.id and m.chat_id in org_chats)
-                ]
+                self.detach(profile, account.org_id)
         return link
+
+    # -- organisations ----------------------------------------------------------------------
+
+    def attachment(self, profile_id: int, org_id: int) -> Attachment | None:
+        return next((a for a in self.attachments if a.profile_id == profile_id and a.org_id == org_id), None)
+
+    def attach(
+        self,
+        profile: SferumProfile,
+        org_id: int,
+        role: Role,
+        via: str,
+        class_ids: Sequence[str] = (),
+        *,
+        chats_after: timedelta = CHATS_DELAY,
+    ) -> Attachment:
+        """Attach a profile to an organisation: Sferum builds its chats `chats_after` later."""
+        attachment = self.attachment(profile.id, org_id)
+        if attachment is None:
+            attachment = Attachment(profile.id, org_id, role, self.clock.now(), via)
+            self.attachments.append(attachment)
+            profile.org_ids.append(org_id)
+        self._join_chats(org_id, role, list(class_ids), profile, self.clock.now() + chats_after)
+        return attachment
+
+    def detach(self, profile: SferumProfile, org_id: int) -> None:
+        """The profile leaves the organisation and every chat of it."""
+        self.attachments = [a for a in self.attachments if not (a.profile_id == profile.id and a.org_id == org_id)]
+        if org_id in profile.org_ids:
+            profile.org_ids.remove(org_id)
+        org_chats = {c.id for c in self.chats.values() if c.org_id == org_id}
+        self.memberships = [m for m in self.memberships if not (m.profile_id == profile.id and m.chat_id in org_chats)]
 
     # -- chats ------------------------------------------------------------------------------
 
@@ -216,16 +252,26 @@ class Session:
             return [c.class_id for c in children if c.class_id]
         return [account.class_id] if account.class_id else []
 
-    def _join_chats(self, account: JournalAccount, profile: SferumProfile, available_at) -> None:
+    def _join_chats(
+        self, org_id: int, role: Role, class_ids: list[str], profile: SferumProfile, available_at: datetime
+    ) -> None:
         """The organisation's chats, built from the journal's data: who is in which class."""
-        org = self.organisations[account.org_id]
-        wanted = [self._chat(org.id, f"{org.name} · {title}", kind) for title, kind, roles in ORG_CHATS if account.role in roles]
-        for class_id in self._classes_of(account):
-            wanted.append(self._chat(org.id, f"{self.classes[class_id].name} · Общая беседа", ChatKind.GROUP, class_id))
+        org = self.organisations[org_id]
+        wanted = [self._chat(org.id, f"{org.name} · {title}", kind) for title, kind, roles in ORG_CHATS if role in roles]
+        wanted += [self.class_chat(class_id) for class_id in class_ids]
         joined = {m.chat_id for m in self.memberships if m.profile_id == profile.id}
         for chat in wanted:
             if chat.id not in joined:
                 self.memberships.append(Membership(chat.id, profile.id, available_at))
+
+    def class_chat(self, class_id: str) -> Chat:
+        school_class = self.classes[class_id]
+        return self._chat(school_class.org_id, f"{school_class.name} · Общая беседа", ChatKind.GROUP, class_id)
+
+    def join_by_link(self, chat: Chat, profile: SferumProfile) -> None:
+        """A chat's invitation link lets in any profile, attached to the organisation or not."""
+        if profile.id not in self.members(chat.id):
+            self.memberships.append(Membership(chat.id, profile.id, self.clock.now()))
 
     def chats_of(self, profile_id: int) -> list[Chat]:
         """The chats a profile sees now: those whose creation has finished."""
@@ -236,6 +282,27 @@ class Session:
     def members(self, chat_id: int) -> list[int]:
         now = self.clock.now()
         return [m.profile_id for m in self.memberships if m.chat_id == chat_id and m.available_at <= now]
+
+    def post_message(self, chat: Chat, profile: SferumProfile, text: str) -> ChatMessage:
+        """A message written now; its text must pass `validation.message` (ValidationError otherwise)."""
+        text = validation.message(text)
+        self._check_can_write(chat, profile)
+        message = ChatMessage(len(self.chat_messages) + 1, chat.id, profile.id, text, self.clock.now())
+        self.chat_messages.append(message)
+        return message
+
+    def start_call(self, chat: Chat, profile: SferumProfile) -> Call:
+        self._check_can_write(chat, profile)
+        call = Call(len(self.calls) + 1, chat.id, profile.id, self.clock.now())
+        self.calls.append(call)
+        return call
+
+    def _check_can_write(self, chat: Chat, profile: SferumProfile) -> None:
+        # Platforms refuse these with a message first; the world only keeps its invariants.
+        if profile.id not in self.members(chat.id):
+            raise PermissionError(f"profile {profile.id} is not in chat {chat.id}")
+        if chat.kind is ChatKind.CHANNEL:
+            raise PermissionError("subscribers read an information channel; they do not write in it")
 
     def lessons_of(self, account: JournalAccount) -> list[Lesson]:
         classes = set(self._classes_of(account))
@@ -258,6 +325,13 @@ class Session:
         self.outbox.append(OutboxMessage(len(self.outbox) + 1, channel, target, confirmation.code, text, now, caller))
         self._notify()
         return confirmation
+
+    def send_notice(self, channel: Channel, target: str, text: str) -> OutboxMessage:
+        """A message with no code in it, such as an organisation's invitation by SMS or e-mail."""
+        message = OutboxMessage(len(self.outbox) + 1, channel, target, "", text, self.clock.now())
+        self.outbox.append(message)
+        self._notify()
+        return message
 
     def superseded(self, current: Confirmation, entered: str) -> bool:
         """Whether `entered` is an earlier code to the same recipient, replaced by `current`."""
@@ -330,6 +404,9 @@ class Session:
                 "memberships": self.memberships,
                 "chat_messages": self.chat_messages,
                 "calls": self.calls,
+                "attachments": self.attachments,
+                "invitations": list(self.invitations.values()),
+                "join_requests": list(self.join_requests.values()),
                 "faults": list(self.faults.values()),
                 "settings": self.settings,
                 "clients": list(self.oauth.clients.values()),

@@ -9,9 +9,9 @@ from typing import Any
 from aiohttp import web
 
 from ... import web as sim
-from ...plural import MEMBERS, SUBSCRIBERS, count
 from ...world import Journal, JournalAccount, Role, Session
-from ...world.models import ChatKind, Lesson
+from ...world.models import Lesson
+from ..chat_list import chat_rows, chats_pending
 from ..relying_party import RelyingParty, SignInFailed
 
 COOKIE = "es_session"
@@ -26,13 +26,6 @@ SFERUM_ROLES = frozenset({Role.STUDENT, Role.PARENT})
 ROLES = {Role.STUDENT: "Ученик", Role.PARENT: "Родитель", Role.TEACHER: "Учитель", Role.ADMIN: "Администратор"}
 LESSON_LENGTH = timedelta(minutes=45)
 LINKED = "Авторизация в Сферум выполнена: учебный профиль привязан к вашей учетной записи ЭШ."
-
-
-@dataclass(frozen=True)
-class ChatRow:
-    title: str
-    caption: str  # «15 участников» / «251 подписчик · Информационный канал»
-    channel: bool
 
 
 @dataclass(frozen=True)
@@ -186,30 +179,16 @@ async def sferum(request: web.Request) -> web.StreamResponse:
     link = session.links.get(account.id)
     if link is None or account.role not in SFERUM_ROLES:
         raise web.HTTPSeeOther("/diary")
-    now = session.clock.now()
-    pending = [m for m in session.memberships if m.profile_id == link.profile_id and m.available_at > now]
     response = _page(
         request,
         account,
         "sferum",
         profile=session.profiles[link.profile_id],
         chats=chat_rows(session, link.profile_id),
-        pending=len(pending),
+        pending=chats_pending(session, link.profile_id),
         conferences=conference_rows(session, account),
     )
     return _respond(request, response, state)
-
-
-def chat_rows(session: Session, profile_id: int) -> list[ChatRow]:
-    """The chats the profile is in now, information channels first, as Sferum lists them."""
-    rows = []
-    for chat in session.chats_of(profile_id):
-        people = len(session.members(chat.id))
-        if chat.kind is ChatKind.CHANNEL:
-            rows.append(ChatRow(chat.title, f"{count(people, SUBSCRIBERS)} · Информационный канал", True))
-        else:
-            rows.append(ChatRow(chat.title, count(people, MEMBERS), False))
-    return sorted(rows, key=lambda row: not row.channel)
 
 
 def conference_rows(session: Session, account: JournalAccount) -> list[LessonRow]:

@@ -1,4 +1,4 @@
-"""Sferum in VK Messenger: the chats of an educational profile."""
+"""Sferum in VK Messenger: the chats of an educational profile, its account settings and organisations."""
 
 from .routes import ROUTES
 from .screens import VK_ID

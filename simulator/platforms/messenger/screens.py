@@ -1,13 +1,24 @@
-"""Sferum in VK Messenger (web): signed in through VK ID as VK's own app, it shows the educational profile."""
+"""Sferum in VK Messenger (web): signed in through VK ID as VK's own app.
+
+The educational profile's chats (built by Sferum after the profile is attached to an organisation),
+a chat to write in and call from, the account settings with the profile's ID, and the organisations
+screen where invitations are answered and join requests sent.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
 
 from aiohttp import web
 
 from ... import web as sim
+from ...validation import ValidationError
 from ...world import SferumProfile
+from ...world import organisations as orgs
+from ...world.models import Chat, ChatKind
+from ..chat_list import caption, chat_rows, chats_pending
 from ..relying_party import RelyingParty, SignInFailed
 
 COOKIE = "messenger_session"
@@ -18,10 +29,16 @@ VK_ID = RelyingParty(
     callback="/auth/callback",
     first_party=True,
 )
+PREVIEW = 3  # chats on the main screen; «Показать все» lists the rest
+CHANNEL_READ_ONLY = "В информационном канале публикуют записи только его администраторы."
+
+
+def _state(request: web.Request) -> dict[str, Any]:
+    return sim.browser_state(request, COOKIE)
 
 
 def _profile(request: web.Request) -> SferumProfile | None:
-    profile_id = sim.browser_state(request, COOKIE).get("profile_id")
+    profile_id = _state(request).get("profile_id")
     return sim.session(request).profiles.get(profile_id) if profile_id else None
 
 
@@ -35,22 +52,200 @@ async def _signed_in(request: web.Request) -> SferumProfile:
     return profile
 
 
-def _page(request: web.Request, template: str, profile: SferumProfile, **context: Any) -> web.Response:
+def _page(request: web.Request, template: str, profile: SferumProfile, status: int = 200, **context: Any) -> web.Response:
     session = sim.session(request)
     organisations = [session.organisations[i] for i in profile.org_ids if i in session.organisations]
-    return sim.render(request, template, profile=profile, organisations=organisations, **context)
+    context.setdefault("alert", None)
+    return sim.render(
+        request,
+        f"messenger/{template}.html",
+        status,
+        profile=profile,
+        organisations=organisations,
+        notice=_state(request).pop("notice", None),
+        settings_back=base64.urlsafe_b64encode(request.path_qs.encode()).decode(),
+        **context,
+    )
+
+
+def _after(request: web.Request, location: str, notice: str) -> web.StreamResponse:
+    """Post/redirect/get, with a one-time notice for the next page."""
+    response = sim.redirect(location)
+    state = _state(request)
+    state["notice"] = notice
+    sim.save_browser_state(request, response, COOKIE, state)
+    return response
+
+
+# -- chats ---------------------------------------------------------------------------------------
 
 
 async def home(request: web.Request) -> web.StreamResponse:
-    return _page(request, "messenger/home.html", await _signed_in(request))
+    """The profile and its first chats: «Чаты N» and «Показать все»."""
+    profile = await _signed_in(request)
+    session = sim.session(request)
+    return _page(
+        request,
+        "home",
+        profile,
+        chats=chat_rows(session, profile.id),
+        pending=chats_pending(session, profile.id),
+        invitations=[(i, session.organisations[i.org_id]) for i in orgs.invitations_for(session, profile)],
+        preview=PREVIEW,
+    )
+
+
+async def all_chats(request: web.Request) -> web.StreamResponse:
+    profile = await _signed_in(request)
+    session = sim.session(request)
+    chats = chat_rows(session, profile.id)
+    return _page(request, "chats", profile, chats=chats, pending=chats_pending(session, profile.id))
+
+
+def _chat(request: web.Request, profile: SferumProfile) -> Chat:
+    """A chat the profile is in now; any other chat does not exist for it."""
+    session = sim.session(request)
+    chat = session.chats.get(int(request.match_info["chat_id"]))
+    if chat is None or profile.id not in session.members(chat.id):
+        raise web.HTTPNotFound(
+            text=sim.templates.get_template("error.html").render(message="Чат не найден или вы не состоите в нём."),
+            content_type="text/html",
+        )
+    return chat
+
+
+def _chat_page(
+    request: web.Request, profile: SferumProfile, chat: Chat, status: int = 200, **context: Any
+) -> web.Response:
+    session = sim.session(request)
+    events: list[tuple[Any, str, Any]] = [(m.sent_at, "message", m) for m in session.chat_messages if m.chat_id == chat.id]
+    events += [(c.started_at, "call", c) for c in session.calls if c.chat_id == chat.id]
+    events.sort(key=lambda e: e[0])  # stable: at one instant of a frozen clock messages come first
+    context.setdefault("errors", {})
+    context.setdefault("values", {})
+    return _page(
+        request,
+        "chat",
+        profile,
+        status,
+        chat=chat,
+        caption=caption(session, chat),
+        channel=chat.kind is ChatKind.CHANNEL,
+        events=[(kind, event, session.profiles[event.profile_id]) for _, kind, event in events],
+        **context,
+    )
+
+
+async def chat(request: web.Request) -> web.StreamResponse:
+    """A chat: its messages and calls; in a group chat the user writes and starts calls."""
+    profile = await _signed_in(request)
+    chat = _chat(request, profile)
+    if request.method == "GET":
+        return _chat_page(request, profile, chat)
+    session = sim.session(request)
+    data = await sim.form(request)
+    if chat.kind is ChatKind.CHANNEL:
+        return _chat_page(request, profile, chat, 403, alert=CHANNEL_READ_ONLY)
+    if data.get("action") == "call":
+        session.start_call(chat, profile)
+        return _after(request, request.path, "Звонок начат. Участники чата получили приглашение присоединиться.")
+    try:
+        session.post_message(chat, profile, data.get("text", ""))
+    except ValidationError as error:
+        return _chat_page(request, profile, chat, 422, errors={"text": error.message}, values=data)
+    return sim.redirect(request.path)
+
+
+# -- account settings ----------------------------------------------------------------------------
+
+
+def _back(value: str | None) -> str:
+    """?back= is a base64 path of this origin («Lw==» is «/»); anything else goes to the chats."""
+    try:
+        path = base64.urlsafe_b64decode((value or "").encode()).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return "/"
+    return path if path.startswith("/") and not path.startswith("//") and "\\" not in path else "/"
 
 
 async def account_settings(request: web.Request) -> web.StreamResponse:
-    return _page(request, "messenger/settings.html", await _signed_in(request))
+    """web.vk.me/settings/account: the profile's ID, which sferum.ru's reports name users by."""
+    profile = await _signed_in(request)
+    return _page(request, "settings", profile, back=_back(request.query.get("back")))
+
+
+# -- organisations: invitations and join requests --------------------------------------------------
+
+
+def _organisations_page(request: web.Request, profile: SferumProfile, status: int = 200, **context: Any) -> web.Response:
+    session = sim.session(request)
+    query = request.query.get("q", "")
+    attached = [(session.organisations[a.org_id], a) for a in session.attachments if a.profile_id == profile.id]
+    return _page(
+        request,
+        "organisations",
+        profile,
+        status,
+        attached=attached,
+        invitations=[(i, session.organisations[i.org_id]) for i in orgs.invitations_for(session, profile)],
+        requests=[(r, session.organisations[r.org_id]) for r in orgs.requests_of(session, profile.id)],
+        query=query,
+        found=orgs.search(session, query),
+        roles=[(role.value, orgs.ROLE_LABELS[role]) for role in orgs.JOINING_ROLES],
+        labels={"role": orgs.ROLE_LABELS, "kind": orgs.KIND_LABELS, "status": orgs.STATUS_LABELS},
+        **context,
+    )
+
+
+async def organisations(request: web.Request) -> web.StreamResponse:
+    """«Организации»: those the profile is attached to, invitations, requests and the search."""
+    profile = await _signed_in(request)
+    return _organisations_page(request, profile)
+
+
+async def join_request(request: web.Request) -> web.StreamResponse:
+    """«Подать заявку»: the profile stays unattached until the organisation's administrator approves."""
+    profile = await _signed_in(request)
+    session = sim.session(request)
+    data = await sim.form(request)
+    org = session.organisations.get(int(data["org_id"])) if data.get("org_id", "").isdigit() else None
+    if org is None:
+        return _organisations_page(request, profile, 404, alert="Организация не найдена.")
+    try:
+        orgs.request(session, org, profile, orgs.role_of(data.get("role")))
+    except orgs.JoinError as error:
+        return _organisations_page(request, profile, 409, alert=str(error))
+    return _after(
+        request, "/organisations", f"Заявка в «{org.name}» отправлена. Её рассмотрит администратор организации."
+    )
+
+
+async def answer_invitation(request: web.Request) -> web.StreamResponse:
+    """«Принять» attaches the profile now; the organisation's chats appear a few minutes later."""
+    profile = await _signed_in(request)
+    session = sim.session(request)
+    data = await sim.form(request)
+    invitation = session.invitations.get(int(request.match_info["invitation_id"]))
+    accept = data.get("action") == "accept"
+    try:
+        if invitation is None:
+            raise orgs.JoinError("Приглашение больше не действует")
+        orgs.answer(session, invitation, profile, accept)
+    except orgs.JoinError as error:
+        return _organisations_page(request, profile, 409, alert=str(error))
+    name = session.organisations[invitation.org_id].name
+    if accept:
+        notice = f"Вы прикреплены к организации «{name}». Её чаты появятся в течение нескольких минут."
+    else:
+        notice = f"Приглашение от «{name}» отклонено."
+    return _after(request, "/organisations", notice)
+
+
+# -- sign-in -------------------------------------------------------------------------------------
 
 
 async def callback(request: web.Request) -> web.StreamResponse:
-    state = sim.browser_state(request, COOKIE)
+    state = _state(request)
     try:
         user = await VK_ID.finish(request, state.get("oauth"))
     except SignInFailed as error:

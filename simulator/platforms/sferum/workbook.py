@@ -1,0 +1,54 @@
+"""The administrator's Excel file: the weekly statistics and the per-user report, one sheet each."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ...world.statistics import WeeklyReport
+
+STATISTICS = "Статистика"
+USERS = "Пользователи"
+STATISTICS_HEADER = ("Дата", "ФИО", "Связь с ЭЖ", "Кол-во сообщений за 7 дней", "Кол-во звонков за 7 дней")
+USERS_HEADER = ("Дата", "ID организации", "ID пользователя", "ФИО", "Тип пользователя", "Связь с ЭИП")
+DATE_FORMAT = "DD.MM.YYYY"
+
+
+def filename(report: WeeklyReport) -> str:
+    return f"sferum_statistics_{report.org_id}_{report.date.isoformat()}.xlsx"
+
+
+def statistics_workbook(report: WeeklyReport) -> bytes:
+    """A real .xlsx (Office Open XML), as Excel and LibreOffice open it."""
+    book = Workbook()
+    weekly = book.active
+    weekly.title = STATISTICS
+    weekly.append(STATISTICS_HEADER)
+    for user in report.users:
+        weekly.append([report.date, user.full_name, int(user.journal_linked), user.messages, user.calls])
+    users = book.create_sheet(USERS)
+    users.append(USERS_HEADER)
+    for user in report.users:
+        users.append(
+            [report.date, report.org_id, user.profile_id, user.full_name, user.user_type, int(user.journal_linked)]
+        )
+    for sheet in (weekly, users):
+        _tidy(sheet)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _tidy(sheet: Worksheet) -> None:
+    """Bold header, dates as dates, columns wide enough to read."""
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for (cell,) in sheet.iter_rows(min_row=2, max_col=1):
+        cell.number_format = DATE_FORMAT
+    for column in sheet.columns:
+        width = max(len(str(c.value)) for c in column)
+        sheet.column_dimensions[column[0].column_letter].width = min(max(width, 10) + 2, 50)
+    sheet.freeze_panes = "A2"

@@ -1,0 +1,68 @@
+"""Who plays in an organisation scenario besides `scene.actor`, and what the administrator downloaded.
+
+The fixture and helpers the messenger and sferum.ru steps share. It imports no other step module, so
+pytest registers it (and rewrites its asserts) before they import it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from openpyxl import Workbook
+from playwright.sync_api import Page
+
+from simulator.testing import Persona
+
+if TYPE_CHECKING:  # imported at run time by the step modules themselves, after pytest registers them
+    from .common import Scene
+
+ROLES = {"учитель": "teacher", "ученик": "student", "родитель": "parent", "педагог": "teacher"}
+
+
+@dataclass
+class Cast:
+    """Who else is in an organisation scenario besides `scene.actor`, and what the administrator holds."""
+
+    people: dict[str, Persona] = field(default_factory=dict)  # by the word the feature calls them
+    admin_page: Page | None = None  # the administrator works at a computer of their own
+    workbook: Workbook | None = None
+    filename: str = ""
+    duplicate_phone: str = ""  # the teacher's second number, with the duplicate profile
+    messages: list[str] = field(default_factory=list)  # what the actor wrote in chats
+    shown_id: str = ""  # the ID VK Messenger's account settings showed
+
+
+@pytest.fixture
+def cast() -> Cast:
+    return Cast()
+
+
+def person(scene: Scene, cast: Cast, word: str) -> Persona:
+    """«учитель» is the scenario's actor when the actor is a teacher, otherwise the first one seeded."""
+    if scene.actor is not None and ROLES.get(word) == scene.actor.role:
+        return scene.actor
+    return cast.people[word]
+
+
+def full_name(persona: Persona) -> str:
+    """As sferum.ru's reports print a user: last and first name."""
+    return f"{persona.last_name} {persona.first_name}"
+
+
+def cell(value: Any) -> str:
+    return value.strftime("%d.%m.%Y") if isinstance(value, datetime) else str(value)
+
+
+def sheet(cast: Cast, name: str) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    header, *rows = cast.workbook[name].iter_rows(values_only=True)
+    return tuple(header), [tuple(cell(v) for v in row) for row in rows]
+
+
+def report_id(cast: Cast, persona: Persona) -> str:
+    """«ID пользователя» of this person on the sheet «Пользователи»."""
+    header, rows = sheet(cast, "Пользователи")
+    [found] = [r[header.index("ID пользователя")] for r in rows if r[header.index("ФИО")] == full_name(persona)]
+    return found

@@ -1,0 +1,241 @@
+"""sferum.ru steps: the organisation's administrator in a browser of their own, the cabinet, the Excel file."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+
+from openpyxl import load_workbook
+from playwright.sync_api import Page, expect
+from pytest_bdd import given, parsers, then, when
+
+from simulator import SESSION_HEADER
+from simulator.testing import Personas, SimSession
+
+from .cast import ROLES, Cast, full_name, person, sheet
+from .common import Scene, school
+from .messenger import vkid_sign_in
+
+
+# -- the world ------------------------------------------------------------------------------------
+
+
+@given(parsers.re(r"(?:детский сад|организация дополнительного образования) «(?P<name>.+)»"))
+def organisation(sim_session: SimSession, scene: Scene, name: str) -> None:
+    """Kindergartens and supplementary education live in fixtures/schools.json next to the schools."""
+    school(sim_session, scene, name)
+
+
+@given("у организации есть администратор на sferum.ru")
+def org_admin(sim_session: SimSession, personas: Personas, scene: Scene, cast: Cast) -> None:
+    admin = personas.make("admin")
+    entry = admin.entry(journal=None, vkid=True, profile=True, org_admin=scene.org["id"])
+    admin.ids = sim_session.seed({"people": [entry]})["people"][admin.key]
+    cast.people["администратор"] = admin
+
+
+@given("в Сферуме уже состоят пользователи школы:")
+def school_members(
+    sim_session: SimSession, personas: Personas, scene: Scene, cast: Cast, datatable: list[list[str]]
+) -> None:
+    """МЭШ users linked earlier: they are members and subscribers of the school's chats."""
+    members = [(personas.make(ROLES[role]), role, school_class) for role, school_class, n in datatable[1:] for _ in range(int(n))]
+    entries = [
+        m.entry(org=scene.org["id"], school_class=school_class, vkid=True, profile=True, linked="vkid")
+        for m, _, school_class in members
+    ]
+    created = sim_session.seed({"people": entries})["people"]
+    for member, role, _ in members:
+        member.ids = created[member.key]
+        cast.people.setdefault(role, member)
+
+
+@given(parsers.re(r"(?P<who>педагог|родитель) с учебным профилем Сферум в VK ID, не прикреплённым к организации"))
+def sferum_user(sim_session: SimSession, personas: Personas, scene: Scene, who: str) -> None:
+    user = personas.make(ROLES[who])
+    user.ids = sim_session.seed({"people": [user.entry(journal=None, vkid=True, profile=True)]})["people"][user.key]
+    scene.actor = user
+
+
+# -- the cabinet ----------------------------------------------------------------------------------
+
+
+def _admin_page(new_context, sim_session: SimSession, cast: Cast) -> Page:
+    if cast.admin_page is None:
+        context = new_context(
+            extra_http_headers={SESSION_HEADER: sim_session.key},
+            locale="ru-RU",
+            timezone_id="Europe/Moscow",
+            accept_downloads=True,
+        )
+        cast.admin_page = context.new_page()
+    return cast.admin_page
+
+
+@when("администратор входит на sferum.ru через VK ID")
+def admin_signs_in(new_context, sim_session: SimSession, scene: Scene, cast: Cast) -> None:
+    page = _admin_page(new_context, sim_session, cast)
+    page.goto(sim_session.url("sferum", "/"))
+    expect(page.get_by_role("heading", name="Вход для администраторов организаций")).to_be_visible()
+    page.get_by_role("link", name="Войти", exact=True).click()
+    expect(page.get_by_text("С сервисом «Сферум» можно связать свой учебный профиль")).to_be_visible()
+    vkid_sign_in(page, sim_session, scene, cast.people["администратор"].phone)
+
+
+@then(parsers.re(r"открывается личный кабинет организации «(?P<name>.+)»$"))
+def cabinet_opens(scene: Scene, cast: Cast, name: str) -> None:
+    page = cast.admin_page
+    expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
+    expect(page.get_by_test_id("org-id")).to_have_text(str(scene.org["id"]))
+    expect(page.get_by_test_id("admin")).to_have_text(f"{full_name(cast.people['администратор'])} · Администратор")
+
+
+@when("администратор нажимает в личном кабинете «Скачать статистику»")
+def download_statistics(cast: Cast) -> None:
+    page = cast.admin_page
+    page.reload()  # the cabinet as it is now, as an administrator sees it coming back to it
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Скачать статистику", exact=True).click()
+    cast.filename = download.value.suggested_filename
+    # Playwright keeps downloads under a name without an extension, which openpyxl refuses.
+    cast.workbook = load_workbook(BytesIO(Path(download.value.path()).read_bytes()))
+
+
+@then(parsers.re(r"скачан файл Excel «(?P<name>[^«»]+)»"))
+def file_downloaded(cast: Cast, name: str) -> None:
+    assert cast.filename == name
+    assert cast.workbook.sheetnames == ["Статистика", "Пользователи"]
+
+
+def _expected(scene: Scene, cast: Cast, datatable: list[list[str]]) -> list[tuple[str, ...]]:
+    """The feature's table: «{учитель}» is that person's name, or the ID of their profile in an ID column."""
+    header = datatable[0]
+    rows = []
+    for row in datatable[1:]:
+        values = []
+        for column, value in zip(header, row, strict=True):
+            if value.startswith("{") and value.endswith("}"):
+                who = person(scene, cast, value[1:-1])
+                value = str(who.ids["profile_id"]) if column.startswith("ID") else full_name(who)
+            values.append(value)
+        rows.append(tuple(values))
+    return rows
+
+
+@then(parsers.re(r"на листе «(?P<name>Статистика|Пользователи)» (?:недельная статистика|отчёт по пользователям):"))
+def sheet_rows(scene: Scene, cast: Cast, name: str, datatable: list[list[str]]) -> None:
+    """Header exactly as the instruction has it; rows in any order (the file sorts them by ФИО)."""
+    header, rows = sheet(cast, name)
+    assert header == tuple(datatable[0])
+    assert sorted(rows) == sorted(_expected(scene, cast, datatable))
+    assert [r[header.index("ФИО")] for r in rows] == sorted(r[header.index("ФИО")] for r in rows)
+
+
+# -- invitations and join requests ----------------------------------------------------------------
+
+
+@when(parsers.re(r"администратор приглашает пользователя по номеру телефона как «(?P<role>[^«»]+)»"))
+def invite_by_phone(scene: Scene, cast: Cast, role: str) -> None:
+    page = cast.admin_page
+    page.get_by_label("Телефон, почта или ID профиля").fill(scene.actor.phone)
+    page.get_by_label("Тип пользователя").select_option(label=role)
+    page.get_by_role("button", name="Отправить приглашение").click()
+
+
+@then("sferum.ru сообщает, что приглашение отправлено на его номер, и показывает его среди приглашений")
+def invitation_sent(scene: Scene, cast: Cast) -> None:
+    page = cast.admin_page
+    expect(page.get_by_role("status")).to_have_text(f"Приглашение отправлено: {scene.actor.phone}")
+    expect(page.get_by_test_id("sent-invitation")).to_have_text([f"{scene.actor.phone} Педагог Ожидает ответа"])
+
+
+@then("на его номер пришло SMS с приглашением от организации")
+def invitation_sms(sim_session: SimSession, scene: Scene) -> None:
+    sms = sim_session.wait_message(to=scene.actor.phone, channel="sms", after=scene.last_message)
+    scene.last_message = sms["id"]  # read: the next message to this number is a sign-in code
+    assert f"«{scene.org['name']}» приглашает вас в организацию" in sms["text"]
+
+
+@then(parsers.re(r"в разделе «Заявки» заявка пользователя как «(?P<role>[^«»]+)»"))
+def request_listed(scene: Scene, cast: Cast, role: str) -> None:
+    requests = cast.admin_page.get_by_test_id("join-request")
+    expect(requests).to_have_count(1)
+    expect(requests).to_contain_text(f"{full_name(scene.actor)} · ID {scene.actor.ids['profile_id']}")
+    expect(requests).to_contain_text(role)
+
+
+@when(parsers.re(r"администратор нажимает в личном кабинете «(?P<label>Подтвердить|Отклонить)» в заявке пользователя"))
+def decide(scene: Scene, cast: Cast, label: str) -> None:
+    request = cast.admin_page.get_by_test_id("join-request").filter(has_text=full_name(scene.actor))
+    request.get_by_role("button", name=label, exact=True).click()
+
+
+@then(parsers.re(r"sferum.ru сообщает «(?P<text>.+)»$"))
+def sferum_says(scene: Scene, cast: Cast, text: str) -> None:
+    expect(cast.admin_page.get_by_role("status")).to_have_text(text.replace("{пользователь}", full_name(scene.actor)))
+
+
+@then("новых заявок нет")
+def no_requests(cast: Cast) -> None:
+    expect(cast.admin_page.get_by_test_id("no-requests")).to_have_text("Новых заявок нет.")
+
+
+# -- what the world now holds ---------------------------------------------------------------------
+
+
+@then(parsers.re(r"учебный профиль пользователя (?P<negation>не )?прикреплён к организации(?: как «(?P<role>\w+)»)?"))
+def attached(sim_session: SimSession, scene: Scene, negation: str | None, role: str | None) -> None:
+    world = sim_session.snapshot()
+    profile = next(p for p in world["profiles"] if p["id"] == scene.actor.ids["profile_id"])
+    attachments = [a for a in world["attachments"] if a["profile_id"] == profile["id"] and a["org_id"] == scene.org["id"]]
+    if negation:
+        assert profile["org_ids"] == [] and attachments == []
+    else:
+        assert profile["org_ids"] == [scene.org["id"]]
+        assert [a["role"] for a in attachments] == [role]
+
+
+@given(
+    parsers.re(
+        r"учитель МЭШ с привязанным через VK ID учебным профилем Сферум и профилем-дублёром "
+        r"на другом номере в чате «(?P<school_class>[^«» ]+) · Общая беседа»"
+    )
+)
+def teacher_with_duplicate(sim_session: SimSession, personas: Personas, scene: Scene, cast: Cast, school_class: str) -> None:
+    """Seed 001's «профиль-дублёр»: a second VK ID on another number, let into the class chat by its link."""
+    teacher = personas.make("teacher")
+    cast.duplicate_phone = personas.phone()
+    entry = teacher.entry(
+        org=scene.org["id"],
+        school_class=school_class,
+        vkid=True,
+        profile=True,
+        linked="vkid",
+        duplicate={"phone": cast.duplicate_phone, "classes": [school_class]},
+    )
+    teacher.ids = sim_session.seed({"people": [entry]})["people"][teacher.key]
+    scene.actor = teacher
+
+
+@when(parsers.re(r"проходит (?P<days>\d+) (?:день|дня|дней)"))
+def days_pass(sim_session: SimSession, days: str) -> None:
+    sim_session.advance(int(days) * 24 * 3600)
+
+
+@then("в личном кабинете приглашение пользователя принято")
+def invitation_accepted(scene: Scene, cast: Cast) -> None:
+    page = cast.admin_page
+    page.reload()
+    expect(page.get_by_test_id("sent-invitation")).to_have_text([f"{scene.actor.phone} Педагог Принято"])
+    expect(page.get_by_test_id("user")).to_contain_text([full_name(scene.actor)])
+
+
+@then("учетная запись МЭШ привязана к профилю-дублёру, с которого он общается, и тот прикреплён к школе")
+def linked_to_duplicate(sim_session: SimSession, scene: Scene) -> None:
+    world = sim_session.snapshot()
+    ids = scene.actor.ids
+    assert [link["profile_id"] for link in sim_session.links() if link["person_id"] == scene.actor.key] == [
+        ids["duplicate_profile_id"]
+    ]
+    org_of = {p["id"]: p["org_ids"] for p in world["profiles"]}
+    assert org_of[ids["duplicate_profile_id"]] == [scene.org["id"]] and org_of[ids["profile_id"]] == []
