@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx
 import pytest
 import respx
+from aio import run
 
 import simulator.testing
-from simulator.testing import SimSession, Simulator, SimTransport, sim_router
+from simulator.testing import SimSession, SimTransport, Simulator, sim_router
 from simulator.testing import plugin as sim_plugin
 
 
@@ -37,7 +36,7 @@ def test_the_router_sends_vkid_to_the_session_and_lets_the_rest_through(sim: Sim
             async with httpx.AsyncClient() as http:
                 return await http.post("http://id.vk.ru/oauth2/logout", params={"client_id": "nobody"})
 
-        assert asyncio.run(call()).json()["error"] == "invalid_client"
+        assert run(call()).json()["error"] == "invalid_client"
         assert sim_session.snapshot()["key"] == sim_session.key  # not a VK ID host: passed through
         assert [call.request.url.host for call in router.routes["simulator"].calls] == ["id.vk.com", "id.vk.ru"]
 

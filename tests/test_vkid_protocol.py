@@ -6,7 +6,6 @@ walked over HTTP (no browser), so each validation costs a few milliseconds.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import hmac
@@ -20,9 +19,17 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
+from aio import run
 
 from simulator import SimulatorServer
-from simulator.testing import AsyncSimTransport, Persona, Personas, SimSession, SimulatorError, SimTransport
+from simulator.testing import (
+    AsyncSimTransport,
+    Persona,
+    Personas,
+    SimSession,
+    SimTransport,
+    SimulatorError,
+)
 
 CLIENT_ID = "vendor_journal"
 REDIRECT_URI = "https://journal.example/vkid/callback"
@@ -380,7 +387,7 @@ def test_id_vk_ru_and_an_async_client_reach_the_same_session(
                 "https://id.vk.ru/oauth2/user_info", data={"client_id": CLIENT_ID, "access_token": token}
             )
 
-    assert asyncio.run(call()).status_code == 200
+    assert run(call()).status_code == 200
 
 
 def test_registration_is_checked_and_seeds_accept_clients(sim_session: SimSession) -> None:

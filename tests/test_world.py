@@ -7,10 +7,20 @@ from datetime import datetime, timedelta
 from typing import Any, Callable
 
 import pytest
+from aio import run
+from sim_seeds import PHONE, SCHOOL, person
+from sim_seeds import world as seed_doc
 
-from sim_seeds import PHONE, SCHOOL, person, world as seed_doc
 from simulator.clock import DEFAULT_START, MSK, Clock
-from simulator.world import DEFAULT, Channel, SeedError, Session, UnknownSession, World, apply_seed
+from simulator.world import (
+    DEFAULT,
+    Channel,
+    SeedError,
+    Session,
+    UnknownSession,
+    World,
+    apply_seed,
+)
 from simulator.world.oauth import AuthRequest
 
 
@@ -168,13 +178,13 @@ def test_waiting_for_a_message_wakes_when_it_is_sent() -> None:
         to.on_compare = lambda: loop.call_soon(session.send_code, Channel.SMS, PHONE)
         return await session.wait_message(5, to=to)
 
-    message = asyncio.run(scenario())
+    message = run(scenario())
     assert message is not None and message.to == PHONE and message.id == 2
 
 
 def test_waiting_for_a_message_times_out_with_none() -> None:
     """Nothing sent: wait_message gives None after its timeout."""
-    assert asyncio.run(Session("w").wait_message(0.01, to=PHONE)) is None
+    assert run(Session("w").wait_message(0.01, to=PHONE)) is None
 
 
 # -- the clock ------------------------------------------------------------------------------------
