@@ -173,7 +173,7 @@ class Trainer:
     def patch(self) -> None:
         trainer = self
 
-        def observe(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
+        def observe(original: Callable[..., Any]) -> Callable[..., Any]:
             @functools.wraps(original)
             def action(locator: Locator, *args: Any, **kwargs: Any) -> Any:
                 if not trainer.busy:
@@ -185,7 +185,7 @@ class Trainer:
 
         for name in ACTIONS:
             self._originals[name] = getattr(Locator, name)
-            setattr(Locator, name, observe(name, self._originals[name]))
+            setattr(Locator, name, observe(self._originals[name]))
         original_expect = Expect.__call__
 
         @functools.wraps(original_expect)
