@@ -7,12 +7,15 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, sync_playwright
 
+from simulator.testing.browser import system_chromium
 from simulator.trainer import TrainerError, overlay
 from simulator.trainer.runner import display
 
@@ -66,12 +69,40 @@ def test_without_a_screen_or_xvfb_it_says_what_to_do(monkeypatch: pytest.MonkeyP
             pass
 
 
-def test_the_caption_is_invisible_to_the_scenarios_locators(page: Page) -> None:
+def test_the_caption_is_invisible_to_the_scenarios_locators() -> None:
     """Steps search the page by text: the overlay's words must never be found or block a click."""
-    page.set_content("<h1>Вход в VK ID</h1><button onclick=\"this.textContent='Нажата'\">Продолжить</button>")
-    overlay.show_caption(page, "Шаг 1. Нажимает «Продолжить»", True)
-    assert overlay.outline(page.get_by_role("button"), keep=False) == ["Продолжить"]
-    assert page.get_by_text("Шаг 1").count() == 0 and page.get_by_text("Продолжить").count() == 1
-    assert "Шаг" not in page.locator("body").inner_text()
-    page.get_by_role("button").click(timeout=2000)  # the overlay lets clicks through
-    assert overlay.state(page) == {"caption": "Шаг 1. Нажимает «Продолжить»", "outlined": ["Нажата"], "boxes": 1}
+
+    def check(page: Page) -> None:
+        page.set_content("<h1>Вход в VK ID</h1><button onclick=\"this.textContent='Нажата'\">Продолжить</button>")
+        overlay.show_caption(page, "Шаг 1. Нажимает «Продолжить»", True)
+        assert overlay.outline(page.get_by_role("button"), keep=False) == ["Продолжить"]
+        assert page.get_by_text("Шаг 1").count() == 0 and page.get_by_text("Продолжить").count() == 1
+        assert "Шаг" not in page.locator("body").inner_text()
+        page.get_by_role("button").click(timeout=2000)  # the overlay lets clicks through
+        assert overlay.state(page) == {"caption": "Шаг 1. Нажимает «Продолжить»", "outlined": ["Нажата"], "boxes": 1}
+
+    in_own_browser(check)
+
+
+def in_own_browser(check: Callable[[Page], None]) -> None:
+    """Playwright's sync API in a thread of its own: this process's main thread keeps no event loop."""
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with sync_playwright() as playwright:
+                chromium = playwright.chromium
+                path = None if Path(chromium.executable_path).exists() else system_chromium()
+                browser = chromium.launch(executable_path=path)
+                try:
+                    check(browser.new_page())
+                finally:
+                    browser.close()
+        except BaseException as error:  # reported in the test's own thread
+            failure.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=60)
+    if failure:
+        raise failure[0]

@@ -87,7 +87,7 @@ SCRIPT = r"""
 """
 
 
-_installed: weakref.WeakSet[BrowserContext] = weakref.WeakSet()
+_captions: weakref.WeakKeyDictionary[BrowserContext, str] = weakref.WeakKeyDictionary()  # each context's last
 
 
 def install(context: BrowserContext, caption: str) -> None:
@@ -98,10 +98,12 @@ def install(context: BrowserContext, caption: str) -> None:
     caption adds a one-line script; they run in order and the last one wins. A scenario has tens
     of steps, so the list stays short.
     """
+    if _captions.get(context) == caption:
+        return
     context.add_init_script(f"window.__sferumTrainerCaption = {json.dumps(caption)}; window.__sferumTrainerShow = true;")
-    if context not in _installed:
+    if context not in _captions:
         context.add_init_script(SCRIPT)
-        _installed.add(context)
+    _captions[context] = caption
 
 
 def _call(page: Page, expression: str, arg: Any = None) -> Any:

@@ -33,7 +33,11 @@ def replay(
     if screenshots:
         args.append(f"--trainer-out={Path(screenshots).resolve()}")
     with display() as env:
-        code = subprocess.run(pytest_command(selection, *args), cwd=selection.root, env=env).returncode
+        try:
+            code = subprocess.run(pytest_command(selection, *args), cwd=selection.root, env=env).returncode
+        except KeyboardInterrupt:  # Ctrl+C reaches pytest too; it closes the browser itself
+            print("\nsferum-sim replay: остановлено", file=sys.stderr)
+            return 130
     if code == NOTHING_SELECTED:
         print(f"sferum-sim replay: в {feature} нет сценария «{scenario}»", file=sys.stderr)
     return code
