@@ -30,6 +30,7 @@ def serve(args: argparse.Namespace) -> int:
     for name in installed():
         print(f"  {PLATFORMS[name][0]:<24} {hosts.origin(name)}")
     print(f"  {'control plane':<24} http://{args.host}:{args.port}/_sim/v1/health")
+    print(f"  {'console':<24} http://{args.host}:{args.port}/_sim/")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     web.run_app(app, host=args.host, port=args.port, print=None)
     return 0
