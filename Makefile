@@ -6,7 +6,7 @@ PYTEST := $(BIN)/pytest
 REPORTS ?= reports
 PYTEST_ARGS ?=
 
-.PHONY: run test unit features setup browser serve bench clean
+.PHONY: run test unit features setup browser serve bench clean guides replay
 
 run: setup
 	$(PYTEST) features --junitxml=$(REPORTS)/junit.xml --cucumberjson=$(REPORTS)/cucumber.json \
@@ -33,6 +33,13 @@ browser: $(VENV)/.installed
 
 serve: setup
 	$(BIN)/sferum-sim serve
+
+guides: setup
+	$(BIN)/sferum-sim guide features/ -o $(REPORTS)/guides/
+
+# make replay FEATURE=features/mes_teacher_vkid.feature SCENARIO=E02
+replay: setup
+	$(BIN)/sferum-sim replay $(FEATURE) $(if $(SCENARIO),--scenario "$(SCENARIO)")
 
 bench: setup
 	$(BIN)/python -m bench

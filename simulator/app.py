@@ -10,6 +10,7 @@ import aiohttp
 from aiohttp import web
 
 from . import web as sim
+from .console import ROUTES as CONSOLE_ROUTES
 from .control.handlers import OPENAPI, TLS
 from .control.openapi import document as openapi_document
 from .control.routes import PREFIX, ROUTES as CONTROL_ROUTES
@@ -62,9 +63,11 @@ async def faults(request: web.Request, handler):
 
 
 def _add_shared_routes(app: web.Application) -> None:
-    """The control plane and the stylesheets, on every host."""
+    """The control plane, the console and the stylesheets, on every host."""
     for method, path, handler in CONTROL_ROUTES:
         app.router.add_route(method, PREFIX + path, handler)
+    for method, path, handler in CONSOLE_ROUTES:
+        app.router.add_route(method, path, handler)
     app.router.add_static("/_static", Path(__file__).with_name("static"))
 
 

@@ -1,4 +1,4 @@
-"""`sferum-sim serve`: the simulator as a standalone server."""
+"""`sferum-sim serve`: the simulator as a standalone server; `replay` and `guide`: the trainer mode."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ def serve(args: argparse.Namespace) -> int:
     for name in installed():
         print(f"  {PLATFORMS[name][0]:<24} {hosts.origin(name)}")
     print(f"  {'control plane':<24} http://{args.host}:{args.port}/_sim/v1/health")
+    print(f"  {'console':<24} http://{args.host}:{args.port}/_sim/")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if not args.tls_port:
         web.run_app(app, host=args.host, port=args.port, print=None)
@@ -61,6 +62,27 @@ async def _serve_both(app: web.Application, host: str, port: int, tls_port: int,
         await runner.cleanup()
 
 
+def replay(args: argparse.Namespace) -> int:
+    from .trainer import TrainerError, replay as run_replay
+
+    try:
+        return run_replay(args.feature, args.scenario, pause=args.pause, step_delay=args.step_delay,
+                          slowmo=args.slowmo, screenshots=args.screenshots)
+    except TrainerError as error:
+        print(f"sferum-sim replay: {error}", file=sys.stderr)
+        return 2
+
+
+def guide(args: argparse.Namespace) -> int:
+    from .trainer import TrainerError, guide as run_guide
+
+    try:
+        return run_guide(args.features, args.output, args.scenario)
+    except TrainerError as error:
+        print(f"sferum-sim guide: {error}", file=sys.stderr)
+        return 2
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="sferum-sim", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -71,6 +93,20 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--tls-port", type=int, help="also serve HTTPS here, with a certificate made at start, "
                      "so a browser mapping id.vk.com to it opens https://id.vk.com unchanged (needs the tls extra)")
     run.set_defaults(func=serve)
+    show = commands.add_parser("replay", help="run a scenario slowly in a visible browser, with captions")
+    show.add_argument("feature", metavar="FEATURE", help="a .feature file")
+    show.add_argument("--scenario", metavar="NAME", help="a scenario's name (or part of it) or tag, e.g. E02")
+    wait = show.add_mutually_exclusive_group()
+    wait.add_argument("--pause", action="store_true", help="wait for Enter before each step")
+    wait.add_argument("--step-delay", type=float, metavar="SECONDS", help="show each step this long (default 2)")
+    show.add_argument("--slowmo", type=int, default=300, metavar="MS", help="slow every browser action down (default 300)")
+    show.add_argument("--screenshots", metavar="DIR", help="also save a picture of each step as shown")
+    show.set_defaults(func=replay)
+    write = commands.add_parser("guide", help="write illustrated step-by-step instructions (HTML and PDF)")
+    write.add_argument("features", nargs="+", metavar="FEATURE", help=".feature files or folders")
+    write.add_argument("-o", "--output", default="reports/guides", metavar="DIR", help="default reports/guides")
+    write.add_argument("--scenario", metavar="NAME", help="only scenarios with this name (or part of it) or tag")
+    write.set_defaults(func=guide)
     args = parser.parse_args(argv)
     return args.func(args)
 

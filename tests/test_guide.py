@@ -1,0 +1,96 @@
+"""`sferum-sim guide`: the handout produced for a real scenario (E02 of the МЭШ/VK ID feature)."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_bdd.feature import get_feature
+
+ROOT = Path(__file__).resolve().parents[1]
+FEATURE = ROOT / "features" / "mes_teacher_vkid.feature"
+NAME = "mes_teacher_vkid-01-E02"
+
+
+def sferum_sim(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "simulator", *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def produced(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    out = tmp_path_factory.mktemp("guides")
+    run = sferum_sim("guide", str(FEATURE), "--scenario", "E02", "-o", str(out))
+    assert run.returncode == 0, run.stderr
+    return out, run
+
+
+@pytest.fixture(scope="module")
+def data(produced: tuple[Path, Any]) -> dict[str, Any]:
+    return json.loads((produced[0] / f"{NAME}.json").read_text(encoding="utf-8"))
+
+
+def expected_steps() -> list[str]:
+    """The scenario's «Когда»/«Тогда» steps, read from the feature file itself."""
+    feature = get_feature(str(FEATURE.parent), FEATURE.name)
+    scenario = next(s for s in feature.scenarios.values() if "E02" in s.tags)
+    return [s.name[:1].upper() + s.name[1:] for s in scenario.steps if s.type != "given"]
+
+
+def test_one_picture_per_step_with_the_scenarios_own_words(produced: tuple[Path, Any], data: dict[str, Any]) -> None:
+    out, _ = produced
+    steps = expected_steps()
+    assert [s["text"] for s in data["steps"]] == steps
+    assert [s["number"] for s in data["steps"]] == list(range(1, len(steps) + 1))
+    for step in data["steps"]:
+        picture = out / step["screenshot"]
+        assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    page = (out / f"{NAME}.html").read_text(encoding="utf-8")
+    headings = [html.unescape(h) for h in re.findall(r"<h2>Шаг \d+\. (.*?)<span", page)]
+    assert headings == steps
+    assert re.findall(r"<h2>Шаг (\d+)\.", page) == [str(n) for n in range(1, len(steps) + 1)]
+    assert page.count('<img src="data:image/png;base64,') == len(steps)  # self-contained: pictures inline
+    assert "http://" not in page and "src=\"/" not in page
+
+
+def test_the_pictures_show_the_labels_the_steps_speak_of(data: dict[str, Any]) -> None:
+    steps = {s["number"]: s for s in data["steps"]}
+    assert {"Логин", "Пароль"} <= set(steps[1]["outlined"]) and steps[1]["outlined"][-1] == "Войти"
+    assert steps[3]["outlined"] == ["Перейти к подключению"]
+    assert "Мессенджер не подключен" in steps[3]["page_text"]
+    assert "Вход в VK ID" in steps[4]["page_text"] and steps[4]["outlined"] == ["Телефон или почта", "Продолжить"]
+    error = "Нажата «Продолжить», но произошла ошибка: невозможно получить идентификационные данные. Подробнее..."
+    assert error in steps[5]["page_text"] and steps[5]["outlined"] == [error]
+    assert "Введите последние 4 цифры этого номера" in steps[10]["page_text"]
+    assert all(not s["overlay"]["caption"] for s in data["steps"])  # the heading is the caption, not the picture
+
+
+def test_names_the_persona_and_seed(produced: tuple[Path, Any], data: dict[str, Any]) -> None:
+    page = (produced[0] / f"{NAME}.html").read_text(encoding="utf-8")
+    assert data["persona"]["role"] == "teacher" and html.escape(data["persona"]["login"]) in page
+    assert str(data["sim_seed"]) in page and "Исходные данные" in page
+    assert "VK ID не может получить идентификационные данные" in data["preconditions"]
+
+
+def test_pdf_and_index(produced: tuple[Path, Any], data: dict[str, Any]) -> None:
+    out, run = produced
+    pdf = (out / f"{NAME}.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 2  # ten steps with pictures do not fit one A4 page
+    # Chromium stores a picture once however often it is shown: one image per distinct screenshot.
+    distinct = {(out / s["screenshot"]).read_bytes() for s in data["steps"]}
+    assert len(re.findall(rb"/Subtype\s*/Image", pdf)) >= len(distinct)
+    assert f'href="{NAME}.pdf"' in (out / "index.html").read_text(encoding="utf-8")
+    assert "шаг 10/10" in run.stderr and "PDF 1/1" in run.stderr  # progress while it works
+
+
+def test_tells_what_is_wrong_with_the_selection(tmp_path: Path) -> None:
+    missing = sferum_sim("guide", "features/no_such.feature", "-o", str(tmp_path))
+    assert missing.returncode == 2 and "нет такого файла" in missing.stderr
+    nothing = sferum_sim("guide", str(FEATURE), "--scenario", "нет такого сценария", "-o", str(tmp_path))
+    assert nothing.returncode == 2 and "ни один сценарий" in nothing.stderr
