@@ -54,7 +54,7 @@ async def journal(request: web.Request, handler):
     """A test browser's every page and form lands in its session's event log, with the status answered."""
     key = request.headers.get(sim.SESSION_HEADER)
     session = sim.world(request).sessions.get(key) if key else None
-    if session is None or request.path.startswith((PREFIX, "/_static")):
+    if session is None or request.path.startswith((PREFIX, "/_static", "/favicon")):
         return await handler(request)
     status = 500
     try:

@@ -1,7 +1,8 @@
-"""pytest-playwright's browser fixtures, extended: system Chromium fallback and the test session header."""
+"""pytest-playwright's browser fixtures, extended: system Chromium fallback, a remote browser, the session header."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +14,29 @@ from .browser import chromium_args, system_chromium
 from .client import SimSession
 
 
+# A Playwright browser server to connect to instead of launching a browser (ws://host:port/…).
+REMOTE_ENV = ("SFERUM_SIM_BROWSER_WS", "PW_TEST_CONNECT_WS_ENDPOINT")
+
+
+def remote_endpoint() -> str | None:
+    return next((os.environ[name] for name in REMOTE_ENV if os.environ.get(name)), None)
+
+
+@pytest.fixture(scope="session")
+def connect_options(connect_options: dict[str, Any] | None) -> dict[str, Any] | None:
+    """pytest-playwright connects to a remote browser when this names one: $SFERUM_SIM_BROWSER_WS."""
+    endpoint = remote_endpoint()
+    return {**(connect_options or {}), "ws_endpoint": endpoint} if endpoint else connect_options
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any], browser_type: BrowserType) -> dict[str, Any]:
     args = dict(browser_type_launch_args)
     if browser_type.name == "chromium":
         args["args"] = [*args.get("args", []), *chromium_args()]
-        # Playwright's own Chromium when it was downloaded; the system's otherwise.
-        if "channel" not in args and "executable_path" not in args:
+        # Playwright's own Chromium when it was downloaded; the system's otherwise. A remote browser
+        # server gets these options too, and has its own browser: no local path for it.
+        if "channel" not in args and "executable_path" not in args and not remote_endpoint():
             if not Path(browser_type.executable_path).exists() and (found := system_chromium()):
                 args["executable_path"] = found
     return args

@@ -9,13 +9,18 @@ from __future__ import annotations
 import os
 import zlib
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from ..server import SimulatorServer
-from . import browser_fixtures
+from . import browser_fixtures, shard
 from .client import SimSession, Simulator
+from .evidence import POLICIES, EvidencePlugin
 from .personas import Personas
+from .reporting import ReportCollector
+from .reporting.collector import clear
+from .reporting.results import ALLURE_DIR
 
 DEFAULT_SEED = 20241016
 
@@ -26,12 +31,37 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="control a running simulator at this URL instead of starting one [$SFERUM_SIM_URL]")
     group.addoption("--sim-seed", type=int, default=int(os.environ.get("SFERUM_SIM_SEED", DEFAULT_SEED)),
                     help=f"base seed of personas and codes; each test derives its own [$SFERUM_SIM_SEED, {DEFAULT_SEED}]")
+    group.addoption("--sim-report-dir", default=os.environ.get("SFERUM_SIM_REPORT_DIR"), metavar="DIR",
+                    help="write JUnit XML, Cucumber JSON, Allure results and an HTML report here [$SFERUM_SIM_REPORT_DIR]")
+    group.addoption("--step-screenshots", default="only-on-failure", choices=POLICIES,
+                    help="a screenshot after each Gherkin step: off, only-on-failure (default) or on")
+    group.addoption("--shard", default=os.environ.get("SFERUM_SIM_SHARD"), metavar="I/N",
+                    help="run only the i-th of n deterministic parts of the suite, e.g. 1/2 [$SFERUM_SIM_SHARD]")
 
 
+def report_dir(config: pytest.Config) -> Path | None:
+    value = config.getoption("--sim-report-dir")
+    return Path(config.invocation_params.dir, value) if value else None
+
+
+@pytest.hookimpl(tryfirst=True)  # before allure's own pytest_configure reads --alluredir
 def pytest_configure(config: pytest.Config) -> None:
     # Registered now, after pytest-playwright, so these fixtures extend rather than lose to its own.
     if config.pluginmanager.has_plugin("playwright") and not config.pluginmanager.has_plugin("sferum_sim.browser"):
         config.pluginmanager.register(browser_fixtures, "sferum_sim.browser")
+    if config.getoption("--shard"):
+        shard.parse(config.getoption("--shard"))  # a typo fails now, not after collection
+        config.pluginmanager.register(shard, "sferum_sim.shard")
+    directory = report_dir(config)
+    if not config.pluginmanager.has_plugin("sferum_sim.evidence"):
+        config.pluginmanager.register(EvidencePlugin(config, directory), "sferum_sim.evidence")
+    if directory is None or config.option.collectonly:
+        return
+    if hasattr(config.option, "allure_report_dir") and not config.option.allure_report_dir:
+        config.option.allure_report_dir = str(directory / ALLURE_DIR)
+    if not hasattr(config, "workerinput"):  # xdist workers hand their reports to the controller, which writes
+        clear(directory)
+        config.pluginmanager.register(ReportCollector(config, directory), "sferum_sim.reports")
 
 
 @pytest.fixture(scope="session")
