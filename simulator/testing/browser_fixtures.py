@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 from pathlib import Path
 from typing import Any
@@ -22,11 +23,20 @@ def remote_endpoint() -> str | None:
     return next((os.environ[name] for name in REMOTE_ENV if os.environ.get(name)), None)
 
 
+# Playwright renamed connect()'s first parameter (ws_endpoint → endpoint); pytest-playwright passes it by name.
+ENDPOINT_ARG = "endpoint" if "endpoint" in inspect.signature(BrowserType.connect).parameters else "ws_endpoint"
+
+
 @pytest.fixture(scope="session")
 def connect_options(connect_options: dict[str, Any] | None) -> dict[str, Any] | None:
     """pytest-playwright connects to a remote browser when this names one: $SFERUM_SIM_BROWSER_WS."""
     endpoint = remote_endpoint()
-    return {**(connect_options or {}), "ws_endpoint": endpoint} if endpoint else connect_options
+    if not endpoint:
+        return connect_options
+    # The browser resolves *.localhost to its own loopback: the server has to share the simulator's network
+    # (e.g. a container on the host network). Playwright's expose_network cannot stand in: the client side
+    # would have to resolve *.localhost, which glibc does not.
+    return {**(connect_options or {}), ENDPOINT_ARG: endpoint}
 
 
 @pytest.fixture(scope="session")
