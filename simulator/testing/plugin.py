@@ -49,6 +49,10 @@ def pytest_configure(config: pytest.Config) -> None:
     # Registered now, after pytest-playwright, so these fixtures extend rather than lose to its own.
     if config.pluginmanager.has_plugin("playwright") and not config.pluginmanager.has_plugin("sferum_sim.browser"):
         config.pluginmanager.register(browser_fixtures, "sferum_sim.browser")
+    if hasattr(config, "workerinput") and getattr(config.option, "output", None):
+        # pytest-playwright empties --output when a session starts: with one folder per xdist worker, a
+        # worker starting late cannot delete a trace another worker has just kept.
+        config.option.output = str(Path(config.option.output, config.workerinput["workerid"]))
     if config.getoption("--shard"):
         shard.parse(config.getoption("--shard"))  # a typo fails now, not after collection
         config.pluginmanager.register(shard, "sferum_sim.shard")
