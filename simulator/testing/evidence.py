@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 try:  # allure-pytest-bdd is optional; without it the attachment calls below do nothing
     import allure
@@ -120,6 +121,7 @@ class EvidencePlugin:
         evidence = request.node.stash.get(EVIDENCE, None)
         if evidence is None:
             return
+        evidence.started = time.perf_counter()  # opening the page the step asks for is part of the step
         context = self._context(request, step_func)
         if context is not None:
             # One group per step: the trace viewer then lists «Дано …», «Когда …», «Тогда …» with their actions inside.
@@ -129,7 +131,6 @@ class EvidencePlugin:
                 evidence.browser = {"name": context.browser.browser_type.name, "version": context.browser.version}
         record = evidence.pending[len(evidence.steps)]
         record["location"] = _location(step_func, self.root)
-        evidence.started = time.perf_counter()
 
     # tryfirst: inside allure's own step, so a screenshot attaches to the step rather than the scenario
     @pytest.hookimpl(tryfirst=True)
@@ -162,7 +163,10 @@ class EvidencePlugin:
         if self._wants_screenshot(status):
             record["screenshot"] = self._screenshot(request, len(evidence.steps) + 1, status)
         if evidence.grouped is not None:
-            evidence.grouped.tracing.group_end()
+            try:
+                evidence.grouped.tracing.group_end()
+            except PlaywrightError:  # the step closed its own context: nothing left to group
+                pass
             evidence.grouped = None
         record["events"] = self._events(request, evidence)
         evidence.steps.append(record)
@@ -176,7 +180,7 @@ class EvidencePlugin:
             return None
         try:
             png = page.screenshot(type="png", timeout=5000)
-        except Exception:  # a crashed page must not hide the step's own error
+        except PlaywrightError:  # a crashed page must not hide the step's own error
             return None
         if allure is not None:
             allure.attach(png, name=f"шаг {number}", attachment_type=allure.attachment_type.PNG)
