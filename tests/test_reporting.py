@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from simulator.cli import main as cli
+from simulator.testing import shard
 from simulator.testing.browser import system_chromium
 
 FEATURE = """\
@@ -215,9 +216,10 @@ def test_the_rerun_command_replays_the_same_scenario(project: Path, runs: dict[s
     assert again["steps"][2]["error"] == first["steps"][2]["error"]  # names the same persona, phone and all
 
 
-def test_shard_option_is_checked(project: Path) -> None:
-    result = run_pytest(project, "test_files", "--shard=3/2")
-    assert result.returncode != 0 and "--shard wants i/n" in result.stderr
+@pytest.mark.parametrize("value", ["3/2", "0/2", "1-2", ""])
+def test_a_wrong_shard_is_refused(value: str) -> None:
+    with pytest.raises(pytest.UsageError, match="--shard wants i/n"):
+        shard.parse(value)
 
 
 @pytest.fixture
