@@ -8,13 +8,21 @@ PYTEST_ARGS ?=
 
 .PHONY: run test unit features setup browser serve bench clean guides replay
 
-run: setup
-	$(PYTEST) features --junitxml=$(REPORTS)/junit.xml --cucumberjson=$(REPORTS)/cucumber.json \
-	    --screenshot=only-on-failure --output=$(REPORTS)/playwright $(PYTEST_ARGS)
-	@echo "Reports: $(REPORTS)/junit.xml, $(REPORTS)/cucumber.json, $(REPORTS)/playwright/ (failure screenshots)"
+# Every format (JUnit XML, Cucumber JSON, Allure results, report.html) and a Playwright trace of each
+# failed scenario; the traces' own folder is emptied by pytest-playwright at each run, ours is not.
+REPORT_ARGS = --sim-report-dir=$(REPORTS) --output=$(REPORTS)/playwright
 
+run: setup
+	@$(PYTEST) features $(REPORT_ARGS) --tracing=retain-on-failure $(PYTEST_ARGS); status=$$?; \
+	echo "Reports in $(REPORTS)/: report.html (open it in a browser), junit.xml, cucumber.json, allure-results/, traces/"; \
+	exit $$status
+
+# CI: the same reports without traces (recording them costs time on every scenario, failed or not).
 test: setup
-	$(PYTEST) tests features examples/vendor --junitxml=$(REPORTS)/junit-all.xml --output=$(REPORTS)/playwright $(PYTEST_ARGS)
+	@$(PYTEST) tests features $(REPORT_ARGS) $(PYTEST_ARGS); status=$$?; \
+	echo "Reports in $(REPORTS)/: report.html, junit.xml, cucumber.json, allure-results/"; exit $$status
+	@# The vendor example is a project of its own, as it would be in a vendor's repository: its own run.
+	$(PYTEST) examples/vendor -p no:cacheprovider
 
 unit: setup
 	$(PYTEST) tests $(PYTEST_ARGS)

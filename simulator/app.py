@@ -51,6 +51,27 @@ async def errors(request: web.Request, handler):
 
 
 @web.middleware
+async def journal(request: web.Request, handler):
+    """A test browser's every page and form lands in its session's event log, with the status answered."""
+    key = request.headers.get(sim.SESSION_HEADER)
+    session = sim.world(request).sessions.get(key) if key else None
+    if session is None or request.path.startswith((PREFIX, "/_static", "/favicon")):
+        return await handler(request)
+    status = 500
+    try:
+        response = await handler(request)
+        status = response.status
+        return response
+    except web.HTTPException as error:  # guards raise redirects and 404s
+        status = error.status
+        raise
+    finally:
+        platform = sim.hosts(request).platform_of(request.host)
+        session.record("request", method=request.method, host=request.host, platform=platform,
+                       path=request.path, status=status)
+
+
+@web.middleware
 async def faults(request: web.Request, handler):
     """A platform answers with the HTTP error a test switched on for it."""
     platform = sim.hosts(request).platform_of(request.host)
@@ -83,7 +104,7 @@ def create_app(world: World | None = None, hosts: Hosts | None = None) -> web.Ap
     for session in world.sessions.values():
         register_clients(session)
 
-    app = web.Application(middlewares=[errors, faults], client_max_size=MAX_BODY)
+    app = web.Application(middlewares=[errors, journal, faults], client_max_size=MAX_BODY)
     app[sim.WORLD] = world
     app[sim.HOSTS] = hosts
     app[OPENAPI] = openapi_document(CONTROL_ROUTES, PREFIX)

@@ -1,4 +1,4 @@
-"""`sferum-sim serve`: the simulator as a standalone server; `replay` and `guide`: the trainer mode."""
+"""`sferum-sim serve`: the simulator; `replay` and `guide`: the trainer mode; `report merge`: shards' reports as one."""
 
 from __future__ import annotations
 
@@ -83,6 +83,18 @@ def guide(args: argparse.Namespace) -> int:
         return 2
 
 
+def merge_reports(args: argparse.Namespace) -> int:
+    from .testing.reporting.merge import MergeError, merge  # the server alone needs none of the harness
+
+    try:
+        written = merge([Path(d) for d in args.dirs], Path(args.output))
+    except (MergeError, OSError, ValueError) as error:
+        print(f"sferum-sim: cannot merge: {error}", file=sys.stderr)
+        return 2
+    print("Merged reports: " + ", ".join(map(str, written)))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="sferum-sim", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -107,6 +119,13 @@ def main(argv: list[str] | None = None) -> int:
     write.add_argument("-o", "--output", default="reports/guides", metavar="DIR", help="default reports/guides")
     write.add_argument("--scenario", metavar="NAME", help="only scenarios with this name (or part of it) or tag")
     write.set_defaults(func=guide)
+
+
+    report = commands.add_parser("report", help="work with the reports of test runs").add_subparsers(dest="action", required=True)
+    merge = report.add_parser("merge", help="merge the report directories of CI shards into one")
+    merge.add_argument("dirs", nargs="+", metavar="DIR", help="a shard's --sim-report-dir")
+    merge.add_argument("-o", "--output", default="reports", help="where the merged reports go (default: reports)")
+    merge.set_defaults(func=merge_reports)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -169,6 +169,13 @@ async def links(request: web.Request) -> web.Response:
     )
 
 
+async def events(request: web.Request) -> web.Response:
+    """What happened in the session, in order: requests, codes sent, accounts, profiles, links; after an id."""
+    session = _session(request)
+    after = int(_number(request.query.get("after", 0), "after"))
+    return web.json_response({"events": to_json(session.events_after(after))})
+
+
 # -- outbox ---------------------------------------------------------------------------------------
 
 
@@ -277,7 +284,8 @@ async def set_fault(request: web.Request) -> web.Response:
 async def clear_fault(request: web.Request) -> web.Response:
     """Switch a fault off."""
     session = _session(request)
-    session.faults.pop(request.match_info["name"], None)
+    if session.faults.pop(request.match_info["name"], None) is not None:
+        session.record("fault_off", name=request.match_info["name"])
     return web.json_response({"active": to_json(list(session.faults.values()))})
 
 

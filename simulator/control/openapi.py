@@ -52,6 +52,7 @@ BODIES = {
 QUERIES = {
     "outbox": ["to", "channel", "after"],
     "outbox_wait": ["to", "channel", "after", "timeout"],
+    "events": ["after"],
 }
 CREATED = {"create_session", "seed", "register_client"}
 

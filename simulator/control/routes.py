@@ -18,6 +18,7 @@ ROUTES = [
     ("GET", S + "/links", h.links),
     ("GET", S + "/outbox", h.outbox),
     ("GET", S + "/outbox/wait", h.outbox_wait),
+    ("GET", S + "/events", h.events),
     ("PUT", S + "/codes/{to}", h.fix_code),
     ("DELETE", S + "/codes/{to}", h.unfix_code),
     ("GET", S + "/clock", h.get_clock),

@@ -1,7 +1,9 @@
-"""pytest-playwright's browser fixtures, extended: system Chromium fallback and the test session header."""
+"""pytest-playwright's browser fixtures, extended: system Chromium fallback, a remote browser, the session header."""
 
 from __future__ import annotations
 
+import inspect
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,30 @@ from .browser import chromium_args, system_chromium
 from .client import SimSession, Simulator
 
 
+# A Playwright browser server to connect to instead of launching a browser (ws://host:port/…).
+REMOTE_ENV = ("SFERUM_SIM_BROWSER_WS", "PW_TEST_CONNECT_WS_ENDPOINT")
+
+
+def remote_endpoint() -> str | None:
+    return next((os.environ[name] for name in REMOTE_ENV if os.environ.get(name)), None)
+
+
+# Playwright renamed connect()'s first parameter (ws_endpoint → endpoint); pytest-playwright passes it by name.
+ENDPOINT_ARG = "endpoint" if "endpoint" in inspect.signature(BrowserType.connect).parameters else "ws_endpoint"
+
+
+@pytest.fixture(scope="session")
+def connect_options(connect_options: dict[str, Any] | None) -> dict[str, Any] | None:
+    """pytest-playwright connects to a remote browser when this names one: $SFERUM_SIM_BROWSER_WS."""
+    endpoint = remote_endpoint()
+    if not endpoint:
+        return connect_options
+    # The browser resolves *.localhost to its own loopback: the server has to share the simulator's network
+    # (e.g. a container on the host network). Playwright's expose_network cannot stand in: the client side
+    # would have to resolve *.localhost, which glibc does not.
+    return {**(connect_options or {}), ENDPOINT_ARG: endpoint}
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(
     browser_type_launch_args: dict[str, Any], browser_type: BrowserType, sim: Simulator
@@ -26,8 +52,9 @@ def browser_type_launch_args(
             host = httpx.URL(sim.url).host
             real = {"extra_hosts": REAL_NAMES, "target": f"{host}:{sim.tls['port']}", "spki": sim.tls["spki"]}
         args["args"] = [*args.get("args", []), *chromium_args(**real)]
-        # Playwright's own Chromium when it was downloaded; the system's otherwise.
-        if "channel" not in args and "executable_path" not in args:
+        # Playwright's own Chromium when it was downloaded; the system's otherwise. A remote browser
+        # server gets these options too, and has its own browser: no local path for it.
+        if "channel" not in args and "executable_path" not in args and not remote_endpoint():
             if not Path(browser_type.executable_path).exists() and (found := system_chromium()):
                 args["executable_path"] = found
     return args

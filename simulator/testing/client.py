@@ -81,6 +81,10 @@ class SimSession:
     def reset(self) -> None:
         self._call("POST", "/reset")
 
+    def events(self, after: int = 0) -> list[dict[str, Any]]:
+        """The session's event log after id `after`: requests, codes sent, state changes."""
+        return self._call("GET", "/events", params={"after": after})["events"]
+
     def delete(self) -> None:
         self._call("DELETE")
 

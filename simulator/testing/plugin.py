@@ -9,16 +9,21 @@ from __future__ import annotations
 import os
 import zlib
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import respx
 
 from .. import tls
 from ..server import SimulatorServer
-from . import browser_fixtures
+from . import browser_fixtures, shard
 from .client import SimSession, Simulator
+from .evidence import POLICIES, EvidencePlugin
 from .personas import Personas
 from .routing import AsyncSimTransport, SimTransport, sim_router
+from .reporting import ReportCollector
+from .reporting.collector import clear
+from .reporting.results import ALLURE_DIR
 
 DEFAULT_SEED = 20241016
 
@@ -32,12 +37,41 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--sim-tls", choices=("auto", "on", "off"), default=os.environ.get("SFERUM_SIM_TLS", "auto"),
                     help="answer https://id.vk.com etc. in the browser through an HTTPS listener with a certificate "
                          "made at start; auto = when the `tls` extra (cryptography) is installed [$SFERUM_SIM_TLS, auto]")
+    group.addoption("--sim-report-dir", default=os.environ.get("SFERUM_SIM_REPORT_DIR"), metavar="DIR",
+                    help="write JUnit XML, Cucumber JSON, Allure results and an HTML report here [$SFERUM_SIM_REPORT_DIR]")
+    group.addoption("--step-screenshots", default="only-on-failure", choices=POLICIES,
+                    help="a screenshot after each Gherkin step: off, only-on-failure (default) or on")
+    group.addoption("--shard", default=os.environ.get("SFERUM_SIM_SHARD"), metavar="I/N",
+                    help="run only the i-th of n deterministic parts of the suite, e.g. 1/2 [$SFERUM_SIM_SHARD]")
 
 
+def report_dir(config: pytest.Config) -> Path | None:
+    value = config.getoption("--sim-report-dir")
+    return Path(config.invocation_params.dir, value) if value else None
+
+
+@pytest.hookimpl(tryfirst=True)  # before allure's own pytest_configure reads --alluredir
 def pytest_configure(config: pytest.Config) -> None:
     # Registered now, after pytest-playwright, so these fixtures extend rather than lose to its own.
     if config.pluginmanager.has_plugin("playwright") and not config.pluginmanager.has_plugin("sferum_sim.browser"):
         config.pluginmanager.register(browser_fixtures, "sferum_sim.browser")
+    if hasattr(config, "workerinput") and getattr(config.option, "output", None):
+        # pytest-playwright empties --output when a session starts: with one folder per xdist worker, a
+        # worker starting late cannot delete a trace another worker has just kept.
+        config.option.output = str(Path(config.option.output, config.workerinput["workerid"]))
+    if config.getoption("--shard"):
+        shard.parse(config.getoption("--shard"))  # a typo fails now, not after collection
+        config.pluginmanager.register(shard, "sferum_sim.shard")
+    directory = report_dir(config)
+    if not config.pluginmanager.has_plugin("sferum_sim.evidence"):
+        config.pluginmanager.register(EvidencePlugin(config, directory), "sferum_sim.evidence")
+    if directory is None or config.option.collectonly:
+        return
+    if hasattr(config.option, "allure_report_dir") and not config.option.allure_report_dir:
+        config.option.allure_report_dir = str(directory / ALLURE_DIR)
+    if not hasattr(config, "workerinput"):  # xdist workers hand their reports to the controller, which writes
+        clear(directory)
+        config.pluginmanager.register(ReportCollector(config, directory), "sferum_sim.reports")
 
 
 @pytest.fixture(scope="session")

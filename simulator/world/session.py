@@ -99,7 +99,17 @@ class Session:
         self.faults: dict[str, Fault] = {}
         self.settings: dict[str, str] = {"phone_code_channel": "call", "mes_sferum_in": "vk"}
         self.web: dict[str, dict[str, Any]] = {}  # cookie-backed browser state, by cookie value
+        self.events: list[dict[str, Any]] = []  # what happened, in order: the test report shows it per step
         self._outbox_changed = asyncio.Condition()
+
+    # -- event log --------------------------------------------------------------------------
+
+    def record(self, kind: str, **data: Any) -> None:
+        """Note what happened (a request, a code sent, a link made …), for the report of the step that caused it."""
+        self.events.append({"id": len(self.events) + 1, "at": self.clock.now().isoformat(), "kind": kind, **data})
+
+    def events_after(self, after: int = 0) -> list[dict[str, Any]]:
+        return self.events[after:]  # ids are positions + 1
 
     # -- identities -------------------------------------------------------------------------
 
@@ -125,11 +135,13 @@ class Session:
     def create_vkid_account(self, **fields: Any) -> VkIdAccount:
         account = VkIdAccount(id=self.new_id(self.vkid_accounts), **fields)
         self.vkid_accounts[account.id] = account
+        self.record("vkid_account_created", account=account.id)
         return account
 
     def create_max_account(self, **fields: Any) -> MaxAccount:
         account = MaxAccount(id=self.new_id(self.max_accounts), **fields)
         self.max_accounts[account.id] = account
+        self.record("max_account_created", account=account.id)
         return account
 
     def max_by_phone(self, phone: str) -> MaxAccount | None:
@@ -171,6 +183,7 @@ class Session:
         )
         self.profiles[profile.id] = profile
         account.profile_id = profile.id
+        self.record("profile_created", profile=profile.id, account=account.id, via="max" if in_max else "vkid")
         return profile
 
     # -- links ------------------------------------------------------------------------------
@@ -182,6 +195,7 @@ class Session:
             self.unlink(account)  # one profile per account: the one it replaces leaves the organisation
         link = Link(account.id, profile.id, via, self.clock.now())
         self.links[account.id] = link
+        self.record("linked", journal=account.journal, journal_account=account.id, profile=profile.id, via=via)
         if account.org_id is not None:
             self.attach(profile, account.org_id, account.role, "journal", self._classes_of(account), chats_after=chats_after)
         return link
@@ -194,6 +208,8 @@ class Session:
 
     def unlink(self, account: JournalAccount) -> Link | None:
         link = self.links.pop(account.id, None)
+        if link is not None:
+            self.record("unlinked", journal=account.journal, journal_account=account.id, profile=link.profile_id)
         if link is not None and account.org_id is not None:
             profile = self.profiles[link.profile_id]
             still_there = any(
@@ -323,6 +339,7 @@ class Session:
         else:
             text = f"Ваш код подтверждения {sender}: {confirmation.code}"
         self.outbox.append(OutboxMessage(len(self.outbox) + 1, channel, target, confirmation.code, text, now, caller))
+        self.record("code_sent", channel=channel.value, to=target, code=confirmation.code)
         self._notify()
         return confirmation
 
@@ -377,6 +394,7 @@ class Session:
             raise UnknownFault(name)
         fault = Fault(name, params or {})
         self.faults[name] = fault
+        self.record("fault_on", name=name, params=fault.params)
         return fault
 
     def fault(self, name: str) -> Fault | None:

@@ -1,0 +1,221 @@
+"""Per-step evidence of a BDD scenario: a trace group, a screenshot and the simulator's events per step.
+
+pytest-bdd calls the hooks below around every Gherkin step. What they gather rides on the test's
+report (`report.sferum_sim`), which pytest-xdist serialises with the report, so the controller gets
+every worker's per-step detail. Screenshots are files in the report directory, not report data:
+workers and the controller share it, and a shard's directory travels whole to the merge.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import time
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+
+try:  # allure-pytest-bdd is optional; without it the attachment calls below do nothing
+    import allure
+except ImportError:  # pragma: no cover
+    allure = None
+
+POLICIES = ("off", "only-on-failure", "on")
+# Fixtures whose value tells what the browser shows; fetched early when a step asks for them, so the
+# first step that opens the page has its trace group too.
+BROWSER_FIXTURES = ("page", "context")
+
+
+def slug(nodeid: str) -> str:
+    """A file name for a test id: readable, unique (a checksum), short enough for any file system."""
+    name = re.sub(r"[^\w.-]+", "-", nodeid.split("::", 1)[-1]).strip("-")[:80]
+    return f"{name}-{zlib.crc32(nodeid.encode()):08x}"
+
+
+@dataclass
+class Evidence:
+    """What one scenario's steps left behind so far."""
+
+    feature: dict[str, Any]
+    scenario: dict[str, Any]
+    pending: list[dict[str, Any]]  # the scenario's steps, as written, not run yet
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    started: float = 0.0
+    grouped: Any = None  # the browser context whose trace has this step's group open
+    events_seen: int = 0
+    browser: dict[str, str] = field(default_factory=dict)
+
+
+EVIDENCE = pytest.StashKey[Evidence]()
+
+
+def _feature(feature: Any, root: Path) -> dict[str, Any]:
+    path = Path(feature.filename)
+    return {
+        "keyword": feature.keyword,
+        "name": feature.name or feature.rel_filename,
+        "file": str(path.relative_to(root)) if path.is_relative_to(root) else feature.rel_filename,
+        "line": feature.line_number,
+        "description": feature.description or "",
+        "tags": sorted(feature.tags),
+        "language": feature.language,
+    }
+
+
+def _step(step: Any) -> dict[str, Any]:
+    return {"keyword": step.keyword.strip(), "name": step.name, "line": step.line_number, "status": "skipped",
+            "duration": 0.0, "error": None, "screenshot": None, "events": [], "location": None}
+
+
+def _location(func: Callable[..., Any], root: Path) -> str | None:
+    """Where the step is defined (file:line), for Cucumber's `match.location`."""
+    try:
+        path = Path(inspect.getsourcefile(func) or "")
+        line = inspect.getsourcelines(func)[1]
+    except (OSError, TypeError):
+        return None
+    return f"{path.relative_to(root) if path.is_relative_to(root) else path}:{line}"
+
+
+class EvidencePlugin:
+    """pytest-bdd hooks that record each step; registered by the sferum-sim plugin."""
+
+    def __init__(self, config: pytest.Config, report_dir: Path | None) -> None:
+        self.policy: str = config.getoption("--step-screenshots")
+        self.report_dir = report_dir
+        self.root = config.rootpath
+
+    # -- fixtures already alive in the test -----------------------------------------------------
+
+    @staticmethod
+    def _active(request: pytest.FixtureRequest, name: str) -> Any:
+        """A fixture's value if the test has it already; never creates one (a step may not need a page)."""
+        return request.getfixturevalue(name) if name in request.fixturenames else None
+
+    def _context(self, request: pytest.FixtureRequest, step_func: Callable[..., Any] | None) -> Any:
+        wanted = set(inspect.signature(step_func).parameters) if step_func else set()
+        for name in BROWSER_FIXTURES:
+            if name in wanted and name not in request.fixturenames:
+                request.getfixturevalue(name)
+        page = self._active(request, "page")
+        return page.context if page is not None else self._active(request, "context")
+
+    # -- pytest-bdd hooks -------------------------------------------------------------------------
+
+    @pytest.hookimpl
+    def pytest_bdd_before_scenario(self, request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+        request.node.stash[EVIDENCE] = Evidence(
+            feature=_feature(feature, self.root),
+            scenario={"keyword": scenario.keyword, "name": scenario.name, "line": scenario.line_number,
+                      "description": scenario.description or "", "tags": sorted(scenario.tags)},
+            pending=[_step(step) for step in scenario.steps],
+        )
+
+    @pytest.hookimpl
+    def pytest_bdd_before_step(self, request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
+                               step_func: Callable[..., Any]) -> None:
+        evidence = request.node.stash.get(EVIDENCE, None)
+        if evidence is None:
+            return
+        evidence.started = time.perf_counter()  # opening the page the step asks for is part of the step
+        context = self._context(request, step_func)
+        if context is not None:
+            # One group per step: the trace viewer then lists «Дано …», «Когда …», «Тогда …» with their actions inside.
+            context.tracing.group(f"{step.keyword.strip()} {step.name}")
+            evidence.grouped = context
+            if not evidence.browser and context.browser is not None:
+                evidence.browser = {"name": context.browser.browser_type.name, "version": context.browser.version}
+        record = evidence.pending[len(evidence.steps)]
+        record["location"] = _location(step_func, self.root)
+
+    # tryfirst: inside allure's own step, so a screenshot attaches to the step rather than the scenario
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_bdd_after_step(self, request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
+                              step_func: Any, step_func_args: Any) -> None:
+        self._finish(request, "passed", None)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_bdd_step_error(self, request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
+                              step_func: Any, step_func_args: Any, exception: Exception) -> None:
+        self._finish(request, "failed", exception)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_bdd_step_func_lookup_error(self, request: pytest.FixtureRequest, feature: Any, scenario: Any,
+                                          step: Any, exception: Exception) -> None:
+        evidence = request.node.stash.get(EVIDENCE, None)
+        if evidence is not None:
+            evidence.started = time.perf_counter()
+            self._finish(request, "undefined", exception)
+
+    def _finish(self, request: pytest.FixtureRequest, status: str, error: BaseException | None) -> None:
+        evidence = request.node.stash.get(EVIDENCE, None)
+        if evidence is None:
+            return
+        record = evidence.pending[len(evidence.steps)]
+        record["duration"] = time.perf_counter() - evidence.started
+        record["status"] = status
+        if error is not None:
+            record["error"] = f"{type(error).__name__}: {error}".strip()
+        if self._wants_screenshot(status):
+            record["screenshot"] = self._screenshot(request, len(evidence.steps) + 1, status)
+        if evidence.grouped is not None:
+            try:
+                evidence.grouped.tracing.group_end()
+            except PlaywrightError:  # the step closed its own context: nothing left to group
+                pass
+            evidence.grouped = None
+        record["events"] = self._events(request, evidence)
+        evidence.steps.append(record)
+
+    def _wants_screenshot(self, status: str) -> bool:
+        return self.policy == "on" or (self.policy == "only-on-failure" and status != "passed")
+
+    def _screenshot(self, request: pytest.FixtureRequest, number: int, status: str) -> str | None:
+        page = self._active(request, "page")
+        if page is None or page.is_closed():
+            return None
+        try:
+            png = page.screenshot(type="png", timeout=5000)
+        except PlaywrightError:  # a crashed page must not hide the step's own error
+            return None
+        if allure is not None:
+            allure.attach(png, name=f"шаг {number}", attachment_type=allure.attachment_type.PNG)
+        if self.report_dir is None:
+            return None
+        relative = Path("evidence") / slug(request.node.nodeid) / f"{number:02d}-{status}.png"
+        (self.report_dir / relative).parent.mkdir(parents=True, exist_ok=True)
+        (self.report_dir / relative).write_bytes(png)
+        return relative.as_posix()
+
+    def _events(self, request: pytest.FixtureRequest, evidence: Evidence) -> list[dict[str, Any]]:
+        """What the simulator did during the step: the session's event log since the last step."""
+        session = self._active(request, "sim_session")
+        if session is None:
+            return []
+        try:
+            events = session.events(after=evidence.events_seen)
+        except Exception:  # the log is evidence; a simulator that went away fails the test elsewhere
+            return []
+        if events:
+            evidence.events_seen = events[-1]["id"]
+        return events
+
+    # -- hand the evidence to the report ----------------------------------------------------------
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+        report = yield
+        evidence = item.stash.get(EVIDENCE, None)
+        if evidence is not None and report.when == "call":
+            # A plain attribute: xdist serialises a report's __dict__, so it reaches the controller intact.
+            report.sferum_sim = {
+                "feature": evidence.feature,
+                "scenario": evidence.scenario,
+                "steps": evidence.steps + evidence.pending[len(evidence.steps):],
+                "browser": evidence.browser,
+            }
+        return report

@@ -1,0 +1,55 @@
+"""The session's event log: what a step caused, as the simulator saw it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from simulator import SimulatorServer
+from simulator.testing import SimSession, Simulator
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[SimulatorServer]:
+    with SimulatorServer() as running:
+        yield running
+
+
+@pytest.fixture
+def session(server: SimulatorServer) -> Iterator[SimSession]:
+    sim = Simulator(server.url)
+    session = sim.new_session(seed=5)
+    yield session
+    session.delete()
+    sim.close()
+
+
+def test_browser_requests_and_world_changes_are_logged_in_order(server: SimulatorServer, session: SimSession) -> None:
+    headers = {"Host": "mes.localhost", "X-Sim-Session": session.key}
+    assert httpx.get(server.url + "/", headers=headers).status_code == 200
+    assert httpx.get(server.url + "/no-such-page", headers=headers).status_code == 404
+    session.fault("vpn")
+    session.clear_fault("vpn")
+    session.seed({"people": [{"id": "t", "last_name": "Иванова", "first_name": "Анна", "patronymic": "Петровна",
+                              "birth_date": "1980-01-02", "sex": "female", "phone": "+79990001122",
+                              "vkid": {"login": "phone"}}]})
+    events = session.events()
+    assert [e["id"] for e in events] == list(range(1, len(events) + 1))
+    kinds = [e["kind"] for e in events]
+    assert kinds[:4] == ["request", "request", "fault_on", "fault_off"] and "vkid_account_created" in kinds
+    assert [(e["platform"], e["path"], e["status"]) for e in events[:2]] == [("mes", "/", 200), ("mes", "/no-such-page", 404)]
+    assert session.events(after=3) == events[3:]
+
+
+def test_control_plane_and_other_sessions_stay_out(server: SimulatorServer, session: SimSession) -> None:
+    httpx.get(server.url + "/_sim/v1/health", headers={"X-Sim-Session": session.key})
+    httpx.get(server.url + "/", headers={"Host": "mes.localhost"})  # the default session's
+    assert session.events() == []
+
+
+def test_events_are_in_the_openapi_document(server: SimulatorServer) -> None:
+    paths = httpx.get(server.url + "/_sim/v1/openapi.json").json()["paths"]
+    operation = paths["/_sim/v1/sessions/{key}/events"]["get"]
+    assert [p["name"] for p in operation["parameters"]] == ["key", "after"]

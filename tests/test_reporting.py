@@ -1,0 +1,259 @@
+"""Reports of a BDD run: per-step evidence, every format, and the same results serially, with -n 2 and as shards.
+
+A tiny Russian suite runs in a separate pytest (as a user's project would), once per way of running it;
+the runs are shared by the tests below so the module stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from simulator.cli import main as cli
+from simulator.testing import shard
+from simulator.testing.browser import system_chromium
+
+FEATURE = """\
+# language: ru
+@tiny
+Функция: Крошечная проверка отчётов
+
+  Предыстория:
+    Дано учитель из сида
+
+  Сценарий: Страница входа открывается
+    Когда он открывает МЭШ
+    Тогда видна страница «Московская электронная школа»
+
+  Сценарий: Проверка падает
+    Когда он открывает МЭШ
+    Тогда видна страница «Такой страницы нет»
+    И этот шаг уже не выполняется
+
+  Структура сценария: Без браузера, <номер>
+    Тогда у него есть VK ID
+
+    Примеры:
+      | номер  |
+      | первый |
+      | второй |
+"""
+
+STEPS = '''
+import pytest
+from playwright.sync_api import expect
+from pytest_bdd import given, parsers, scenarios, then, when
+
+scenarios("tiny.feature")
+
+
+@given("учитель из сида", target_fixture="teacher")
+def teacher(personas, sim_session):
+    person = personas.make("teacher")
+    sim_session.seed({"people": [person.entry(journal=None, vkid=True)]})
+    return person
+
+
+@when("он открывает МЭШ")
+def open_mes(page, sim_session):
+    page.goto(sim_session.url("mes", "/"))
+
+
+@then(parsers.parse("видна страница «{heading}»"))
+def heading_shown(page, teacher, heading):
+    # The failing scenario names the persona: a rerun must show the very same one.
+    actual = page.get_by_role("heading", level=1).inner_text()
+    assert actual == heading, f"{teacher.full_name}, {teacher.phone}: на экране «{actual}»"
+
+
+@then("этот шаг уже не выполняется")
+def never():
+    raise AssertionError("unreachable")
+
+
+@then("у него есть VK ID")
+def has_vkid(sim_session):
+    assert len(sim_session.snapshot()["vkid_accounts"]) == 1
+'''
+
+INI = """\
+[pytest]
+markers = tiny: the tiny suite
+addopts = -p no:cacheprovider
+disable_test_id_escaping_and_forfeit_all_rights_to_community_support = true
+"""
+
+FAILED = "test_files/test_tiny.py::test_проверка_падает"
+
+
+def run_pytest(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """pytest in its own process, in the tiny project (as pytester.runpytest_subprocess, but shareable)."""
+    command = [sys.executable, "-m", "pytest", *args]
+    return subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **(env or {})})
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("tiny")
+    (root / "pytest.ini").write_text(INI, encoding="utf-8")
+    (root / "test_files").mkdir()
+    (root / "test_files" / "tiny.feature").write_text(FEATURE, encoding="utf-8")
+    (root / "test_files" / "test_tiny.py").write_text(STEPS, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def runs(project: Path) -> dict[str, Any]:
+    """The tiny suite run serially, with -n 2, and as two shards merged; reports of each, and times."""
+    timings: dict[str, float] = {}
+    outputs: dict[str, subprocess.CompletedProcess[str]] = {}
+    ways = {
+        "serial": ["--sim-report-dir=serial", "--tracing=retain-on-failure"],
+        "xdist": ["--sim-report-dir=xdist", "--tracing=retain-on-failure", "-n", "2"],
+        "shard1": ["--sim-report-dir=shard1", "--tracing=retain-on-failure", "--shard=1/2"],
+        "shard2": ["--sim-report-dir=shard2", "--tracing=retain-on-failure", "--shard=2/2"],
+    }
+    for name, args in ways.items():
+        started = time.perf_counter()
+        outputs[name] = run_pytest(project, "test_files", "--output", f"pw-{name}", *args)
+        timings[name] = time.perf_counter() - started
+    assert cli(["report", "merge", str(project / "shard1"), str(project / "shard2"), "-o", str(project / "merged")]) == 0
+    return {"outputs": outputs, "timings": timings}
+
+
+def results(directory: Path) -> dict[str, Any]:
+    return json.loads((directory / "results.json").read_text(encoding="utf-8"))
+
+
+def summary(directory: Path) -> dict[str, tuple[Any, ...]]:
+    """What must not depend on how the suite was run: each test's outcome and its steps' outcomes and evidence."""
+    return {
+        test["nodeid"]: (
+            test["outcome"],
+            test["seed"],
+            tuple((s["keyword"], s["name"], s["status"], bool(s["screenshot"]), len(s["events"])) for s in test["steps"]),
+            len(test["artifacts"].get("traces", [])),
+        )
+        for test in results(directory)["tests"]
+    }
+
+
+def test_a_failing_scenario_shows_its_step_screenshot_and_trace(project: Path, runs: dict[str, Any]) -> None:
+    assert "1 failed, 3 passed" in runs["outputs"]["serial"].stdout
+    report = project / "serial"
+    test = next(t for t in results(report)["tests"] if t["nodeid"] == FAILED)
+    statuses = [(s["keyword"], s["status"]) for s in test["steps"]]
+    assert statuses == [("Дано", "passed"), ("Когда", "passed"), ("Тогда", "failed"), ("И", "skipped")]
+    failed = test["steps"][2]
+    assert "Такой страницы нет" in failed["name"] and "на экране «Московская электронная школа»" in failed["error"]
+    assert (report / failed["screenshot"]).read_bytes().startswith(b"\x89PNG")
+    assert [e["path"] for e in test["steps"][1]["events"] if e["kind"] == "request"] == ["/"]  # the simulator's record
+    assert test["steps"][0]["events"][0]["kind"] == "vkid_account_created"
+
+    # The trace opens in the trace viewer with one group per Gherkin step.
+    [trace] = test["artifacts"]["traces"]
+    with zipfile.ZipFile(report / trace) as archive:
+        events = [json.loads(line) for line in archive.read("trace.trace").decode().splitlines()]
+    groups = [e["title"] for e in events if e.get("method") == "tracingGroup"]
+    assert groups == ["Когда он открывает МЭШ", "Тогда видна страница «Такой страницы нет»"]  # «Дано» needs no page
+
+    html = (report / "report.html").read_text(encoding="utf-8")
+    assert html.index("Проверка падает") < html.index("Страница входа открывается")  # failures first
+    assert "data:image/png;base64," in html and trace in html and "провален" in html
+
+    cucumber = json.loads((report / "cucumber.json").read_text(encoding="utf-8"))
+    [scenario] = [s for s in cucumber[0]["elements"] if s["name"] == "Проверка падает"]
+    assert [s["result"]["status"] for s in scenario["steps"]] == ["passed", "passed", "failed", "skipped"]
+    assert scenario["steps"][2]["embeddings"][0]["mime_type"] == "image/png"
+    assert cucumber[0]["tags"] == [{"name": "@tiny", "line": 2}]
+
+    junit = ET.parse(report / "junit.xml").getroot()
+    failure = next(case for case in junit.iter("testcase") if case.find("failure") is not None)
+    assert "Тогда видна страница «Такой страницы нет»" in failure.find("failure").get("message")
+
+    allure = [json.loads(p.read_text(encoding="utf-8")) for p in (report / "allure-results").glob("*-result.json")]
+    assert sorted(r["status"] for r in allure) == ["failed", "passed", "passed", "passed"]
+
+
+def test_serial_parallel_and_merged_shards_agree(project: Path, runs: dict[str, Any]) -> None:
+    serial = summary(project / "serial")
+    assert len(serial) == 4
+    assert summary(project / "xdist") == serial
+    assert summary(project / "merged") == serial
+    assert {t["worker"] for t in results(project / "xdist")["tests"]} == {"gw0", "gw1"}
+    shards = [set(summary(project / f"shard{i}")) for i in (1, 2)]
+    assert shards[0] and shards[1] and not shards[0] & shards[1]
+    for name in ("xdist", "merged"):  # evidence files were carried along
+        test = next(t for t in results(project / name)["tests"] if t["nodeid"] == FAILED)
+        assert (project / name / test["steps"][2]["screenshot"]).is_file()
+        assert (project / name / test["artifacts"]["traces"][0]).is_file()
+        assert len(list((project / name / "allure-results").glob("*-result.json"))) == 4
+    print("\n" + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in runs["timings"].items()))
+
+
+def test_the_rerun_command_replays_the_same_scenario(project: Path, runs: dict[str, Any]) -> None:
+    first = next(t for t in results(project / "serial")["tests"] if t["nodeid"] == FAILED)
+    command = shlex.split(first["rerun"])
+    assert command[0] == "pytest"
+    rerun = run_pytest(project, *command[1:], "--sim-report-dir=rerun")
+    assert "1 failed" in rerun.stdout
+    [again] = results(project / "rerun")["tests"]
+    assert again["nodeid"] == FAILED and again["seed"] == first["seed"]
+    assert again["session"] != first["session"]  # a new session, the same people in it
+    assert again["steps"][2]["error"] == first["steps"][2]["error"]  # names the same persona, phone and all
+
+
+@pytest.mark.parametrize("value", ["3/2", "0/2", "1-2", ""])
+def test_a_wrong_shard_is_refused(value: str) -> None:
+    with pytest.raises(pytest.UsageError, match="--shard wants i/n"):
+        shard.parse(value)
+
+
+@pytest.fixture
+def browser_server(tmp_path: Path) -> Iterator[str]:
+    """A Playwright browser server (`playwright run-server`), as a CI service would run it."""
+    env = dict(os.environ)
+    browsers = json.loads((Path(sys.modules["playwright"].__file__).parent / "driver/package/browsers.json").read_text())
+    revision = next(b["revision"] for b in browsers["browsers"] if b["name"] == "chromium-headless-shell")
+    if not Path(env.get("PLAYWRIGHT_BROWSERS_PATH", Path.home() / ".cache/ms-playwright"),
+                f"chromium_headless_shell-{revision}").is_dir():
+        # No downloaded browser here: lay the system Chromium out where the server looks for its own.
+        chromium = system_chromium()
+        if chromium is None:
+            pytest.skip("no browser for the server")
+        shell = tmp_path / f"chromium_headless_shell-{revision}/chrome-headless-shell-linux64/chrome-headless-shell"
+        shell.parent.mkdir(parents=True)
+        shell.symlink_to(chromium)
+        env["PLAYWRIGHT_BROWSERS_PATH"] = str(tmp_path)
+    cli_path = Path(sys.executable).with_name("playwright")
+    # Its own process group: the `playwright` command starts the Node driver as a child, which must stop too.
+    server = subprocess.Popen([str(cli_path), "run-server", "--host", "127.0.0.1", "--port", "0"], env=env,
+                              stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        line = server.stdout.readline()  # «Listening on ws://127.0.0.1:PORT/»
+        assert line.startswith("Listening on "), line
+        yield line.split()[-1]
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
+
+
+def test_a_remote_browser_runs_the_scenarios(project: Path, browser_server: str) -> None:
+    result = run_pytest(project, "test_files", "-k", "Страница", "--sim-report-dir=remote",
+                        env={"SFERUM_SIM_BROWSER_WS": browser_server})
+    assert "1 passed" in result.stdout, result.stdout + result.stderr
+    [test] = results(project / "remote")["tests"]
+    assert test["browser"]["name"] == "chromium"
