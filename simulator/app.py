@@ -13,7 +13,8 @@ from . import web as sim
 from .console import ROUTES as CONSOLE_ROUTES
 from .control.handlers import OPENAPI, TLS
 from .control.openapi import document as openapi_document
-from .control.routes import PREFIX, ROUTES as CONTROL_ROUTES
+from .control.routes import PREFIX
+from .control.routes import ROUTES as CONTROL_ROUTES
 from .hosts import PLATFORMS, Hosts
 from .platforms import installed
 from .platforms.relying_party import HTTP

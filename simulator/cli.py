@@ -63,7 +63,8 @@ async def _serve_both(app: web.Application, host: str, port: int, tls_port: int,
 
 
 def replay(args: argparse.Namespace) -> int:
-    from .trainer import TrainerError, replay as run_replay
+    from .trainer import TrainerError
+    from .trainer import replay as run_replay
 
     try:
         return run_replay(args.feature, args.scenario, pause=args.pause, step_delay=args.step_delay,
@@ -74,7 +75,8 @@ def replay(args: argparse.Namespace) -> int:
 
 
 def guide(args: argparse.Namespace) -> int:
-    from .trainer import TrainerError, guide as run_guide
+    from .trainer import TrainerError
+    from .trainer import guide as run_guide
 
     try:
         return run_guide(args.features, args.output, args.scenario)
@@ -84,7 +86,10 @@ def guide(args: argparse.Namespace) -> int:
 
 
 def merge_reports(args: argparse.Namespace) -> int:
-    from .testing.reporting.merge import MergeError, merge  # the server alone needs none of the harness
+    from .testing.reporting.merge import (  # the server alone needs none of the harness
+        MergeError,
+        merge,
+    )
 
     try:
         written = merge([Path(d) for d in args.dirs], Path(args.output))

@@ -76,6 +76,30 @@ def save_browser_state(request: web.Request, response: web.StreamResponse, cooki
     session(request).web[f"{cookie}:{handle}"] = state
 
 
+class SignIn:
+    """Who is signed in to a platform: server-side state behind one cookie of the platform's origin."""
+
+    def __init__(self, cookie: str, key: str, table: str) -> None:
+        self.cookie = cookie
+        self.key = key  # the state's entry naming the signed-in user …
+        self.table = table  # … in this Session table, e.g. "journal_accounts"
+
+    def state(self, request: web.Request) -> dict[str, Any]:
+        return browser_state(request, self.cookie)
+
+    def respond(self, request: web.Request, response: web.StreamResponse, state: dict[str, Any]) -> web.StreamResponse:
+        save_browser_state(request, response, self.cookie, state)
+        return response
+
+    def user(self, request: web.Request) -> Any:
+        """The signed-in user; anyone else is sent to the platform's sign-in page."""
+        key = self.state(request).get(self.key)
+        user = getattr(session(request), self.table).get(key) if key else None
+        if user is None:
+            raise web.HTTPSeeOther("/")
+        return user
+
+
 async def form(request: web.Request) -> dict[str, str]:
     data = await request.post()
     return {k: v for k, v in data.items() if isinstance(v, str)}

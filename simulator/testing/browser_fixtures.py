@@ -16,7 +16,6 @@ from ..web import SESSION_HEADER
 from .browser import chromium_args, system_chromium
 from .client import SimSession, Simulator
 
-
 # A Playwright browser server to connect to instead of launching a browser (ws://host:port/…).
 REMOTE_ENV = ("SFERUM_SIM_BROWSER_WS", "PW_TEST_CONNECT_WS_ENDPOINT")
 

@@ -20,10 +20,10 @@ from . import browser_fixtures, shard
 from .client import SimSession, Simulator
 from .evidence import POLICIES, EvidencePlugin
 from .personas import Personas
-from .routing import AsyncSimTransport, SimTransport, sim_router
 from .reporting import ReportCollector
 from .reporting.collector import clear
 from .reporting.results import ALLURE_DIR
+from .routing import AsyncSimTransport, SimTransport, sim_router
 
 DEFAULT_SEED = 20241016
 

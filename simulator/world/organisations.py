@@ -11,7 +11,15 @@ import re
 
 from .. import validation
 from ..validation import ValidationError
-from .models import Channel, Decision, Invitation, JoinRequest, Organisation, Role, SferumProfile
+from .models import (
+    Channel,
+    Decision,
+    Invitation,
+    JoinRequest,
+    Organisation,
+    Role,
+    SferumProfile,
+)
 from .session import Session
 
 OPEN_KINDS = frozenset({"kindergarten", "supplementary"})  # organisations that take invitations and requests

@@ -28,12 +28,20 @@ class chats of the journal account's organisation by the chats' invitation links
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from .. import validation as v
-from datetime import datetime, timedelta
-
-from .models import GosuslugiAccount, Journal, JournalAccount, Lesson, Organisation, Person, Role, SchoolClass
+from .models import (
+    GosuslugiAccount,
+    Journal,
+    JournalAccount,
+    Lesson,
+    Organisation,
+    Person,
+    Role,
+    SchoolClass,
+)
 from .oauth import OAuthClient
 from .session import Session
 

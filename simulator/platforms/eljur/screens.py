@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiohttp import web
 
 from ... import web as sim
@@ -12,7 +10,7 @@ from ..gosuslugi import esia
 from ..relying_party import RelyingParty, SignInFailed
 from . import rules
 
-COOKIE = "eljur_session"
+SIGN_IN = sim.SignIn("eljur_session", "account_id", "journal_accounts")
 WEEKDAYS = ("Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота", "Воскресенье")
 MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря")
 ROLES = {Role.STUDENT: "Ученик", Role.PARENT: "Родитель", Role.TEACHER: "Учитель", Role.ADMIN: "Администратор"}
@@ -23,22 +21,12 @@ GOSUSLUGI = esia.register(
 VK_ID = RelyingParty(platform="eljur", client_id="eljur", service_name="ЭлЖур", callback="/vkid/callback")
 
 
-def _state(request: web.Request) -> dict[str, Any]:
-    return sim.browser_state(request, COOKIE)
-
-
-def _respond(request: web.Request, response: web.StreamResponse, state: dict[str, Any]) -> web.StreamResponse:
-    sim.save_browser_state(request, response, COOKIE, state)
-    return response
+_state, _respond = SIGN_IN.state, SIGN_IN.respond
 
 
 def _account(request: web.Request) -> JournalAccount:
     """The signed-in ЭлЖур account; anyone else is sent to the sign-in page."""
-    account_id = _state(request).get("account_id")
-    account = sim.session(request).journal_accounts.get(account_id) if account_id else None
-    if account is None:
-        raise web.HTTPSeeOther("/")
-    return account
+    return SIGN_IN.user(request)
 
 
 def _login_page(request: web.Request, status: int = 200, alert: str | None = None) -> web.Response:

@@ -12,9 +12,10 @@ from ... import web as sim
 from ...world import Journal, JournalAccount, Role, Session
 from ...world.models import Lesson
 from ..chat_list import chat_rows, chats_pending
+from ..journal import password_sign_in
 from ..relying_party import RelyingParty, SignInFailed
 
-COOKIE = "es_session"
+SIGN_IN = sim.SignIn("es_session", "account_id", "journal_accounts")
 VK_ID = RelyingParty(
     platform="es",
     client_id="es_sferum",
@@ -38,22 +39,12 @@ class LessonRow:
     status: str | None  # «Идёт сейчас» / «Завершена»; nothing while it is still ahead
 
 
-def _state(request: web.Request) -> dict[str, Any]:
-    return sim.browser_state(request, COOKIE)
-
-
-def _respond(request: web.Request, response: web.StreamResponse, state: dict[str, Any]) -> web.StreamResponse:
-    sim.save_browser_state(request, response, COOKIE, state)
-    return response
+_state, _respond = SIGN_IN.state, SIGN_IN.respond
 
 
 def _account(request: web.Request) -> JournalAccount:
     """The signed-in diary account; anyone else is sent to the sign-in page."""
-    account_id = _state(request).get("account_id")
-    account = sim.session(request).journal_accounts.get(account_id) if account_id else None
-    if account is None:
-        raise web.HTTPSeeOther("/")
-    return account
+    return SIGN_IN.user(request)
 
 
 def _menu(session: Session, account: JournalAccount) -> list[tuple[str, str]]:
@@ -100,15 +91,7 @@ def _pupils(session: Session, account: JournalAccount) -> list[tuple[str, str]]:
 
 
 async def sign_in(request: web.Request) -> web.StreamResponse:
-    if request.method == "GET":
-        if _state(request).get("account_id"):
-            raise web.HTTPSeeOther("/diary")
-        return sim.render(request, "es/login.html", values={}, error=None)
-    data = await sim.form(request)
-    account = sim.session(request).journal_login(Journal.ES, data.get("login", "").strip(), data.get("password", ""))
-    if account is None:
-        return sim.render(request, "es/login.html", 422, values=data, error="Неверный логин или пароль")
-    return _respond(request, sim.redirect("/diary"), {"account_id": account.id})
+    return await password_sign_in(request, SIGN_IN, Journal.ES, "es/login.html", "/diary")
 
 
 async def sign_out(request: web.Request) -> web.StreamResponse:

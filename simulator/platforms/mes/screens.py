@@ -15,10 +15,11 @@ from aiohttp import web
 
 from ... import web as sim
 from ...world import Journal, JournalAccount, Role
+from ..journal import password_sign_in
 from ..max import link as max_link
 from ..relying_party import RelyingParty, SignInFailed
 
-COOKIE = "mes_session"
+SIGN_IN = sim.SignIn("mes_session", "account_id", "journal_accounts")
 CABINETS = {
     Role.TEACHER: "Кабинет учителя",
     Role.STUDENT: "Дневник ученика",
@@ -42,22 +43,12 @@ VK_ID = RelyingParty(
 )
 
 
-def _state(request: web.Request) -> dict[str, Any]:
-    return sim.browser_state(request, COOKIE)
-
-
-def _respond(request: web.Request, response: web.StreamResponse, state: dict[str, Any]) -> web.StreamResponse:
-    sim.save_browser_state(request, response, COOKIE, state)
-    return response
+_state, _respond = SIGN_IN.state, SIGN_IN.respond
 
 
 def _account(request: web.Request) -> JournalAccount:
     """The signed-in journal account; anyone else is sent to the sign-in page."""
-    account_id = _state(request).get("account_id")
-    account = sim.session(request).journal_accounts.get(account_id) if account_id else None
-    if account is None:
-        raise web.HTTPSeeOther("/")
-    return account
+    return SIGN_IN.user(request)
 
 
 def in_app(request: web.Request) -> bool:
@@ -93,15 +84,7 @@ def _cabinet(request: web.Request, account: JournalAccount, status: int = 200, *
 
 
 async def sign_in(request: web.Request) -> web.StreamResponse:
-    if request.method == "GET":
-        if _state(request).get("account_id"):
-            raise web.HTTPSeeOther("/cabinet")
-        return sim.render(request, "mes/login.html", values={}, error=None)
-    data = await sim.form(request)
-    account = sim.session(request).journal_login(Journal.MES, data.get("login", "").strip(), data.get("password", ""))
-    if account is None:
-        return sim.render(request, "mes/login.html", 422, values=data, error="Неверный логин или пароль")
-    return _respond(request, sim.redirect("/cabinet"), {"account_id": account.id})
+    return await password_sign_in(request, SIGN_IN, Journal.MES, "mes/login.html", "/cabinet")
 
 
 async def sign_out(request: web.Request) -> web.StreamResponse:

@@ -15,7 +15,7 @@ from ...world.statistics import weekly_report
 from ..relying_party import RelyingParty, SignInFailed
 from . import workbook
 
-COOKIE = "sferum_session"
+SIGN_IN = sim.SignIn("sferum_session", "profile_id", "profiles")
 VK_ID = RelyingParty(
     platform="sferum",
     client_id="sferum_ru",
@@ -27,22 +27,12 @@ NOT_ADMIN = "Личный кабинет организации доступен
 INVITATION_STATUS = {Decision.PENDING: "Ожидает ответа", Decision.ACCEPTED: "Принято", Decision.DECLINED: "Отклонено"}
 
 
-def _state(request: web.Request) -> dict[str, Any]:
-    return sim.browser_state(request, COOKIE)
-
-
-def _respond(request: web.Request, response: web.StreamResponse, state: dict[str, Any]) -> web.StreamResponse:
-    sim.save_browser_state(request, response, COOKIE, state)
-    return response
+_state, _respond = SIGN_IN.state, SIGN_IN.respond
 
 
 def _admin(request: web.Request) -> SferumProfile:
     """The signed-in administrator; anyone else is sent to the sign-in page."""
-    profile_id = _state(request).get("profile_id")
-    profile = sim.session(request).profiles.get(profile_id) if profile_id else None
-    if profile is None:
-        raise web.HTTPSeeOther("/")
-    return profile
+    return SIGN_IN.user(request)
 
 
 def _administered(request: web.Request) -> tuple[SferumProfile, Organisation]:

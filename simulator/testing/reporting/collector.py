@@ -16,7 +16,15 @@ from typing import Any
 import pytest
 
 from ..evidence import slug
-from .results import ALLURE_DIR, EVIDENCE_DIRS, OUTPUTS, Results, command_line, versions, write_all
+from .results import (
+    ALLURE_DIR,
+    EVIDENCE_DIRS,
+    OUTPUTS,
+    Results,
+    command_line,
+    versions,
+    write_all,
+)
 
 ARTIFACTS = {"playwright_trace": ("traces", ".zip"), "playwright_video": ("videos", ".webm")}
 
