@@ -23,12 +23,6 @@ SCHOOL = next(
 )
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[SimulatorServer]:
-    with SimulatorServer() as server:
-        yield server
-
-
 @pytest.fixture
 def world(server: SimulatorServer) -> Iterator[SimSession]:
     simulator = Simulator(server.url)

@@ -26,12 +26,6 @@ ORG = {
 }
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[SimulatorServer]:
-    with SimulatorServer() as server:
-        yield server
-
-
 @pytest.fixture
 def session(server: SimulatorServer) -> Iterator[SimSession]:
     simulator = Simulator(server.url)

@@ -42,7 +42,7 @@ def test_a_script_in_a_name_is_refused_and_shown_escaped(
     assert response.status_code == 422
     assert field_error(response.text, field) == "Допустимы только буквы, пробел, дефис и апостроф"
     assert SCRIPT not in response.text and "<script>alert" not in response.text
-    assert f'value="&lt;script&gt;alert(1)&lt;/script&gt;"' in response.text
+    assert 'value="&lt;script&gt;alert(1)&lt;/script&gt;"' in response.text
     snapshot = sim_session.snapshot()
     assert snapshot["vkid_accounts"] == [] and snapshot["profiles"] == []
 

@@ -11,12 +11,6 @@ from simulator import SimulatorServer
 from simulator.testing import SimSession, Simulator
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[SimulatorServer]:
-    with SimulatorServer() as running:
-        yield running
-
-
 @pytest.fixture
 def session(server: SimulatorServer) -> Iterator[SimSession]:
     sim = Simulator(server.url)

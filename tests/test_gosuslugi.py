@@ -15,12 +15,6 @@ from simulator.testing import Personas, SimSession, Simulator
 PASSWORD = "Gos-pass-2024"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[SimulatorServer]:
-    with SimulatorServer() as server:
-        yield server
-
-
 @pytest.fixture
 def world(server: SimulatorServer) -> Iterator[SimSession]:
     simulator = Simulator(server.url)

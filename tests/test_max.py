@@ -50,12 +50,6 @@ class Browser:
         return f"http://{host}:{self.server.port}{path}"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[SimulatorServer]:
-    with SimulatorServer() as running:
-        yield running
-
-
 @pytest.fixture
 def session(server: SimulatorServer) -> Iterator[SimSession]:
     simulator = Simulator(server.url)
