@@ -14,6 +14,7 @@ from ...world import Channel, Session, SferumProfile
 from ...world.codes import resend_refusal
 from ...world.models import MaxAccount
 from .. import confirmation as confirmations
+from ..chat_list import chat_rows, chats_pending
 from . import accounts, link
 from .flow import Flow, Purpose, Step, load, save, state
 
@@ -216,5 +217,9 @@ async def sferum(request: web.Request) -> web.StreamResponse:
     session = sim.session(request)
     profile = session.profiles.get(account.profile_id) if account.profile_id else None
     organisations = [session.organisations[i] for i in profile.org_ids if i in session.organisations] if profile else []
-    chats = session.chats_of(profile.id) if profile else []
-    return _screen(request, "sferum", None, account=account, profile=profile, organisations=organisations, chats=chats)
+    chats = chat_rows(session, profile.id) if profile else []
+    pending = chats_pending(session, profile.id) if profile else 0
+    return _screen(
+        request, "sferum", None, account=account, profile=profile, organisations=organisations, chats=chats,
+        pending=pending,
+    )
