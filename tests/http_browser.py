@@ -6,37 +6,29 @@ browser context's host mapping does in the BDD suite.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+from sim_browser import Browser
 
 from simulator import SimulatorServer
 from simulator.hosts import Hosts
 from simulator.web import SESSION_HEADER
 
 
-class HttpBrowser:
+class HttpBrowser(Browser):
+    """sim_browser.Browser addressed by platform name: `get("eljur", "/diary")`, or by absolute URL."""
+
     def __init__(self, server: SimulatorServer, session_key: str) -> None:
+        super().__init__(server.url)
+        self.http.headers[SESSION_HEADER] = session_key
         self.hosts: Hosts = server.hosts  # knows the port: redirect URIs are compared whole
-        self.http = httpx.Client(base_url=server.url, headers={SESSION_HEADER: session_key}, timeout=10)
 
-    def request(self, method: str, platform_or_url: str, path: str = "/", **kwargs) -> httpx.Response:
-        """`request("GET", "eljur", "/diary")` or `request("GET", "http://eljur.localhost:1234/diary")`."""
+    def request(self, method: str, platform_or_url: str, path: str = "/", **kwargs: Any) -> httpx.Response:
         if "://" in platform_or_url:
-            parts = urlsplit(platform_or_url)
-            host, path = parts.hostname, parts.path + (f"?{parts.query}" if parts.query else "")
-        else:
-            host = self.hosts.names[platform_or_url][0]
-        return self.http.request(method, path, headers={"Host": host}, **kwargs)
-
-    def get(self, *args, **kwargs) -> httpx.Response:
-        return self.request("GET", *args, **kwargs)
-
-    def post(self, *args, **kwargs) -> httpx.Response:
-        return self.request("POST", *args, **kwargs)
-
-    def close(self) -> None:
-        self.http.close()
+            return super().request(method, platform_or_url, **kwargs)
+        return super().request(method, path, host=self.hosts.names[platform_or_url][0], **kwargs)
 
 
 def location(response: httpx.Response) -> tuple[str, str, dict[str, str]]:

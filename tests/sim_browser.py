@@ -42,11 +42,11 @@ class Browser:
             self.host = host
         return self.http.request(method, url, headers={"Host": self.host}, **kwargs)
 
-    def get(self, url: str, **kwargs: Any) -> httpx.Response:
-        return self.request("GET", url, **kwargs)
+    def get(self, *args: Any, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", *args, **kwargs)
 
-    def post(self, url: str, **kwargs: Any) -> httpx.Response:
-        return self.request("POST", url, **kwargs)
+    def post(self, *args: Any, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", *args, **kwargs)
 
     def close(self) -> None:
         self.http.close()
