@@ -79,19 +79,49 @@ def new_pkce() -> Pkce:
     return Pkce(verifier=secrets.token_urlsafe(48), state=secrets.token_urlsafe(32))
 
 
-def authorize_url(pkce: Pkce, *, client_id: str = CLIENT_ID, redirect_uri: str = REDIRECT_URI, **extra: str) -> str:
-    """The /authorize URL a relying party sends its user to; `extra` overrides or adds parameters."""
+def authorize_query(pkce: Pkce, **changes: str | None) -> dict[str, str]:
+    """/authorize's query as VK ID documents it, for the test client; a change of None drops the parameter."""
     params = {
         "response_type": "code",
-        "client_id": client_id,
-        "redirect_uri": redirect_uri,
+        "client_id": CLIENT_ID,
+        "redirect_uri": REDIRECT_URI,
         "state": pkce.state,
         "code_challenge": pkce.challenge,
         "code_challenge_method": "s256",
         "scope": "phone email",
-        **extra,
+        **changes,
     }
-    return f"http://{VKID_HOST}/authorize?{urlencode({k: v for k, v in params.items() if v is not None})}"
+    return {k: v for k, v in params.items() if v is not None}
+
+
+def authorize_url(pkce: Pkce, **changes: str | None) -> str:
+    """The /authorize URL a relying party sends its user to."""
+    return f"http://{VKID_HOST}/authorize?{urlencode(authorize_query(pkce, **changes))}"
+
+
+@dataclass
+class Grant:
+    """What the relying party holds after the redirect back: the code, its device and PKCE pair."""
+
+    pkce: Pkce
+    code: str
+    device_id: str
+    client_id: str = CLIENT_ID
+    redirect_uri: str = REDIRECT_URI
+
+    def params(self, **changes: str | None) -> dict[str, str]:
+        """The /oauth2/auth parameters for this grant; a change of None leaves the parameter out."""
+        params = {
+            "grant_type": "authorization_code",
+            "code": self.code,
+            "code_verifier": self.pkce.verifier,
+            "client_id": self.client_id,
+            "device_id": self.device_id,
+            "redirect_uri": self.redirect_uri,
+            "state": self.pkce.state,
+            **changes,
+        }
+        return {k: v for k, v in params.items() if v is not None}
 
 
 # -- the VK ID screens, one step each --------------------------------------------------------------

@@ -2,39 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
 
-from sim_browser import CLIENT_ID, REDIRECT_URI, Browser, Pkce, authorize_url, location, new_pkce, query_of, sign_in
+from sim_browser import CLIENT_ID, REDIRECT_URI, Browser, Grant, authorize_url, location, new_pkce, query_of, sign_in
 from sim_seeds import PHONE, person, world
 from simulator import SESSION_HEADER
 from simulator.testing import SimSession
-
-
-@dataclass
-class Grant:
-    """What the relying party holds after the redirect back: the code and its PKCE pair."""
-
-    pkce: Pkce
-    code: str
-    device_id: str
-
-    def params(self, **changes: Any) -> dict[str, str]:
-        """The /oauth2/auth parameters for this grant; a None value leaves the parameter out."""
-        params = {
-            "grant_type": "authorization_code",
-            "code": self.code,
-            "code_verifier": self.pkce.verifier,
-            "client_id": CLIENT_ID,
-            "device_id": self.device_id,
-            "redirect_uri": REDIRECT_URI,
-            "state": self.pkce.state,
-            **changes,
-        }
-        return {k: v for k, v in params.items() if v is not None}
 
 
 @pytest.fixture

@@ -10,16 +10,15 @@ import base64
 import hashlib
 import hmac
 import json
-import secrets
 import ssl
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
 from aio import run
+from sim_browser import Grant, Pkce, authorize_query, new_pkce
 
 from simulator import SimulatorServer
 from simulator.testing import (
@@ -34,58 +33,20 @@ from simulator.testing import (
 CLIENT_ID = "vendor_journal"
 REDIRECT_URI = "https://journal.example/vkid/callback"
 SERVICE = "Электронный журнал «Пример»"
+SCOPE = "vkid.personal_info phone email"
 
 
 def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
-@dataclass
-class Pkce:
-    verifier: str
-    state: str
-
-    @classmethod
-    def new(cls) -> Pkce:
-        return cls(secrets.token_urlsafe(48), secrets.token_urlsafe(32))
-
-    @property
-    def challenge(self) -> str:
-        return b64url(hashlib.sha256(self.verifier.encode()).digest())
-
-    def authorize(self, **changes: str | None) -> dict[str, str]:
-        """/authorize's query as VK ID documents it; a change of None drops the parameter."""
-        query = {
-            "response_type": "code",
-            "client_id": CLIENT_ID,
-            "redirect_uri": REDIRECT_URI,
-            "state": self.state,
-            "code_challenge": self.challenge,
-            "code_challenge_method": "s256",
-            "scope": "vkid.personal_info phone email",
-        }
-        query.update(changes)  # type: ignore[arg-type]
-        return {k: v for k, v in query.items() if v is not None}
+def authorize(pkce: Pkce, **changes: str | None) -> dict[str, str]:
+    """/authorize's query for this module's client; a change of None drops the parameter."""
+    return authorize_query(pkce, **{"client_id": CLIENT_ID, "redirect_uri": REDIRECT_URI, "scope": SCOPE, **changes})
 
 
-@dataclass
-class Grant:
-    pkce: Pkce
-    code: str
-    device_id: str
-
-    def params(self, **changes: str | None) -> dict[str, str]:
-        params = {
-            "grant_type": "authorization_code",
-            "code": self.code,
-            "code_verifier": self.pkce.verifier,
-            "client_id": CLIENT_ID,
-            "device_id": self.device_id,
-            "redirect_uri": REDIRECT_URI,
-            "state": self.pkce.state,
-        }
-        params.update(changes)  # type: ignore[arg-type]
-        return {k: v for k, v in params.items() if v is not None}
+def grant_of(pkce: Pkce, back: dict[str, str]) -> Grant:
+    return Grant(pkce, back["code"], back["device_id"], CLIENT_ID, REDIRECT_URI)
 
 
 def query_of(url: str) -> dict[str, str]:
@@ -124,7 +85,7 @@ def vkid(sim_transport: SimTransport) -> Iterator[httpx.Client]:
 
 def sign_in(vkid: httpx.Client, sim_session: SimSession, person: Persona, pkce: Pkce) -> dict[str, str]:
     """The user's way through VK ID, form by form; returns the query VK ID redirects back with."""
-    if vkid.get("/authorize", params=pkce.authorize()).headers["location"] == "/auth":  # not signed in yet
+    if vkid.get("/authorize", params=authorize(pkce)).headers["location"] == "/auth":  # not signed in yet
         assert vkid.post("/auth", data={"login": person.phone}).headers["location"] == "/auth/code"
         code = sim_session.wait_message(to=person.phone)["code"]
         assert vkid.post("/auth/code", data={"code": code}).headers["location"] == "/auth/profile"
@@ -136,9 +97,9 @@ def sign_in(vkid: httpx.Client, sim_session: SimSession, person: Persona, pkce: 
 
 @pytest.fixture
 def grant(client: dict, teacher: Persona, vkid: httpx.Client, sim_session: SimSession) -> Grant:
-    pkce = Pkce.new()
+    pkce = new_pkce()
     back = sign_in(vkid, sim_session, teacher, pkce)
-    return Grant(pkce, back["code"], back["device_id"])
+    return grant_of(pkce, back)
 
 
 def exchange(vkid: httpx.Client, params: dict[str, str]) -> httpx.Response:
@@ -155,7 +116,7 @@ def user_info(vkid: httpx.Client, access_token: str) -> httpx.Response:
 def test_the_redirect_back_carries_code_state_device_id_and_type(
     client: dict, teacher: Persona, vkid: httpx.Client, sim_session: SimSession
 ) -> None:
-    pkce = Pkce.new()
+    pkce = new_pkce()
     back = sign_in(vkid, sim_session, teacher, pkce)
     assert back["state"] == pkce.state and back["type"] == "code_v2"
     assert back["code"] and back["device_id"] and back["expires_in"] == "600"
@@ -175,7 +136,7 @@ def test_authorize_never_redirects_to_an_untrusted_place(
     client: dict, vkid: httpx.Client, changes: dict, status: int, error: str, words: str
 ) -> None:
     """No known client and registered redirect_uri: VK ID shows its own error page and sends no one anywhere."""
-    response = vkid.get("/authorize", params=Pkce.new().authorize(**changes))
+    response = vkid.get("/authorize", params=authorize(new_pkce(), **changes))
     assert response.status_code == status and "location" not in response.headers
     assert "Не удалось начать вход" in response.text and f"{error}</code>: {words}" in response.text
 
@@ -193,8 +154,8 @@ def test_authorize_never_redirects_to_an_untrusted_place(
 )
 def test_authorize_errors_go_back_to_a_trusted_client(client: dict, vkid: httpx.Client, changes: dict, error: str, words: str) -> None:
     """Known client and registered redirect_uri: 302 back with VK ID's error and the state."""
-    pkce = Pkce.new()
-    response = vkid.get("/authorize", params=pkce.authorize(**changes))
+    pkce = new_pkce()
+    response = vkid.get("/authorize", params=authorize(pkce, **changes))
     assert response.status_code == 302
     query = query_of(response.headers["location"])
     assert response.headers["location"].startswith(REDIRECT_URI + "?")
@@ -205,13 +166,13 @@ def test_authorize_errors_go_back_to_a_trusted_client(client: dict, vkid: httpx.
 def test_a_redirect_uri_with_its_own_query_keeps_it(sim_session: SimSession, vkid: httpx.Client) -> None:
     redirect = "https://journal.example/cb?tenant=7"
     sim_session.register_client(CLIENT_ID, [redirect], SERVICE)
-    response = vkid.get("/authorize", params=Pkce.new().authorize(redirect_uri=redirect, state="short"))
+    response = vkid.get("/authorize", params=authorize(new_pkce(), redirect_uri=redirect, state="short"))
     query = query_of(response.headers["location"])
     assert query["tenant"] == "7" and query["error"] == "invalid_request" and query["state"] == "short"
 
 
 def test_the_vkid_screen_names_the_registered_service(client: dict, vkid: httpx.Client) -> None:
-    screen = vkid.get("/authorize", params=Pkce.new().authorize(), follow_redirects=True)
+    screen = vkid.get("/authorize", params=authorize(new_pkce()), follow_redirects=True)
     assert f"С сервисом «{SERVICE}» можно связать свой учебный профиль" in screen.text.replace("&#34;", '"')
 
 
@@ -352,9 +313,9 @@ def test_public_info_refuses_a_forged_foreign_or_expired_id_token(
 
 def test_logout_ends_this_token_pair_only(grant: Grant, vkid: httpx.Client, sim_session: SimSession, teacher: Persona) -> None:
     first = exchange(vkid, grant.params()).json()
-    again = Pkce.new()
+    again = new_pkce()
     back = sign_in(vkid, sim_session, teacher, again)  # a second sign-in: VK ID remembers the user
-    second = exchange(vkid, Grant(again, back["code"], back["device_id"]).params()).json()
+    second = exchange(vkid, grant_of(again, back).params()).json()
     response = vkid.post("/oauth2/logout", data={"client_id": CLIENT_ID, "access_token": first["access_token"]})
     assert response.json() == {"response": 1}
     assert_vkid_error(user_info(vkid, first["access_token"]), 401, "invalid_token", "revoked")
