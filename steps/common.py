@@ -120,6 +120,25 @@ def shows_as_text(page: Page, label: str, value: str) -> None:
     assert page.locator("body b, body script:not([src])").count() == 0
 
 
+# -- the chat list (simulator/templates/chat_list.html), wherever Sferum shows it ------------------
+
+WHERE_CHATS = r"(?:во вкладке «Сферум»|в Сферуме)"
+
+
+@then(parsers.re(rf"{WHERE_CHATS} сказано, что чаты создаются, и чатов (?:в списке )?пока нет"))
+def chats_being_created(page: Page) -> None:
+    expect(page.get_by_test_id("chats-pending")).to_contain_text("Чаты создаются.")
+    expect(page.get_by_role("heading", name="Чаты 0", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("chat")).to_have_count(0)
+
+
+@then(parsers.re(rf"{WHERE_CHATS} «(?P<heading>Чаты \d+)»(?:, в списке)?:"))
+def chats_listed(page: Page, heading: str, datatable: list[list[str]]) -> None:
+    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+    expect(page.get_by_test_id("chats-pending")).to_have_count(0)
+    expect(page.get_by_test_id("chat")).to_have_text([f"{title} {caption}" for title, caption in datatable[1:]])
+
+
 # -- what the world now holds ---------------------------------------------------------------------
 
 

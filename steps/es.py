@@ -126,20 +126,6 @@ def reload_tab(page: Page) -> None:
     page.reload()
 
 
-@then("во вкладке «Сферум» сказано, что чаты создаются, и чатов в списке пока нет")
-def chats_being_created(page: Page) -> None:
-    expect(page.get_by_test_id("chats-pending")).to_contain_text("Чаты создаются.")
-    expect(page.get_by_role("heading", name="Чаты 0", exact=True)).to_be_visible()
-    expect(page.get_by_test_id("chat")).to_have_count(0)
-
-
-@then(parsers.re(r"во вкладке «Сферум» «(?P<heading>Чаты \d+)»:"))
-def chats_listed(page: Page, heading: str, datatable: list[list[str]]) -> None:
-    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
-    expect(page.get_by_test_id("chats-pending")).to_have_count(0)
-    expect(page.get_by_test_id("chat")).to_have_text([f"{title} {caption}" for title, caption in datatable[1:]])
-
-
 @then("во вкладке «Сферум» видеоконференции:")
 def conferences_listed(page: Page, datatable: list[list[str]]) -> None:
     expect(page.get_by_test_id("conference")).to_have_text([f"{what} {when}" for what, when in datatable[1:]])

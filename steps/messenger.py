@@ -47,20 +47,6 @@ def open_chats(page: Page) -> None:
     _menu(page).get_by_role("link", name="Чаты", exact=True).click()
 
 
-@then("в Сферуме сказано, что чаты создаются, и чатов пока нет")
-def chats_being_created(page: Page) -> None:
-    expect(page.get_by_test_id("chats-pending")).to_contain_text("Чаты создаются.")
-    expect(page.get_by_role("heading", name="Чаты 0", exact=True)).to_be_visible()
-    expect(page.get_by_test_id("chat")).to_have_count(0)
-
-
-@then(parsers.re(r"в Сферуме «(?P<heading>Чаты \d+)», в списке:"))
-def chats_listed(page: Page, heading: str, datatable: list[list[str]]) -> None:
-    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
-    expect(page.get_by_test_id("chats-pending")).to_have_count(0)
-    expect(page.get_by_test_id("chat")).to_have_text([f"{title} {caption}" for title, caption in datatable[1:]])
-
-
 @then("под списком ссылка «Показать все»")
 def show_all_link(page: Page) -> None:
     expect(page.get_by_role("link", name="Показать все", exact=True)).to_be_visible()
