@@ -223,6 +223,18 @@ def mes_child_email(t: Tour) -> None:
     t.seen("vkid-create-refused")
 
 
+def vkid_with_password(t: Tour, page: Page, scene: Scene, *, record: bool = False) -> None:
+    """Seeds 003 and 004's VK ID walk to the profile choice (phone, password, SMS code); `record` notes every screen."""
+    if record:
+        t.seen("vkid-login", page)
+    vkid.enter_phone(page, scene)
+    if record:
+        t.seen("vkid-password", page)
+    vkid.enter_vkid_password(page, scene)
+    vkid.enter_code(page, t.sim_session, scene)
+    t.seen("vkid-account", page)
+
+
 @tour("003")
 def eljur_online_lesson(t: Tour) -> None:
     """Variant 1 to the online lesson; variant 2 (a classmate, another browser) up to «Создать учебный профиль»."""
@@ -234,12 +246,7 @@ def eljur_online_lesson(t: Tour) -> None:
     eljur.open_diary(t.page)
     t.seen("eljur-diary")
     press(t.page, "Онлайн-урок")
-    t.seen("vkid-login")
-    vkid.enter_phone(t.page, scene)
-    t.seen("vkid-password")
-    vkid.enter_vkid_password(t.page, scene)
-    vkid.enter_code(t.page, t.sim_session, scene)
-    t.seen("vkid-account")
+    vkid_with_password(t, t.page, scene, record=True)
     press(t.page, "Продолжить в учебном профиле")
     vkid.confirm_profile(t.page, scene)
     t.seen("eljur-lesson")
@@ -250,10 +257,7 @@ def eljur_online_lesson(t: Tour) -> None:
     gosuslugi.sign_in_with_gosuslugi(other, t.sim_session, classmate, logins, "ЭлЖур")
     eljur.open_diary(other)
     press(other, "Онлайн-урок")
-    vkid.enter_phone(other, classmate)
-    vkid.enter_vkid_password(other, classmate)
-    vkid.enter_code(other, t.sim_session, classmate)
-    t.seen("vkid-account", other)
+    vkid_with_password(t, other, classmate)
 
 
 @tour("004")
@@ -265,12 +269,7 @@ def es_authorisation(t: Tour) -> None:
     es.sign_in(t.page, t.sim_session, scene)
     t.seen("es-diary")
     es.open_tab(t.page, "Авторизация в Сферум")
-    t.seen("vkid-login")
-    vkid.enter_phone(t.page, scene)
-    t.seen("vkid-password")
-    vkid.enter_vkid_password(t.page, scene)
-    vkid.enter_code(t.page, t.sim_session, scene)
-    t.seen("vkid-account")
+    vkid_with_password(t, t.page, scene, record=True)
     press(t.page, "Продолжить в учебном профиле")
     vkid.confirm_profile(t.page, scene)
     t.seen("es-sferum")
@@ -280,10 +279,7 @@ def es_authorisation(t: Tour) -> None:
     es.es_user(t.sim_session, t.personas, classmate, "ученик", has)
     es.sign_in(other, t.sim_session, classmate)
     es.open_tab(other, "Авторизация в Сферум")
-    vkid.enter_phone(other, classmate)
-    vkid.enter_vkid_password(other, classmate)
-    vkid.enter_code(other, t.sim_session, classmate)
-    t.seen("vkid-account", other)
+    vkid_with_password(t, other, classmate)
 
 
 # -- the check ------------------------------------------------------------------------------------
