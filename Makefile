@@ -6,7 +6,7 @@ PYTEST := $(BIN)/pytest
 REPORTS ?= reports
 PYTEST_ARGS ?=
 
-.PHONY: run test unit features setup browser serve bench clean guides replay
+.PHONY: run test lint format unit features setup browser serve bench clean guides replay
 
 # Every format (JUnit XML, Cucumber JSON, Allure results, report.html) and a Playwright trace of each
 # failed scenario; the traces' own folder is emptied by pytest-playwright at each run, ours is not.
@@ -17,12 +17,22 @@ run: setup
 	echo "Reports in $(REPORTS)/: report.html (open it in a browser), junit.xml, cucumber.json, allure-results/, traces/"; \
 	exit $$status
 
-# CI: the same reports without traces (recording them costs time on every scenario, failed or not).
+# CI: lint first, then the same reports without traces (recording them costs time on every scenario).
 test: setup
 	@$(PYTEST) tests features $(REPORT_ARGS) $(PYTEST_ARGS); status=$$?; \
 	echo "Reports in $(REPORTS)/: report.html, junit.xml, cucumber.json, allure-results/"; exit $$status
 	@# The vendor example is a project of its own, as it would be in a vendor's repository: its own run.
 	$(PYTEST) examples/vendor -p no:cacheprovider
+
+# ruff (lint, import order, formatting) and mypy (strict for simulator/; see pyproject.toml).
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 unit: setup
 	$(PYTEST) tests $(PYTEST_ARGS)

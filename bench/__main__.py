@@ -33,8 +33,13 @@ def sign_in(url: str, key: str, phone: str, control: Simulator) -> float:
     headers = {"Host": "id.localhost", "X-Sim-Session": key}
     with httpx.Client(base_url=url, headers=headers) as browser:
         params = {
-            "response_type": "code", "client_id": "bench", "redirect_uri": "http://rp.localhost/cb",
-            "state": "s" * 32, "code_challenge": s256(verifier), "code_challenge_method": "s256", "scope": "phone",
+            "response_type": "code",
+            "client_id": "bench",
+            "redirect_uri": "http://rp.localhost/cb",
+            "state": "s" * 32,
+            "code_challenge": s256(verifier),
+            "code_challenge_method": "s256",
+            "scope": "phone",
         }
         browser.get("/authorize", params=params)
         browser.post("/auth", data={"login": phone})
@@ -43,11 +48,20 @@ def sign_in(url: str, key: str, phone: str, control: Simulator) -> float:
         browser.post("/auth/profile", data={"action": "continue"})
         back = httpx.URL(browser.post("/auth/confirm").headers["location"])
     with httpx.Client(base_url=url, headers={"Host": "id.localhost"}) as server:
-        token = server.post("/oauth2/auth", data={
-            "grant_type": "authorization_code", "code": back.params["code"], "code_verifier": verifier,
-            "client_id": "bench", "device_id": back.params["device_id"], "redirect_uri": "http://rp.localhost/cb",
-        }).json()
-        server.post("/oauth2/user_info", data={"client_id": "bench", "access_token": token["access_token"]}).raise_for_status()
+        token = server.post(
+            "/oauth2/auth",
+            data={
+                "grant_type": "authorization_code",
+                "code": back.params["code"],
+                "code_verifier": verifier,
+                "client_id": "bench",
+                "device_id": back.params["device_id"],
+                "redirect_uri": "http://rp.localhost/cb",
+            },
+        ).json()
+        server.post(
+            "/oauth2/user_info", data={"client_id": "bench", "access_token": token["access_token"]}
+        ).raise_for_status()
     return time.perf_counter() - started
 
 
@@ -72,8 +86,10 @@ def bench_seed(sessions: int, people: int) -> dict:
     personas = Personas(3)
     doc = {
         "organisations": [{"id": 1, "name": "Школа", "classes": ["10А"]}],
-        "people": [p.entry(org=1, school_class="10А", vkid=True, profile=True)
-                   for p in (personas.make("student", key=f"p{i}") for i in range(people))],
+        "people": [
+            p.entry(org=1, school_class="10А", vkid=True, profile=True)
+            for p in (personas.make("student", key=f"p{i}") for i in range(people))
+        ],
     }
     world = World()
     tracemalloc.start()
@@ -102,20 +118,24 @@ def bench_outbox(n: int) -> dict:
             phone = f"+7999000{i:04d}"
             sent: list[float] = []
 
-            def send(to: str = phone) -> None:
+            def send(to: str = phone, sent: list[float] = sent) -> None:
                 sent.append(time.perf_counter())
                 server.call(world_session.send_code, Channel.SMS, to)
 
             threading.Timer(0.02, send).start()  # while the request below is already waiting
             session.wait_message(to=phone, timeout=5)
             latencies.append(time.perf_counter() - sent[0])
-    return {"waits": n, "median_ms": round(statistics.median(latencies) * 1000, 2),
-            "max_ms": round(max(latencies) * 1000, 2)}
+    return {
+        "waits": n,
+        "median_ms": round(statistics.median(latencies) * 1000, 2),
+        "max_ms": round(max(latencies) * 1000, 2),
+    }
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="small counts, for a smoke run")
     parser.add_argument("--out", default="reports/bench.json")
     args = parser.parse_args()

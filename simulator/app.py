@@ -68,8 +68,9 @@ async def journal(request: web.Request, handler):
         raise
     finally:
         platform = sim.hosts(request).platform_of(request.host)
-        session.record("request", method=request.method, host=request.host, platform=platform,
-                       path=request.path, status=status)
+        session.record(
+            "request", method=request.method, host=request.host, platform=platform, path=request.path, status=status
+        )
 
 
 @web.middleware

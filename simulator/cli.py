@@ -45,7 +45,7 @@ def serve(args: argparse.Namespace) -> int:
     app[TLS] = {"port": args.tls_port, "spki": certificate.spki}
     rules = ", ".join(f"MAP {name} {args.host}:{args.tls_port}" for name in REAL_NAMES)
     print(f"  {'HTTPS (real names)':<24} https://{args.host}:{args.tls_port}, certificate {certificate.cert_file}")
-    print(f"  Chromium: --host-resolver-rules=\"{rules}\" --ignore-certificate-errors-spki-list={certificate.spki}")
+    print(f'  Chromium: --host-resolver-rules="{rules}" --ignore-certificate-errors-spki-list={certificate.spki}')
     asyncio.run(_serve_both(app, args.host, args.port, args.tls_port, certificate.context))
     return 0
 
@@ -67,8 +67,14 @@ def replay(args: argparse.Namespace) -> int:
     from .trainer import replay as run_replay
 
     try:
-        return run_replay(args.feature, args.scenario, pause=args.pause, step_delay=args.step_delay,
-                          slowmo=args.slowmo, screenshots=args.screenshots)
+        return run_replay(
+            args.feature,
+            args.scenario,
+            pause=args.pause,
+            step_delay=args.step_delay,
+            slowmo=args.slowmo,
+            screenshots=args.screenshots,
+        )
     except TrainerError as error:
         print(f"sferum-sim replay: {error}", file=sys.stderr)
         return 2
@@ -107,8 +113,12 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--port", type=int, default=8780)
     run.add_argument("--seed-file", help="JSON world to load into the default session")
-    run.add_argument("--tls-port", type=int, help="also serve HTTPS here, with a certificate made at start, "
-                     "so a browser mapping id.vk.com to it opens https://id.vk.com unchanged (needs the tls extra)")
+    run.add_argument(
+        "--tls-port",
+        type=int,
+        help="also serve HTTPS here, with a certificate made at start, "
+        "so a browser mapping id.vk.com to it opens https://id.vk.com unchanged (needs the tls extra)",
+    )
     run.set_defaults(func=serve)
     show = commands.add_parser("replay", help="run a scenario slowly in a visible browser, with captions")
     show.add_argument("feature", metavar="FEATURE", help="a .feature file")
@@ -116,7 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     wait = show.add_mutually_exclusive_group()
     wait.add_argument("--pause", action="store_true", help="wait for Enter before each step")
     wait.add_argument("--step-delay", type=float, metavar="SECONDS", help="show each step this long (default 2)")
-    show.add_argument("--slowmo", type=int, default=300, metavar="MS", help="slow every browser action down (default 300)")
+    show.add_argument(
+        "--slowmo", type=int, default=300, metavar="MS", help="slow every browser action down (default 300)"
+    )
     show.add_argument("--screenshots", metavar="DIR", help="also save a picture of each step as shown")
     show.set_defaults(func=replay)
     write = commands.add_parser("guide", help="write illustrated step-by-step instructions (HTML and PDF)")
@@ -125,8 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     write.add_argument("--scenario", metavar="NAME", help="only scenarios with this name (or part of it) or tag")
     write.set_defaults(func=guide)
 
-
-    report = commands.add_parser("report", help="work with the reports of test runs").add_subparsers(dest="action", required=True)
+    report = commands.add_parser("report", help="work with the reports of test runs").add_subparsers(
+        dest="action", required=True
+    )
     merge = report.add_parser("merge", help="merge the report directories of CI shards into one")
     merge.add_argument("dirs", nargs="+", metavar="DIR", help="a shard's --sim-report-dir")
     merge.add_argument("-o", "--output", default="reports", help="where the merged reports go (default: reports)")

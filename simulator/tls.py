@@ -12,7 +12,7 @@ import ipaddress
 import ssl
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from .hosts import PLATFORMS
@@ -41,10 +41,10 @@ def self_signed(names: tuple[str, ...] | None = None) -> Certificate:
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
 
-    names = names or tuple(name for _, hosts in PLATFORMS.values() for name in hosts) + ("localhost",)
+    names = names or (*tuple(name for _, hosts in PLATFORMS.values() for name in hosts), "localhost")
     key = ec.generate_private_key(ec.SECP256R1())
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sferum-sim")])
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     alt = [x509.DNSName(name) for name in names] + [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
     cert = (
         x509.CertificateBuilder()

@@ -23,7 +23,11 @@ templates = jinja2.Environment(
     loader=jinja2.ChoiceLoader(
         [
             jinja2.PrefixLoader(
-                {p.name: jinja2.FileSystemLoader(p / "templates") for p in _platforms.iterdir() if (p / "templates").is_dir()}
+                {
+                    p.name: jinja2.FileSystemLoader(p / "templates")
+                    for p in _platforms.iterdir()
+                    if (p / "templates").is_dir()
+                }
             ),
             jinja2.FileSystemLoader(_here / "templates"),
         ]

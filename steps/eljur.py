@@ -98,7 +98,11 @@ def eljur_student(
 
 @given("его родитель с подтвержденной учетной записью Госуслуг")
 def eljur_parent(
-    sim_session: SimSession, personas: Personas, scene: Scene, diary: Diary, gosuslugi_logins: dict[str, tuple[str, str]]
+    sim_session: SimSession,
+    personas: Personas,
+    scene: Scene,
+    diary: Diary,
+    gosuslugi_logins: dict[str, tuple[str, str]],
 ) -> None:
     parent = personas.make("parent")
     entry = parent.entry(
@@ -146,7 +150,9 @@ def _lesson(page: Page, subject: str):
     return page.get_by_test_id("lesson").filter(has=page.get_by_test_id("subject").get_by_text(subject, exact=True))
 
 
-@then(parsers.re(r"под уроком «(?P<online>[^«»]+)» зеленая кнопка «Онлайн-урок», а под уроком «(?P<other>[^«»]+)» ее нет"))
+@then(
+    parsers.re(r"под уроком «(?P<online>[^«»]+)» зеленая кнопка «Онлайн-урок», а под уроком «(?P<other>[^«»]+)» ее нет")
+)
 def online_button(page: Page, online: str, other: str) -> None:
     join = button(_lesson(page, online), "Онлайн-урок")
     expect(join).to_be_visible()
@@ -158,7 +164,7 @@ def online_button(page: Page, online: str, other: str) -> None:
 @then("родитель видит уроки ребенка, но не кнопку «Онлайн-урок»")
 def parent_diary(page: Page, diary: Diary) -> None:
     expect(page.get_by_test_id("children")).to_contain_text(diary.student.full_name)
-    lessons = [l for l in diary.before["lessons"] if l["class_id"] == _class_of(diary)]
+    lessons = [ls for ls in diary.before["lessons"] if ls["class_id"] == _class_of(diary)]
     for lesson in lessons:
         expect(_lesson(page, lesson["subject"])).to_be_visible()
     expect(button(page, "Онлайн-урок")).to_have_count(0)
@@ -171,7 +177,9 @@ def _class_of(diary: Diary) -> str:
 
 @when(parsers.re(rf"(?:{WHO} )?открывает адрес онлайн-урока «(?P<subject>[^«»]+)» напрямую"))
 def open_lesson_url(page: Page, sim_session: SimSession, diary: Diary, subject: str) -> None:
-    lesson = next(l for l in diary.before["lessons"] if l["subject"] == subject and l["class_id"] == _class_of(diary))
+    lesson = next(
+        ls for ls in diary.before["lessons"] if ls["subject"] == subject and ls["class_id"] == _class_of(diary)
+    )
     page.goto(sim_session.url("eljur", f"/lessons/{lesson['id']}"))
 
 

@@ -150,12 +150,16 @@ def registered_and_linked(sim_session: SimSession, scene: Scene) -> None:
     [account] = [a for a in world["max_accounts"] if a["phone"] == scene.actor.phone]
     entered = scene.entered
     assert (account["last_name"], account["first_name"], account["patronymic"]) == (
-        entered["Фамилия"], entered["Имя"], entered["Отчество (необязательно)"]
+        entered["Фамилия"],
+        entered["Имя"],
+        entered["Отчество (необязательно)"],
     )
     profile = next(p for p in world["profiles"] if p["id"] == account["profile_id"])
     assert (profile["max_id"], profile["vkid_id"]) == (account["id"], None)
     assert (profile["last_name"], profile["first_name"], profile["patronymic"]) == (
-        account["last_name"], account["first_name"], account["patronymic"]
+        account["last_name"],
+        account["first_name"],
+        account["patronymic"],
     )
     assert (profile["birth_date"], profile["sex"]) == (scene.actor.birth_date.isoformat(), scene.actor.sex)
     links = _mes_links(sim_session, scene)

@@ -18,7 +18,9 @@ ACCOUNTS = {
     "у которого нет ни VK ID, ни учебного профиля Сферум": {"vkid": False, "profile": False},
     "у которого есть МАХ и учебный профиль Сферум в МАХ": {"max_account": True, "max_profile": True},
     "у которого есть учебный профиль Сферум и МАХ с тем же номером телефона": {
-        "vkid": True, "profile": True, "max_account": True,
+        "vkid": True,
+        "profile": True,
+        "max_account": True,
     },
     "у которого нет ни МАХ, ни учебного профиля Сферум": {},
     "у которого учебный профиль Сферум привязан через VK ID": {"vkid": True, "profile": True, "linked": "vkid"},
@@ -87,7 +89,9 @@ def mes_shows_link(page: Page, sim_session: SimSession, scene: Scene) -> None:
 def mobile_app(playwright: Playwright, new_context, browser_context_args: dict, sim_session: SimSession) -> Page:
     """From here on the scenario's page is a phone's: the app shows МЭШ in a mobile web view."""
     device = {
-        k: v for k, v in playwright.devices[PHONE].items() if k != "default_browser_type" and k not in browser_context_args
+        k: v
+        for k, v in playwright.devices[PHONE].items()
+        if k != "default_browser_type" and k not in browser_context_args
     }
     context = new_context(
         **device, extra_http_headers={SESSION_HEADER: sim_session.key}, locale="ru-RU", timezone_id="Europe/Moscow"

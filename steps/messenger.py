@@ -84,7 +84,9 @@ def shown_as_text(page: Page, scene: Scene, cast: Cast) -> None:
     expect(page.get_by_test_id("message-text")).to_have_text(cast.messages)
     assert page.locator("[data-testid=messages] b, [data-testid=messages] script").count() == 0
     verb = "начала" if scene.actor.sex == "female" else "начал"
-    expect(page.get_by_test_id("call")).to_contain_text(f"{scene.actor.last_name} {scene.actor.first_name} {verb} звонок")
+    expect(page.get_by_test_id("call")).to_contain_text(
+        f"{scene.actor.last_name} {scene.actor.first_name} {verb} звонок"
+    )
 
 
 @then(parsers.re(r"в мире записаны его сообщения и (?P<calls>\d+) звон(?:ок|ка|ков) с временем часов Сферума"))
@@ -93,7 +95,9 @@ def recorded(sim_session: SimSession, scene: Scene, cast: Cast, calls: str) -> N
     now = world["clock"]["now"]
     mine = [m for m in world["chat_messages"] if m["profile_id"] == scene.actor.ids["profile_id"]]
     assert [m["text"] for m in mine] == cast.messages and {m["sent_at"] for m in mine} == {now}
-    assert [c["started_at"] for c in world["calls"] if c["profile_id"] == scene.actor.ids["profile_id"]] == [now] * int(calls)
+    assert [c["started_at"] for c in world["calls"] if c["profile_id"] == scene.actor.ids["profile_id"]] == [now] * int(
+        calls
+    )
 
 
 # -- account settings -----------------------------------------------------------------------------

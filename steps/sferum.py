@@ -16,7 +16,6 @@ from .cast import ROLES, Cast, full_name, person, sheet
 from .common import Scene, school
 from .messenger import vkid_sign_in
 
-
 # -- the world ------------------------------------------------------------------------------------
 
 
@@ -39,7 +38,11 @@ def school_members(
     sim_session: SimSession, personas: Personas, scene: Scene, cast: Cast, datatable: list[list[str]]
 ) -> None:
     """МЭШ users linked earlier: they are members and subscribers of the school's chats."""
-    members = [(personas.make(ROLES[role]), role, school_class) for role, school_class, n in datatable[1:] for _ in range(int(n))]
+    members = [
+        (personas.make(ROLES[role]), role, school_class)
+        for role, school_class, n in datatable[1:]
+        for _ in range(int(n))
+    ]
     entries = [
         m.entry(org=scene.org["id"], school_class=school_class, vkid=True, profile=True, linked="vkid")
         for m, _, school_class in members
@@ -187,7 +190,9 @@ def no_requests(cast: Cast) -> None:
 def attached(sim_session: SimSession, scene: Scene, negation: str | None, role: str | None) -> None:
     world = sim_session.snapshot()
     profile = next(p for p in world["profiles"] if p["id"] == scene.actor.ids["profile_id"])
-    attachments = [a for a in world["attachments"] if a["profile_id"] == profile["id"] and a["org_id"] == scene.org["id"]]
+    attachments = [
+        a for a in world["attachments"] if a["profile_id"] == profile["id"] and a["org_id"] == scene.org["id"]
+    ]
     if negation:
         assert profile["org_ids"] == [] and attachments == []
     else:
@@ -201,7 +206,9 @@ def attached(sim_session: SimSession, scene: Scene, negation: str | None, role: 
         r"на другом номере в чате «(?P<school_class>[^«» ]+) · Общая беседа»"
     )
 )
-def teacher_with_duplicate(sim_session: SimSession, personas: Personas, scene: Scene, cast: Cast, school_class: str) -> None:
+def teacher_with_duplicate(
+    sim_session: SimSession, personas: Personas, scene: Scene, cast: Cast, school_class: str
+) -> None:
     """Seed 001's «профиль-дублёр»: a second VK ID on another number, let into the class chat by its link."""
     teacher = personas.make("teacher")
     cast.duplicate_phone = personas.phone()

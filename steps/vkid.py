@@ -141,7 +141,7 @@ def shows_account(page: Page, scene: Scene, label: str) -> None:
     expect(page.get_by_role("button", name=label, exact=True)).to_be_visible()
 
 
-@when(parsers.re(r"(?:{who} )?проверяет данные учебного профиля и нажимает «Продолжить»".format(who=WHO)))
+@when(parsers.re(rf"(?:{WHO} )?проверяет данные учебного профиля и нажимает «Продолжить»"))
 def confirm_profile(page: Page, scene: Scene) -> None:
     expect(page.get_by_test_id("profile")).to_contain_text(scene.actor.last_name)
     page.get_by_role("button", name="Продолжить").click()
@@ -152,7 +152,11 @@ def about_screen(page: Page) -> None:
     expect(page.get_by_role("heading", name="Информация о себе")).to_be_visible()
 
 
-@when(parsers.re(rf"(?:{WHO} )?указывает (?:настоящие )?ФИО, дату рождения,? (?:и )?пол(?: ребёнка)? и нажимает «Продолжить»"))
+@when(
+    parsers.re(
+        rf"(?:{WHO} )?указывает (?:настоящие )?ФИО, дату рождения,? (?:и )?пол(?: ребёнка)? и нажимает «Продолжить»"
+    )
+)
 def fill_about(page: Page, scene: Scene) -> None:
     _about(page, scene, scene.actor.patronymic)
 

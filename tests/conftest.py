@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import zlib
 from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
-
 from sim_browser import VKID_HOST, Browser
+
 from simulator import SimulatorServer
 from simulator.testing import SimSession, Simulator
 
@@ -33,10 +34,8 @@ def sim_session(sim: Simulator, request: pytest.FixtureRequest) -> Iterator[SimS
     """A fresh control-plane session for this test, with a seed fixed by the test's id; deleted afterwards."""
     session = sim.new_session(seed=zlib.crc32(request.node.nodeid.encode()))
     yield session
-    try:
+    with contextlib.suppress(Exception):  # a test may have deleted it itself
         session.delete()
-    except Exception:  # a test may have deleted it itself
-        pass
 
 
 @pytest.fixture

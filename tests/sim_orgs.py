@@ -7,8 +7,8 @@ from html import unescape
 from typing import Any
 
 import httpx
-
 from sim_browser import Browser, location, sign_in
+
 from simulator.testing import Personas, SimSession
 
 MESSENGER = "messenger.localhost"

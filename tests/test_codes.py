@@ -6,8 +6,8 @@ import re
 from datetime import timedelta
 
 import pytest
-
 from sim_seeds import PHONE
+
 from simulator.world import Channel, Session
 from simulator.world.codes import (
     MAX_ATTEMPTS,
@@ -88,7 +88,7 @@ def test_resend_is_refused_with_a_countdown_until_119_seconds() -> None:
 
 def test_resend_is_still_refused_half_a_second_before_119_seconds() -> None:
     """At 118.5 s the resend time (119 s) has not come: the refusal shows «00:01»."""
-    session, confirmation = sent()
+    _session, confirmation = sent()
     now = confirmation.resend_at - timedelta(milliseconds=500)
     assert now < confirmation.resend_at
     refusal = resend_refusal(confirmation, now)

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 
 import httpx
 import pytest
-
 from sim_seeds import PHONE, SCHOOL, person
+
 from simulator import SimulatorServer
 from simulator.testing import SimSession
 from simulator.world.models import Channel

@@ -7,9 +7,9 @@ from typing import Any
 
 import httpx
 import pytest
-
 from sim_browser import MES_HOST, VKID_HOST, Browser, enter_login, mes_authorize_url, start
 from sim_seeds import PHONE, person, world
+
 from simulator import PLATFORMS, SESSION_HEADER, SimulatorServer
 from simulator.control.routes import PREFIX, ROUTES
 from simulator.testing import SimSession, Simulator, SimulatorError
@@ -82,7 +82,9 @@ def test_a_session_created_with_a_clock_starts_there(control: httpx.Client) -> N
     created = control.post("/sessions", json=body)
     assert created.status_code == 201
     assert created.json() == {
-        "key": "clocked-session", "seed": 5, "clock": {"now": "2025-09-01T08:00:00+03:00", "running": False},
+        "key": "clocked-session",
+        "seed": 5,
+        "clock": {"now": "2025-09-01T08:00:00+03:00", "running": False},
     }
     assert control.delete("/sessions/clocked-session").json() == {"status": "deleted", "key": "clocked-session"}
     assert control.get("/sessions/clocked-session").status_code == 404
@@ -144,9 +146,7 @@ def test_resetting_a_session_keeps_its_key_and_empties_it(sim_session: SimSessio
     assert snapshot["key"] == sim_session.key and snapshot["people"] == [] and snapshot["vkid_accounts"] == []
 
 
-def test_sessions_do_not_see_each_others_data(
-    sim: Simulator, sim_session: SimSession, http_browser: Browser
-) -> None:
+def test_sessions_do_not_see_each_others_data(sim: Simulator, sim_session: SimSession, http_browser: Browser) -> None:
     """The same teacher in two sessions: each sees its own account, and a code stays in its session."""
     other = sim.new_session(seed=sim_session.seed_value + 1)
     try:
@@ -232,8 +232,12 @@ def test_the_clock_advances_and_is_set(sim_session: SimSession) -> None:
 
 @pytest.mark.parametrize(
     "body, words",
-    [({"advance": -5}, "advance must be at least 0"), ({"advance": "x"}, "must be a number"),
-     ({"now": "yesterday"}, "ISO 8601"), ({}, "give either advance")],
+    [
+        ({"advance": -5}, "advance must be at least 0"),
+        ({"advance": "x"}, "must be a number"),
+        ({"now": "yesterday"}, "ISO 8601"),
+        ({}, "give either advance"),
+    ],
     ids=["negative", "not a number", "bad date", "nothing"],
 )
 def test_bad_clock_changes_are_refused(
@@ -245,9 +249,7 @@ def test_bad_clock_changes_are_refused(
     assert sim_session.snapshot()["clock"]["now"] == "2024-10-16T09:00:00+03:00"
 
 
-def test_an_advance_beyond_the_calendar_is_refused_and_harmless(
-    control: httpx.Client, sim_session: SimSession
-) -> None:
+def test_an_advance_beyond_the_calendar_is_refused_and_harmless(control: httpx.Client, sim_session: SimSession) -> None:
     """Advancing 1e12 s (31 700 years) is a parameter error, and the clock still reads its old time."""
     response = control.post(f"/sessions/{sim_session.key}/clock", json={"advance": 1e12})
     clock = control.get(f"/sessions/{sim_session.key}/clock")
@@ -306,7 +308,8 @@ def test_http_error_fault_hits_only_its_path_in_its_session(
         assert broken.status_code == 503
         assert "Сервис временно недоступен (ошибка 503)." in broken.text
         assert get("/", sim_session, Accept="application/json").json() == {
-            "error": "http_error", "message": "Сервис временно недоступен (ошибка 503).",
+            "error": "http_error",
+            "message": "Сервис временно недоступен (ошибка 503).",
         }
         assert get("/cabinet", sim_session).status_code == 303  # not signed in: back to /
         assert get("/", other).status_code == 200

@@ -18,7 +18,9 @@ from simulator.testing import Persona, Personas, SimSession, Simulator
 PASSWORD = "Gos-pass-2024"
 SCHOOL = next(
     org
-    for org in json.loads((Path(__file__).parents[1] / "fixtures/schools.json").read_text(encoding="utf-8"))["organisations"]
+    for org in json.loads((Path(__file__).parents[1] / "fixtures/schools.json").read_text(encoding="utf-8"))[
+        "organisations"
+    ]
     if org["name"] == "МАОУ «Лицей №2»"
 )
 
@@ -128,8 +130,14 @@ def test_a_code_cannot_be_replayed(client, world, people) -> None:
     ],
 )
 def test_e07_refusals_change_nothing(client, world, people, age, confirmed, contact_added, message) -> None:
-    persona = seed(world, people.make("student", age=age), school_class="9Б", confirmed=confirmed,
-                   contact_added=contact_added, profile=True)
+    persona = seed(
+        world,
+        people.make("student", age=age),
+        school_class="9Б",
+        confirmed=confirmed,
+        contact_added=contact_added,
+        profile=True,
+    )
     before = world.snapshot()
     response = sign_in(client, persona)
     assert response.status_code == 403
@@ -142,8 +150,13 @@ def test_e07_refusals_change_nothing(client, world, people, age, confirmed, cont
 
 
 def test_a_child_under_14_enters_with_a_simplified_account(client, world, people) -> None:
-    persona = seed(world, people.make("student", age="child"), school_class="6А", confirmed=False,
-                   gosuslugi={"login": "email", "password": PASSWORD, "confirmed": False})
+    persona = seed(
+        world,
+        people.make("student", age="child"),
+        school_class="6А",
+        confirmed=False,
+        gosuslugi={"login": "email", "password": PASSWORD, "confirmed": False},
+    )
     persona.phone = persona.email  # signs in to Госуслуги by e-mail
     assert location(sign_in(client, persona))[1] == "/diary"
     assert "Математика" in client.get("eljur", "/diary").text
@@ -151,7 +164,9 @@ def test_a_child_under_14_enters_with_a_simplified_account(client, world, people
 
 def test_gosuslugi_account_without_a_journal_account(client, world, people) -> None:
     persona = people.make("student")
-    world.seed({"people": [persona.entry(journal=None, gosuslugi={"login": "phone", "password": PASSWORD, "confirmed": True})]})
+    world.seed(
+        {"people": [persona.entry(journal=None, gosuslugi={"login": "phone", "password": PASSWORD, "confirmed": True})]}
+    )
     response = sign_in(client, persona)
     assert response.status_code == 403 and rules.NO_ACCOUNT in response.text
 

@@ -101,7 +101,7 @@ def test_authorisation_tab_starts_vkid_for_electronic_school(server, session) ->
     query = parse_qs(target.query)
     assert (target.hostname, target.path) == ("id.localhost", "/authorize")
     assert query["client_id"] == ["es_sferum"]
-    assert query["redirect_uri"][0].endswith("es.localhost:%d/sferum/callback" % server.port)
+    assert query["redirect_uri"][0].endswith(f"es.localhost:{server.port}/sferum/callback")
     assert session.snapshot()["links"] == []
 
 

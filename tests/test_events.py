@@ -26,14 +26,30 @@ def test_browser_requests_and_world_changes_are_logged_in_order(server: Simulato
     assert httpx.get(server.url + "/no-such-page", headers=headers).status_code == 404
     session.fault("vpn")
     session.clear_fault("vpn")
-    session.seed({"people": [{"id": "t", "last_name": "Иванова", "first_name": "Анна", "patronymic": "Петровна",
-                              "birth_date": "1980-01-02", "sex": "female", "phone": "+79990001122",
-                              "vkid": {"login": "phone"}}]})
+    session.seed(
+        {
+            "people": [
+                {
+                    "id": "t",
+                    "last_name": "Иванова",
+                    "first_name": "Анна",
+                    "patronymic": "Петровна",
+                    "birth_date": "1980-01-02",
+                    "sex": "female",
+                    "phone": "+79990001122",
+                    "vkid": {"login": "phone"},
+                }
+            ]
+        }
+    )
     events = session.events()
     assert [e["id"] for e in events] == list(range(1, len(events) + 1))
     kinds = [e["kind"] for e in events]
     assert kinds[:4] == ["request", "request", "fault_on", "fault_off"] and "vkid_account_created" in kinds
-    assert [(e["platform"], e["path"], e["status"]) for e in events[:2]] == [("mes", "/", 200), ("mes", "/no-such-page", 404)]
+    assert [(e["platform"], e["path"], e["status"]) for e in events[:2]] == [
+        ("mes", "/", 200),
+        ("mes", "/no-such-page", 404),
+    ]
     assert session.events(after=3) == events[3:]
 
 

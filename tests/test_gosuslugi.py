@@ -8,8 +8,8 @@ import pytest
 from http_browser import HttpBrowser, location
 
 from simulator import SimulatorServer
-from simulator.platforms.gosuslugi import esia
 from simulator.platforms.eljur.screens import GOSUSLUGI
+from simulator.platforms.gosuslugi import esia
 from simulator.testing import Personas, SimSession, Simulator
 
 PASSWORD = "Gos-pass-2024"
@@ -27,7 +27,9 @@ def world(server: SimulatorServer) -> Iterator[SimSession]:
 @pytest.fixture
 def student(world: SimSession):
     persona = Personas(3).make("student")
-    world.seed({"people": [persona.entry(journal=None, gosuslugi={"login": "phone", "password": PASSWORD, "confirmed": True})]})
+    world.seed(
+        {"people": [persona.entry(journal=None, gosuslugi={"login": "phone", "password": PASSWORD, "confirmed": True})]}
+    )
     return persona
 
 
@@ -98,7 +100,9 @@ def test_empty_or_malformed_fields_are_field_errors(client: HttpBrowser, student
 
 
 @pytest.mark.parametrize("login", ["phone", "email", "snils"])
-def test_wrong_password_or_unknown_login_changes_nothing(client: HttpBrowser, world: SimSession, student, login) -> None:
+def test_wrong_password_or_unknown_login_changes_nothing(
+    client: HttpBrowser, world: SimSession, student, login
+) -> None:
     start(client)
     typed = {"phone": student.phone, "email": student.email, "snils": "123-456-789 01"}[login]
     response = client.post("gosuslugi", "/login", data={"login": typed, "password": PASSWORD + "x"})
@@ -150,4 +154,6 @@ def test_a_code_expires(server: SimulatorServer, world: SimSession, client, stud
     code = _code(server, world, client, student)
     world.advance(esia.CODE_TTL.total_seconds() + 1)
     with pytest.raises(esia.EsiaError):
-        server.call(esia.redeem, server.world.get(world.key), GOSUSLUGI, code, client.hosts.url("eljur", "/login/callback"))
+        server.call(
+            esia.redeem, server.world.get(world.key), GOSUSLUGI, code, client.hosts.url("eljur", "/login/callback")
+        )

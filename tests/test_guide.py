@@ -19,7 +19,9 @@ NAME = "mes_teacher_vkid-01-E02"
 
 
 def sferum_sim(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "simulator", *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "simulator", *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +57,7 @@ def test_one_picture_per_step_with_the_scenarios_own_words(produced: tuple[Path,
     assert headings == steps
     assert re.findall(r"<h2>Шаг (\d+)\.", page) == [str(n) for n in range(1, len(steps) + 1)]
     assert page.count('<img src="data:image/png;base64,') == len(steps)  # self-contained: pictures inline
-    assert "http://" not in page and "src=\"/" not in page
+    assert "http://" not in page and 'src="/' not in page
 
 
 def test_the_pictures_show_the_labels_the_steps_speak_of(data: dict[str, Any]) -> None:

@@ -130,7 +130,10 @@ def test_registration_with_the_real_name_creates_the_account_once_the_sms_code_i
     assert "Сферум в МАХ" in page.text and "У вас нет учебного профиля Сферум" in page.text
     [account] = session.snapshot()["max_accounts"]
     assert (account["phone"], account["last_name"], account["first_name"], account["patronymic"]) == (
-        "+79990001122", "Иванова", "Анна", None
+        "+79990001122",
+        "Иванова",
+        "Анна",
+        None,
     )
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-
 from sim_browser import MES_HOST, Browser, location, query_of, sign_in
 from sim_seeds import PHONE, person, world
+
 from simulator.testing import SimSession
 
 ALREADY_LINKED = "Этот учебный профиль уже привязан к другой учетной записи МЭШ."
@@ -59,7 +59,7 @@ def test_link_creates_exactly_one_link(
     assert sim_session.links() == []
     assert location(on_add_profile.post("/sferum/add", host=MES_HOST, data={"action": "link"}), 303) == "/cabinet"
     links = sim_session.links()
-    assert [(l["journal_account_id"], l["profile_id"], l["via"], l["journal"]) for l in links] == [
+    assert [(k["journal_account_id"], k["profile_id"], k["via"], k["journal"]) for k in links] == [
         ("mes-t1", teacher["profile_id"], "vkid", "mes")
     ]
     cabinet = on_add_profile.get("/cabinet", host=MES_HOST)
@@ -94,7 +94,7 @@ def test_a_profile_linked_to_another_mes_account_is_refused(
     refused = petrov.post("/sferum/add", host=MES_HOST, data={"action": "link"})
     assert refused.status_code == 409
     assert ALREADY_LINKED in refused.text
-    assert [l["journal_account_id"] for l in sim_session.links()] == ["mes-t1"]
+    assert [k["journal_account_id"] for k in sim_session.links()] == ["mes-t1"]
 
 
 def test_the_callback_reports_a_vkid_error(

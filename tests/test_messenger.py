@@ -5,9 +5,9 @@ from __future__ import annotations
 import base64
 
 import pytest
-
 from sim_browser import Browser, location
 from sim_orgs import KINDERGARTEN, MESSENGER, SCHOOL, seed, sign_in_to, texts
+
 from simulator.testing import Personas, SimSession
 
 
@@ -41,7 +41,7 @@ def chat_id(sim_session: SimSession, title: str) -> int:
 
 def test_chats_appear_after_the_delay_three_first_then_all(messenger: Browser, sim_session: SimSession) -> None:
     home = messenger.get("/", host=MESSENGER)
-    assert "<h1 id=\"chats-title\">Чаты 0</h1>" in home.text
+    assert '<h1 id="chats-title">Чаты 0</h1>' in home.text
     assert texts(home, "chats-pending") and texts(home, "chat") == []
     sim_session.advance(5 * 60)
     home = messenger.get("/", host=MESSENGER)
@@ -114,7 +114,12 @@ def test_someone_elses_chat_does_not_exist(messenger: Browser, sim_session: SimS
 
 @pytest.mark.parametrize(
     ("back", "link"),
-    [("Lw==", "/"), (base64.urlsafe_b64encode(b"/chats").decode(), "/chats"), ("Ly9ldmlsLmV4YW1wbGU=", "/"), ("%%%", "/")],
+    [
+        ("Lw==", "/"),
+        (base64.urlsafe_b64encode(b"/chats").decode(), "/chats"),
+        ("Ly9ldmlsLmV4YW1wbGU=", "/"),
+        ("%%%", "/"),
+    ],
 )
 def test_account_settings_show_the_profile_id(messenger: Browser, teacher: tuple, back: str, link: str) -> None:
     page = messenger.get(f"/settings/account?back={back}", host=MESSENGER)
@@ -125,11 +130,15 @@ def test_account_settings_show_the_profile_id(messenger: Browser, teacher: tuple
 def test_a_join_request_leaves_the_profile_unattached(messenger: Browser, sim_session: SimSession, teacher) -> None:
     found = messenger.get("/organisations?q=детский", host=MESSENGER)
     assert texts(found, "found-organisation")[0].startswith("МБДОУ «Детский сад №7» Детский сад · ID 216600007")
-    sent = messenger.post("/organisations/requests", host=MESSENGER, data={"org_id": KINDERGARTEN["id"], "role": "teacher"})
+    sent = messenger.post(
+        "/organisations/requests", host=MESSENGER, data={"org_id": KINDERGARTEN["id"], "role": "teacher"}
+    )
     assert location(sent, 303) == "/organisations"
     page = messenger.get("/organisations", host=MESSENGER)
     assert texts(page, "join-request-status") == ["На рассмотрении"]
-    again = messenger.post("/organisations/requests", host=MESSENGER, data={"org_id": KINDERGARTEN["id"], "role": "teacher"})
+    again = messenger.post(
+        "/organisations/requests", host=MESSENGER, data={"org_id": KINDERGARTEN["id"], "role": "teacher"}
+    )
     assert again.status_code == 409
     profile = next(p for p in sim_session.snapshot()["profiles"] if p["id"] == teacher[1]["profile_id"])
     assert KINDERGARTEN["id"] not in profile["org_ids"]
@@ -137,7 +146,9 @@ def test_a_join_request_leaves_the_profile_unattached(messenger: Browser, sim_se
 
 
 def test_a_school_takes_no_requests(messenger: Browser, sim_session: SimSession) -> None:
-    refused = messenger.post("/organisations/requests", host=MESSENGER, data={"org_id": SCHOOL["id"], "role": "teacher"})
+    refused = messenger.post(
+        "/organisations/requests", host=MESSENGER, data={"org_id": SCHOOL["id"], "role": "teacher"}
+    )
     assert refused.status_code == 409
     assert texts(refused, "alert") == ["Пользователи школы прикрепляются к организации через электронный журнал."]
     assert sim_session.snapshot()["join_requests"] == []

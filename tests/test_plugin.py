@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-SUITE = '''
+SUITE = """
 from simulator.testing import Personas
 
 def test_a(sim_session, personas):
@@ -19,7 +19,7 @@ def test_b(sim_session):
 
 def test_same_seed_same_people(sim_seed, personas):
     assert Personas(sim_seed).make("teacher") == personas.make("teacher")
-'''
+"""
 
 
 @pytest.fixture

@@ -22,14 +22,19 @@ from simulator.trainer.runner import display
 ROOT = Path(__file__).resolve().parents[1]
 FEATURE = ROOT / "features" / "mes_teacher_vkid.feature"
 needs_screen = pytest.mark.skipif(
-    not (os.environ.get("DISPLAY") or shutil.which("Xvfb")), reason="no screen (DISPLAY) and no Xvfb to open a headed browser on"
+    not (os.environ.get("DISPLAY") or shutil.which("Xvfb")),
+    reason="no screen (DISPLAY) and no Xvfb to open a headed browser on",
 )
 
 
 def replay(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "simulator", "replay", str(FEATURE), "--scenario", "E02", "--slowmo", "0", *args],
-        cwd=ROOT, capture_output=True, text=True, input=stdin, timeout=300,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=300,
     )
 
 
@@ -64,9 +69,8 @@ def test_without_a_screen_or_xvfb_it_says_what_to_do(monkeypatch: pytest.MonkeyP
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     monkeypatch.setattr(shutil, "which", lambda name: None)
-    with pytest.raises(TrainerError, match="Нет экрана.*Xvfb"):
-        with display():
-            pass
+    with pytest.raises(TrainerError, match=r"Нет экрана.*Xvfb"), display():
+        pass
 
 
 def test_the_caption_is_invisible_to_the_scenarios_locators() -> None:

@@ -51,7 +51,7 @@ FEATURE = """\
       | второй |
 """
 
-STEPS = '''
+STEPS = """
 import pytest
 from playwright.sync_api import expect
 from pytest_bdd import given, parsers, scenarios, then, when
@@ -86,7 +86,7 @@ def never():
 @then("у него есть VK ID")
 def has_vkid(sim_session):
     assert len(sim_session.snapshot()["vkid_accounts"]) == 1
-'''
+"""
 
 INI = """\
 [pytest]
@@ -101,8 +101,9 @@ FAILED = "test_files/test_tiny.py::test_проверка_падает"
 def run_pytest(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """pytest in its own process, in the tiny project (as pytester.runpytest_subprocess, but shareable)."""
     command = [sys.executable, "-m", "pytest", *args]
-    return subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run(
+        command, cwd=project, capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {})}
+    )
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +131,9 @@ def runs(project: Path) -> dict[str, Any]:
         started = time.perf_counter()
         outputs[name] = run_pytest(project, "test_files", "--output", f"pw-{name}", *args)
         timings[name] = time.perf_counter() - started
-    assert cli(["report", "merge", str(project / "shard1"), str(project / "shard2"), "-o", str(project / "merged")]) == 0
+    assert (
+        cli(["report", "merge", str(project / "shard1"), str(project / "shard2"), "-o", str(project / "merged")]) == 0
+    )
     return {"outputs": outputs, "timings": timings}
 
 
@@ -144,7 +147,9 @@ def summary(directory: Path) -> dict[str, tuple[Any, ...]]:
         test["nodeid"]: (
             test["outcome"],
             test["seed"],
-            tuple((s["keyword"], s["name"], s["status"], bool(s["screenshot"]), len(s["events"])) for s in test["steps"]),
+            tuple(
+                (s["keyword"], s["name"], s["status"], bool(s["screenshot"]), len(s["events"])) for s in test["steps"]
+            ),
             len(test["artifacts"].get("traces", [])),
         )
         for test in results(directory)["tests"]
@@ -226,10 +231,13 @@ def test_a_wrong_shard_is_refused(value: str) -> None:
 def browser_server(tmp_path: Path) -> Iterator[str]:
     """A Playwright browser server (`playwright run-server`), as a CI service would run it."""
     env = dict(os.environ)
-    browsers = json.loads((Path(sys.modules["playwright"].__file__).parent / "driver/package/browsers.json").read_text())
+    browsers = json.loads(
+        (Path(sys.modules["playwright"].__file__).parent / "driver/package/browsers.json").read_text()
+    )
     revision = next(b["revision"] for b in browsers["browsers"] if b["name"] == "chromium-headless-shell")
-    if not Path(env.get("PLAYWRIGHT_BROWSERS_PATH", Path.home() / ".cache/ms-playwright"),
-                f"chromium_headless_shell-{revision}").is_dir():
+    if not Path(
+        env.get("PLAYWRIGHT_BROWSERS_PATH", Path.home() / ".cache/ms-playwright"), f"chromium_headless_shell-{revision}"
+    ).is_dir():
         # No downloaded browser here: lay the system Chromium out where the server looks for its own.
         chromium = system_chromium()
         if chromium is None:
@@ -240,8 +248,13 @@ def browser_server(tmp_path: Path) -> Iterator[str]:
         env["PLAYWRIGHT_BROWSERS_PATH"] = str(tmp_path)
     cli_path = Path(sys.executable).with_name("playwright")
     # Its own process group: the `playwright` command starts the Node driver as a child, which must stop too.
-    server = subprocess.Popen([str(cli_path), "run-server", "--host", "127.0.0.1", "--port", "0"], env=env,
-                              stdout=subprocess.PIPE, text=True, start_new_session=True)
+    server = subprocess.Popen(
+        [str(cli_path), "run-server", "--host", "127.0.0.1", "--port", "0"],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         line = server.stdout.readline()  # «Listening on ws://127.0.0.1:PORT/»
         assert line.startswith("Listening on "), line
@@ -252,8 +265,14 @@ def browser_server(tmp_path: Path) -> Iterator[str]:
 
 
 def test_a_remote_browser_runs_the_scenarios(project: Path, browser_server: str) -> None:
-    result = run_pytest(project, "test_files", "-k", "Страница", "--sim-report-dir=remote",
-                        env={"SFERUM_SIM_BROWSER_WS": browser_server})
+    result = run_pytest(
+        project,
+        "test_files",
+        "-k",
+        "Страница",
+        "--sim-report-dir=remote",
+        env={"SFERUM_SIM_BROWSER_WS": browser_server},
+    )
     assert "1 passed" in result.stdout, result.stdout + result.stderr
     [test] = results(project / "remote")["tests"]
     assert test["browser"]["name"] == "chromium"

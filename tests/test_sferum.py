@@ -6,9 +6,9 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
-
 from sim_browser import Browser, location
 from sim_orgs import KINDERGARTEN, MESSENGER, SCHOOL, SFERUM, seed, sign_in_to, texts
+
 from simulator.testing import Personas, SimSession
 
 
@@ -81,7 +81,9 @@ def test_the_statistics_workbook_counts_the_worlds_messages(
 def test_a_school_cabinet_sends_no_invitations(cabinet: Browser, sim_session: SimSession) -> None:
     page = cabinet.get(f"/org/{SCHOOL['id']}", host=SFERUM)
     assert "Отправить приглашение" not in page.text and "через электронный журнал" in page.text
-    refused = cabinet.post(f"/org/{SCHOOL['id']}/invitations", host=SFERUM, data={"to": "+79990001122", "role": "teacher"})
+    refused = cabinet.post(
+        f"/org/{SCHOOL['id']}/invitations", host=SFERUM, data={"to": "+79990001122", "role": "teacher"}
+    )
     assert refused.status_code == 409
     assert sim_session.snapshot()["invitations"] == []
 
@@ -130,7 +132,9 @@ def test_an_invitation_by_phone_is_sent_and_accepted(
     messenger = new_http_browser()
     sign_in_to(messenger, MESSENGER, "/organisations", teacher.phone)
     [invitation] = sim_session.snapshot()["invitations"]
-    answered = messenger.post(f"/organisations/invitations/{invitation['id']}", host=MESSENGER, data={"action": "accept"})
+    answered = messenger.post(
+        f"/organisations/invitations/{invitation['id']}", host=MESSENGER, data={"action": "accept"}
+    )
     assert location(answered, 303) == "/organisations"
     profile = next(p for p in sim_session.snapshot()["profiles"] if p["id"] == ids["profile_id"])
     assert profile["org_ids"] == [KINDERGARTEN["id"]]
@@ -150,7 +154,9 @@ def test_the_administrator_decides_a_request(
     page = kindergarten.get(f"/org/{KINDERGARTEN['id']}", host=SFERUM)
     assert texts(page, "join-request")[0].startswith(f"{parent.last_name} {parent.first_name} · ID {ids['profile_id']}")
     [join] = sim_session.snapshot()["join_requests"]
-    decided = kindergarten.post(f"/org/{KINDERGARTEN['id']}/requests/{join['id']}", host=SFERUM, data={"action": action})
+    decided = kindergarten.post(
+        f"/org/{KINDERGARTEN['id']}/requests/{join['id']}", host=SFERUM, data={"action": action}
+    )
     assert location(decided, 303) == f"/org/{KINDERGARTEN['id']}"
     world = sim_session.snapshot()
     profile = next(p for p in world["profiles"] if p["id"] == ids["profile_id"])

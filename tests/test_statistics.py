@@ -121,7 +121,9 @@ def test_an_unlinked_profile_is_no_longer_a_user(world: Session) -> None:
 
 def test_the_administrator_is_a_user_without_a_journal_link(world: Session) -> None:
     admin = Personas(7).make("admin")
-    created = apply_seed(world, {"people": [admin.entry(journal=None, vkid=True, profile=True, org_admin=SCHOOL["id"])]})
+    created = apply_seed(
+        world, {"people": [admin.entry(journal=None, vkid=True, profile=True, org_admin=SCHOOL["id"])]}
+    )
     profile_id = created["people"][admin.key]["profile_id"]
     usage = row(world, profile_id)
     assert (usage.full_name, usage.user_type, usage.journal_linked) == (

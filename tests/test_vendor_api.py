@@ -25,7 +25,9 @@ def test_the_plugin_offers_the_routing_fixtures() -> None:
         assert callable(getattr(sim_plugin, name)), name
 
 
-def test_the_router_sends_vkid_to_the_session_and_lets_the_rest_through(sim: Simulator, sim_session: SimSession) -> None:
+def test_the_router_sends_vkid_to_the_session_and_lets_the_rest_through(
+    sim: Simulator, sim_session: SimSession
+) -> None:
     """Code that makes its own clients, sync or async, needs no change; the control plane still works."""
     sim_session.register_client("rp", ["https://rp.example/cb"], "Журнал")
     with sim_router(sim.url, session=sim_session.key) as router:

@@ -152,7 +152,9 @@ def test_authorize_never_redirects_to_an_untrusted_place(
     ],
     ids=["short state", "no state", "no challenge", "plain PKCE", "implicit flow"],
 )
-def test_authorize_errors_go_back_to_a_trusted_client(client: dict, vkid: httpx.Client, changes: dict, error: str, words: str) -> None:
+def test_authorize_errors_go_back_to_a_trusted_client(
+    client: dict, vkid: httpx.Client, changes: dict, error: str, words: str
+) -> None:
     """Known client and registered redirect_uri: 302 back with VK ID's error and the state."""
     pkce = new_pkce()
     response = vkid.get("/authorize", params=authorize(pkce, **changes))
@@ -192,7 +194,9 @@ def test_code_exchange_gives_tokens_and_a_signed_id_token(grant: Grant, client: 
 
 
 @pytest.mark.parametrize("where", ["query", "form"])
-def test_parameters_are_read_from_the_query_string_or_the_form_body(grant: Grant, vkid: httpx.Client, where: str) -> None:
+def test_parameters_are_read_from_the_query_string_or_the_form_body(
+    grant: Grant, vkid: httpx.Client, where: str
+) -> None:
     """The official SDKs differ: the web SDK sends a form, the docs' examples a query string."""
     params = grant.params()
     response = vkid.post("/oauth2/auth", params=params) if where == "query" else vkid.post("/oauth2/auth", data=params)
@@ -234,7 +238,9 @@ def test_a_reused_code_is_refused_and_kills_what_it_gave(grant: Grant, vkid: htt
     assert_vkid_error(user_info(vkid, tokens["access_token"]), 401, "invalid_token", "revoked")
 
 
-def test_a_code_expires_after_ten_minutes_of_virtual_time(grant: Grant, vkid: httpx.Client, sim_session: SimSession) -> None:
+def test_a_code_expires_after_ten_minutes_of_virtual_time(
+    grant: Grant, vkid: httpx.Client, sim_session: SimSession
+) -> None:
     sim_session.advance(601)
     assert_vkid_error(exchange(vkid, grant.params()), 400, "invalid_grant", "expired", grant.pkce.state)
 
@@ -248,8 +254,14 @@ def test_an_unsupported_grant_type_echoes_the_state(grant: Grant, vkid: httpx.Cl
 
 
 def refresh(vkid: httpx.Client, grant: Grant, token: str, **changes: str) -> httpx.Response:
-    params = {"grant_type": "refresh_token", "refresh_token": token, "client_id": CLIENT_ID,
-              "device_id": grant.device_id, "state": grant.pkce.state, **changes}
+    params = {
+        "grant_type": "refresh_token",
+        "refresh_token": token,
+        "client_id": CLIENT_ID,
+        "device_id": grant.device_id,
+        "state": grant.pkce.state,
+        **changes,
+    }
     return exchange(vkid, params)
 
 
@@ -257,7 +269,13 @@ def test_refresh_rotates_and_a_used_refresh_token_is_revoked(grant: Grant, vkid:
     tokens = exchange(vkid, grant.params()).json()
     renewed = refresh(vkid, grant, tokens["refresh_token"]).json()
     assert renewed["access_token"] != tokens["access_token"] and "id_token" not in renewed
-    assert_vkid_error(refresh(vkid, grant, tokens["refresh_token"]), 400, "invalid_grant", "refresh token has been revoked", grant.pkce.state)
+    assert_vkid_error(
+        refresh(vkid, grant, tokens["refresh_token"]),
+        400,
+        "invalid_grant",
+        "refresh token has been revoked",
+        grant.pkce.state,
+    )
     assert refresh(vkid, grant, renewed["refresh_token"]).status_code == 200
 
 
@@ -270,7 +288,9 @@ def test_refresh_rotates_and_a_used_refresh_token_is_revoked(grant: Grant, vkid:
     ],
     ids=["other device", "unknown client", "made-up token"],
 )
-def test_a_bad_refresh_is_refused(grant: Grant, vkid: httpx.Client, changes: dict, status: int, error: str, words: str) -> None:
+def test_a_bad_refresh_is_refused(
+    grant: Grant, vkid: httpx.Client, changes: dict, status: int, error: str, words: str
+) -> None:
     tokens = exchange(vkid, grant.params()).json()
     response = refresh(vkid, grant, tokens["refresh_token"], **changes)
     assert_vkid_error(response, status, error, words, grant.pkce.state)
@@ -279,7 +299,9 @@ def test_a_bad_refresh_is_refused(grant: Grant, vkid: httpx.Client, changes: dic
 # -- user_info, public_info, logout, revoke -----------------------------------------------------
 
 
-def test_user_info_refuses_unknown_and_expired_tokens(grant: Grant, vkid: httpx.Client, sim_session: SimSession) -> None:
+def test_user_info_refuses_unknown_and_expired_tokens(
+    grant: Grant, vkid: httpx.Client, sim_session: SimSession
+) -> None:
     token = exchange(vkid, grant.params()).json()["access_token"]
     assert_vkid_error(user_info(vkid, "made-up"), 401, "invalid_token", "access token is invalid")
     sim_session.advance(3601)
@@ -311,7 +333,9 @@ def test_public_info_refuses_a_forged_foreign_or_expired_id_token(
     assert_vkid_error(public_info(id_token), 401, "invalid_token", "id_token has expired")
 
 
-def test_logout_ends_this_token_pair_only(grant: Grant, vkid: httpx.Client, sim_session: SimSession, teacher: Persona) -> None:
+def test_logout_ends_this_token_pair_only(
+    grant: Grant, vkid: httpx.Client, sim_session: SimSession, teacher: Persona
+) -> None:
     first = exchange(vkid, grant.params()).json()
     again = new_pkce()
     back = sign_in(vkid, sim_session, teacher, again)  # a second sign-in: VK ID remembers the user
@@ -323,7 +347,9 @@ def test_logout_ends_this_token_pair_only(grant: Grant, vkid: httpx.Client, sim_
     assert user_info(vkid, second["access_token"]).status_code == 200
 
 
-def test_revoke_withdraws_every_token_of_the_user(grant: Grant, vkid: httpx.Client, sim_session: SimSession, teacher: Persona) -> None:
+def test_revoke_withdraws_every_token_of_the_user(
+    grant: Grant, vkid: httpx.Client, sim_session: SimSession, teacher: Persona
+) -> None:
     first = exchange(vkid, grant.params()).json()
     renewed = refresh(vkid, grant, first["refresh_token"]).json()
     response = vkid.post("/oauth2/revoke", params={"client_id": CLIENT_ID, "access_token": renewed["access_token"]})
@@ -355,8 +381,19 @@ def test_registration_is_checked_and_seeds_accept_clients(sim_session: SimSessio
     """Redirect URIs must be URLs; a seed may give the secret and the consent screen's bullets."""
     with pytest.raises(SimulatorError, match="redirect_uris"):
         sim_session.register_client(CLIENT_ID, ["journal.example/cb"], SERVICE)
-    sim_session.seed({"clients": [{"client_id": "seeded", "redirect_uris": [REDIRECT_URI], "service_name": "МЭШ ВКС",
-                                   "client_secret": "s" * 32, "bullets": ["Общение в Сферуме"]}]})
+    sim_session.seed(
+        {
+            "clients": [
+                {
+                    "client_id": "seeded",
+                    "redirect_uris": [REDIRECT_URI],
+                    "service_name": "МЭШ ВКС",
+                    "client_secret": "s" * 32,
+                    "bullets": ["Общение в Сферуме"],
+                }
+            ]
+        }
+    )
     seeded = next(c for c in sim_session.snapshot()["clients"] if c["client_id"] == "seeded")
     assert seeded["service_name"] == "МЭШ ВКС" and seeded["client_secret"] == "s" * 32
     assert seeded["bullets"] == ["Общение в Сферуме"]

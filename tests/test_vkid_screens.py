@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from sim_browser import (
     VKID_HOST,
     Browser,
@@ -17,6 +16,7 @@ from sim_browser import (
     start,
 )
 from sim_seeds import PHONE, person, world
+
 from simulator.testing import SimSession
 
 

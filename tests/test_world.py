@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from aio import run
@@ -256,8 +257,13 @@ def test_a_valid_seed_creates_people_accounts_and_profiles() -> None:
     assert (profile.last_name, profile.first_name, profile.vkid_id) == ("Иванов", "Иван", ids["t1"]["vkid_id"])
     assert "profile_id" not in ids["t2"]
     assert counts(session) == {
-        "organisations": 1, "classes": 1, "people": 2, "journal_accounts": 2,
-        "vkid_accounts": 2, "profiles": 1, "clients": 0,
+        "organisations": 1,
+        "classes": 1,
+        "people": 2,
+        "journal_accounts": 2,
+        "vkid_accounts": 2,
+        "profiles": 1,
+        "clients": 0,
     }
 
 

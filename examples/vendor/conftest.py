@@ -13,6 +13,7 @@ from journal_app import CLIENT_ID, SERVICE_NAME, JournalServer
 
 from simulator.testing import Persona, Personas, SimSession
 
+
 @pytest.fixture
 def journal_server(vkid_router: respx.MockRouter) -> Iterator[JournalServer]:
     """The journal, unregistered; while it runs, its httpx calls to https://id.vk.com reach the simulator."""

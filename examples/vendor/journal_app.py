@@ -133,7 +133,9 @@ class Journal:
             ("GET", "/vkid/callback"): self.callback,
         }
         handler = routes.get((method, path))
-        status, headers, body = handler(session, query | form) if handler else ("404 Not Found", [], "Нет такой страницы")
+        status, headers, body = (
+            handler(session, query | form) if handler else ("404 Not Found", [], "Нет такой страницы")
+        )
         headers = [*headers, ("Set-Cookie", f"{COOKIE}={sid}; Path=/; HttpOnly; SameSite=Lax")]
         if body is not None:
             headers.append(("Content-Type", "text/html; charset=utf-8"))
@@ -157,8 +159,7 @@ class Journal:
         error = session.pop("error", "")
         return self._page(
             "Электронный журнал",
-            (f"<p role='alert'>{html.escape(error)}</p>" if error else "")
-            + "<form method='post' action='/login'>"
+            (f"<p role='alert'>{html.escape(error)}</p>" if error else "") + "<form method='post' action='/login'>"
             "<label>Логин <input name='login'></label><label>Пароль <input name='password' type='password'></label>"
             "<button>Войти</button></form>"
             "<form method='post' action='/vkid/login'><button>Войти через VK ID</button></form>",
@@ -217,7 +218,9 @@ class Journal:
             session["error"] = "Вход через VK ID устарел, начните заново"
             return self._go(back)
         try:
-            tokens = self.vkid.exchange(params.get("code", ""), params.get("device_id", ""), pending["state"], pending["verifier"])
+            tokens = self.vkid.exchange(
+                params.get("code", ""), params.get("device_id", ""), pending["state"], pending["verifier"]
+            )
             user = self.vkid.user_info(tokens["access_token"])
         except VkIdError as error:
             session["error"] = f"Не удалось привязать Сферум: {error}"
@@ -240,7 +243,7 @@ class _Server(ThreadingMixIn, WSGIServer):
 
 
 class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 

@@ -89,7 +89,10 @@ def test_a_callback_that_is_not_registered_stops_at_vk_id(
 @pytest.mark.parametrize(
     "mischief, refusal",
     [
-        (lambda sim_session: lambda pending, query: pending.update(verifier="A" * 64), "code_verifier does not match code_challenge"),
+        (
+            lambda sim_session: lambda pending, query: pending.update(verifier="A" * 64),
+            "code_verifier does not match code_challenge",
+        ),
         (lambda sim_session: lambda pending, query: sim_session.advance(601), "authorization code has expired"),
     ],
     ids=["tampered verifier", "code expired"],

@@ -27,27 +27,54 @@ BODIES = {
         "properties": {
             "key": {"type": "string", "pattern": "^[A-Za-z0-9_.-]{1,64}$"},
             "seed": {"type": "integer"},
-            "clock": {"type": "object", "properties": {"now": {"type": "string", "format": "date-time"},
-                                                      "running": {"type": "boolean"}}},
+            "clock": {
+                "type": "object",
+                "properties": {"now": {"type": "string", "format": "date-time"}, "running": {"type": "boolean"}},
+            },
         },
     },
     "seed": {
         "type": "object",
-        "properties": {"organisations": {"type": "array", "items": OBJECT},
-                       "clients": {"type": "array", "items": OBJECT},
-                       "people": {"type": "array", "items": OBJECT}},
+        "properties": {
+            "organisations": {"type": "array", "items": OBJECT},
+            "clients": {"type": "array", "items": OBJECT},
+            "people": {"type": "array", "items": OBJECT},
+        },
     },
-    "fix_code": {"type": "object", "required": ["code"], "properties": {"code": {"type": "string", "pattern": "^(\\d{4}|\\d{6})$"}}},
-    "set_clock": {"type": "object", "properties": {"advance": {"type": "number", "minimum": 0},
-                                                   "now": {"type": "string", "format": "date-time"},
-                                                   "running": {"type": "boolean"}}},
-    "set_fault": {"type": "object", "properties": {"platform": {"type": "string"}, "path": {"type": "string"},
-                                                   "status": {"type": "integer", "minimum": 400, "maximum": 599}}},
-    "update_settings": {"type": "object", "properties": {name: {"enum": list(values)} for name, values in SETTINGS.items()}},
-    "register_client": {"type": "object", "required": ["client_id", "redirect_uris", "service_name"],
-                        "properties": {"client_id": {"type": "string"},
-                                       "redirect_uris": {"type": "array", "items": {"type": "string", "format": "uri"}},
-                                       "service_name": {"type": "string"}}},
+    "fix_code": {
+        "type": "object",
+        "required": ["code"],
+        "properties": {"code": {"type": "string", "pattern": "^(\\d{4}|\\d{6})$"}},
+    },
+    "set_clock": {
+        "type": "object",
+        "properties": {
+            "advance": {"type": "number", "minimum": 0},
+            "now": {"type": "string", "format": "date-time"},
+            "running": {"type": "boolean"},
+        },
+    },
+    "set_fault": {
+        "type": "object",
+        "properties": {
+            "platform": {"type": "string"},
+            "path": {"type": "string"},
+            "status": {"type": "integer", "minimum": 400, "maximum": 599},
+        },
+    },
+    "update_settings": {
+        "type": "object",
+        "properties": {name: {"enum": list(values)} for name, values in SETTINGS.items()},
+    },
+    "register_client": {
+        "type": "object",
+        "required": ["client_id", "redirect_uris", "service_name"],
+        "properties": {
+            "client_id": {"type": "string"},
+            "redirect_uris": {"type": "array", "items": {"type": "string", "format": "uri"}},
+            "service_name": {"type": "string"},
+        },
+    },
 }
 QUERIES = {
     "outbox": ["to", "channel", "after"],

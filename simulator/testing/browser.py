@@ -22,7 +22,9 @@ def system_chromium() -> str | None:
     return None
 
 
-def chromium_args(extra_hosts: tuple[str, ...] = (), *, target: str = "127.0.0.1", spki: str | None = None) -> list[str]:
+def chromium_args(
+    extra_hosts: tuple[str, ...] = (), *, target: str = "127.0.0.1", spki: str | None = None
+) -> list[str]:
     """No background traffic, and every name but the simulator's resolves to nothing.
 
     `extra_hosts` are real host names (id.vk.com, …) to send to `target` — the loopback, or the

@@ -53,9 +53,14 @@ def browser_type_launch_args(
         args["args"] = [*args.get("args", []), *chromium_args(**real)]
         # Playwright's own Chromium when it was downloaded; the system's otherwise. A remote browser
         # server gets these options too, and has its own browser: no local path for it.
-        if "channel" not in args and "executable_path" not in args and not remote_endpoint():
-            if not Path(browser_type.executable_path).exists() and (found := system_chromium()):
-                args["executable_path"] = found
+        if (
+            "channel" not in args
+            and "executable_path" not in args
+            and not remote_endpoint()
+            and not Path(browser_type.executable_path).exists()
+            and (found := system_chromium())
+        ):
+            args["executable_path"] = found
     return args
 
 

@@ -8,13 +8,15 @@ workers and the controller share it, and a shard's directory travels whole to th
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import re
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
@@ -67,8 +69,17 @@ def _feature(feature: Any, root: Path) -> dict[str, Any]:
 
 
 def _step(step: Any) -> dict[str, Any]:
-    return {"keyword": step.keyword.strip(), "name": step.name, "line": step.line_number, "status": "skipped",
-            "duration": 0.0, "error": None, "screenshot": None, "events": [], "location": None}
+    return {
+        "keyword": step.keyword.strip(),
+        "name": step.name,
+        "line": step.line_number,
+        "status": "skipped",
+        "duration": 0.0,
+        "error": None,
+        "screenshot": None,
+        "events": [],
+        "location": None,
+    }
 
 
 def _location(func: Callable[..., Any], root: Path) -> str | None:
@@ -110,14 +121,20 @@ class EvidencePlugin:
     def pytest_bdd_before_scenario(self, request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
         request.node.stash[EVIDENCE] = Evidence(
             feature=_feature(feature, self.root),
-            scenario={"keyword": scenario.keyword, "name": scenario.name, "line": scenario.line_number,
-                      "description": scenario.description or "", "tags": sorted(scenario.tags)},
+            scenario={
+                "keyword": scenario.keyword,
+                "name": scenario.name,
+                "line": scenario.line_number,
+                "description": scenario.description or "",
+                "tags": sorted(scenario.tags),
+            },
             pending=[_step(step) for step in scenario.steps],
         )
 
     @pytest.hookimpl
-    def pytest_bdd_before_step(self, request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
-                               step_func: Callable[..., Any]) -> None:
+    def pytest_bdd_before_step(
+        self, request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, step_func: Callable[..., Any]
+    ) -> None:
         evidence = request.node.stash.get(EVIDENCE, None)
         if evidence is None:
             return
@@ -134,18 +151,34 @@ class EvidencePlugin:
 
     # tryfirst: inside allure's own step, so a screenshot attaches to the step rather than the scenario
     @pytest.hookimpl(tryfirst=True)
-    def pytest_bdd_after_step(self, request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
-                              step_func: Any, step_func_args: Any) -> None:
+    def pytest_bdd_after_step(
+        self,
+        request: pytest.FixtureRequest,
+        feature: Any,
+        scenario: Any,
+        step: Any,
+        step_func: Any,
+        step_func_args: Any,
+    ) -> None:
         self._finish(request, "passed", None)
 
     @pytest.hookimpl(tryfirst=True)
-    def pytest_bdd_step_error(self, request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
-                              step_func: Any, step_func_args: Any, exception: Exception) -> None:
+    def pytest_bdd_step_error(
+        self,
+        request: pytest.FixtureRequest,
+        feature: Any,
+        scenario: Any,
+        step: Any,
+        step_func: Any,
+        step_func_args: Any,
+        exception: Exception,
+    ) -> None:
         self._finish(request, "failed", exception)
 
     @pytest.hookimpl(tryfirst=True)
-    def pytest_bdd_step_func_lookup_error(self, request: pytest.FixtureRequest, feature: Any, scenario: Any,
-                                          step: Any, exception: Exception) -> None:
+    def pytest_bdd_step_func_lookup_error(
+        self, request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, exception: Exception
+    ) -> None:
         evidence = request.node.stash.get(EVIDENCE, None)
         if evidence is not None:
             evidence.started = time.perf_counter()
@@ -163,10 +196,8 @@ class EvidencePlugin:
         if self._wants_screenshot(status):
             record["screenshot"] = self._screenshot(request, len(evidence.steps) + 1, status)
         if evidence.grouped is not None:
-            try:
+            with contextlib.suppress(PlaywrightError):  # the step closed its own context: nothing left to group
                 evidence.grouped.tracing.group_end()
-            except PlaywrightError:  # the step closed its own context: nothing left to group
-                pass
             evidence.grouped = None
         record["events"] = self._events(request, evidence)
         evidence.steps.append(record)
@@ -215,7 +246,7 @@ class EvidencePlugin:
             report.sferum_sim = {
                 "feature": evidence.feature,
                 "scenario": evidence.scenario,
-                "steps": evidence.steps + evidence.pending[len(evidence.steps):],
+                "steps": evidence.steps + evidence.pending[len(evidence.steps) :],
                 "browser": evidence.browser,
             }
         return report

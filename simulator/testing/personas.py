@@ -89,9 +89,9 @@ class Persona:
 class Personas:
     """Makes people from one seed; `today` anchors their ages to the simulator's clock."""
 
-    def __init__(self, seed: int, today: date = DEFAULT_START.date()) -> None:
+    def __init__(self, seed: int, today: date | None = None) -> None:
         self.seed = seed
-        self.today = today
+        self.today = today or DEFAULT_START.date()
         self.fake = Faker("ru_RU")
         self.fake.seed_instance(seed)
         self._count = 0

@@ -30,19 +30,42 @@ DEFAULT_SEED = 20241016
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("sferum-sim", "sferum-sim simulator")
-    group.addoption("--sim-url", default=os.environ.get("SFERUM_SIM_URL"),
-                    help="control a running simulator at this URL instead of starting one [$SFERUM_SIM_URL]")
-    group.addoption("--sim-seed", type=int, default=int(os.environ.get("SFERUM_SIM_SEED", DEFAULT_SEED)),
-                    help=f"base seed of personas and codes; each test derives its own [$SFERUM_SIM_SEED, {DEFAULT_SEED}]")
-    group.addoption("--sim-tls", choices=("auto", "on", "off"), default=os.environ.get("SFERUM_SIM_TLS", "auto"),
-                    help="answer https://id.vk.com etc. in the browser through an HTTPS listener with a certificate "
-                         "made at start; auto = when the `tls` extra (cryptography) is installed [$SFERUM_SIM_TLS, auto]")
-    group.addoption("--sim-report-dir", default=os.environ.get("SFERUM_SIM_REPORT_DIR"), metavar="DIR",
-                    help="write JUnit XML, Cucumber JSON, Allure results and an HTML report here [$SFERUM_SIM_REPORT_DIR]")
-    group.addoption("--step-screenshots", default="only-on-failure", choices=POLICIES,
-                    help="a screenshot after each Gherkin step: off, only-on-failure (default) or on")
-    group.addoption("--shard", default=os.environ.get("SFERUM_SIM_SHARD"), metavar="I/N",
-                    help="run only the i-th of n deterministic parts of the suite, e.g. 1/2 [$SFERUM_SIM_SHARD]")
+    group.addoption(
+        "--sim-url",
+        default=os.environ.get("SFERUM_SIM_URL"),
+        help="control a running simulator at this URL instead of starting one [$SFERUM_SIM_URL]",
+    )
+    group.addoption(
+        "--sim-seed",
+        type=int,
+        default=int(os.environ.get("SFERUM_SIM_SEED", DEFAULT_SEED)),
+        help=f"base seed of personas and codes; each test derives its own [$SFERUM_SIM_SEED, {DEFAULT_SEED}]",
+    )
+    group.addoption(
+        "--sim-tls",
+        choices=("auto", "on", "off"),
+        default=os.environ.get("SFERUM_SIM_TLS", "auto"),
+        help="answer https://id.vk.com etc. in the browser through an HTTPS listener with a certificate "
+        "made at start; auto = when the `tls` extra (cryptography) is installed [$SFERUM_SIM_TLS, auto]",
+    )
+    group.addoption(
+        "--sim-report-dir",
+        default=os.environ.get("SFERUM_SIM_REPORT_DIR"),
+        metavar="DIR",
+        help="write JUnit XML, Cucumber JSON, Allure results and an HTML report here [$SFERUM_SIM_REPORT_DIR]",
+    )
+    group.addoption(
+        "--step-screenshots",
+        default="only-on-failure",
+        choices=POLICIES,
+        help="a screenshot after each Gherkin step: off, only-on-failure (default) or on",
+    )
+    group.addoption(
+        "--shard",
+        default=os.environ.get("SFERUM_SIM_SHARD"),
+        metavar="I/N",
+        help="run only the i-th of n deterministic parts of the suite, e.g. 1/2 [$SFERUM_SIM_SHARD]",
+    )
 
 
 def report_dir(config: pytest.Config) -> Path | None:

@@ -41,7 +41,9 @@ class _Rewrite:
         headers["Host"] = request.url.netloc.decode("ascii")
         if self.session and SESSION_HEADER not in headers:
             headers[SESSION_HEADER] = self.session
-        return httpx.Request(request.method, url, headers=headers, content=request.content, extensions=request.extensions)
+        return httpx.Request(
+            request.method, url, headers=headers, content=request.content, extensions=request.extensions
+        )
 
 
 class SimTransport(httpx.BaseTransport):
@@ -100,7 +102,9 @@ class AsyncSimTransport(httpx.AsyncBaseTransport):
             await self._fallback.aclose()
 
 
-def sim_router(simulator_url: str, *, session: str | None = None, hosts: Iterable[str] = VKID_HOSTS) -> respx.MockRouter:
+def sim_router(
+    simulator_url: str, *, session: str | None = None, hosts: Iterable[str] = VKID_HOSTS
+) -> respx.MockRouter:
     """A respx router for code that builds its own httpx clients: use it as `with sim_router(…):`.
 
     It patches every httpx client, sync and async, while active. Routed hosts are answered by the

@@ -29,8 +29,13 @@ from .runner import Selection, TrainerError, pytest_command
 
 ROLES = {"teacher": "учитель", "student": "ученик", "parent": "родитель", "admin": "администратор"}
 PERSONA_FIELDS = (
-    ("role", "Роль"), ("full_name", "ФИО"), ("login", "Логин в журнале"), ("password", "Пароль в журнале"),
-    ("phone", "Телефон"), ("email", "Почта"), ("birth_date", "Дата рождения"),
+    ("role", "Роль"),
+    ("full_name", "ФИО"),
+    ("login", "Логин в журнале"),
+    ("password", "Пароль в журнале"),
+    ("phone", "Телефон"),
+    ("email", "Почта"),
+    ("birth_date", "Дата рождения"),
 )
 
 templates = jinja2.Environment(
@@ -94,8 +99,12 @@ def print_pdfs(pages: list[Path]) -> None:
             for number, html in enumerate(pages, 1):
                 print(f"PDF {number}/{len(pages)}: {html.with_suffix('.pdf').name}", file=sys.stderr, flush=True)
                 page.goto(html.as_uri())
-                page.pdf(path=html.with_suffix(".pdf"), format="A4", print_background=True,
-                         margin={"top": "14mm", "bottom": "14mm", "left": "14mm", "right": "14mm"})
+                page.pdf(
+                    path=html.with_suffix(".pdf"),
+                    format="A4",
+                    print_background=True,
+                    margin={"top": "14mm", "bottom": "14mm", "left": "14mm", "right": "14mm"},
+                )
         finally:
             browser.close()
 
@@ -111,7 +120,8 @@ def guide(features: list[str], out: str, scenario: str | None = None) -> int:
         with log.open("w", encoding="utf-8") as stdout:
             run = subprocess.run(
                 pytest_command(selection, "--trainer=guide", f"--trainer-out={work}"),
-                cwd=selection.root, stdout=stdout,  # stderr stays the terminal's: the progress lines
+                cwd=selection.root,
+                stdout=stdout,  # stderr stays the terminal's: the progress lines
             )
         records = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(work.glob("*.json"))]
         if not records:

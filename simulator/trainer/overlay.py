@@ -100,7 +100,9 @@ def install(context: BrowserContext, caption: str) -> None:
     """
     if _captions.get(context) == caption:
         return
-    context.add_init_script(f"window.__sferumTrainerCaption = {json.dumps(caption)}; window.__sferumTrainerShow = true;")
+    context.add_init_script(
+        f"window.__sferumTrainerCaption = {json.dumps(caption)}; window.__sferumTrainerShow = true;"
+    )
     if context not in _captions:
         context.add_init_script(SCRIPT)
     _captions[context] = caption

@@ -41,8 +41,21 @@ from . import overlay
 
 # Playwright's element actions: each is a moment the user would use an element.
 ACTIONS = (
-    "check", "clear", "click", "dblclick", "fill", "hover", "press", "press_sequentially",
-    "select_option", "select_text", "set_checked", "set_input_files", "tap", "type", "uncheck",
+    "check",
+    "clear",
+    "click",
+    "dblclick",
+    "fill",
+    "hover",
+    "press",
+    "press_sequentially",
+    "select_option",
+    "select_text",
+    "set_checked",
+    "set_input_files",
+    "tap",
+    "type",
+    "uncheck",
 )
 FLOW_TAG = re.compile(r"[FE]\d\d")
 
@@ -407,8 +420,14 @@ class Trainer:
             self.say(f"  снимок шага {self.number} не сделан: {error}")
             return None
         shown = overlay.state(page)
-        return {"screenshot": name, "page_text": text, "title": title, "url": page.url, "overlay": shown,
-                "outlined": shown.get("outlined", [])}
+        return {
+            "screenshot": name,
+            "page_text": text,
+            "title": title,
+            "url": page.url,
+            "overlay": shown,
+            "outlined": shown.get("outlined", []),
+        }
 
     def step_record(self, step: Step, error: str | None = None) -> StepRecord:
         return StepRecord(

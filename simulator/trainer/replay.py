@@ -29,7 +29,9 @@ def replay(
 ) -> int:
     selection = Selection.of([feature], scenario)
     args = ["--headed", f"--slowmo={slowmo}", "--trainer=replay"]
-    args.append("--trainer-pause" if pause else f"--trainer-step-delay={DEFAULT_DELAY if step_delay is None else step_delay}")
+    args.append(
+        "--trainer-pause" if pause else f"--trainer-step-delay={DEFAULT_DELAY if step_delay is None else step_delay}"
+    )
     if screenshots:
         args.append(f"--trainer-out={Path(screenshots).resolve()}")
     with display() as env:

@@ -59,7 +59,17 @@ class Selection:
 
 
 def pytest_command(selection: Selection, *args: str) -> list[str]:
-    return [sys.executable, "-m", "pytest", *selection.pytest_args(), "-q", "--no-header", "-p", "no:cacheprovider", *args]
+    return [
+        sys.executable,
+        "-m",
+        "pytest",
+        *selection.pytest_args(),
+        "-q",
+        "--no-header",
+        "-p",
+        "no:cacheprovider",
+        *args,
+    ]
 
 
 @contextmanager
@@ -89,8 +99,10 @@ def display() -> Iterator[dict[str, str]]:
             number = answer.readline().strip()
         if not number:
             raise TrainerError("Xvfb не запустился")
-        print(f"sferum-sim: экрана нет, браузер открыт на виртуальном экране Xvfb :{number} (его не видно)",
-              file=sys.stderr)
+        print(
+            f"sferum-sim: экрана нет, браузер открыт на виртуальном экране Xvfb :{number} (его не видно)",
+            file=sys.stderr,
+        )
         yield {**os.environ, "DISPLAY": f":{number}"}
     finally:
         server.terminate()

@@ -11,9 +11,10 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 
 CODE_TTL = timedelta(minutes=10)
 ACCESS_TTL = timedelta(hours=1)
@@ -156,7 +157,9 @@ class OAuthStore:
         try:
             return self.clients[client_id]
         except KeyError:
-            raise OAuthError("invalid_client", f"unknown client_id {client_id}", state, 401, redirectable=False) from None
+            raise OAuthError(
+                "invalid_client", f"unknown client_id {client_id}", state, 401, redirectable=False
+            ) from None
 
     def authorize(self, params: dict[str, str]) -> AuthRequest:
         """Validate an /authorize call; raising here means the user is never sent back."""

@@ -25,7 +25,12 @@ from .session import Session
 OPEN_KINDS = frozenset({"kindergarten", "supplementary"})  # organisations that take invitations and requests
 JOINING_ROLES = (Role.TEACHER, Role.PARENT, Role.STUDENT)
 # How sferum.ru and VK Messenger name the types of users and organisations.
-ROLE_LABELS = {Role.TEACHER: "Педагог", Role.PARENT: "Родитель", Role.STUDENT: "Обучающийся", Role.ADMIN: "Администратор"}
+ROLE_LABELS = {
+    Role.TEACHER: "Педагог",
+    Role.PARENT: "Родитель",
+    Role.STUDENT: "Обучающийся",
+    Role.ADMIN: "Администратор",
+}
 KIND_LABELS = {"school": "Школа", "kindergarten": "Детский сад", "supplementary": "Дополнительное образование"}
 STATUS_LABELS = {Decision.PENDING: "На рассмотрении", Decision.ACCEPTED: "Подтверждена", Decision.DECLINED: "Отклонена"}
 SCHOOL_ONLY_BY_JOURNAL = "Пользователи школы прикрепляются к организации через электронный журнал."

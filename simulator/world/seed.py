@@ -132,8 +132,10 @@ def apply_seed(session: Session, doc: Any) -> dict[str, Any]:
         raw = _obj(raw, path)
         client_id = _field(path, v.required, raw.get("client_id"), "client_id")
         uris = raw.get("redirect_uris")
-        if not isinstance(uris, list) or not uris or not all(
-            isinstance(u, str) and u.startswith(("http://", "https://")) for u in uris
+        if (
+            not isinstance(uris, list)
+            or not uris
+            or not all(isinstance(u, str) and u.startswith(("http://", "https://")) for u in uris)
         ):
             raise SeedError(f"{path}.redirect_uris", "expected a non-empty list of http(s) URLs")
         service = _field(path, v.required, raw.get("service_name"), "service_name")
@@ -229,13 +231,17 @@ def apply_seed(session: Session, doc: Any) -> dict[str, Any]:
             duplicate = _obj(duplicate, f"{path}.duplicate")
             duplicate_phone = _field(f"{path}.duplicate", v.phone, duplicate.get("phone"))
             if duplicate_phone in vkid_logins or duplicate_phone == person.phone:
-                raise SeedError(f"{path}.duplicate.phone", f"{duplicate_phone} already signs in to another VK ID account")
+                raise SeedError(
+                    f"{path}.duplicate.phone", f"{duplicate_phone} already signs in to another VK ID account"
+                )
             vkid_logins.add(duplicate_phone)
             if not (person.birth_date and person.sex):
                 raise SeedError(f"{path}.duplicate", "a profile needs the person's birth_date and sex")
             org = (journal or {}).get("org")
             if org is None:
-                raise SeedError(f"{path}.duplicate", "the duplicate's chats are those of the journal account's organisation")
+                raise SeedError(
+                    f"{path}.duplicate", "the duplicate's chats are those of the journal account's organisation"
+                )
             classes_of = duplicate.get("classes", [])
             if not isinstance(classes_of, list) or any(f"{org}-{c}" not in class_ids for c in classes_of):
                 raise SeedError(f"{path}.duplicate.classes", "expected classes of the journal account's organisation")
@@ -298,7 +304,9 @@ def apply_seed(session: Session, doc: Any) -> dict[str, Any]:
                 ids["profile_id"] = profile.id
         if max_ is not None:
             account = session.create_max_account(
-                phone=person.phone, first_name=person.first_name, last_name=person.last_name,
+                phone=person.phone,
+                first_name=person.first_name,
+                last_name=person.last_name,
                 patronymic=person.patronymic,
             )
             ids["max_id"] = account.id
@@ -308,7 +316,10 @@ def apply_seed(session: Session, doc: Any) -> dict[str, Any]:
         if gosuslugi is not None:
             account_id = session.new_id(session.gosuslugi_accounts)
             session.gosuslugi_accounts[account_id] = GosuslugiAccount(
-                account_id, person.id, getattr(person, gosuslugi.get("login", "phone")), gosuslugi["password"],
+                account_id,
+                person.id,
+                getattr(person, gosuslugi.get("login", "phone")),
+                gosuslugi["password"],
                 bool(gosuslugi.get("confirmed")),
             )
             ids["gosuslugi_id"] = account_id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -154,9 +155,7 @@ class Session:
         return None
 
     def journal_accounts_of(self, person_id: str, journal: str | None = None) -> list[JournalAccount]:
-        return [
-            a for a in self.journal_accounts.values() if a.person_id == person_id and journal in (None, a.journal)
-        ]
+        return [a for a in self.journal_accounts.values() if a.person_id == person_id and journal in (None, a.journal)]
 
     def create_profile(
         self,
@@ -188,7 +187,9 @@ class Session:
 
     # -- links ------------------------------------------------------------------------------
 
-    def link(self, account: JournalAccount, profile: SferumProfile, via: str, *, chats_after: timedelta = CHATS_DELAY) -> Link:
+    def link(
+        self, account: JournalAccount, profile: SferumProfile, via: str, *, chats_after: timedelta = CHATS_DELAY
+    ) -> Link:
         """Link a journal account to a profile; the organisation's chats appear `chats_after` later."""
         previous = self.links.get(account.id)
         if previous is not None and previous.profile_id != profile.id:
@@ -197,7 +198,9 @@ class Session:
         self.links[account.id] = link
         self.record("linked", journal=account.journal, journal_account=account.id, profile=profile.id, via=via)
         if account.org_id is not None:
-            self.attach(profile, account.org_id, account.role, "journal", self._classes_of(account), chats_after=chats_after)
+            self.attach(
+                profile, account.org_id, account.role, "journal", self._classes_of(account), chats_after=chats_after
+            )
         return link
 
     def link_of_profile(self, profile_id: int, journal: str) -> Link | None:
@@ -213,7 +216,8 @@ class Session:
         if link is not None and account.org_id is not None:
             profile = self.profiles[link.profile_id]
             still_there = any(
-                other.profile_id == profile.id and self.journal_accounts[other.journal_account_id].org_id == account.org_id
+                other.profile_id == profile.id
+                and self.journal_accounts[other.journal_account_id].org_id == account.org_id
                 for other in self.links.values()
             )
             if not still_there:
@@ -273,7 +277,9 @@ class Session:
     ) -> None:
         """The organisation's chats, built from the journal's data: who is in which class."""
         org = self.organisations[org_id]
-        wanted = [self._chat(org.id, f"{org.name} · {title}", kind) for title, kind, roles in ORG_CHATS if role in roles]
+        wanted = [
+            self._chat(org.id, f"{org.name} · {title}", kind) for title, kind, roles in ORG_CHATS if role in roles
+        ]
         wanted += [self.class_chat(class_id) for class_id in class_ids]
         joined = {m.chat_id for m in self.memberships if m.profile_id == profile.id}
         for chat in wanted:
@@ -322,7 +328,7 @@ class Session:
 
     def lessons_of(self, account: JournalAccount) -> list[Lesson]:
         classes = set(self._classes_of(account))
-        return sorted((l for l in self.lessons.values() if l.class_id in classes), key=lambda l: l.starts_at)
+        return sorted((ls for ls in self.lessons.values() if ls.class_id in classes), key=lambda ls: ls.starts_at)
 
     # -- out-of-band channels ---------------------------------------------------------------
 
@@ -362,10 +368,8 @@ class Session:
             async with self._outbox_changed:
                 self._outbox_changed.notify_all()
 
-        try:
+        with contextlib.suppress(RuntimeError):  # no loop: nobody can be waiting
             asyncio.get_running_loop().create_task(wake())
-        except RuntimeError:  # no loop: nobody can be waiting
-            pass
 
     def messages(self, *, to: str | None = None, channel: str | None = None, after: int = 0) -> list[OutboxMessage]:
         return [

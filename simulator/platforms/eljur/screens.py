@@ -12,7 +12,20 @@ from . import rules
 
 SIGN_IN = sim.SignIn("eljur_session", "account_id", "journal_accounts")
 WEEKDAYS = ("Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота", "Воскресенье")
-MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря")
+MONTHS = (
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+)
 ROLES = {Role.STUDENT: "Ученик", Role.PARENT: "Родитель", Role.TEACHER: "Учитель", Role.ADMIN: "Администратор"}
 GOSUSLUGI = esia.register(
     esia.EsiaClient(platform="eljur", client_id="eljur", service_name="ЭлЖур", callback="/login/callback")

@@ -97,7 +97,9 @@ def check_request(request: web.Request, params: dict[str, Any]) -> dict[str, str
 
 def issue_code(session: Session, auth: dict[str, str], account: GosuslugiAccount) -> str:
     code = secrets.token_urlsafe(24)
-    _codes.setdefault(session, {})[code] = _Code(account.id, auth["client_id"], auth["redirect_uri"], session.clock.now())
+    _codes.setdefault(session, {})[code] = _Code(
+        account.id, auth["client_id"], auth["redirect_uri"], session.clock.now()
+    )
     return code
 
 

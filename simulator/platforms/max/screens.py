@@ -30,7 +30,9 @@ def _screen(request: web.Request, name: str, flow: Flow | None, status: int = 20
     context.setdefault("errors", {})
     context.setdefault("values", {})
     context.setdefault("alert", None)
-    return sim.render(request, f"max/{name}.html", status, flow=flow, service=flow.service_info() if flow else None, **context)
+    return sim.render(
+        request, f"max/{name}.html", status, flow=flow, service=flow.service_info() if flow else None, **context
+    )
 
 
 def _go(request: web.Request, flow: Flow | None, path: str, **changes: Any) -> web.StreamResponse:
@@ -220,6 +222,12 @@ async def sferum(request: web.Request) -> web.StreamResponse:
     chats = chat_rows(session, profile.id) if profile else []
     pending = chats_pending(session, profile.id) if profile else 0
     return _screen(
-        request, "sferum", None, account=account, profile=profile, organisations=organisations, chats=chats,
+        request,
+        "sferum",
+        None,
+        account=account,
+        profile=profile,
+        organisations=organisations,
+        chats=chats,
         pending=pending,
     )

@@ -56,7 +56,9 @@ def in_app(request: web.Request) -> bool:
     return "Mobile" in request.headers.get("User-Agent", "")
 
 
-def page(request: web.Request, template: str, account: JournalAccount, status: int = 200, **context: Any) -> web.Response:
+def page(
+    request: web.Request, template: str, account: JournalAccount, status: int = 200, **context: Any
+) -> web.Response:
     """A signed-in page: the header (the app's top panel on a phone) and the person it belongs to."""
     session = sim.session(request)
     link = session.links.get(account.id)

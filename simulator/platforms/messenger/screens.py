@@ -52,7 +52,9 @@ async def _signed_in(request: web.Request) -> SferumProfile:
     return profile
 
 
-def _page(request: web.Request, template: str, profile: SferumProfile, status: int = 200, **context: Any) -> web.Response:
+def _page(
+    request: web.Request, template: str, profile: SferumProfile, status: int = 200, **context: Any
+) -> web.Response:
     session = sim.session(request)
     organisations = [session.organisations[i] for i in profile.org_ids if i in session.organisations]
     context.setdefault("alert", None)
@@ -118,7 +120,9 @@ def _chat_page(
     request: web.Request, profile: SferumProfile, chat: Chat, status: int = 200, **context: Any
 ) -> web.Response:
     session = sim.session(request)
-    events: list[tuple[Any, str, Any]] = [(m.sent_at, "message", m) for m in session.chat_messages if m.chat_id == chat.id]
+    events: list[tuple[Any, str, Any]] = [
+        (m.sent_at, "message", m) for m in session.chat_messages if m.chat_id == chat.id
+    ]
     events += [(c.started_at, "call", c) for c in session.calls if c.chat_id == chat.id]
     events.sort(key=lambda e: e[0])  # stable: at one instant of a frozen clock messages come first
     context.setdefault("errors", {})
@@ -177,7 +181,9 @@ async def account_settings(request: web.Request) -> web.StreamResponse:
 # -- organisations: invitations and join requests --------------------------------------------------
 
 
-def _organisations_page(request: web.Request, profile: SferumProfile, status: int = 200, **context: Any) -> web.Response:
+def _organisations_page(
+    request: web.Request, profile: SferumProfile, status: int = 200, **context: Any
+) -> web.Response:
     session = sim.session(request)
     query = request.query.get("q", "")
     attached = [(session.organisations[a.org_id], a) for a in session.attachments if a.profile_id == profile.id]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import shlex
 import shutil
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +55,7 @@ class ReportCollector:
         self.versions = versions()
         shard = config.getoption("--shard")
         self.run: dict[str, Any] = {
-            "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "started": datetime.now(UTC).isoformat(timespec="seconds"),
             "command": command_line(),
             "shard": shard,
             "workers": getattr(config.option, "numprocesses", None) or 0,
@@ -101,8 +101,13 @@ class ReportCollector:
                 self._keep(record, name, value)
         evidence = getattr(report, "sferum_sim", None)
         if evidence:
-            record.update(feature=evidence["feature"], scenario=evidence["scenario"], steps=evidence["steps"],
-                          browser=evidence["browser"], name=evidence["scenario"]["name"])
+            record.update(
+                feature=evidence["feature"],
+                scenario=evidence["scenario"],
+                steps=evidence["steps"],
+                browser=evidence["browser"],
+                name=evidence["scenario"]["name"],
+            )
         if report.skipped and record["outcome"] == "passed":
             record.update(outcome="skipped", phase=report.when, message=_message(report))
         elif report.failed and record["outcome"] in ("passed", "skipped"):

@@ -55,26 +55,31 @@ def features(results: Results, directory: Path) -> list[dict[str, Any]]:
         feature, scenario = test["feature"], test["scenario"]
         if not feature:
             continue  # a plain pytest test has no Gherkin to show
-        entry = found.setdefault(feature["file"], {
-            "keyword": feature["keyword"],
-            "uri": feature["file"],
-            "name": feature["name"],
-            "id": _id(feature["name"]),
-            "line": feature["line"],
-            "description": feature["description"],
-            "tags": _tags(feature["tags"], feature["line"]),
-            "elements": [],
-        })
-        entry["elements"].append({
-            "keyword": scenario["keyword"],
-            "id": f"{entry['id']};{_id(test['nodeid'].split('::')[-1])}",
-            "name": scenario["name"],
-            "line": scenario["line"],
-            "description": scenario["description"],
-            "type": "scenario",
-            "tags": _tags(scenario["tags"], scenario["line"]),
-            "steps": [_step(step, directory) for step in test["steps"]],
-        })
+        entry = found.setdefault(
+            feature["file"],
+            {
+                "keyword": feature["keyword"],
+                "uri": feature["file"],
+                "name": feature["name"],
+                "id": _id(feature["name"]),
+                "line": feature["line"],
+                "description": feature["description"],
+                "tags": _tags(feature["tags"], feature["line"]),
+                "elements": [],
+            },
+        )
+        entry["elements"].append(
+            {
+                "keyword": scenario["keyword"],
+                "id": f"{entry['id']};{_id(test['nodeid'].split('::')[-1])}",
+                "name": scenario["name"],
+                "line": scenario["line"],
+                "description": scenario["description"],
+                "type": "scenario",
+                "tags": _tags(scenario["tags"], scenario["line"]),
+                "steps": [_step(step, directory) for step in test["steps"]],
+            }
+        )
     return list(found.values())
 
 

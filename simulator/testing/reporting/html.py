@@ -22,8 +22,13 @@ TEMPLATES = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-STATUS_RU = {"passed": "успешно", "failed": "провален", "error": "ошибка", "skipped": "пропущен",
-             "undefined": "шаг не определён"}
+STATUS_RU = {
+    "passed": "успешно",
+    "failed": "провален",
+    "error": "ошибка",
+    "skipped": "пропущен",
+    "undefined": "шаг не определён",
+}
 STEP_STATUS_RU = {**STATUS_RU, "skipped": "не выполнен"}
 
 

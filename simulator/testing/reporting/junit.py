@@ -23,20 +23,28 @@ def steps_text(test: dict[str, Any]) -> str:
 
 def _case(test: dict[str, Any]) -> ET.Element:
     feature = test["feature"]
-    path, _, name = test["nodeid"].partition("::")
-    case = ET.Element("testcase", {
-        # CI tabs group by classname: the feature for a scenario, the module for a plain test.
-        "classname": feature["name"] if feature else path.removesuffix(".py").replace("/", "."),
-        "name": test["name"],
-        "time": f"{test['duration']:.3f}",
-        "file": feature["file"] if feature else path,
-    })
+    path, _, _name = test["nodeid"].partition("::")
+    case = ET.Element(
+        "testcase",
+        {
+            # CI tabs group by classname: the feature for a scenario, the module for a plain test.
+            "classname": feature["name"] if feature else path.removesuffix(".py").replace("/", "."),
+            "name": test["name"],
+            "time": f"{test['duration']:.3f}",
+            "file": feature["file"] if feature else path,
+        },
+    )
     if test["scenario"]:
         case.set("line", str(test["scenario"]["line"]))
     properties = ET.SubElement(case, "properties")
-    values = {"nodeid": test["nodeid"], "sim_seed": test["seed"], "sim_session": test["session"],
-              "browser": " ".join(test["browser"].values()), "rerun": test["rerun"],
-              **{f"artifact_{kind}": path for kind, paths in test["artifacts"].items() for path in paths}}
+    values = {
+        "nodeid": test["nodeid"],
+        "sim_seed": test["seed"],
+        "sim_session": test["session"],
+        "browser": " ".join(test["browser"].values()),
+        "rerun": test["rerun"],
+        **{f"artifact_{kind}": path for kind, paths in test["artifacts"].items() for path in paths},
+    }
     for key, value in values.items():
         if value not in (None, ""):
             ET.SubElement(properties, "property", {"name": key, "value": str(value)})
@@ -54,11 +62,24 @@ def _case(test: dict[str, Any]) -> ET.Element:
 
 def write(path: Path, results: Results) -> None:
     totals = results.totals()
-    attributes = {"name": "sferum-sim", "tests": str(totals["total"]), "failures": str(totals["failed"]),
-                  "errors": str(totals["error"]), "skipped": str(totals["skipped"]), "time": f"{totals['wall']:.3f}"}
+    attributes = {
+        "name": "sferum-sim",
+        "tests": str(totals["total"]),
+        "failures": str(totals["failed"]),
+        "errors": str(totals["error"]),
+        "skipped": str(totals["skipped"]),
+        "time": f"{totals['wall']:.3f}",
+    }
     root = ET.Element("testsuites", attributes)
-    suite = ET.SubElement(root, "testsuite", {**attributes, "hostname": socket.gethostname(),
-                                               "timestamp": results.runs[0]["started"] if results.runs else ""})
+    suite = ET.SubElement(
+        root,
+        "testsuite",
+        {
+            **attributes,
+            "hostname": socket.gethostname(),
+            "timestamp": results.runs[0]["started"] if results.runs else "",
+        },
+    )
     for test in results.tests:
         suite.append(_case(test))
     ET.indent(root)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import platform
 import sys
@@ -22,10 +23,8 @@ def versions() -> dict[str, str]:
     """The versions a rerun needs to match."""
     found = {"python": platform.python_version()}
     for package in ("sferum-sim", "pytest", "pytest-bdd", "playwright", "pytest-playwright", "pytest-xdist"):
-        try:
+        with contextlib.suppress(metadata.PackageNotFoundError):
             found[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            pass
     return found
 
 
@@ -41,11 +40,15 @@ class Results:
         return sorted(self.tests, key=sort_key)
 
     def totals(self) -> dict[str, Any]:
-        counts = {status: 0 for status in STATUS_ORDER}
+        counts = dict.fromkeys(STATUS_ORDER, 0)
         for test in self.tests:
             counts[test["outcome"]] += 1
-        return {**counts, "total": len(self.tests), "duration": sum(t["duration"] for t in self.tests),
-                "wall": max((r["duration"] for r in self.runs), default=0.0)}
+        return {
+            **counts,
+            "total": len(self.tests),
+            "duration": sum(t["duration"] for t in self.tests),
+            "wall": max((r["duration"] for r in self.runs), default=0.0),
+        }
 
 
 def sort_key(test: dict[str, Any]) -> tuple[Any, ...]:
