@@ -15,6 +15,7 @@ import threading
 import time
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -23,7 +24,7 @@ from simulator.testing import Personas, Simulator
 from simulator.world import Channel, apply_seed
 from simulator.world.oauth import s256
 
-CLIENT = {"client_id": "bench", "redirect_uris": ["http://rp.localhost/cb"], "service_name": "Бенчмарк"}
+CLIENT_ID, REDIRECT_URI = "bench", "http://rp.localhost/cb"
 
 
 def sign_in(url: str, key: str, phone: str, control: Simulator) -> float:
@@ -34,8 +35,8 @@ def sign_in(url: str, key: str, phone: str, control: Simulator) -> float:
     with httpx.Client(base_url=url, headers=headers) as browser:
         params = {
             "response_type": "code",
-            "client_id": "bench",
-            "redirect_uri": "http://rp.localhost/cb",
+            "client_id": CLIENT_ID,
+            "redirect_uri": REDIRECT_URI,
             "state": "s" * 32,
             "code_challenge": s256(verifier),
             "code_challenge_method": "s256",
@@ -54,22 +55,22 @@ def sign_in(url: str, key: str, phone: str, control: Simulator) -> float:
                 "grant_type": "authorization_code",
                 "code": back.params["code"],
                 "code_verifier": verifier,
-                "client_id": "bench",
+                "client_id": CLIENT_ID,
                 "device_id": back.params["device_id"],
-                "redirect_uri": "http://rp.localhost/cb",
+                "redirect_uri": REDIRECT_URI,
             },
         ).json()
         server.post(
-            "/oauth2/user_info", data={"client_id": "bench", "access_token": token["access_token"]}
+            "/oauth2/user_info", data={"client_id": CLIENT_ID, "access_token": token["access_token"]}
         ).raise_for_status()
     return time.perf_counter() - started
 
 
-def bench_flow(n: int) -> dict:
+def bench_flow(n: int) -> dict[str, Any]:
     with SimulatorServer() as server:
         control = Simulator(server.url)
         session = control.new_session(seed=1)
-        session.register_client(**CLIENT)
+        session.register_client(CLIENT_ID, [REDIRECT_URI], "Бенчмарк")
         personas = Personas(7)
         people = [personas.make("teacher", key=f"t{i}") for i in range(n)]
         session.seed({"people": [p.entry(journal=None, vkid=True, profile=True) for p in people]})
@@ -82,7 +83,7 @@ def bench_flow(n: int) -> dict:
     }
 
 
-def bench_seed(sessions: int, people: int) -> dict:
+def bench_seed(sessions: int, people: int) -> dict[str, Any]:
     personas = Personas(3)
     doc = {
         "organisations": [{"id": 1, "name": "Школа", "classes": ["10А"]}],
@@ -108,7 +109,7 @@ def bench_seed(sessions: int, people: int) -> dict:
     }
 
 
-def bench_outbox(n: int) -> dict:
+def bench_outbox(n: int) -> dict[str, Any]:
     latencies = []
     with SimulatorServer() as server:
         control = Simulator(server.url)

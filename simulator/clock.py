@@ -39,5 +39,5 @@ class Clock:
         self._offset = offset
         return self.now()
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         return {"now": self.now().isoformat(), "running": self.running}

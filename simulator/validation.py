@@ -34,7 +34,7 @@ def _text(value: object, field: str) -> str:
     return value
 
 
-def phone(value: str, field: str = "phone") -> str:
+def phone(value: object, field: str = "phone") -> str:
     """Normalise a Russian mobile number to +7XXXXXXXXXX."""
     digits = _PHONE_SEPARATORS.sub("", _text(value, field).strip())
     if digits.startswith("8") and len(digits) == 11:
@@ -48,7 +48,7 @@ def phone(value: str, field: str = "phone") -> str:
     return digits
 
 
-def email(value: str, field: str = "email") -> str:
+def email(value: object, field: str = "email") -> str:
     value = _text(value, field).strip()
     if len(value) > EMAIL_MAX or not _EMAIL.fullmatch(value):
         raise ValidationError(field, "Неверный формат электронной почты. Пример: name@example.ru")
@@ -59,7 +59,7 @@ def looks_like_email(value: str) -> bool:
     return "@" in value
 
 
-def login(value: str, field: str = "login") -> tuple[str, str]:
+def login(value: object, field: str = "login") -> tuple[str, str]:
     """A «Телефон или почта» value: returns ("phone" | "email", normalised value)."""
     value = required(value, field)
     if looks_like_email(value):
@@ -67,14 +67,14 @@ def login(value: str, field: str = "login") -> tuple[str, str]:
     return "phone", phone(value, field)
 
 
-def required(value: str | None, field: str) -> str:
+def required(value: object, field: str) -> str:
     value = _text(value, field).strip()
     if not value:
         raise ValidationError(field, "Заполните это поле")
     return value
 
 
-def name(value: str | None, field: str, *, optional: bool = False) -> str | None:
+def name(value: object, field: str, *, optional: bool = False) -> str | None:
     value = _text(value, field).strip()
     if not value:
         if optional:
@@ -87,7 +87,7 @@ def name(value: str | None, field: str, *, optional: bool = False) -> str | None
     return value
 
 
-def birth_date(value: str | None, today: date, field: str = "birth_date") -> date:
+def birth_date(value: object, today: date, field: str = "birth_date") -> date:
     value = required(value, field)
     for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
         try:
@@ -105,14 +105,14 @@ def birth_date(value: str | None, today: date, field: str = "birth_date") -> dat
 SEXES = {"male": "Мужской", "female": "Женский"}
 
 
-def sex(value: str | None, field: str = "sex") -> str:
+def sex(value: object, field: str = "sex") -> str:
     value = required(value, field)
     if value not in SEXES:
         raise ValidationError(field, "Выберите пол")
     return value
 
 
-def password(value: str | None, field: str = "password") -> str:
+def password(value: object, field: str = "password") -> str:
     value = _text(value, field)
     if not value:
         raise ValidationError(field, "Заполните это поле")
@@ -121,14 +121,14 @@ def password(value: str | None, field: str = "password") -> str:
     return value
 
 
-def code(value: str | None, length: int, field: str = "code") -> str:
+def code(value: object, length: int, field: str = "code") -> str:
     value = _text(value, field).strip()
     if not re.fullmatch(rf"\d{{{length}}}", value):
         raise ValidationError(field, f"Введите {length} цифры" if length < 5 else f"Введите {length} цифр")
     return value
 
 
-def message(value: str | None, field: str = "text") -> str:
+def message(value: object, field: str = "text") -> str:
     """A chat message: any text, markup included (it is shown as text), neither blank nor over-long."""
     value = _text(value, field).strip()
     if not value:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import jinja2
 from aiohttp import web
@@ -14,6 +15,7 @@ from .hosts import Hosts
 from .world import Session, World
 
 SESSION_HEADER = "X-Sim-Session"
+User = TypeVar("User")
 WORLD = web.AppKey("world", World)
 HOSTS = web.AppKey("hosts", Hosts)
 
@@ -80,13 +82,13 @@ def save_browser_state(request: web.Request, response: web.StreamResponse, cooki
     session(request).web[f"{cookie}:{handle}"] = state
 
 
-class SignIn:
+class SignIn(Generic[User]):
     """Who is signed in to a platform: server-side state behind one cookie of the platform's origin."""
 
-    def __init__(self, cookie: str, key: str, table: str) -> None:
+    def __init__(self, cookie: str, key: str, table: Callable[[Session], Mapping[Any, User]]) -> None:
         self.cookie = cookie
         self.key = key  # the state's entry naming the signed-in user …
-        self.table = table  # … in this Session table, e.g. "journal_accounts"
+        self.table = table  # … in this table of the session, e.g. its journal accounts
 
     def state(self, request: web.Request) -> dict[str, Any]:
         return browser_state(request, self.cookie)
@@ -95,10 +97,10 @@ class SignIn:
         save_browser_state(request, response, self.cookie, state)
         return response
 
-    def user(self, request: web.Request) -> Any:
+    def user(self, request: web.Request) -> User:
         """The signed-in user; anyone else is sent to the platform's sign-in page."""
         key = self.state(request).get(self.key)
-        user = getattr(session(request), self.table).get(key) if key else None
+        user = self.table(session(request)).get(key) if key else None
         if user is None:
             raise web.HTTPSeeOther("/")
         return user

@@ -8,6 +8,7 @@ import pytest
 from sim_browser import (
     VKID_HOST,
     Browser,
+    enter_code,
     enter_login,
     last_message_id,
     location,
@@ -110,3 +111,47 @@ def test_an_oversized_form_is_refused_with_a_page(sim_session: SimSession, http_
     assert response.headers["content-type"].startswith("text/html")
     assert "Слишком большой запрос: не больше 64 КБ." in response.text
     assert sim_session.messages() == []
+
+
+@pytest.fixture
+def on_password_screen(sim_session: SimSession, http_browser: Browser) -> Browser:
+    """Ivanov's VK ID account has a password: «Введите пароль» follows «Телефон или почта»."""
+    entry = person()
+    entry["vkid"]["password"] = "vk-pass-1"
+    sim_session.seed(world(entry))
+    start(http_browser, mes_authorize_url(sim_session))
+    assert enter_login(http_browser, PHONE) == "/auth/password"
+    return http_browser
+
+
+@pytest.mark.parametrize(
+    ("typed", "error"), [("wrong-pass", "Неверный пароль"), ("", "Заполните это поле")], ids=["wrong", "empty"]
+)
+def test_a_wrong_or_empty_password_is_a_field_error_on_the_same_screen(
+    on_password_screen: Browser, sim_session: SimSession, typed: str, error: str
+) -> None:
+    """«Введите пароль» answers 422 with the field's error and sends no code."""
+    response = on_password_screen.post("/auth/password", host=VKID_HOST, data={"password": typed})
+    assert response.status_code == 422
+    assert error in response.text and "<h1>Введите пароль</h1>" in response.text
+    assert sim_session.messages(to=PHONE) == []
+
+
+def test_the_right_password_is_followed_by_an_sms(on_password_screen: Browser, sim_session: SimSession) -> None:
+    """After the password VK ID confirms the number by SMS."""
+    response = on_password_screen.post("/auth/password", host=VKID_HOST, data={"password": "vk-pass-1"})
+    assert location(response, 303) == "/auth/code"
+    assert [m["channel"] for m in sim_session.messages(to=PHONE)] == ["sms"]
+
+
+def test_a_too_short_new_password_is_a_field_error(sim_session: SimSession, http_browser: Browser) -> None:
+    """«Придумайте пароль» for a new e-mail account: a short password stays on the screen, no account made."""
+    email = "new.parent@example.ru"
+    start(http_browser, mes_authorize_url(sim_session))
+    after = last_message_id(sim_session)
+    assert enter_login(http_browser, email) == "/auth/code"
+    assert enter_code(http_browser, email, after) == "/auth/password"
+    response = http_browser.post("/auth/password", host=VKID_HOST, data={"password": "12"})
+    assert response.status_code == 422
+    assert "<h1>Придумайте пароль</h1>" in response.text and "Пароль должен содержать от" in response.text
+    assert sim_session.snapshot()["vkid_accounts"] == []

@@ -5,11 +5,11 @@ from __future__ import annotations
 from aiohttp import web
 
 from .. import web as sim
-from ..world import Journal
+from ..world import Journal, JournalAccount
 
 
 async def password_sign_in(
-    request: web.Request, sign_in: sim.SignIn, journal: Journal, template: str, home: str
+    request: web.Request, sign_in: sim.SignIn[JournalAccount], journal: Journal, template: str, home: str
 ) -> web.StreamResponse:
     """The login form; a signed-in user goes straight `home`. A wrong pair stores nothing."""
     if request.method == "GET":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +66,7 @@ def browser_type_launch_args(
 
 
 @pytest.fixture
-def context(new_context, sim_session: SimSession) -> BrowserContext:
+def context(new_context: Callable[..., BrowserContext], sim_session: SimSession) -> BrowserContext:
     """A browser context whose every request belongs to this test's simulator session."""
     return new_context(
         extra_http_headers={SESSION_HEADER: sim_session.key},

@@ -18,14 +18,32 @@ class SimulatorError(RuntimeError):
         self.error = error
 
 
-def _check(response: httpx.Response) -> Any:
+JsonObject = dict[str, Any]
+
+
+def _check(response: httpx.Response) -> JsonObject:
+    """The body of a successful answer; every answer of the control plane is a JSON object."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        body = {"error": "http_error", "message": response.text}
+        if not response.is_error:
+            raise SimulatorError(
+                response.status_code, "not_json", f"expected a JSON object, got: {response.text[:200]}"
+            )
     if response.is_error:
-        try:
-            body = response.json()
-        except ValueError:
-            body = {"error": "http_error", "message": response.text}
-        raise SimulatorError(response.status_code, body.get("error", "?"), body.get("message", ""))
-    return response.json()
+        raise SimulatorError(response.status_code, str(body.get("error", "?")), str(body.get("message", "")))
+    return body
+
+
+def _items(body: JsonObject, key: str) -> list[JsonObject]:
+    """A list of objects under `key` of an answer."""
+    items = body.get(key)
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise SimulatorError(200, "unexpected_answer", f"expected a list of objects in {key!r}")
+    return items
 
 
 class Simulator:
@@ -61,7 +79,7 @@ class SimSession:
         self.seed_value = seed
         self._path = f"/sessions/{key}"
 
-    def _call(self, method: str, path: str = "", **kwargs: Any) -> Any:
+    def _call(self, method: str, path: str = "", **kwargs: Any) -> JsonObject:
         return _check(self.simulator.http.request(method, self._path + path, **kwargs))
 
     def url(self, platform: str, path: str = "/") -> str:
@@ -76,14 +94,14 @@ class SimSession:
         return self._call("GET")
 
     def links(self) -> list[dict[str, Any]]:
-        return self._call("GET", "/links")["links"]
+        return _items(self._call("GET", "/links"), "links")
 
     def reset(self) -> None:
         self._call("POST", "/reset")
 
     def events(self, after: int = 0) -> list[dict[str, Any]]:
         """The session's event log after id `after`: requests, codes sent, state changes."""
-        return self._call("GET", "/events", params={"after": after})["events"]
+        return _items(self._call("GET", "/events", params={"after": after}), "events")
 
     def delete(self) -> None:
         self._call("DELETE")
@@ -92,7 +110,7 @@ class SimSession:
 
     def messages(self, *, to: str | None = None, channel: str | None = None) -> list[dict[str, Any]]:
         params = {k: v for k, v in {"to": to, "channel": channel}.items() if v}
-        return self._call("GET", "/outbox", params=params)["messages"]
+        return _items(self._call("GET", "/outbox", params=params), "messages")
 
     def wait_message(
         self, *, to: str | None = None, channel: str | None = None, after: int = 0, timeout: float = 5
@@ -105,7 +123,7 @@ class SimSession:
         messages = self.messages(to=to, channel=channel)
         if not messages:
             raise AssertionError(f"nothing was sent to {to}")
-        return messages[-1]["code"]
+        return str(messages[-1]["code"])
 
     def fix_code(self, to: str, code: str) -> None:
         self._call("PUT", f"/codes/{to}", json={"code": code})
@@ -125,7 +143,7 @@ class SimSession:
         self._call("DELETE", f"/faults/{name}")
 
     def settings(self, **values: str) -> dict[str, str]:
-        return self._call("PATCH", "/settings", json=values)
+        return {name: str(value) for name, value in self._call("PATCH", "/settings", json=values).items()}
 
     def register_client(
         self, client_id: str, redirect_uris: list[str], service_name: str, **extra: Any

@@ -104,8 +104,11 @@ def sim(pytestconfig: pytest.Config) -> Iterator[Simulator]:
     mode = pytestconfig.getoption("--sim-tls")
     if mode == "on" and not tls.available():
         raise pytest.UsageError("--sim-tls=on needs the `tls` extra: pip install 'sferum-sim[tls]'")
-    server = None if url else SimulatorServer(tls=mode == "on" or (mode == "auto" and tls.available())).start()
-    client = Simulator(url or server.url)
+    server = None
+    if not url:
+        server = SimulatorServer(tls=mode == "on" or (mode == "auto" and tls.available())).start()
+        url = server.url
+    client = Simulator(url)
     yield client
     client.close()
     if server is not None:

@@ -130,12 +130,14 @@ def outline(locator: Locator, *, keep: bool, every: bool = False) -> list[str]:
     try:
         locator.page.evaluate(SCRIPT)
         if every:
-            return locator.evaluate_all(
+            labels = locator.evaluate_all(
                 "(els, keep) => window.__sferumTrainer.outline(els.filter(e => e.getClientRects().length), keep)", keep
             )
-        return locator.evaluate("(el, keep) => window.__sferumTrainer.outline([el], keep)", keep)
+        else:
+            labels = locator.evaluate("(el, keep) => window.__sferumTrainer.outline([el], keep)", keep)
     except Error:
         return []
+    return [str(label) for label in labels]
 
 
 def state(page: Page) -> dict[str, Any]:

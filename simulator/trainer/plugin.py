@@ -209,7 +209,7 @@ class Trainer:
             return original_expect(this, actual, *args, **kwargs)
 
         self._originals["__expect__"] = original_expect
-        Expect.__call__ = expect  # type: ignore[method-assign]
+        Expect.__call__ = expect  # type: ignore[method-assign, assignment]
 
     def unpatch(self) -> None:
         for name, original in self._originals.items():

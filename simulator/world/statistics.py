@@ -8,10 +8,11 @@ The week is the 7 days ending with the session clock's date, so tests move it wi
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from .models import Call, ChatKind, ChatMessage
 from .session import Session
@@ -33,9 +34,9 @@ class UserUsage:
 
 @dataclass(frozen=True)
 class WeeklyReport:
-    date: date  # the report's «Дата»: the clock's date
+    date: dt.date  # the report's «Дата»: the clock's date
     org_id: int
-    first_day: date
+    first_day: dt.date
     users: list[UserUsage]
 
 

@@ -6,11 +6,12 @@ from aiohttp import web
 
 from ... import web as sim
 from ...world import Journal, JournalAccount, Role
+from ...world.models import Lesson
 from ..gosuslugi import esia
 from ..relying_party import RelyingParty, SignInFailed
 from . import rules
 
-SIGN_IN = sim.SignIn("eljur_session", "account_id", "journal_accounts")
+SIGN_IN = sim.SignIn("eljur_session", "account_id", lambda session: session.journal_accounts)
 WEEKDAYS = ("Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота", "Воскресенье")
 MONTHS = (
     "января",
@@ -50,7 +51,7 @@ def _diary(request: web.Request, account: JournalAccount, status: int = 200, ale
     session = sim.session(request)
     children = [session.people[pid] for pid in account.children if pid in session.people]
     lessons = session.lessons_of(account)
-    days: dict[str, list] = {}
+    days: dict[str, list[Lesson]] = {}
     for lesson in lessons:
         day = lesson.starts_at.date()
         days.setdefault(f"{WEEKDAYS[day.weekday()]}, {day.day} {MONTHS[day.month - 1]}", []).append(lesson)
@@ -97,6 +98,7 @@ async def gosuslugi_callback(request: web.Request) -> web.StreamResponse:
     refusal = rules.entry_refusal(account, person, gosuslugi_account, session.clock.now().date())
     if refusal is not None:
         return _respond(request, _login_page(request, 403, refusal), {})
+    assert account is not None  # entry_refusal refuses a person without an ЭлЖур account
     return _respond(request, sim.redirect("/diary"), {"account_id": account.id})
 
 
@@ -126,6 +128,7 @@ async def online_lesson(request: web.Request) -> web.StreamResponse:
     if refusal is not None:
         status, message = refusal
         return sim.render(request, "eljur/refused.html", status, account=account, message=message)
+    assert lesson is not None  # lesson_refusal refuses a lesson that does not exist
     link = session.links.get(account.id)
     if link is None:
         url, pending = VK_ID.begin(request)

@@ -15,7 +15,7 @@ from ..chat_list import chat_rows, chats_pending
 from ..journal import password_sign_in
 from ..relying_party import RelyingParty, SignInFailed
 
-SIGN_IN = sim.SignIn("es_session", "account_id", "journal_accounts")
+SIGN_IN = sim.SignIn("es_session", "account_id", lambda session: session.journal_accounts)
 VK_ID = RelyingParty(
     platform="es",
     client_id="es_sferum",

@@ -19,7 +19,7 @@ from ..journal import password_sign_in
 from ..max import link as max_link
 from ..relying_party import RelyingParty, SignInFailed
 
-SIGN_IN = sim.SignIn("mes_session", "account_id", "journal_accounts")
+SIGN_IN = sim.SignIn("mes_session", "account_id", lambda session: session.journal_accounts)
 CABINETS = {
     Role.TEACHER: "Кабинет учителя",
     Role.STUDENT: "Дневник ученика",

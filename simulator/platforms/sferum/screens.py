@@ -15,7 +15,7 @@ from ...world.statistics import weekly_report
 from ..relying_party import RelyingParty, SignInFailed
 from . import workbook
 
-SIGN_IN = sim.SignIn("sferum_session", "profile_id", "profiles")
+SIGN_IN = sim.SignIn("sferum_session", "profile_id", lambda session: session.profiles)
 VK_ID = RelyingParty(
     platform="sferum",
     client_id="sferum_ru",

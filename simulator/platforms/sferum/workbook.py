@@ -6,6 +6,7 @@ from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...world.statistics import WeeklyReport
@@ -24,8 +25,8 @@ def filename(report: WeeklyReport) -> str:
 def statistics_workbook(report: WeeklyReport) -> bytes:
     """A real .xlsx (Office Open XML), as Excel and LibreOffice open it."""
     book = Workbook()
-    weekly = book.active
-    weekly.title = STATISTICS
+    weekly = book.create_sheet(STATISTICS)
+    book.remove(book.worksheets[0])  # the empty sheet a new workbook starts with
     weekly.append(STATISTICS_HEADER)
     for user in report.users:
         weekly.append([report.date, user.full_name, int(user.journal_linked), user.messages, user.calls])
@@ -48,7 +49,7 @@ def _tidy(sheet: Worksheet) -> None:
         cell.font = Font(bold=True)
     for (cell,) in sheet.iter_rows(min_row=2, max_col=1):
         cell.number_format = DATE_FORMAT
-    for column in sheet.columns:
+    for index, column in enumerate(sheet.columns, start=1):
         width = max(len(str(c.value)) for c in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(max(width, 10) + 2, 50)
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(width, 10) + 2, 50)
     sheet.freeze_panes = "A2"

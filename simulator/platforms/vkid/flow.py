@@ -13,6 +13,7 @@ from aiohttp import web
 
 from ... import web as sim
 from ...world import Session, SferumProfile, VkIdAccount
+from ...world.codes import Confirmation
 from ...world.oauth import AuthRequest, OAuthClient
 
 COOKIE = "vkid_flow"
@@ -46,6 +47,26 @@ class Flow:
 
     def account(self, session: Session) -> VkIdAccount | None:
         return session.vkid_accounts.get(self.account_id) if self.account_id else None
+
+    def known_account(self, session: Session) -> VkIdAccount:
+        """The account the user has already named; a flow that lost it starts again at «Вход в VK ID»."""
+        account = self.account(session)
+        if account is None:
+            raise web.HTTPSeeOther("/auth")
+        return account
+
+    def known_login(self) -> str:
+        """The phone or e-mail typed on «Вход в VK ID»; every later screen needs it."""
+        if self.login is None:
+            raise web.HTTPSeeOther("/auth")
+        return self.login
+
+    def confirmation(self, session: Session) -> Confirmation:
+        """The code this flow last sent; a flow that has none starts again."""
+        confirmation = session.confirmations.get(self.confirmation_id) if self.confirmation_id else None
+        if confirmation is None:
+            raise web.HTTPSeeOther("/auth")
+        return confirmation
 
     def profile(self, session: Session) -> SferumProfile | None:
         account = self.account(session)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date
 from typing import Any
@@ -130,7 +131,7 @@ def _send_code(request: web.Request, session: Session, flow: Flow) -> web.Stream
     channel = Channel.EMAIL if flow.kind == "email" else Channel(session.settings["phone_code_channel"])
     if flow.extra.get("after_password"):
         channel = Channel.SMS  # after a password VK ID confirms the number by SMS
-    flow.confirmation_id = session.send_code(channel, flow.login).id
+    flow.confirmation_id = session.send_code(channel, flow.known_login()).id
     flow.step = Step.CODE
     return _go(request, flow, "/auth/code")
 
@@ -142,21 +143,25 @@ async def password(request: web.Request) -> web.StreamResponse:
     flow = _current(request, Step.PASSWORD)
     session = sim.session(request)
     account = flow.account(session)
-    creating = account is None  # a new e-mail account sets its password here
+
+    def show(status: int = 200, notice: str | None = None, **context: Any) -> web.Response:
+        # A new e-mail account sets its password here («Придумайте пароль»); others type theirs.
+        return _screen(request, flow, "password", status, creating=account is None, notice=notice, **context)
+
     if request.method == "GET":
-        return _screen(request, flow, "password", creating=creating, notice=flow.extra.pop("notice", None))
+        return show(notice=flow.extra.pop("notice", None))
     data = await sim.form(request)
-    if creating:
+    if account is None:
         try:
             flow.extra["password"] = validation.password(data.get("password"))
         except ValidationError as error:
-            return _screen(request, flow, "password", 422, creating=True, errors={"password": error.message})
+            return show(422, errors={"password": error.message})
         flow.step, flow.about_for = Step.ABOUT, "email"
         return _go(request, flow, "/auth/about")
     if not data.get("password"):
-        return _screen(request, flow, "password", 422, creating=False, errors={"password": "Заполните это поле"})
+        return show(422, errors={"password": "Заполните это поле"})
     if data["password"] != account.password:
-        return _screen(request, flow, "password", 422, creating=False, errors={"password": "Неверный пароль"})
+        return show(422, errors={"password": "Неверный пароль"})
     if flow.kind == "email":
         flow.step = Step.PROFILE
         return _go(request, flow, "/auth/profile")
@@ -170,7 +175,7 @@ async def password(request: web.Request) -> web.StreamResponse:
 async def restore(request: web.Request) -> web.StreamResponse:
     flow = _current(request, Step.PASSWORD, Step.RESTORE)
     session = sim.session(request)
-    account = flow.account(session)
+    account = flow.known_account(session)
     if flow.step == Step.PASSWORD:
         flow.step = Step.RESTORE
         flow.extra.pop("restore_code", None)
@@ -191,7 +196,7 @@ async def restore(request: web.Request) -> web.StreamResponse:
         if sent is not None and (refusal := resend_refusal(sent, session.clock.now())):
             return show(429, alert=str(refusal))
         channel = Channel.EMAIL if flow.kind == "email" else Channel.SMS
-        flow.extra["restore_code"] = session.send_code(channel, flow.login).id
+        flow.extra["restore_code"] = session.send_code(channel, flow.known_login()).id
         return _go(request, flow, "/auth/restore")
     if sent is None:
         return show(422, alert="Сначала получите код подтверждения.")
@@ -218,7 +223,7 @@ async def restore(request: web.Request) -> web.StreamResponse:
 async def code(request: web.Request) -> web.StreamResponse:
     flow = _current(request, Step.CODE)
     session = sim.session(request)
-    confirmation = session.confirmations[flow.confirmation_id]
+    confirmation = flow.confirmation(session)
 
     def show(status: int = 200, **context: Any) -> web.Response:
         return _screen(request, flow, "code", status, **confirmations.screen(session, confirmation), **context)
@@ -242,7 +247,7 @@ async def code(request: web.Request) -> web.StreamResponse:
 async def resend(request: web.Request) -> web.StreamResponse:
     flow = _current(request, Step.CODE)
     session = sim.session(request)
-    confirmation = session.confirmations[flow.confirmation_id]
+    confirmation = flow.confirmation(session)
     refusal = resend_refusal(confirmation, session.clock.now())
     if refusal is not None:
         return _go(request, flow, "/auth/code")  # the screen still shows the countdown
@@ -270,7 +275,7 @@ async def about(request: web.Request) -> web.StreamResponse:
     data = await sim.form(request)
     errors: dict[str, str] = {}
     about: dict[str, Any] = {}
-    checks = {
+    checks: dict[str, Callable[[], object]] = {
         "first_name": lambda: validation.name(data.get("first_name"), "first_name"),
         "last_name": lambda: validation.name(data.get("last_name"), "last_name"),
         "patronymic": lambda: validation.name(data.get("patronymic"), "patronymic", optional=True),
@@ -307,7 +312,7 @@ async def about(request: web.Request) -> web.StreamResponse:
             sex=about["sex"],
         )
         flow.account_id = account.id
-    session.create_profile(account, **about)
+    session.create_profile(flow.known_account(session), **about)
     return _complete(request, session, flow)
 
 
@@ -320,7 +325,7 @@ async def profile(request: web.Request) -> web.StreamResponse:
     if request.method == "GET":
         return _screen(request, flow, "profile")
     data = await sim.form(request)
-    account = flow.account(session)
+    account = flow.known_account(session)
     if data.get("action") == "continue" and account.profile_id:
         flow.step = Step.CONFIRM
         return _go(request, flow, "/auth/confirm")
