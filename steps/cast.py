@@ -34,6 +34,20 @@ class Cast:
     messages: list[str] = field(default_factory=list)  # what the actor wrote in chats
     shown_id: str = ""  # the ID VK Messenger's account settings showed
 
+    @property
+    def admin(self) -> Page:
+        """The administrator's own browser page, once they have signed in."""
+        if self.admin_page is None:
+            raise AssertionError("the administrator has not opened sferum.ru yet")
+        return self.admin_page
+
+    @property
+    def book(self) -> Workbook:
+        """The statistics workbook the administrator downloaded."""
+        if self.workbook is None:
+            raise AssertionError("the administrator has not downloaded the statistics yet")
+        return self.workbook
+
 
 @pytest.fixture
 def cast() -> Cast:
@@ -42,7 +56,7 @@ def cast() -> Cast:
 
 def person(scene: Scene, cast: Cast, word: str) -> Persona:
     """«учитель» is the scenario's actor when the actor is a teacher, otherwise the first one seeded."""
-    if scene.actor is not None and ROLES.get(word) == scene.actor.role:
+    if scene.actor is not None and ROLES.get(word) == scene.person.role:
         return scene.actor
     return cast.people[word]
 
@@ -57,8 +71,8 @@ def cell(value: Any) -> str:
 
 
 def sheet(cast: Cast, name: str) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
-    header, *rows = cast.workbook[name].iter_rows(values_only=True)
-    return tuple(header), [tuple(cell(v) for v in row) for row in rows]
+    header, *rows = cast.book[name].iter_rows(values_only=True)
+    return tuple(cell(v) for v in header), [tuple(cell(v) for v in row) for row in rows]
 
 
 def report_id(cast: Cast, persona: Persona) -> str:

@@ -31,14 +31,35 @@ class Scene:
     entered: dict[str, str] = field(default_factory=dict)
     profiles_before: int = 0
 
+    @property
+    def person(self) -> Persona:
+        """The actor, once a «Дано» step has named who acts."""
+        if self.actor is None:
+            raise AssertionError("no actor yet: a «Дано» step must say who acts in the scenario")
+        return self.actor
+
+    @property
+    def typed_login(self) -> str:
+        """What the actor typed into «Телефон или почта»."""
+        if self.login is None:
+            raise AssertionError("nothing typed into «Телефон или почта» yet")
+        return self.login
+
+    @property
+    def school(self) -> dict[str, Any]:
+        """The organisation a «Дано» step has seeded."""
+        if self.org is None:
+            raise AssertionError("no school yet: a «Дано» step must name the organisation")
+        return self.org
+
 
 @pytest.fixture
 def scene() -> Scene:
     return Scene()
 
 
-def button(page: Page, label: str) -> Locator:
-    """A button or a link, by its exact visible label."""
+def button(page: Page | Locator, label: str) -> Locator:
+    """A button or a link, by its exact visible label (on the page, or inside a part of it)."""
     return page.get_by_role("button", name=label, exact=True).or_(page.get_by_role("link", name=label, exact=True))
 
 
@@ -53,7 +74,7 @@ def code_of(message: dict[str, Any]) -> str:
     """What the user types: the SMS/e-mail code, or the calling number's last four digits."""
     if message["channel"] == "call":
         return re.sub(r"\D", "", message["caller"])[-4:]
-    return message["code"]
+    return str(message["code"])
 
 
 # -- the world ------------------------------------------------------------------------------------
@@ -151,14 +172,14 @@ JOURNALS = {"МЭШ": "mes", "ЭлЖур": "eljur", "ЭШ": "es"}
 
 @then(parsers.re(r"учетная запись (?P<journal>МЭШ|ЭлЖур|ЭШ) привязана к его учебному профилю$"))
 def linked_to_own_profile(sim_session: SimSession, scene: Scene, journal: str) -> None:
-    links = _links_of(sim_session, scene.actor, JOURNALS[journal])
-    assert [(link["profile_id"], link["via"]) for link in links] == [(scene.actor.ids["profile_id"], "vkid")]
+    links = _links_of(sim_session, scene.person, JOURNALS[journal])
+    assert [(link["profile_id"], link["via"]) for link in links] == [(scene.person.ids["profile_id"], "vkid")]
     assert len(sim_session.snapshot()["profiles"]) == scene.profiles_before
 
 
 @then("учетная запись МЭШ не привязана, учебный профиль не создан")
 def nothing_linked(sim_session: SimSession, scene: Scene) -> None:
-    assert _links_of(sim_session, scene.actor, "mes") == []
+    assert _links_of(sim_session, scene.person, "mes") == []
     assert len(sim_session.snapshot()["profiles"]) == scene.profiles_before
 
 
@@ -170,7 +191,7 @@ def nothing_linked(sim_session: SimSession, scene: Scene) -> None:
 )
 def created_profile_linked(sim_session: SimSession, scene: Scene, journal: str) -> None:
     world = sim_session.snapshot()
-    account = next(a for a in world["vkid_accounts"] if a["phone"] == scene.actor.phone)
+    account = next(a for a in world["vkid_accounts"] if a["phone"] == scene.person.phone)
     profile = next(p for p in world["profiles"] if p["id"] == account["profile_id"])
     entered = scene.entered
     assert (profile["last_name"], profile["first_name"], profile["patronymic"]) == (
@@ -178,9 +199,9 @@ def created_profile_linked(sim_session: SimSession, scene: Scene, journal: str) 
         entered["Имя"],
         entered["Отчество (необязательно)"] or None,
     )
-    assert (profile["birth_date"], profile["sex"]) == (scene.actor.birth_date.isoformat(), scene.actor.sex)
+    assert (profile["birth_date"], profile["sex"]) == (scene.person.birth_date.isoformat(), scene.person.sex)
     assert len(world["profiles"]) == scene.profiles_before + 1
-    links = _links_of(sim_session, scene.actor, JOURNALS[journal])
+    links = _links_of(sim_session, scene.person, JOURNALS[journal])
     assert [(link["profile_id"], link["via"]) for link in links] == [(profile["id"], "vkid")]
 
 
@@ -192,15 +213,15 @@ def no_profile_created(sim_session: SimSession, scene: Scene) -> None:
 @then("на платформе создан учебный профиль по почте с введёнными данными, и он привязан к учетной записи МЭШ ученика")
 def email_profile_linked(sim_session: SimSession, scene: Scene) -> None:
     world = sim_session.snapshot()
-    account = next(a for a in world["vkid_accounts"] if a["email"] == scene.actor.email)
+    account = next(a for a in world["vkid_accounts"] if a["email"] == scene.person.email)
     assert account["password"] == scene.password and account["phone"] is None
     profile = next(p for p in world["profiles"] if p["id"] == account["profile_id"])
     assert (profile["last_name"], profile["first_name"]) == (scene.entered["Фамилия"], scene.entered["Имя"])
-    assert (profile["birth_date"], profile["sex"]) == (scene.actor.birth_date.isoformat(), scene.actor.sex)
-    assert [link["profile_id"] for link in _links_of(sim_session, scene.actor, "mes")] == [profile["id"]]
+    assert (profile["birth_date"], profile["sex"]) == (scene.person.birth_date.isoformat(), scene.person.sex)
+    assert [link["profile_id"] for link in _links_of(sim_session, scene.person, "mes")] == [profile["id"]]
 
 
 @then("код подтверждения не отправлен")
 def no_code_sent(sim_session: SimSession, scene: Scene) -> None:
-    assert sim_session.messages(to=scene.actor.phone) == []
-    assert sim_session.messages(to=scene.actor.email) == []
+    assert sim_session.messages(to=scene.person.phone) == []
+    assert sim_session.messages(to=scene.person.email) == []

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 from pytest_bdd import given, parsers, then, when
 
 from simulator.testing import Persona, Personas, SimSession
@@ -17,7 +17,7 @@ from .vkid import vkid_password
 GREEN = "rgb(46, 158, 79)"  # the «Онлайн-урок» button's colour
 CLASSES = {"14 лет и старше": ("student", "9Б"), "младше 14 лет": ("child", "6А")}
 # What the student already has, as the seed's three variants (and the second visit) describe it.
-ACCOUNTS = {
+ACCOUNTS: dict[str, dict[str, Any]] = {
     "": {},
     "у которого есть аккаунт VK с паролем и учебный профиль": {"vkid": True, "password": True, "profile": True},
     "у которого есть аккаунт VK с паролем, но нет учебного профиля": {"vkid": True, "password": True},
@@ -34,6 +34,13 @@ class Diary:
     student: Persona | None = None
     before: dict[str, Any] = field(default_factory=dict)
     requested: list[str] = field(default_factory=list)
+
+    @property
+    def known_student(self) -> Persona:
+        """The student a «Дано» step has put in the journal."""
+        if self.student is None:
+            raise AssertionError("no ЭлЖур student yet: a «Дано» step must add one")
+        return self.student
 
 
 @pytest.fixture
@@ -80,7 +87,7 @@ def eljur_student(
     login = "email" if by == "e-mail" else "phone"
     entry = student.entry(
         journal="eljur",
-        org=scene.org["id"],
+        org=scene.school["id"],
         school_class=school_class,
         vkid=has.get("vkid", False),
         vkid_password=vkid_password(student) if has.get("password") else None,
@@ -107,8 +114,8 @@ def eljur_parent(
     parent = personas.make("parent")
     entry = parent.entry(
         journal="eljur",
-        org=scene.org["id"],
-        children=[diary.student.key],
+        org=scene.school["id"],
+        children=[diary.known_student.key],
         gosuslugi=gosuslugi(parent, gosuslugi_logins, "phone", True),
     )
     _seed(sim_session, parent, entry)
@@ -146,7 +153,7 @@ def diary_closed(page: Page, sim_session: SimSession) -> None:
 # -- «Дневник» and «Онлайн-урок» --------------------------------------------------------------------
 
 
-def _lesson(page: Page, subject: str):
+def _lesson(page: Page, subject: str) -> Locator:
     return page.get_by_test_id("lesson").filter(has=page.get_by_test_id("subject").get_by_text(subject, exact=True))
 
 
@@ -163,7 +170,7 @@ def online_button(page: Page, online: str, other: str) -> None:
 
 @then("родитель видит уроки ребенка, но не кнопку «Онлайн-урок»")
 def parent_diary(page: Page, diary: Diary) -> None:
-    expect(page.get_by_test_id("children")).to_contain_text(diary.student.full_name)
+    expect(page.get_by_test_id("children")).to_contain_text(diary.known_student.full_name)
     lessons = [ls for ls in diary.before["lessons"] if ls["class_id"] == _class_of(diary)]
     for lesson in lessons:
         expect(_lesson(page, lesson["subject"])).to_be_visible()
@@ -172,7 +179,9 @@ def parent_diary(page: Page, diary: Diary) -> None:
 
 
 def _class_of(diary: Diary) -> str:
-    return next(a["class_id"] for a in diary.before["journal_accounts"] if a["person_id"] == diary.student.key)
+    return str(
+        next(a["class_id"] for a in diary.before["journal_accounts"] if a["person_id"] == diary.known_student.key)
+    )
 
 
 @when(parsers.re(rf"(?:{WHO} )?открывает адрес онлайн-урока «(?P<subject>[^«»]+)» напрямую"))
@@ -187,7 +196,7 @@ def open_lesson_url(page: Page, sim_session: SimSession, diary: Diary, subject: 
 def lesson_opens(page: Page, sim_session: SimSession, scene: Scene, subject: str) -> None:
     expect(page.get_by_role("heading", name="Онлайн-урок", exact=True)).to_be_visible()
     expect(page.get_by_test_id("lesson-subject")).to_have_text(subject)
-    expect(page.get_by_test_id("lesson-profile")).to_contain_text(f"{scene.actor.last_name} {scene.actor.first_name}")
+    expect(page.get_by_test_id("lesson-profile")).to_contain_text(f"{scene.person.last_name} {scene.person.first_name}")
     assert page.url.startswith(sim_session.url("eljur", "/lessons/"))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 from pytest_bdd import given, parsers, then, when
 
 from simulator.testing import Personas, SimSession
@@ -22,7 +22,7 @@ IN_CHATS = r"его учебный профиль добавлен в инфор
 LINKED = "Авторизация в Сферум выполнена: учебный профиль привязан к вашей учетной записи ЭШ."
 
 
-def _menu(page: Page):
+def _menu(page: Page) -> Locator:
     return page.get_by_role("navigation", name="Меню")
 
 
@@ -33,7 +33,7 @@ def _menu(page: Page):
 def es_user(sim_session: SimSession, personas: Personas, scene: Scene, who: str, accounts: str) -> None:
     """A diary account in the school's first class; a parent's child is in that class."""
     wants = ACCOUNTS[accounts]
-    org, school_class = scene.org["id"], scene.org["classes"][0]
+    org, school_class = scene.school["id"], scene.school["classes"][0]
     people: list[dict[str, Any]] = []
     children: list[str] = []
     if who == "родитель":
@@ -62,7 +62,7 @@ def classmates_linked(sim_session: SimSession, personas: Personas, scene: Scene,
     """Students of the school linked earlier: their chats exist, so they count as members and subscribers."""
     people = [
         personas.make("student").entry(
-            journal="es", org=scene.org["id"], school_class=school_class, vkid=True, profile=True, linked="vkid"
+            journal="es", org=scene.school["id"], school_class=school_class, vkid=True, profile=True, linked="vkid"
         )
         for school_class, how_many in datatable[1:]
         for _ in range(int(how_many))
@@ -77,8 +77,8 @@ def classmates_linked(sim_session: SimSession, personas: Personas, scene: Scene,
 @when(parsers.re(rf"{WHO} входит в электронный дневник"))
 def sign_in(page: Page, sim_session: SimSession, scene: Scene) -> None:
     page.goto(sim_session.url("es", "/"))
-    page.get_by_label("Логин").fill(scene.actor.login)
-    page.get_by_label("Пароль").fill(scene.actor.password)
+    page.get_by_label("Логин").fill(scene.person.login)
+    page.get_by_label("Пароль").fill(scene.person.password)
     page.get_by_role("button", name="Войти").click()
     expect(page.get_by_role("heading", name="Электронный дневник")).to_be_visible()
 
@@ -103,10 +103,10 @@ def es_says(page: Page, text: str) -> None:
 def authorise_with_profile(page: Page, sim_session: SimSession, scene: Scene) -> None:
     """Variant 1 of the instruction in one step, for scenarios about what comes after it."""
     open_tab(page, "Авторизация в Сферум")
-    page.get_by_label("Телефон или почта").fill(scene.actor.phone)
+    page.get_by_label("Телефон или почта").fill(scene.person.phone)
     page.get_by_role("button", name="Продолжить").click()
     enter_vkid_password(page, scene)
-    page.get_by_label("Код подтверждения").fill(code_of(read_code(sim_session, scene, scene.actor.phone)))
+    page.get_by_label("Код подтверждения").fill(code_of(read_code(sim_session, scene, scene.person.phone)))
     page.get_by_role("button", name="Продолжить").click()
     page.get_by_role("button", name="Продолжить в учебном профиле").click()
     page.get_by_role("button", name="Продолжить").click()
@@ -135,10 +135,10 @@ def conferences_listed(page: Page, datatable: list[list[str]]) -> None:
 
 
 def _profile_id(sim_session: SimSession, scene: Scene) -> int:
-    links = _links_of(sim_session, scene.actor, "es")
+    links = _links_of(sim_session, scene.person, "es")
     assert len(links) == 1, links
     assert links[0]["via"] == "vkid"
-    return links[0]["profile_id"]
+    return int(links[0]["profile_id"])
 
 
 @then(parsers.re(IN_CHATS))
@@ -148,7 +148,7 @@ def profile_in_chats(sim_session: SimSession, scene: Scene, channel: str, chat: 
     world = sim_session.snapshot()
     titles = {c["id"]: c["title"] for c in world["chats"]}
     joined = {titles[m["chat_id"]] for m in world["memberships"] if m["profile_id"] == profile_id}
-    assert joined == {f"{scene.org['name']} · {channel}", chat}
+    assert joined == {f"{scene.school['name']} · {channel}", chat}
 
 
 @then("это ровно те чаты, в которых состоит его учебный профиль")

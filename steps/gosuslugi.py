@@ -29,7 +29,7 @@ def gosuslugi_login_screen(page: Page) -> None:
 
 @when(parsers.re(rf"(?:{WHO} )?вводит свой (?:телефон|e-mail) и пароль от Госуслуг и нажимает «Войти»"))
 def gosuslugi_sign_in(page: Page, scene: Scene, gosuslugi_logins: dict[str, tuple[str, str]]) -> None:
-    login, password = gosuslugi_logins[scene.actor.key]
+    login, password = gosuslugi_logins[scene.person.key]
     page.get_by_label("Телефон / Email / СНИЛС", exact=True).fill(login)
     page.get_by_label("Пароль", exact=True).fill(password)
     page.get_by_role("button", name="Войти", exact=True).click()

@@ -22,7 +22,7 @@ def recorded() -> dict[str, Any]:
 
 
 def _mes_links(sim_session: SimSession, scene: Scene) -> list[dict[str, Any]]:
-    return [link for link in sim_session.links() if link["person_id"] == scene.actor.key and link["journal"] == "mes"]
+    return [link for link in sim_session.links() if link["person_id"] == scene.person.key and link["journal"] == "mes"]
 
 
 # -- the world --------------------------------------------------------------------------------------
@@ -57,7 +57,7 @@ def link_request(page: Page) -> None:
 
 @when(parsers.re(rf"(?:{WHO} )?вводит свой номер телефона в поле «Номер телефона» и нажимает «Продолжить»"))
 def enter_phone(page: Page, scene: Scene) -> None:
-    page.get_by_label("Номер телефона", exact=True).fill(scene.actor.phone)
+    page.get_by_label("Номер телефона", exact=True).fill(scene.person.phone)
     page.get_by_role("button", name="Продолжить", exact=True).click()
 
 
@@ -65,13 +65,13 @@ def enter_phone(page: Page, scene: Scene) -> None:
 def asks_for_sms_code(page: Page, scene: Scene, registration: str | None, countdown: str) -> None:
     expect(page.get_by_role("heading", name="Введите код из SMS")).to_be_visible()
     sent = "Код подтверждения регистрации отправлен в SMS" if registration else "Мы отправили SMS с кодом"
-    expect(page.get_by_text(f"{sent} на номер +7 *** ** *{scene.actor.phone[-2:]}", exact=True)).to_be_visible()
+    expect(page.get_by_text(f"{sent} на номер +7 *** ** *{scene.person.phone[-2:]}", exact=True)).to_be_visible()
     expect(page.get_by_test_id("countdown")).to_have_text(countdown)
 
 
 @when(parsers.re(rf"(?:{WHO} )?вводит полученный код из SMS и нажимает «(?P<label>Перейти в МАХ|Войти)»"))
 def enter_sms_code(page: Page, sim_session: SimSession, scene: Scene, label: str) -> None:
-    message = read_code(sim_session, scene, scene.actor.phone)
+    message = read_code(sim_session, scene, scene.person.phone)
     assert message["channel"] == "sms"
     page.get_by_label("Код подтверждения", exact=True).fill(message["code"])
     button(page, label).click()
@@ -90,13 +90,13 @@ def max_vpn_error(page: Page) -> None:
 @when(parsers.re(rf"(?:{WHO} )?указывает фамилию «(?P<value>[^«»]+)» и нажимает «Продолжить»"))
 def register_bad_name(page: Page, scene: Scene, value: str) -> None:
     page.get_by_label("Фамилия", exact=True).fill(value)
-    page.get_by_label("Имя", exact=True).fill(scene.actor.first_name)
+    page.get_by_label("Имя", exact=True).fill(scene.person.first_name)
     page.get_by_role("button", name="Продолжить", exact=True).click()
 
 
 @when(parsers.re(rf"(?:{WHO} )?указывает свои настоящие ФИО и нажимает «Продолжить»"))
 def register_real_name(page: Page, scene: Scene) -> None:
-    actor = scene.actor
+    actor = scene.person
     scene.entered = {"Фамилия": actor.last_name, "Имя": actor.first_name, "Отчество (необязательно)": actor.patronymic}
     for label, value in scene.entered.items():
         page.get_by_label(label, exact=True).fill(value)
@@ -105,20 +105,20 @@ def register_real_name(page: Page, scene: Scene) -> None:
 
 @when(parsers.re(rf"(?:{WHO} )?указывает дату рождения и пол и нажимает «Создать учебный профиль»"))
 def new_profile(page: Page, scene: Scene) -> None:
-    expect(page.get_by_test_id("profile-name")).to_have_text(scene.actor.full_name)
-    page.get_by_label("Дата рождения").fill(scene.actor.birth_date.strftime("%d.%m.%Y"))
-    page.get_by_label("Пол").select_option(scene.actor.sex)
+    expect(page.get_by_test_id("profile-name")).to_have_text(scene.person.full_name)
+    page.get_by_label("Дата рождения").fill(scene.person.birth_date.strftime("%d.%m.%Y"))
+    page.get_by_label("Пол").select_option(scene.person.sex)
     page.get_by_role("button", name="Создать учебный профиль", exact=True).click()
 
 
 @then(parsers.re(r"открывается «Сферум в МАХ» с его учебным профилем и школой(?P<chats> и её чатами)?"))
 def sferum_in_max(page: Page, scene: Scene, chats: str | None) -> None:
     expect(page.get_by_role("heading", name="Сферум в МАХ", exact=True)).to_be_visible()
-    expect(page.get_by_test_id("profile-name")).to_have_text(scene.actor.full_name)
-    expect(page.get_by_test_id("organisation")).to_have_text(scene.org["name"])
+    expect(page.get_by_test_id("profile-name")).to_have_text(scene.person.full_name)
+    expect(page.get_by_test_id("organisation")).to_have_text(scene.school["name"])
     if chats:
-        school_class = scene.org["classes"][0]
-        expect(page.get_by_test_id("chats")).to_contain_text(f"{scene.org['name']} · Учителя")
+        school_class = scene.school["classes"][0]
+        expect(page.get_by_test_id("chats")).to_contain_text(f"{scene.school['name']} · Учителя")
         expect(page.get_by_test_id("chats")).to_contain_text(f"{school_class} · Общая беседа")
     else:  # just linked: Sferum builds the chats a few minutes later
         expect(page.get_by_test_id("chats-pending")).to_be_visible()
@@ -130,12 +130,12 @@ def sferum_in_max(page: Page, scene: Scene, chats: str | None) -> None:
 @then("учетная запись МЭШ привязана к его учебному профилю Сферум в МАХ")
 def linked_in_max(sim_session: SimSession, scene: Scene) -> None:
     links = _mes_links(sim_session, scene)
-    assert [(link["profile_id"], link["via"]) for link in links] == [(scene.actor.ids["max_profile_id"], "max")]
+    assert [(link["profile_id"], link["via"]) for link in links] == [(scene.person.ids["max_profile_id"], "max")]
 
 
 @then("учетная запись МЭШ привязана к его прежнему учебному профилю Сферум, теперь он и в МАХ")
 def linked_existing_profile(sim_session: SimSession, scene: Scene) -> None:
-    ids = scene.actor.ids
+    ids = scene.person.ids
     links = _mes_links(sim_session, scene)
     assert [(link["profile_id"], link["via"]) for link in links] == [(ids["profile_id"], "max")]
     profiles = sim_session.snapshot()["profiles"]
@@ -147,7 +147,7 @@ def linked_existing_profile(sim_session: SimSession, scene: Scene) -> None:
 @then("в МАХ зарегистрирован аккаунт с его ФИО, в МАХ создан его учебный профиль, и он привязан к учетной записи МЭШ")
 def registered_and_linked(sim_session: SimSession, scene: Scene) -> None:
     world = sim_session.snapshot()
-    [account] = [a for a in world["max_accounts"] if a["phone"] == scene.actor.phone]
+    [account] = [a for a in world["max_accounts"] if a["phone"] == scene.person.phone]
     entered = scene.entered
     assert (account["last_name"], account["first_name"], account["patronymic"]) == (
         entered["Фамилия"],
@@ -161,14 +161,14 @@ def registered_and_linked(sim_session: SimSession, scene: Scene) -> None:
         account["first_name"],
         account["patronymic"],
     )
-    assert (profile["birth_date"], profile["sex"]) == (scene.actor.birth_date.isoformat(), scene.actor.sex)
+    assert (profile["birth_date"], profile["sex"]) == (scene.person.birth_date.isoformat(), scene.person.sex)
     links = _mes_links(sim_session, scene)
     assert [(link["profile_id"], link["via"]) for link in links] == [(profile["id"], "max")]
 
 
 @then("аккаунт в МАХ не создан")
 def no_max_account(sim_session: SimSession, scene: Scene) -> None:
-    assert [a for a in sim_session.snapshot()["max_accounts"] if a["phone"] == scene.actor.phone] == []
+    assert [a for a in sim_session.snapshot()["max_accounts"] if a["phone"] == scene.person.phone] == []
 
 
 @then("привязка прежняя: новая не создана")
@@ -179,7 +179,7 @@ def links_unchanged(sim_session: SimSession, scene: Scene, recorded: dict[str, A
 
 @then("учетная запись МЭШ по-прежнему привязана к учебному профилю")
 def still_linked(sim_session: SimSession, scene: Scene) -> None:
-    ids = scene.actor.ids
+    ids = scene.person.ids
     expected = ids.get("max_profile_id") or ids["profile_id"]
     assert [link["profile_id"] for link in _mes_links(sim_session, scene)] == [expected]
 
@@ -187,6 +187,6 @@ def still_linked(sim_session: SimSession, scene: Scene) -> None:
 @then("учетная запись МЭШ отвязана от учебного профиля, учебный профиль сохранён")
 def unlinked(sim_session: SimSession, scene: Scene) -> None:
     assert _mes_links(sim_session, scene) == []
-    ids = scene.actor.ids
+    ids = scene.person.ids
     profile_ids = {p["id"] for p in sim_session.snapshot()["profiles"]}
     assert (ids.get("max_profile_id") or ids["profile_id"]) in profile_ids

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, Playwright, expect
+from collections.abc import Callable
+from typing import Any
+
+from playwright.sync_api import BrowserContext, Page, Playwright, expect
 from pytest_bdd import given, parsers, then, when
 
 from simulator import SESSION_HEADER
@@ -31,8 +34,8 @@ ACCOUNTS = {
 @given(parsers.re(r"учитель МЭШ, (?P<accounts>у которого .+)$"))
 def mes_teacher(sim_session: SimSession, personas: Personas, scene: Scene, accounts: str) -> None:
     teacher = personas.make("teacher")
-    org = scene.org["id"] if scene.org else None
-    school_class = scene.org["classes"][0] if scene.org else None
+    org = scene.school["id"] if scene.org else None
+    school_class = scene.school["classes"][0] if scene.org else None
     created = sim_session.seed({"people": [teacher.entry(org=org, school_class=school_class, **ACCOUNTS[accounts])]})
     teacher.ids = created["people"][teacher.key]
     scene.actor = teacher
@@ -50,8 +53,8 @@ CHILD_ACCOUNTS = {
 def mes_child(sim_session: SimSession, personas: Personas, scene: Scene, accounts: str) -> None:
     """A child whose VK ID (if any) is registered by e-mail only, with a password, as seed 002 has it."""
     child = personas.make("student", age="child")
-    org = scene.org["id"] if scene.org else None
-    school_class = scene.org["classes"][0] if scene.org else None
+    org = scene.school["id"] if scene.org else None
+    school_class = scene.school["classes"][0] if scene.org else None
     entry = child.entry(org=org, school_class=school_class, **CHILD_ACCOUNTS[accounts])
     if "vkid" in entry:
         entry["vkid"]["password"] = child.password
@@ -65,8 +68,8 @@ def mes_child(sim_session: SimSession, personas: Personas, scene: Scene, account
 @when(parsers.re(rf"{WHO} входит в «(?P<cabinet>[^«»]+)»"))
 def sign_in(page: Page, sim_session: SimSession, scene: Scene, cabinet: str) -> None:
     page.goto(sim_session.url("mes", "/"))
-    page.get_by_label("Логин").fill(scene.actor.login)
-    page.get_by_label("Пароль").fill(scene.actor.password)
+    page.get_by_label("Логин").fill(scene.person.login)
+    page.get_by_label("Пароль").fill(scene.person.password)
     page.get_by_role("button", name="Войти").click()
     expect(page.get_by_test_id("cabinet")).to_have_text(cabinet)
 
@@ -78,7 +81,7 @@ def navigation_sferum(page: Page) -> None:
 
 @then("МЭШ показывает, что Сферум подключен к его учебному профилю")
 def mes_shows_link(page: Page, sim_session: SimSession, scene: Scene) -> None:
-    profile_id = next(link["profile_id"] for link in sim_session.links() if link["person_id"] == scene.actor.key)
+    profile_id = next(link["profile_id"] for link in sim_session.links() if link["person_id"] == scene.person.key)
     expect(page.get_by_test_id("sferum-status")).to_contain_text(f"id {profile_id}")
 
 
@@ -86,7 +89,12 @@ def mes_shows_link(page: Page, sim_session: SimSession, scene: Scene) -> None:
 
 
 @given(parsers.re(rf"(?:{WHO} )?пользуется мобильным приложением «Моя школа Журнал»"), target_fixture="page")
-def mobile_app(playwright: Playwright, new_context, browser_context_args: dict, sim_session: SimSession) -> Page:
+def mobile_app(
+    playwright: Playwright,
+    new_context: Callable[..., BrowserContext],
+    browser_context_args: dict[str, Any],
+    sim_session: SimSession,
+) -> Page:
     """From here on the scenario's page is a phone's: the app shows МЭШ in a mobile web view."""
     device = {
         k: v
@@ -118,7 +126,7 @@ def passport_security(page: Page) -> None:
 
 @then("МЭШ показывает, что аккаунт «МЭШ» привязан к учебному профилю Сферум, и id аккаунта")
 def passport_shows_link(page: Page, sim_session: SimSession, scene: Scene) -> None:
-    [link] = [link for link in sim_session.links() if link["person_id"] == scene.actor.key]
+    [link] = [link for link in sim_session.links() if link["person_id"] == scene.person.key]
     section = page.get_by_test_id("sferum-account")
     expect(section.get_by_text("Аккаунт в «МЭШ»")).to_be_visible()
     expect(section.get_by_test_id("link-status")).to_contain_text("Привязан к учебному профилю Сферум")

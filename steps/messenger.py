@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 from pytest_bdd import parsers, then, when
 
 from simulator.testing import SimSession
@@ -21,13 +21,13 @@ def vkid_sign_in(page: Page, sim_session: SimSession, scene: Scene, phone: str) 
     page.get_by_role("button", name="Продолжить").click()
 
 
-def _menu(page: Page):
+def _menu(page: Page) -> Locator:
     return page.get_by_role("navigation", name="Меню")
 
 
 @then("открывается Сферум с его учебным профилем")
 def messenger_opens(page: Page, scene: Scene) -> None:
-    expect(page.get_by_test_id("profile-name")).to_contain_text(f"{scene.actor.last_name} {scene.actor.first_name}")
+    expect(page.get_by_test_id("profile-name")).to_contain_text(f"{scene.person.last_name} {scene.person.first_name}")
 
 
 @when(parsers.re(rf"(?:{WHO} )?входит в Сферум в VK Мессенджере(?P<other> с другого номера)?"))
@@ -35,7 +35,7 @@ def sign_in(page: Page, sim_session: SimSession, scene: Scene, cast: Cast, other
     """VK Messenger is VK's own app: VK ID asks for no consent, only the number and the code."""
     page.goto(sim_session.url("messenger", "/"))
     expect(page.get_by_role("heading", name="Вход в VK ID")).to_be_visible()
-    vkid_sign_in(page, sim_session, scene, cast.duplicate_phone if other else scene.actor.phone)
+    vkid_sign_in(page, sim_session, scene, cast.duplicate_phone if other else scene.person.phone)
     messenger_opens(page, scene)
 
 
@@ -83,9 +83,9 @@ def start_call(page: Page) -> None:
 def shown_as_text(page: Page, scene: Scene, cast: Cast) -> None:
     expect(page.get_by_test_id("message-text")).to_have_text(cast.messages)
     assert page.locator("[data-testid=messages] b, [data-testid=messages] script").count() == 0
-    verb = "начала" if scene.actor.sex == "female" else "начал"
+    verb = "начала" if scene.person.sex == "female" else "начал"
     expect(page.get_by_test_id("call")).to_contain_text(
-        f"{scene.actor.last_name} {scene.actor.first_name} {verb} звонок"
+        f"{scene.person.last_name} {scene.person.first_name} {verb} звонок"
     )
 
 
@@ -93,11 +93,11 @@ def shown_as_text(page: Page, scene: Scene, cast: Cast) -> None:
 def recorded(sim_session: SimSession, scene: Scene, cast: Cast, calls: str) -> None:
     world = sim_session.snapshot()
     now = world["clock"]["now"]
-    mine = [m for m in world["chat_messages"] if m["profile_id"] == scene.actor.ids["profile_id"]]
+    mine = [m for m in world["chat_messages"] if m["profile_id"] == scene.person.ids["profile_id"]]
     assert [m["text"] for m in mine] == cast.messages and {m["sent_at"] for m in mine} == {now}
-    assert [c["started_at"] for c in world["calls"] if c["profile_id"] == scene.actor.ids["profile_id"]] == [now] * int(
-        calls
-    )
+    assert [c["started_at"] for c in world["calls"] if c["profile_id"] == scene.person.ids["profile_id"]] == [
+        now
+    ] * int(calls)
 
 
 # -- account settings -----------------------------------------------------------------------------
@@ -114,14 +114,14 @@ def open_settings(page: Page, cast: Cast) -> None:
 @then("ID в настройках аккаунта не совпадает с ID учителя в отчёте администратора")
 def ids_differ(scene: Scene, cast: Cast) -> None:
     """The admin's mismatch: the teacher chats from the duplicate; the report names the attached profile."""
-    assert cast.shown_id != report_id(cast, scene.actor)
-    assert cast.shown_id == str(scene.actor.ids["duplicate_profile_id"])
-    assert report_id(cast, scene.actor) == str(scene.actor.ids["profile_id"])
+    assert cast.shown_id != report_id(cast, scene.person)
+    assert cast.shown_id == str(scene.person.ids["duplicate_profile_id"])
+    assert report_id(cast, scene.person) == str(scene.person.ids["profile_id"])
 
 
 @then("ID учителя в отчёте администратора совпадает с ID в настройках аккаунта")
 def ids_match(scene: Scene, cast: Cast) -> None:
-    assert report_id(cast, scene.actor) == cast.shown_id == str(scene.actor.ids["duplicate_profile_id"])
+    assert report_id(cast, scene.person) == cast.shown_id == str(scene.person.ids["duplicate_profile_id"])
 
 
 # -- organisations --------------------------------------------------------------------------------
@@ -157,11 +157,11 @@ def search(page: Page, query: str) -> None:
 
 @when(parsers.re(rf"(?:{WHO} )?выбирает тип пользователя «(?P<role>[^«»]+)» и нажимает «Подать заявку»"))
 def apply(page: Page, scene: Scene, role: str) -> None:
-    found = page.get_by_test_id("found-organisation").filter(has_text=scene.org["name"])
+    found = page.get_by_test_id("found-organisation").filter(has_text=scene.school["name"])
     found.get_by_label("Тип пользователя").select_option(label=role)
     found.get_by_role("button", name="Подать заявку", exact=True).click()
 
 
 @then(parsers.re(r"заявка в организацию в статусе «(?P<status>[^«»]+)»"))
 def request_status(page: Page, scene: Scene, status: str) -> None:
-    expect(page.get_by_test_id("join-request")).to_have_text(f"{scene.org['name']} {status}")
+    expect(page.get_by_test_id("join-request")).to_have_text(f"{scene.school['name']} {status}")

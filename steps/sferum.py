@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 
 from openpyxl import load_workbook
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 from pytest_bdd import given, parsers, then, when
 
 from simulator import SESSION_HEADER
@@ -28,7 +29,7 @@ def organisation(sim_session: SimSession, scene: Scene, name: str) -> None:
 @given("у организации есть администратор на sferum.ru")
 def org_admin(sim_session: SimSession, personas: Personas, scene: Scene, cast: Cast) -> None:
     admin = personas.make("admin")
-    entry = admin.entry(journal=None, vkid=True, profile=True, org_admin=scene.org["id"])
+    entry = admin.entry(journal=None, vkid=True, profile=True, org_admin=scene.school["id"])
     admin.ids = sim_session.seed({"people": [entry]})["people"][admin.key]
     cast.people["администратор"] = admin
 
@@ -44,7 +45,7 @@ def school_members(
         for _ in range(int(n))
     ]
     entries = [
-        m.entry(org=scene.org["id"], school_class=school_class, vkid=True, profile=True, linked="vkid")
+        m.entry(org=scene.school["id"], school_class=school_class, vkid=True, profile=True, linked="vkid")
         for m, _, school_class in members
     ]
     created = sim_session.seed({"people": entries})["people"]
@@ -63,7 +64,7 @@ def sferum_user(sim_session: SimSession, personas: Personas, scene: Scene, who: 
 # -- the cabinet ----------------------------------------------------------------------------------
 
 
-def _admin_page(new_context, sim_session: SimSession, cast: Cast) -> Page:
+def _admin_page(new_context: Callable[..., BrowserContext], sim_session: SimSession, cast: Cast) -> Page:
     if cast.admin_page is None:
         context = new_context(
             extra_http_headers={SESSION_HEADER: sim_session.key},
@@ -76,7 +77,9 @@ def _admin_page(new_context, sim_session: SimSession, cast: Cast) -> Page:
 
 
 @when("администратор входит на sferum.ru через VK ID")
-def admin_signs_in(new_context, sim_session: SimSession, scene: Scene, cast: Cast) -> None:
+def admin_signs_in(
+    new_context: Callable[..., BrowserContext], sim_session: SimSession, scene: Scene, cast: Cast
+) -> None:
     page = _admin_page(new_context, sim_session, cast)
     page.goto(sim_session.url("sferum", "/"))
     expect(page.get_by_role("heading", name="Вход для администраторов организаций")).to_be_visible()
@@ -87,15 +90,15 @@ def admin_signs_in(new_context, sim_session: SimSession, scene: Scene, cast: Cas
 
 @then(parsers.re(r"открывается личный кабинет организации «(?P<name>.+)»$"))
 def cabinet_opens(scene: Scene, cast: Cast, name: str) -> None:
-    page = cast.admin_page
+    page = cast.admin
     expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
-    expect(page.get_by_test_id("org-id")).to_have_text(str(scene.org["id"]))
+    expect(page.get_by_test_id("org-id")).to_have_text(str(scene.school["id"]))
     expect(page.get_by_test_id("admin")).to_have_text(f"{full_name(cast.people['администратор'])} · Администратор")
 
 
 @when("администратор нажимает в личном кабинете «Скачать статистику»")
 def download_statistics(cast: Cast) -> None:
-    page = cast.admin_page
+    page = cast.admin
     page.reload()  # the cabinet as it is now, as an administrator sees it coming back to it
     with page.expect_download() as download:
         page.get_by_role("link", name="Скачать статистику", exact=True).click()
@@ -107,7 +110,7 @@ def download_statistics(cast: Cast) -> None:
 @then(parsers.re(r"скачан файл Excel «(?P<name>[^«»]+)»"))
 def file_downloaded(cast: Cast, name: str) -> None:
     assert cast.filename == name
-    assert cast.workbook.sheetnames == ["Статистика", "Пользователи"]
+    assert cast.book.sheetnames == ["Статистика", "Пользователи"]
 
 
 def _expected(scene: Scene, cast: Cast, datatable: list[list[str]]) -> list[tuple[str, ...]]:
@@ -139,48 +142,48 @@ def sheet_rows(scene: Scene, cast: Cast, name: str, datatable: list[list[str]]) 
 
 @when(parsers.re(r"администратор приглашает пользователя по номеру телефона как «(?P<role>[^«»]+)»"))
 def invite_by_phone(scene: Scene, cast: Cast, role: str) -> None:
-    page = cast.admin_page
-    page.get_by_label("Телефон, почта или ID профиля").fill(scene.actor.phone)
+    page = cast.admin
+    page.get_by_label("Телефон, почта или ID профиля").fill(scene.person.phone)
     page.get_by_label("Тип пользователя").select_option(label=role)
     page.get_by_role("button", name="Отправить приглашение").click()
 
 
 @then("sferum.ru сообщает, что приглашение отправлено на его номер, и показывает его среди приглашений")
 def invitation_sent(scene: Scene, cast: Cast) -> None:
-    page = cast.admin_page
-    expect(page.get_by_role("status")).to_have_text(f"Приглашение отправлено: {scene.actor.phone}")
-    expect(page.get_by_test_id("sent-invitation")).to_have_text([f"{scene.actor.phone} Педагог Ожидает ответа"])
+    page = cast.admin
+    expect(page.get_by_role("status")).to_have_text(f"Приглашение отправлено: {scene.person.phone}")
+    expect(page.get_by_test_id("sent-invitation")).to_have_text([f"{scene.person.phone} Педагог Ожидает ответа"])
 
 
 @then("на его номер пришло SMS с приглашением от организации")
 def invitation_sms(sim_session: SimSession, scene: Scene) -> None:
-    sms = sim_session.wait_message(to=scene.actor.phone, channel="sms", after=scene.last_message)
+    sms = sim_session.wait_message(to=scene.person.phone, channel="sms", after=scene.last_message)
     scene.last_message = sms["id"]  # read: the next message to this number is a sign-in code
-    assert f"«{scene.org['name']}» приглашает вас в организацию" in sms["text"]
+    assert f"«{scene.school['name']}» приглашает вас в организацию" in sms["text"]
 
 
 @then(parsers.re(r"в разделе «Заявки» заявка пользователя как «(?P<role>[^«»]+)»"))
 def request_listed(scene: Scene, cast: Cast, role: str) -> None:
-    requests = cast.admin_page.get_by_test_id("join-request")
+    requests = cast.admin.get_by_test_id("join-request")
     expect(requests).to_have_count(1)
-    expect(requests).to_contain_text(f"{full_name(scene.actor)} · ID {scene.actor.ids['profile_id']}")
+    expect(requests).to_contain_text(f"{full_name(scene.person)} · ID {scene.person.ids['profile_id']}")
     expect(requests).to_contain_text(role)
 
 
 @when(parsers.re(r"администратор нажимает в личном кабинете «(?P<label>Подтвердить|Отклонить)» в заявке пользователя"))
 def decide(scene: Scene, cast: Cast, label: str) -> None:
-    request = cast.admin_page.get_by_test_id("join-request").filter(has_text=full_name(scene.actor))
+    request = cast.admin.get_by_test_id("join-request").filter(has_text=full_name(scene.person))
     request.get_by_role("button", name=label, exact=True).click()
 
 
 @then(parsers.re(r"sferum.ru сообщает «(?P<text>.+)»$"))
 def sferum_says(scene: Scene, cast: Cast, text: str) -> None:
-    expect(cast.admin_page.get_by_role("status")).to_have_text(text.replace("{пользователь}", full_name(scene.actor)))
+    expect(cast.admin.get_by_role("status")).to_have_text(text.replace("{пользователь}", full_name(scene.person)))
 
 
 @then("новых заявок нет")
 def no_requests(cast: Cast) -> None:
-    expect(cast.admin_page.get_by_test_id("no-requests")).to_have_text("Новых заявок нет.")
+    expect(cast.admin.get_by_test_id("no-requests")).to_have_text("Новых заявок нет.")
 
 
 # -- what the world now holds ---------------------------------------------------------------------
@@ -189,14 +192,14 @@ def no_requests(cast: Cast) -> None:
 @then(parsers.re(r"учебный профиль пользователя (?P<negation>не )?прикреплён к организации(?: как «(?P<role>\w+)»)?"))
 def attached(sim_session: SimSession, scene: Scene, negation: str | None, role: str | None) -> None:
     world = sim_session.snapshot()
-    profile = next(p for p in world["profiles"] if p["id"] == scene.actor.ids["profile_id"])
+    profile = next(p for p in world["profiles"] if p["id"] == scene.person.ids["profile_id"])
     attachments = [
-        a for a in world["attachments"] if a["profile_id"] == profile["id"] and a["org_id"] == scene.org["id"]
+        a for a in world["attachments"] if a["profile_id"] == profile["id"] and a["org_id"] == scene.school["id"]
     ]
     if negation:
         assert profile["org_ids"] == [] and attachments == []
     else:
-        assert profile["org_ids"] == [scene.org["id"]]
+        assert profile["org_ids"] == [scene.school["id"]]
         assert [a["role"] for a in attachments] == [role]
 
 
@@ -213,7 +216,7 @@ def teacher_with_duplicate(
     teacher = personas.make("teacher")
     cast.duplicate_phone = personas.phone()
     entry = teacher.entry(
-        org=scene.org["id"],
+        org=scene.school["id"],
         school_class=school_class,
         vkid=True,
         profile=True,
@@ -231,18 +234,18 @@ def days_pass(sim_session: SimSession, days: str) -> None:
 
 @then("в личном кабинете приглашение пользователя принято")
 def invitation_accepted(scene: Scene, cast: Cast) -> None:
-    page = cast.admin_page
+    page = cast.admin
     page.reload()
-    expect(page.get_by_test_id("sent-invitation")).to_have_text([f"{scene.actor.phone} Педагог Принято"])
-    expect(page.get_by_test_id("user")).to_contain_text([full_name(scene.actor)])
+    expect(page.get_by_test_id("sent-invitation")).to_have_text([f"{scene.person.phone} Педагог Принято"])
+    expect(page.get_by_test_id("user")).to_contain_text([full_name(scene.person)])
 
 
 @then("учетная запись МЭШ привязана к профилю-дублёру, с которого он общается, и тот прикреплён к школе")
 def linked_to_duplicate(sim_session: SimSession, scene: Scene) -> None:
     world = sim_session.snapshot()
-    ids = scene.actor.ids
-    assert [link["profile_id"] for link in sim_session.links() if link["person_id"] == scene.actor.key] == [
+    ids = scene.person.ids
+    assert [link["profile_id"] for link in sim_session.links() if link["person_id"] == scene.person.key] == [
         ids["duplicate_profile_id"]
     ]
     org_of = {p["id"]: p["org_ids"] for p in world["profiles"]}
-    assert org_of[ids["duplicate_profile_id"]] == [scene.org["id"]] and org_of[ids["profile_id"]] == []
+    assert org_of[ids["duplicate_profile_id"]] == [scene.school["id"]] and org_of[ids["profile_id"]] == []

@@ -41,21 +41,21 @@ def vkid_explains(page: Page, text: str) -> None:
 
 @when(parsers.re(rf"(?:{WHO} )?вводит свой номер телефона в поле «Телефон или почта» и нажимает «Продолжить»"))
 def enter_phone(page: Page, scene: Scene) -> None:
-    scene.login = scene.actor.phone
+    scene.login = scene.person.phone
     page.get_by_label("Телефон или почта").fill(scene.login)
     page.get_by_role("button", name="Продолжить").click()
 
 
 @when(parsers.re(rf"(?:{WHO} )?указывает электронную почту в поле «Телефон или почта» и нажимает «Продолжить»"))
 def enter_email(page: Page, scene: Scene) -> None:
-    scene.login = scene.actor.email
+    scene.login = scene.person.email
     page.get_by_label("Телефон или почта").fill(scene.login)
     page.get_by_role("button", name="Продолжить").click()
 
 
 @then("VK ID сообщает, что отправил письмо с кодом на эту почту")
 def email_code_sent(page: Page, scene: Scene) -> None:
-    expect(page.get_by_text(f"Мы отправили письмо с кодом на адрес {scene.actor.email}")).to_be_visible()
+    expect(page.get_by_text(f"Мы отправили письмо с кодом на адрес {scene.person.email}")).to_be_visible()
 
 
 @then(parsers.re(r"VK ID показывает отсчёт «(?P<text>[^«»]+)»"))
@@ -75,7 +75,7 @@ def asks_for_code(page: Page, hint: str) -> None:
 
 @when(parsers.re(rf"(?:{WHO} )?вводит (?:полученный код|код из письма) и нажимает «Продолжить»"))
 def enter_code(page: Page, sim_session: SimSession, scene: Scene) -> None:
-    message = read_code(sim_session, scene, scene.login or scene.actor.phone)
+    message = read_code(sim_session, scene, scene.login or scene.person.phone)
     scene.entered["code"] = code_of(message)
     page.get_by_label("Код подтверждения").fill(scene.entered["code"])
     page.get_by_role("button", name="Продолжить").click()
@@ -89,7 +89,7 @@ def enter_previous_code(page: Page, scene: Scene) -> None:
 
 @when(parsers.re(rf"(?:{WHO} )?(?P<times>\d+ раз )?вводит неверный код и нажимает «Продолжить»"))
 def enter_wrong_code(page: Page, sim_session: SimSession, scene: Scene, times: str | None) -> None:
-    message = read_code(sim_session, scene, scene.login or scene.actor.phone)
+    message = read_code(sim_session, scene, scene.login or scene.person.phone)
     scene.entered["code"] = right = code_of(message)
     wrong = "".join(str((int(d) + 1) % 10) for d in right)
     for _ in range(int(times.split()[0]) if times else 1):
@@ -107,27 +107,27 @@ def enter_same_code(page: Page, scene: Scene) -> None:
 @then(parsers.re(r"VK ID просит пароль: «(?P<text>[^«»]+)»"))
 def asks_password(page: Page, scene: Scene, text: str) -> None:
     expect(page.get_by_role("heading", name="Введите пароль")).to_be_visible()
-    expect(page.get_by_text(text.replace("<почта>", scene.actor.email))).to_be_visible()
+    expect(page.get_by_text(text.replace("<почта>", scene.person.email))).to_be_visible()
 
 
 @when(parsers.re(rf"(?:{WHO} )?вводит пароль учебного профиля и нажимает «Продолжить»"))
 def enter_password(page: Page, scene: Scene) -> None:
-    page.get_by_label("Пароль", exact=True).fill(scene.password or scene.actor.password)
+    page.get_by_label("Пароль", exact=True).fill(scene.password or scene.person.password)
     page.get_by_role("button", name="Продолжить").click()
 
 
 @when(parsers.re(rf"(?:{WHO} )?указывает пароль для нового учебного профиля и нажимает «Продолжить»"))
 def set_password(page: Page, scene: Scene) -> None:
     expect(page.get_by_role("heading", name="Придумайте пароль")).to_be_visible()
-    scene.password = scene.actor.password
+    scene.password = scene.person.password
     page.get_by_label("Пароль", exact=True).fill(scene.password)
     page.get_by_role("button", name="Продолжить").click()
 
 
 @when(parsers.re(rf"(?:{WHO} )?вводит код из (?:SMS|письма), новый пароль дважды и нажимает «Сохранить пароль»"))
 def restore_password(page: Page, sim_session: SimSession, scene: Scene) -> None:
-    message = read_code(sim_session, scene, scene.login)
-    scene.password = scene.actor.password[::-1] + "Нв"
+    message = read_code(sim_session, scene, scene.typed_login)
+    scene.password = scene.person.password[::-1] + "Нв"
     page.get_by_label("Код подтверждения").fill(code_of(message))
     page.get_by_label("Новый пароль").fill(scene.password)
     page.get_by_label("Повторите пароль").fill(scene.password)
@@ -137,13 +137,13 @@ def restore_password(page: Page, sim_session: SimSession, scene: Scene) -> None:
 @then(parsers.re(r"VK ID показывает его учетные данные и кнопку «(?P<label>[^«»]+)»"))
 def shows_account(page: Page, scene: Scene, label: str) -> None:
     expect(page.get_by_role("heading", name="Проверьте учетные данные")).to_be_visible()
-    expect(page.get_by_test_id("account")).to_contain_text(scene.actor.first_name)
+    expect(page.get_by_test_id("account")).to_contain_text(scene.person.first_name)
     expect(page.get_by_role("button", name=label, exact=True)).to_be_visible()
 
 
 @when(parsers.re(rf"(?:{WHO} )?проверяет данные учебного профиля и нажимает «Продолжить»"))
 def confirm_profile(page: Page, scene: Scene) -> None:
-    expect(page.get_by_test_id("profile")).to_contain_text(scene.actor.last_name)
+    expect(page.get_by_test_id("profile")).to_contain_text(scene.person.last_name)
     page.get_by_role("button", name="Продолжить").click()
 
 
@@ -158,7 +158,7 @@ def about_screen(page: Page) -> None:
     )
 )
 def fill_about(page: Page, scene: Scene) -> None:
-    _about(page, scene, scene.actor.patronymic)
+    _about(page, scene, scene.person.patronymic)
 
 
 @when(
@@ -173,7 +173,7 @@ def fill_about_without_patronymic(page: Page, scene: Scene) -> None:
 
 
 def _about(page: Page, scene: Scene, patronymic: str) -> None:
-    actor = scene.actor
+    actor = scene.person
     scene.entered = {"Фамилия": actor.last_name, "Имя": actor.first_name, "Отчество (необязательно)": patronymic}
     for label, value in scene.entered.items():
         page.get_by_label(label, exact=True).fill(value)
@@ -190,7 +190,7 @@ def vkid_password(persona: Persona) -> str:
 @then(parsers.re(r"VK ID просит ввести пароль(?:, указанный при регистрации с его телефоном| от аккаунта VK ID)"))
 def asks_for_vkid_password(page: Page, scene: Scene) -> None:
     expect(page.get_by_role("heading", name="Введите пароль", exact=True)).to_be_visible()
-    hint = f"Используйте пароль, указанный при регистрации с телефоном {format_phone(scene.actor.phone)}"
+    hint = f"Используйте пароль, указанный при регистрации с телефоном {format_phone(scene.person.phone)}"
     expect(page.get_by_text(hint, exact=True)).to_be_visible()
     expect(page.get_by_placeholder("Введите пароль", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Забыли или не установили пароль?", exact=True)).to_be_visible()
@@ -198,14 +198,14 @@ def asks_for_vkid_password(page: Page, scene: Scene) -> None:
 
 @when(parsers.re(rf"(?:{WHO} )?вводит пароль от аккаунта VK(?: ID)? и нажимает «Продолжить»"))
 def enter_vkid_password(page: Page, scene: Scene) -> None:
-    page.get_by_placeholder("Введите пароль", exact=True).fill(vkid_password(scene.actor))
+    page.get_by_placeholder("Введите пароль", exact=True).fill(vkid_password(scene.person))
     page.get_by_role("button", name="Продолжить", exact=True).click()
 
 
 @then("VK ID просит подтвердить номер кодом из SMS")
 def asks_for_sms_code(page: Page, scene: Scene) -> None:
     expect(page.get_by_role("heading", name="Подтвердите номер", exact=True)).to_be_visible()
-    sent = f"Мы отправили SMS с кодом на номер {mask_phone(scene.actor.phone)}"
+    sent = f"Мы отправили SMS с кодом на номер {mask_phone(scene.person.phone)}"
     expect(page.get_by_text(sent, exact=True)).to_be_visible()
     expect(page.get_by_label("Код подтверждения", exact=True)).to_be_visible()
     expect(page.get_by_test_id("countdown")).to_have_text("SMS придёт в течение 01:59")

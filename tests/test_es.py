@@ -54,8 +54,9 @@ class Diary:
 
 
 def tabs(page: httpx.Response) -> list[str]:
-    menu = re.search(r'<nav class="tabs" aria-label="Меню">(.*?)</nav>', page.text, re.S).group(1)
-    return [unescape(t).strip() for t in re.findall(r"<a [^>]*>([^<]*)</a>", menu)]
+    menu = re.search(r'<nav class="tabs" aria-label="Меню">(.*?)</nav>', page.text, re.S)
+    assert menu, "no menu on the page"
+    return [unescape(t).strip() for t in re.findall(r"<a [^>]*>([^<]*)</a>", menu.group(1))]
 
 
 def items(page: httpx.Response, testid: str) -> list[str]:

@@ -238,7 +238,7 @@ def vkid_with_password(t: Tour, page: Page, scene: Scene, *, record: bool = Fals
 @tour("003")
 def eljur_online_lesson(t: Tour) -> None:
     """Variant 1 to the online lesson; variant 2 (a classmate, another browser) up to «Создать учебный профиль»."""
-    scene, logins = Scene(), {}
+    scene, logins = Scene(), dict[str, tuple[str, str]]()
     school(t.sim_session, scene, LYCEUM)
     has = "у которого есть аккаунт VK с паролем и учебный профиль"
     eljur.eljur_student(t.sim_session, t.personas, scene, eljur.Diary(), logins, t.page, *ADULT, has)

@@ -35,7 +35,7 @@ def run(pytester: pytest.Pytester):
 
 def seeds(junit: ET.Element) -> dict[str, str]:
     return {
-        case.get("name"): next(p.get("value") for p in case.iter("property") if p.get("name") == "sim_seed")
+        str(case.get("name")): str(next(p.get("value") for p in case.iter("property") if p.get("name") == "sim_seed"))
         for case in junit.iter("testcase")
     }
 

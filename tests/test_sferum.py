@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from io import BytesIO
 
 import pytest
@@ -69,7 +70,8 @@ def test_the_statistics_workbook_counts_the_worlds_messages(
     header = next(book["Статистика"].iter_rows(max_row=1, values_only=True))
     assert header == ("Дата", "ФИО", "Связь с ЭЖ", "Кол-во сообщений за 7 дней", "Кол-во звонков за 7 дней")
     name = f"{teacher.last_name} {teacher.first_name}"
-    assert rows[name][0].date().isoformat() == "2024-10-16"
+    day = rows[name][0]
+    assert isinstance(day, datetime) and day.date().isoformat() == "2024-10-16"
     assert rows[name][2:] == (1, 2, 1)
     assert rows[f"{admin[0].last_name} {admin[0].first_name}"][2:] == (0, 0, 0)
     users = list(book["Пользователи"].iter_rows(values_only=True))

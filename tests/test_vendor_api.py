@@ -58,7 +58,7 @@ def test_the_transport_keeps_the_host_and_adds_the_session(sim: Simulator, sim_s
             return httpx.Response(204)
 
     transport = SimTransport(sim.url, session=sim_session.key, fallback=Recorder())
-    transport._simulator = Recorder()  # look at what would be sent instead of sending it
+    transport._simulator = Recorder()  # type: ignore[assignment]  # what would be sent, not sent
     with httpx.Client(transport=transport) as http:
         http.get("https://id.vk.com:8443/authorize?client_id=1")
         http.get("https://example.org/")
