@@ -13,6 +13,7 @@ from playwright.sync_api import Locator, Page, expect
 from pytest_bdd import given, parsers, then, when
 
 from simulator.testing import Persona, SimSession
+from simulator.testing.client import Link, Message
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 # Who acts in a step; the steps do not depend on it, the features read better with it.
@@ -63,18 +64,19 @@ def button(page: Page | Locator, label: str) -> Locator:
     return page.get_by_role("button", name=label, exact=True).or_(page.get_by_role("link", name=label, exact=True))
 
 
-def read_code(sim_session: SimSession, scene: Scene, to: str) -> dict[str, Any]:
+def read_code(sim_session: SimSession, scene: Scene, to: str) -> Message:
     """The next message sent to `to`: the server answers as soon as it is sent."""
     message = sim_session.wait_message(to=to, after=scene.last_message)
     scene.last_message = message["id"]
     return message
 
 
-def code_of(message: dict[str, Any]) -> str:
+def code_of(message: Message) -> str:
     """What the user types: the SMS/e-mail code, or the calling number's last four digits."""
     if message["channel"] == "call":
+        assert message["caller"], f"a flash call without a calling number: {message}"
         return re.sub(r"\D", "", message["caller"])[-4:]
-    return str(message["code"])
+    return message["code"]
 
 
 # -- the world ------------------------------------------------------------------------------------
@@ -163,7 +165,7 @@ def chats_listed(page: Page, heading: str, datatable: list[list[str]]) -> None:
 # -- what the world now holds ---------------------------------------------------------------------
 
 
-def _links_of(sim_session: SimSession, person: Persona, journal: str) -> list[dict[str, Any]]:
+def _links_of(sim_session: SimSession, person: Persona, journal: str) -> list[Link]:
     return [link for link in sim_session.links() if link["person_id"] == person.key and link["journal"] == journal]
 
 

@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 from pytest_bdd import given, parsers, then, when
 
 from simulator.testing import SimSession
+from simulator.testing.client import Link
 
 from .common import WHO, Scene, button, read_code
 
@@ -21,7 +22,7 @@ def recorded() -> dict[str, Any]:
     return {}
 
 
-def _mes_links(sim_session: SimSession, scene: Scene) -> list[dict[str, Any]]:
+def _mes_links(sim_session: SimSession, scene: Scene) -> list[Link]:
     return [link for link in sim_session.links() if link["person_id"] == scene.person.key and link["journal"] == "mes"]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict, cast
 
 import httpx
 
@@ -19,6 +19,29 @@ class SimulatorError(RuntimeError):
 
 
 JsonObject = dict[str, Any]
+
+
+class Message(TypedDict):
+    """An SMS, flash call or e-mail from the outbox (the world's `OutboxMessage` as JSON)."""
+
+    id: int
+    channel: str  # sms | call | email
+    to: str
+    code: str
+    text: str
+    sent_at: str
+    caller: str | None  # a flash call's number: the code is its last four digits
+
+
+class Link(TypedDict):
+    """A journal account linked to an educational profile (the world's `Link` as JSON, with its owner)."""
+
+    journal_account_id: str
+    profile_id: int
+    via: str  # vkid | max
+    created_at: str
+    journal: str  # mes | eljur | es
+    person_id: str
 
 
 def _check(response: httpx.Response) -> JsonObject:
@@ -93,8 +116,8 @@ class SimSession:
     def snapshot(self) -> dict[str, Any]:
         return self._call("GET")
 
-    def links(self) -> list[dict[str, Any]]:
-        return _items(self._call("GET", "/links"), "links")
+    def links(self) -> list[Link]:
+        return cast(list[Link], _items(self._call("GET", "/links"), "links"))
 
     def reset(self) -> None:
         self._call("POST", "/reset")
@@ -108,22 +131,22 @@ class SimSession:
 
     # out-of-band channels
 
-    def messages(self, *, to: str | None = None, channel: str | None = None) -> list[dict[str, Any]]:
+    def messages(self, *, to: str | None = None, channel: str | None = None) -> list[Message]:
         params = {k: v for k, v in {"to": to, "channel": channel}.items() if v}
-        return _items(self._call("GET", "/outbox", params=params), "messages")
+        return cast(list[Message], _items(self._call("GET", "/outbox", params=params), "messages"))
 
     def wait_message(
         self, *, to: str | None = None, channel: str | None = None, after: int = 0, timeout: float = 5
-    ) -> dict[str, Any]:
+    ) -> Message:
         """The first message after id `after`; the server holds the request until one is sent."""
         params = {"after": after, "timeout": timeout, **{k: v for k, v in {"to": to, "channel": channel}.items() if v}}
-        return self._call("GET", "/outbox/wait", params=params)
+        return cast(Message, self._call("GET", "/outbox/wait", params=params))
 
     def last_code(self, to: str, channel: str | None = None) -> str:
         messages = self.messages(to=to, channel=channel)
         if not messages:
             raise AssertionError(f"nothing was sent to {to}")
-        return str(messages[-1]["code"])
+        return messages[-1]["code"]
 
     def fix_code(self, to: str, code: str) -> None:
         self._call("PUT", f"/codes/{to}", json={"code": code})
