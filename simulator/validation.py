@@ -138,6 +138,13 @@ def message(value: object, field: str = "text") -> str:
     return value
 
 
+def record_id(value: object) -> int | None:
+    """A record's id typed or posted by a client: 1 to 18 ASCII digits, or None (never an exception)."""
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,18}", value):
+        return int(value)
+    return None
+
+
 def mask_phone(value: str) -> str:
     """+79991234511 → «+7 *** ** *11», as VK ID prints the number it sent a code to."""
     return f"+7 *** ** *{value[-2:]}"

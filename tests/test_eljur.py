@@ -219,6 +219,7 @@ def test_lessons_that_are_not_online_or_not_yours_are_refused(client, world, peo
     assert client.get("eljur", f"/lessons/{lesson_id(world, subject)}").status_code == status
     assert client.get("eljur", "/lessons/999999").status_code == 404
     assert client.get("eljur", "/lessons/abc").status_code == 404
+    assert client.get("eljur", "/lessons/" + "9" * 5000).status_code == 404  # beyond int() of a string
 
 
 def test_second_visit_opens_the_lesson_without_relinking(client, world, people) -> None:

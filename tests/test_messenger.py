@@ -152,3 +152,19 @@ def test_a_school_takes_no_requests(messenger: Browser, sim_session: SimSession)
     assert refused.status_code == 409
     assert texts(refused, "alert") == ["Пользователи школы прикрепляются к организации через электронный журнал."]
     assert sim_session.snapshot()["join_requests"] == []
+
+
+@pytest.mark.parametrize("org_id", ["9" * 5000, "²", "-1", ""], ids=["5000-digits", "superscript", "negative", "empty"])
+def test_a_join_request_to_no_real_organisation_is_refused(
+    messenger: Browser, sim_session: SimSession, teacher, org_id: str
+) -> None:
+    """An id no organisation has, however it is written: 404 «Организация не найдена.», nothing stored."""
+    sent = messenger.post("/organisations/requests", host=MESSENGER, data={"org_id": org_id, "role": "teacher"})
+    assert sent.status_code == 404 and "Организация не найдена." in sent.text
+    assert sim_session.snapshot()["join_requests"] == []
+
+
+@pytest.mark.parametrize("path", ["/chats/", "/organisations/invitations/"])
+def test_an_id_of_5000_digits_in_a_path_is_not_found(messenger: Browser, teacher, path: str) -> None:
+    method = messenger.get if path == "/chats/" else messenger.post
+    assert method(path + "9" * 5000, host=MESSENGER).status_code == 404

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from ... import validation
 from ... import web as sim
 from ...world import Journal, JournalAccount, Role
 from ...world.models import Lesson
@@ -120,10 +121,8 @@ async def online_lesson(request: web.Request) -> web.StreamResponse:
     """The green button's target: the lesson for a linked student, VK ID first for an unlinked one."""
     account = _account(request)
     session = sim.session(request)
-    try:
-        lesson = session.lessons.get(int(request.match_info["lesson_id"]))
-    except ValueError:
-        lesson = None
+    lesson_id = validation.record_id(request.match_info["lesson_id"])
+    lesson = session.lessons.get(lesson_id) if lesson_id is not None else None
     refusal = rules.lesson_refusal(account, lesson, session.lessons_of(account))
     if refusal is not None:
         status, message = refusal

@@ -5,10 +5,10 @@ from . import screens
 ROUTES = [
     ("GET", "/", screens.home),
     ("GET", "/chats", screens.all_chats),
-    ("*", r"/chats/{chat_id:\d+}", screens.chat),
+    ("*", r"/chats/{chat_id:\d{1,18}}", screens.chat),
     ("GET", "/settings/account", screens.account_settings),
     ("GET", "/organisations", screens.organisations),
     ("POST", "/organisations/requests", screens.join_request),
-    ("POST", r"/organisations/invitations/{invitation_id:\d+}", screens.answer_invitation),
+    ("POST", r"/organisations/invitations/{invitation_id:\d{1,18}}", screens.answer_invitation),
     ("GET", "/auth/callback", screens.callback),
 ]

@@ -13,6 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
+from ... import validation
 from ... import web as sim
 from ...validation import ValidationError
 from ...world import SferumProfile
@@ -214,7 +215,8 @@ async def join_request(request: web.Request) -> web.StreamResponse:
     profile = await _signed_in(request)
     session = sim.session(request)
     data = await sim.form(request)
-    org = session.organisations.get(int(data["org_id"])) if data.get("org_id", "").isdigit() else None
+    org_id = validation.record_id(data.get("org_id"))
+    org = session.organisations.get(org_id) if org_id is not None else None
     if org is None:
         return _organisations_page(request, profile, 404, alert="Организация не найдена.")
     try:
