@@ -8,6 +8,14 @@ from datetime import datetime, timedelta, timezone
 MSK = timezone(timedelta(hours=3), "MSK")
 # Sessions start at a fixed instant so every run computes the same dates and countdowns.
 DEFAULT_START = datetime(2024, 10, 16, 9, 0, tzinfo=MSK)
+# The world looks up to a year ahead (token lifetimes) and back (weekly statistics, ages): the
+# clock keeps a year away from the ends of the calendar so no date the world computes overflows.
+EARLIEST = datetime(2, 1, 1, tzinfo=MSK)
+LATEST = datetime(9998, 12, 31, tzinfo=MSK)
+
+
+class ClockError(ValueError):
+    """A time the clock cannot show; the message says why."""
 
 
 class Clock:
@@ -19,6 +27,8 @@ class Clock:
     def set(self, start: datetime, *, running: bool = False) -> None:
         if start.tzinfo is None:
             start = start.replace(tzinfo=MSK)
+        if not EARLIEST <= start <= LATEST:
+            raise ClockError(f"the clock keeps to the years {EARLIEST.year} to {LATEST.year}")
         self._start = start
         self._offset = timedelta()
         self.running = running
@@ -30,12 +40,13 @@ class Clock:
 
     def advance(self, seconds: float) -> datetime:
         if seconds < 0:
-            raise ValueError("the clock only moves forward")
+            raise ClockError("the clock only moves forward")
         try:
             offset = self._offset + timedelta(seconds=seconds)
-            self._start + offset  # stays within the calendar
+            if self._start + offset > LATEST:
+                raise OverflowError
         except OverflowError:
-            raise ValueError("that would move the clock past the year 9999") from None
+            raise ClockError(f"that would move the clock past the year {LATEST.year}") from None
         self._offset = offset
         return self.now()
 
