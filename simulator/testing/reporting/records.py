@@ -82,8 +82,8 @@ def _artifacts(data: Mapping[str, Any]) -> Artifacts:
     return {folder: _strings(data, folder) for folder in data}
 
 
-NUMBER = (int, float)
-OPTIONAL_STR = (str, type(None))
+_NUMBER = (int, float)
+_OPTIONAL_STR = (str, type(None))
 
 
 @dataclass(frozen=True)
@@ -146,11 +146,11 @@ class StepRecord:
             name=_take(data, "name", str),
             line=_take(data, "line", int),
             status=_choice(data, "status", get_args(StepStatus)),
-            duration=_take(data, "duration", *NUMBER),
-            error=_take(data, "error", *OPTIONAL_STR),
-            screenshot=_take(data, "screenshot", *OPTIONAL_STR),
+            duration=_take(data, "duration", *_NUMBER),
+            error=_take(data, "error", *_OPTIONAL_STR),
+            screenshot=_take(data, "screenshot", *_OPTIONAL_STR),
             events=[SimulatorEvent.from_json(event) for event in _take(data, "events", list)],
-            location=_take(data, "location", *OPTIONAL_STR),
+            location=_take(data, "location", *_OPTIONAL_STR),
         )
 
 
@@ -341,18 +341,18 @@ class TestRecord:
             phase=_choice(data, "phase", get_args(Phase), optional=True),
             message=_take(data, "message", str),
             longrepr=_take(data, "longrepr", str),
-            duration=_take(data, "duration", *NUMBER),
+            duration=_take(data, "duration", *_NUMBER),
             feature=_optional(FeatureRecord.from_json, _take(data, "feature", dict, type(None))),
             scenario=_optional(ScenarioRecord.from_json, _take(data, "scenario", dict, type(None))),
             steps=[StepRecord.from_json(step) for step in _take(data, "steps", list)],
             seed=_take(data, "seed", int, type(None)),
-            session=_take(data, "session", *OPTIONAL_STR),
+            session=_take(data, "session", *_OPTIONAL_STR),
             browser=_browser_from_json(data, "browser"),
             versions=_string_map(data, "versions"),
             rerun=_take(data, "rerun", str),
             artifacts=_artifacts(_take(data, "artifacts", dict)),
-            worker=_take(data, "worker", *OPTIONAL_STR),
-            shard=_take(data, "shard", *OPTIONAL_STR),
+            worker=_take(data, "worker", *_OPTIONAL_STR),
+            shard=_take(data, "shard", *_OPTIONAL_STR),
         )
 
 
@@ -382,10 +382,10 @@ class RunRecord:
         return cls(
             started=_take(data, "started", str),
             command=_take(data, "command", str),
-            shard=_take(data, "shard", *OPTIONAL_STR),
+            shard=_take(data, "shard", *_OPTIONAL_STR),
             workers=_take(data, "workers", int),
             versions=_string_map(data, "versions"),
-            duration=_take(data, "duration", *NUMBER),
+            duration=_take(data, "duration", *_NUMBER),
         )
 
 
