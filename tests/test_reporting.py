@@ -24,6 +24,7 @@ import pytest
 from simulator.cli import main as cli
 from simulator.testing import shard
 from simulator.testing.browser import system_chromium
+from simulator.testing.reporting import load
 
 FEATURE = """\
 # language: ru
@@ -138,7 +139,8 @@ def runs(project: Path) -> dict[str, Any]:
 
 
 def results(directory: Path) -> dict[str, Any]:
-    return json.loads((directory / "results.json").read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads((directory / "results.json").read_text(encoding="utf-8"))
+    return data
 
 
 def summary(directory: Path) -> dict[str, tuple[Any, ...]]:
@@ -186,8 +188,8 @@ def test_a_failing_scenario_shows_its_step_screenshot_and_trace(project: Path, r
     assert cucumber[0]["tags"] == [{"name": "@tiny", "line": 2}]
 
     junit = ET.parse(report / "junit.xml").getroot()
-    failure = next(case for case in junit.iter("testcase") if case.find("failure") is not None)
-    assert "Тогда видна страница «Такой страницы нет»" in failure.find("failure").get("message")
+    [failure] = [failed for case in junit.iter("testcase") if (failed := case.find("failure")) is not None]
+    assert "Тогда видна страница «Такой страницы нет»" in failure.get("message", "")
 
     allure = [json.loads(p.read_text(encoding="utf-8")) for p in (report / "allure-results").glob("*-result.json")]
     assert sorted(r["status"] for r in allure) == ["failed", "passed", "passed", "passed"]
@@ -207,6 +209,11 @@ def test_serial_parallel_and_merged_shards_agree(project: Path, runs: dict[str, 
         assert (project / name / test["artifacts"]["traces"][0]).is_file()
         assert len(list((project / name / "allure-results").glob("*-result.json"))) == 4
     print("\n" + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in runs["timings"].items()))
+
+
+def test_results_json_round_trips_through_the_records(project: Path, runs: dict[str, Any]) -> None:
+    for name in ("serial", "xdist", "merged"):
+        assert load(project / name).to_json() == results(project / name), name
 
 
 def test_the_rerun_command_replays_the_same_scenario(project: Path, runs: dict[str, Any]) -> None:
@@ -231,9 +238,9 @@ def test_a_wrong_shard_is_refused(value: str) -> None:
 def browser_server(tmp_path: Path) -> Iterator[str]:
     """A Playwright browser server (`playwright run-server`), as a CI service would run it."""
     env = dict(os.environ)
-    browsers = json.loads(
-        (Path(sys.modules["playwright"].__file__).parent / "driver/package/browsers.json").read_text()
-    )
+    package = sys.modules["playwright"].__file__
+    assert package is not None
+    browsers = json.loads((Path(package).parent / "driver/package/browsers.json").read_text())
     revision = next(b["revision"] for b in browsers["browsers"] if b["name"] == "chromium-headless-shell")
     if not Path(
         env.get("PLAYWRIGHT_BROWSERS_PATH", Path.home() / ".cache/ms-playwright"), f"chromium_headless_shell-{revision}"
@@ -255,6 +262,7 @@ def browser_server(tmp_path: Path) -> Iterator[str]:
         text=True,
         start_new_session=True,
     )
+    assert server.stdout is not None  # stdout=PIPE
     try:
         line = server.stdout.readline()  # «Listening on ws://127.0.0.1:PORT/»
         assert line.startswith("Listening on "), line

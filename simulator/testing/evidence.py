@@ -1,7 +1,8 @@
 """Per-step evidence of a BDD scenario: a trace group, a screenshot and the simulator's events per step.
 
-pytest-bdd calls the hooks below around every Gherkin step. What they gather rides on the test's
-report (`report.sferum_sim`), which pytest-xdist serialises with the report, so the controller gets
+pytest-bdd calls the hooks below around every Gherkin step. What they gather (a `ScenarioEvidence` of
+reporting/records.py, as plain data) rides on the test's report (`report.sferum_sim`), which
+pytest-xdist serialises with the report, so the controller gets
 every worker's per-step detail. Screenshots are files in the report directory, not report data:
 workers and the controller share it, and a shard's directory travels whole to the merge.
 """
@@ -10,9 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
-import re
 import time
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,10 +20,23 @@ from typing import Any
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
+from .reporting.layout import slug
+from .reporting.records import (
+    BrowserInfo,
+    FeatureRecord,
+    ScenarioEvidence,
+    ScenarioRecord,
+    SimulatorEvent,
+    StepRecord,
+    StepStatus,
+)
+
 try:  # allure-pytest-bdd is optional; without it the attachment calls below do nothing
     import allure
+
+    HAS_ALLURE = True
 except ImportError:  # pragma: no cover
-    allure = None
+    HAS_ALLURE = False
 
 POLICIES = ("off", "only-on-failure", "on")
 # Fixtures whose value tells what the browser shows; fetched early when a step asks for them, so the
@@ -32,54 +44,57 @@ POLICIES = ("off", "only-on-failure", "on")
 BROWSER_FIXTURES = ("page", "context")
 
 
-def slug(nodeid: str) -> str:
-    """A file name for a test id: readable, unique (a checksum), short enough for any file system."""
-    name = re.sub(r"[^\w.-]+", "-", nodeid.split("::", 1)[-1]).strip("-")[:80]
-    return f"{name}-{zlib.crc32(nodeid.encode()):08x}"
-
-
 @dataclass
 class Evidence:
     """What one scenario's steps left behind so far."""
 
-    feature: dict[str, Any]
-    scenario: dict[str, Any]
-    pending: list[dict[str, Any]]  # the scenario's steps, as written, not run yet
-    steps: list[dict[str, Any]] = field(default_factory=list)
+    feature: FeatureRecord
+    scenario: ScenarioRecord
+    pending: list[StepRecord]  # the scenario's steps, as written, not run yet
+    steps: list[StepRecord] = field(default_factory=list)
     started: float = 0.0
     grouped: Any = None  # the browser context whose trace has this step's group open
     events_seen: int = 0
-    browser: dict[str, str] = field(default_factory=dict)
+    browser: BrowserInfo | None = None
+
+    def handed_over(self) -> ScenarioEvidence:
+        """The scenario's record: the steps run so far, then the ones never reached."""
+        return ScenarioEvidence(
+            feature=self.feature,
+            scenario=self.scenario,
+            steps=self.steps + self.pending[len(self.steps) :],
+            browser=self.browser,
+        )
 
 
 EVIDENCE = pytest.StashKey[Evidence]()
 
 
-def _feature(feature: Any, root: Path) -> dict[str, Any]:
+def _feature(feature: Any, root: Path) -> FeatureRecord:
     path = Path(feature.filename)
-    return {
-        "keyword": feature.keyword,
-        "name": feature.name or feature.rel_filename,
-        "file": str(path.relative_to(root)) if path.is_relative_to(root) else feature.rel_filename,
-        "line": feature.line_number,
-        "description": feature.description or "",
-        "tags": sorted(feature.tags),
-        "language": feature.language,
-    }
+    return FeatureRecord(
+        keyword=feature.keyword,
+        name=feature.name or feature.rel_filename,
+        file=str(path.relative_to(root)) if path.is_relative_to(root) else feature.rel_filename,
+        line=feature.line_number,
+        description=feature.description or "",
+        tags=sorted(feature.tags),
+        language=feature.language,
+    )
 
 
-def _step(step: Any) -> dict[str, Any]:
-    return {
-        "keyword": step.keyword.strip(),
-        "name": step.name,
-        "line": step.line_number,
-        "status": "skipped",
-        "duration": 0.0,
-        "error": None,
-        "screenshot": None,
-        "events": [],
-        "location": None,
-    }
+def _scenario(scenario: Any) -> ScenarioRecord:
+    return ScenarioRecord(
+        keyword=scenario.keyword,
+        name=scenario.name,
+        line=scenario.line_number,
+        description=scenario.description or "",
+        tags=sorted(scenario.tags),
+    )
+
+
+def _step(step: Any) -> StepRecord:
+    return StepRecord(keyword=step.keyword.strip(), name=step.name, line=step.line_number)
 
 
 def _location(func: Callable[..., Any], root: Path) -> str | None:
@@ -121,13 +136,7 @@ class EvidencePlugin:
     def pytest_bdd_before_scenario(self, request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
         request.node.stash[EVIDENCE] = Evidence(
             feature=_feature(feature, self.root),
-            scenario={
-                "keyword": scenario.keyword,
-                "name": scenario.name,
-                "line": scenario.line_number,
-                "description": scenario.description or "",
-                "tags": sorted(scenario.tags),
-            },
+            scenario=_scenario(scenario),
             pending=[_step(step) for step in scenario.steps],
         )
 
@@ -144,10 +153,10 @@ class EvidencePlugin:
             # One group per step: the trace viewer then lists «Дано …», «Когда …», «Тогда …» with their actions inside.
             context.tracing.group(f"{step.keyword.strip()} {step.name}")
             evidence.grouped = context
-            if not evidence.browser and context.browser is not None:
-                evidence.browser = {"name": context.browser.browser_type.name, "version": context.browser.version}
+            if evidence.browser is None and context.browser is not None:
+                evidence.browser = BrowserInfo(name=context.browser.browser_type.name, version=context.browser.version)
         record = evidence.pending[len(evidence.steps)]
-        record["location"] = _location(step_func, self.root)
+        record.location = _location(step_func, self.root)
 
     # tryfirst: inside allure's own step, so a screenshot attaches to the step rather than the scenario
     @pytest.hookimpl(tryfirst=True)
@@ -184,28 +193,28 @@ class EvidencePlugin:
             evidence.started = time.perf_counter()
             self._finish(request, "undefined", exception)
 
-    def _finish(self, request: pytest.FixtureRequest, status: str, error: BaseException | None) -> None:
+    def _finish(self, request: pytest.FixtureRequest, status: StepStatus, error: BaseException | None) -> None:
         evidence = request.node.stash.get(EVIDENCE, None)
         if evidence is None:
             return
         record = evidence.pending[len(evidence.steps)]
-        record["duration"] = time.perf_counter() - evidence.started
-        record["status"] = status
+        record.duration = time.perf_counter() - evidence.started
+        record.status = status
         if error is not None:
-            record["error"] = f"{type(error).__name__}: {error}".strip()
+            record.error = f"{type(error).__name__}: {error}".strip()
         if self._wants_screenshot(status):
-            record["screenshot"] = self._screenshot(request, len(evidence.steps) + 1, status)
+            record.screenshot = self._screenshot(request, len(evidence.steps) + 1, status)
         if evidence.grouped is not None:
             with contextlib.suppress(PlaywrightError):  # the step closed its own context: nothing left to group
                 evidence.grouped.tracing.group_end()
             evidence.grouped = None
-        record["events"] = self._events(request, evidence)
+        record.events = self._events(request, evidence)
         evidence.steps.append(record)
 
-    def _wants_screenshot(self, status: str) -> bool:
+    def _wants_screenshot(self, status: StepStatus) -> bool:
         return self.policy == "on" or (self.policy == "only-on-failure" and status != "passed")
 
-    def _screenshot(self, request: pytest.FixtureRequest, number: int, status: str) -> str | None:
+    def _screenshot(self, request: pytest.FixtureRequest, number: int, status: StepStatus) -> str | None:
         page = self._active(request, "page")
         if page is None or page.is_closed():
             return None
@@ -213,7 +222,7 @@ class EvidencePlugin:
             png = page.screenshot(type="png", timeout=5000)
         except PlaywrightError:  # a crashed page must not hide the step's own error
             return None
-        if allure is not None:
+        if HAS_ALLURE:
             allure.attach(png, name=f"шаг {number}", attachment_type=allure.attachment_type.PNG)
         if self.report_dir is None:
             return None
@@ -222,17 +231,18 @@ class EvidencePlugin:
         (self.report_dir / relative).write_bytes(png)
         return relative.as_posix()
 
-    def _events(self, request: pytest.FixtureRequest, evidence: Evidence) -> list[dict[str, Any]]:
+    def _events(self, request: pytest.FixtureRequest, evidence: Evidence) -> list[SimulatorEvent]:
         """What the simulator did during the step: the session's event log since the last step."""
         session = self._active(request, "sim_session")
         if session is None:
             return []
         try:
-            events = session.events(after=evidence.events_seen)
+            log = session.events(after=evidence.events_seen)
         except Exception:  # the log is evidence; a simulator that went away fails the test elsewhere
             return []
+        events = [SimulatorEvent.from_json(event) for event in log]  # an event of another shape is a bug: say so
         if events:
-            evidence.events_seen = events[-1]["id"]
+            evidence.events_seen = events[-1].id
         return events
 
     # -- hand the evidence to the report ----------------------------------------------------------
@@ -243,10 +253,5 @@ class EvidencePlugin:
         evidence = item.stash.get(EVIDENCE, None)
         if evidence is not None and report.when == "call":
             # A plain attribute: xdist serialises a report's __dict__, so it reaches the controller intact.
-            report.sferum_sim = {
-                "feature": evidence.feature,
-                "scenario": evidence.scenario,
-                "steps": evidence.steps + evidence.pending[len(evidence.steps) :],
-                "browser": evidence.browser,
-            }
+            report.sferum_sim = evidence.handed_over().to_json()
         return report

@@ -22,7 +22,7 @@ from .evidence import POLICIES, EvidencePlugin
 from .personas import Personas
 from .reporting import ReportCollector
 from .reporting.collector import clear
-from .reporting.results import ALLURE_DIR
+from .reporting.layout import ALLURE_DIR
 from .routing import AsyncSimTransport, SimTransport, sim_router
 
 DEFAULT_SEED = 20241016

@@ -7,14 +7,13 @@ files next to it (the trace viewer opens a zip, not a page).
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
-from .cucumber import event_line
-from .results import STATUS_ORDER, Results
+from .records import OUTCOME_ORDER, FeatureRecord, Outcome, Results, SimulatorEvent, TestRecord
 
 TEMPLATES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
@@ -32,22 +31,40 @@ STATUS_RU = {
 STEP_STATUS_RU = {**STATUS_RU, "skipped": "не выполнен"}
 
 
-def _worst(tests: list[dict[str, Any]]) -> int:
-    return min(STATUS_ORDER[t["outcome"]] for t in tests)
+@dataclass
+class Group:
+    """A feature (or a test module) with its tests, as one section of the page."""
+
+    key: str  # the feature file or the test module
+    feature: FeatureRecord | None
+    tests: list[TestRecord]
+    counts: dict[Outcome, int]
+    duration: float
+
+    def worst(self) -> int:
+        return min(OUTCOME_ORDER[test.outcome] for test in self.tests)
 
 
-def groups(results: Results) -> list[dict[str, Any]]:
+def _test_order(test: TestRecord) -> tuple[int, int]:
+    return (OUTCOME_ORDER[test.outcome], test.scenario.line if test.scenario else 0)
+
+
+def groups(results: Results) -> list[Group]:
     """Features (or test modules) with their tests; the ones with failures first, failures first in each."""
-    found: dict[str, dict[str, Any]] = {}
+    found: dict[str, list[TestRecord]] = {}
     for test in results.tests:
-        feature = test["feature"]
-        key = feature["file"] if feature else test["nodeid"].split("::")[0]
-        found.setdefault(key, {"key": key, "feature": feature, "tests": []})["tests"].append(test)
-    for group in found.values():
-        group["tests"].sort(key=lambda t: (STATUS_ORDER[t["outcome"]], t["scenario"]["line"] if t["scenario"] else 0))
-        group["counts"] = {s: sum(t["outcome"] == s for t in group["tests"]) for s in STATUS_ORDER}
-        group["duration"] = sum(t["duration"] for t in group["tests"])
-    return sorted(found.values(), key=lambda g: (_worst(g["tests"]), g["key"]))
+        found.setdefault(test.file, []).append(test)
+    made = [
+        Group(
+            key=key,
+            feature=tests[0].feature,
+            tests=sorted(tests, key=_test_order),
+            counts={outcome: sum(t.outcome == outcome for t in tests) for outcome in OUTCOME_ORDER},
+            duration=sum(t.duration for t in tests),
+        )
+        for key, tests in found.items()
+    ]
+    return sorted(made, key=lambda group: (group.worst(), group.key))
 
 
 def write(path: Path, results: Results, directory: Path) -> None:
@@ -65,6 +82,6 @@ def write(path: Path, results: Results, directory: Path) -> None:
         status_ru=STATUS_RU,
         step_status_ru=STEP_STATUS_RU,
         inline=inline,
-        event_line=event_line,
+        event_line=SimulatorEvent.line,
     )
     path.write_text(html, encoding="utf-8")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .results import ALLURE_DIR, EVIDENCE_DIRS, RESULTS, Results, load, write_all
+from .layout import ALLURE_DIR, EVIDENCE_DIRS, RESULTS
+from .records import Results, load
+from .write import write_all
 
 
 class MergeError(ValueError):
@@ -21,9 +23,9 @@ def merge(sources: list[Path], target: Path) -> list[Path]:
             raise MergeError(f"{source} has no {RESULTS}: run the shard with --sim-report-dir={source}")
         results = load(source)
         for test in results.tests:
-            if test["nodeid"] in seen:  # shards must split the suite, not repeat it
-                raise MergeError(f"{test['nodeid']} is in both {seen[test['nodeid']]} and {source}")
-            seen[test["nodeid"]] = source
+            if test.nodeid in seen:  # shards must split the suite, not repeat it
+                raise MergeError(f"{test.nodeid} is in both {seen[test.nodeid]} and {source}")
+            seen[test.nodeid] = source
         merged.tests += results.tests
         merged.runs += results.runs
         if source.resolve() != target.resolve():
