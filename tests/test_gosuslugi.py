@@ -10,8 +10,8 @@ from http_browser import HttpBrowser, location
 from simulator import SimulatorServer
 from simulator.platforms.eljur.screens import GOSUSLUGI
 from simulator.platforms.gosuslugi import esia
-from simulator.world.esia import CODE_TTL
 from simulator.testing import Personas, SimSession, Simulator
+from simulator.world.esia import CODE_TTL
 
 PASSWORD = "Gos-pass-2024"
 
