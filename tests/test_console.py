@@ -74,6 +74,16 @@ def test_switches_faults_on_and_off(console: httpx.Client, sim_session: SimSessi
     assert [f["name"] for f in sim_session.snapshot()["faults"]] == ["identity_unavailable"]
 
 
+def test_a_fault_switched_off_here_is_in_the_event_log_as_from_the_control_plane(
+    console: httpx.Client, sim_session: SimSession
+) -> None:
+    post(console, sim_session, "/faults/vpn", on="1")
+    post(console, sim_session, "/faults/vpn", on="0")
+    post(console, sim_session, "/faults/vpn", on="0")  # already off: nothing happens, nothing is logged
+    kinds = [(e["kind"], e.get("name")) for e in sim_session.events() if e["kind"].startswith("fault")]
+    assert kinds == [("fault_on", "vpn"), ("fault_off", "vpn")]
+
+
 def test_refuses_faults_it_cannot_switch(console: httpx.Client, sim_session: SimSession) -> None:
     """http_error needs a platform, a path and a status: only the control plane switches it on."""
     assert post(console, sim_session, "/faults/http_error", on="1").status_code == 400

@@ -11,6 +11,7 @@ from sim_browser import MES_HOST, VKID_HOST, Browser, enter_login, mes_authorize
 from sim_seeds import PHONE, person, world
 
 from simulator import PLATFORMS, SESSION_HEADER, SimulatorServer
+from simulator.control import errors
 from simulator.control.routes import PREFIX, ROUTES
 from simulator.testing import SimSession, Simulator, SimulatorError
 
@@ -48,6 +49,28 @@ def test_openapi_document_is_json_and_lists_every_route(control: httpx.Client) -
     assert document["openapi"].startswith("3.")
     operations = {(method.upper(), path) for path, item in document["paths"].items() for method in item}
     assert operations == {(method, PREFIX + path) for method, path, _ in ROUTES}
+
+
+def test_openapi_lists_the_errors_each_operation_answers(control: httpx.Client) -> None:
+    """Every session route can answer unknown_session 404; each wire error is documented somewhere."""
+    paths = control.get("/openapi.json").json()["paths"]
+
+    def codes(path: str, method: str, status: str) -> list[str]:
+        response = paths[PREFIX + path][method]["responses"].get(status)
+        return response["content"]["application/json"]["schema"]["properties"]["error"]["enum"] if response else []
+
+    assert codes("/sessions", "post", "409") == ["session_exists"]
+    assert codes("/sessions/{key}/faults/{name}", "put", "404") == ["unknown_session", "unknown_fault"]
+    assert all(codes(path, method.lower(), "404") for method, path, _ in ROUTES if "{key}" in path)
+    documented = {
+        code
+        for item in paths.values()
+        for operation in item.values()
+        for status, response in operation["responses"].items()
+        if status >= "400"
+        for code in response["content"]["application/json"]["schema"]["properties"]["error"]["enum"]
+    }
+    assert documented == {kind.error for kind in errors.ALL}
 
 
 def test_the_control_plane_answers_on_a_platform_host(server: SimulatorServer) -> None:

@@ -11,6 +11,7 @@ from simulator import SimulatorServer
 from simulator.platforms.eljur.screens import GOSUSLUGI
 from simulator.platforms.gosuslugi import esia
 from simulator.testing import Personas, SimSession, Simulator
+from simulator.world.esia import CODE_TTL
 
 PASSWORD = "Gos-pass-2024"
 
@@ -152,7 +153,7 @@ def test_a_code_is_redeemed_once_by_its_own_client(server: SimulatorServer, worl
 
 def test_a_code_expires(server: SimulatorServer, world: SimSession, client, student) -> None:
     code = _code(server, world, client, student)
-    world.advance(esia.CODE_TTL.total_seconds() + 1)
+    world.advance(CODE_TTL.total_seconds() + 1)
     with pytest.raises(esia.EsiaError):
         server.call(
             esia.redeem, server.world.get(world.key), GOSUSLUGI, code, client.hosts.url("eljur", "/login/callback")

@@ -360,6 +360,39 @@ def test_revoke_withdraws_every_token_of_the_user(
     assert_vkid_error(again, 401, "invalid_token", "revoked")
 
 
+@pytest.mark.parametrize(
+    "path, params, words",
+    [
+        ("/oauth2/user_info", {"access_token": "made-up"}, "access token is invalid"),
+        ("/oauth2/public_info", {"id_token": "made-up"}, "id_token is invalid"),
+        ("/oauth2/logout", {"access_token": "made-up"}, "access token is invalid"),
+        ("/oauth2/revoke", {"access_token": "made-up"}, "access token is invalid"),
+        ("/oauth2/revoke", {"token": "made-up", "token_type_hint": "access_token"}, "access token is invalid"),
+        ("/oauth2/revoke", {"token": "made-up", "token_type_hint": "refresh_token"}, "access token is invalid"),
+        ("/oauth2/revoke", {}, "access token is invalid"),
+    ],
+    ids=["user_info", "public_info", "logout", "revoke", "RFC 7009 revoke", "RFC 7009 refresh hint", "no token"],
+)
+def test_a_token_no_session_issued_is_invalid_token_without_a_session_header(
+    vkid_api: httpx.Client, path: str, params: dict[str, str], words: str
+) -> None:
+    """A vendor's server sends no session key: a token nobody issued names no session, and is simply invalid."""
+    response = vkid_api.post(path, data={"client_id": CLIENT_ID, **params})
+    assert_vkid_error(response, 401, "invalid_token", words)
+
+
+@pytest.mark.parametrize("hint", ["access_token", "refresh_token"])
+def test_revoke_takes_rfc_7009_token_and_hint(
+    grant: Grant, vkid: httpx.Client, vkid_api: httpx.Client, hint: str
+) -> None:
+    """POST token= with token_type_hint=, as an RFC 7009 library does: the access or the refresh token."""
+    tokens = exchange(vkid, grant.params()).json()
+    form = {"client_id": CLIENT_ID, "token": tokens[hint], "token_type_hint": hint}
+    assert vkid_api.post("/oauth2/revoke", data=form).json() == {"response": 1}
+    assert_vkid_error(user_info(vkid, tokens["access_token"]), 401, "invalid_token", "revoked")
+    assert_vkid_error(vkid_api.post("/oauth2/revoke", data=form), 401, "invalid_token", "revoked")
+
+
 # -- real host names, registration --------------------------------------------------------------
 
 

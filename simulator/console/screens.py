@@ -15,7 +15,7 @@ from ..hosts import PLATFORMS
 from ..platforms import installed
 from ..world import Session, UnknownSession
 from ..world.models import Channel, JournalAccount, OutboxMessage
-from ..world.session import FAULTS, SETTINGS
+from ..world.session import FAULTS, SETTINGS, UnknownSetting
 
 # The faults a trainer switches by hand; http_error needs a platform, a path and a status, so the
 # console only shows it and switches it off (tests switch it on through the control plane).
@@ -129,7 +129,7 @@ async def switch_fault(request: web.Request) -> web.Response:
     if on:
         session.set_fault(name)
     else:
-        session.faults.pop(name, None)
+        session.clear_fault(name)
     return sim.redirect(_page(session.key))
 
 
@@ -137,9 +137,10 @@ async def change_setting(request: web.Request) -> web.Response:
     session = _session(request)
     form = await sim.form(request)
     name, value = form.get("name", ""), form.get("value", "")
-    if value not in SETTINGS.get(name, ()):
-        raise web.HTTPBadRequest(text=f"Нет настройки {name}={value}.")
-    session.settings[name] = value
+    try:
+        session.change_settings({name: value})
+    except UnknownSetting:
+        raise web.HTTPBadRequest(text=f"Нет настройки {name}={value}.") from None
     return sim.redirect(_page(session.key))
 
 

@@ -16,20 +16,14 @@ from ..platforms import installed
 from ..world import SeedError, Session, UnknownSession, apply_seed
 from ..world.models import to_json
 from ..world.oauth import OAuthClient
-from ..world.session import FAULTS, SETTINGS, UnknownFault
+from ..world.session import FAULTS, SETTINGS, UnknownFault, UnknownSetting
+from ..world.world import InvalidSessionKey, SessionExists
+from . import errors
 
 WAIT_MAX = 30.0
 OPENAPI = web.AppKey("openapi", dict)
 # The HTTPS listener, when the server has one: {"port": …, "spki": …} (see simulator/tls.py).
 TLS = web.AppKey("tls", dict)
-
-
-class ApiError(web.HTTPException):
-    """A JSON error: {"error": code, "message": text}."""
-
-    def __init__(self, status: int, error: str, message: str) -> None:
-        self.status_code = status
-        super().__init__(text=json.dumps({"error": error, "message": message}), content_type="application/json")
 
 
 async def _json(request: web.Request) -> dict[str, Any]:
@@ -38,11 +32,11 @@ async def _json(request: web.Request) -> dict[str, Any]:
     try:
         body = await request.json()
     except json.JSONDecodeError as error:
-        raise ApiError(400, "invalid_json", f"the body is not JSON: {error.msg}") from None
+        raise errors.InvalidJson(f"the body is not JSON: {error.msg}") from None
     except UnicodeDecodeError:
-        raise ApiError(400, "invalid_json", "the body is not UTF-8 text") from None
+        raise errors.InvalidJson("the body is not UTF-8 text") from None
     if not isinstance(body, dict):
-        raise ApiError(400, "invalid_json", "the body must be a JSON object")
+        raise errors.InvalidJson("the body must be a JSON object")
     return body
 
 
@@ -51,19 +45,19 @@ def _session(request: web.Request) -> Session:
     try:
         return sim.world(request).get(key)
     except UnknownSession:
-        raise ApiError(404, "unknown_session", f"no session {key!r}; create it with POST /_sim/v1/sessions") from None
+        raise errors.UnknownSession(key) from None
 
 
 def _number(value: Any, name: str, *, minimum: float = 0, maximum: float | None = None) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ApiError(400, "invalid_parameter", f"{name} must be a number") from None
+        raise errors.InvalidParameter(f"{name} must be a number") from None
     if not math.isfinite(number):
-        raise ApiError(400, "invalid_parameter", f"{name} must be a finite number")
+        raise errors.InvalidParameter(f"{name} must be a finite number")
     if number < minimum or (maximum is not None and number > maximum):
         bound = f"between {minimum:g} and {maximum:g}" if maximum is not None else f"at least {minimum:g}"
-        raise ApiError(400, "invalid_parameter", f"{name} must be {bound}")
+        raise errors.InvalidParameter(f"{name} must be {bound}")
     return number
 
 
@@ -108,16 +102,17 @@ async def create_session(request: web.Request) -> web.Response:
     key = body.get("key") or f"s-{secrets.token_hex(6)}"
     seed = body.get("seed", 0)
     if not isinstance(seed, int):
-        raise ApiError(400, "invalid_parameter", "seed must be an integer")
+        raise errors.InvalidParameter("seed must be an integer")
     clock = body.get("clock") or {}
     if not isinstance(clock, dict):
-        raise ApiError(400, "invalid_parameter", "clock must be an object: {now?, running?}")
+        raise errors.InvalidParameter("clock must be an object: {now?, running?}")
     running = clock.get("running")
     try:
         session = sim.world(request).create(str(key), seed=seed, running_clock=running)
-    except ValueError as error:
-        status, code = (409, "session_exists") if "exists" in str(error) else (400, "invalid_parameter")
-        raise ApiError(status, code, str(error)) from None
+    except SessionExists as error:
+        raise errors.SessionExists(str(error)) from None
+    except InvalidSessionKey as error:
+        raise errors.InvalidParameter(str(error)) from None
     if "now" in clock:
         session.clock.set(_datetime(clock["now"]), running=session.clock.running)
     return web.json_response({"key": session.key, "seed": session.seed, "clock": session.clock.to_json()}, status=201)
@@ -148,7 +143,7 @@ async def seed(request: web.Request) -> web.Response:
     try:
         created = apply_seed(session, await _json(request))
     except SeedError as error:
-        raise ApiError(422, "invalid_seed", str(error)) from None
+        raise errors.InvalidSeed(str(error)) from None
     return web.json_response(created, status=201)
 
 
@@ -183,7 +178,7 @@ def _outbox_filter(request: web.Request) -> dict[str, Any]:
     query = request.query
     channel = query.get("channel")
     if channel not in (None, "sms", "call", "email"):
-        raise ApiError(400, "invalid_parameter", "channel must be sms, call or email")
+        raise errors.InvalidParameter("channel must be sms, call or email")
     return {"to": query.get("to"), "channel": channel, "after": int(_number(query.get("after", 0), "after"))}
 
 
@@ -201,7 +196,7 @@ async def outbox_wait(request: web.Request) -> web.Response:
     timeout = _number(request.query.get("timeout", 5), "timeout", maximum=WAIT_MAX)
     message = await session.wait_message(timeout, **match)
     if message is None:
-        raise ApiError(408, "timeout", f"no matching message within {timeout:g} s")
+        raise errors.Timeout(timeout)
     return web.json_response(to_json(message))
 
 
@@ -211,16 +206,14 @@ async def fix_code(request: web.Request) -> web.Response:
     body = await _json(request)
     code = body.get("code")
     if not isinstance(code, str) or not code.isdigit() or len(code) not in (4, 6):
-        raise ApiError(400, "invalid_parameter", "code must be a string of 4 (call) or 6 (SMS, e-mail) digits")
-    session.codes.fixed[(request.match_info["to"], len(code))] = code
+        raise errors.InvalidParameter("code must be a string of 4 (call) or 6 (SMS, e-mail) digits")
+    session.fix_code(request.match_info["to"], code)
     return web.json_response({"to": request.match_info["to"], "code": code})
 
 
 async def unfix_code(request: web.Request) -> web.Response:
     """Codes sent to {to} are random (seeded) again."""
-    fixed = _session(request).codes.fixed
-    for length in (4, 6):
-        fixed.pop((request.match_info["to"], length), None)
+    _session(request).unfix_codes(request.match_info["to"])
     return web.json_response({"status": "random"})
 
 
@@ -231,7 +224,7 @@ def _datetime(value: Any) -> datetime:
     try:
         return datetime.fromisoformat(str(value))
     except ValueError:
-        raise ApiError(400, "invalid_parameter", "now must be an ISO 8601 date-time") from None
+        raise errors.InvalidParameter("now must be an ISO 8601 date-time") from None
 
 
 async def get_clock(request: web.Request) -> web.Response:
@@ -247,12 +240,12 @@ async def set_clock(request: web.Request) -> web.Response:
         try:
             session.clock.advance(_number(body["advance"], "advance"))
         except ValueError as error:
-            raise ApiError(400, "invalid_parameter", str(error)) from None
+            raise errors.InvalidParameter(str(error)) from None
     elif "now" in body:
         running = body.get("running", session.clock.running)
         session.clock.set(_datetime(body["now"]), running=bool(running))
     else:
-        raise ApiError(400, "invalid_parameter", "give either advance (seconds) or now (ISO 8601)")
+        raise errors.InvalidParameter("give either advance (seconds) or now (ISO 8601)")
     return web.json_response(session.clock.to_json())
 
 
@@ -272,20 +265,19 @@ async def set_fault(request: web.Request) -> web.Response:
     name = request.match_info["name"]
     if name == "http_error":
         if body.get("platform") not in PLATFORMS or not str(body.get("path", "")).startswith("/"):
-            raise ApiError(400, "invalid_parameter", "http_error needs platform (one of the platforms) and path")
+            raise errors.InvalidParameter("http_error needs platform (one of the platforms) and path")
         body["status"] = int(_number(body.get("status", 500), "status", minimum=400, maximum=599))
     try:
         fault = session.set_fault(name, body)
     except UnknownFault:
-        raise ApiError(404, "unknown_fault", f"no fault {name!r}; available: {', '.join(FAULTS)}") from None
+        raise errors.UnknownFault(name, FAULTS) from None
     return web.json_response(to_json(fault))
 
 
 async def clear_fault(request: web.Request) -> web.Response:
     """Switch a fault off."""
     session = _session(request)
-    if session.faults.pop(request.match_info["name"], None) is not None:
-        session.record("fault_off", name=request.match_info["name"])
+    session.clear_fault(request.match_info["name"])
     return web.json_response({"active": to_json(list(session.faults.values()))})
 
 
@@ -298,12 +290,12 @@ async def update_settings(request: web.Request) -> web.Response:
     """Change settings, e.g. {phone_code_channel: sms}."""
     session = _session(request)
     body = await _json(request)
-    for name, value in body.items():
-        if name not in SETTINGS or value not in SETTINGS[name]:
-            allowed = "; ".join(f"{k}: {', '.join(v)}" for k, v in SETTINGS.items())
-            raise ApiError(400, "invalid_setting", f"{name}={value!r} is not a setting ({allowed})")
-    session.settings.update(body)
-    return web.json_response(session.settings)
+    try:
+        settings = session.change_settings(body)
+    except UnknownSetting as error:
+        allowed = "; ".join(f"{k}: {', '.join(v)}" for k, v in SETTINGS.items())
+        raise errors.InvalidSetting(f"{error} ({allowed})") from None
+    return web.json_response(settings)
 
 
 async def register_client(request: web.Request) -> web.Response:
@@ -313,6 +305,6 @@ async def register_client(request: web.Request) -> web.Response:
     try:
         apply_seed(session, {"clients": [body]})
     except SeedError as error:
-        raise ApiError(422, "invalid_client", str(error).replace("clients[0].", "")) from None
+        raise errors.InvalidClient(str(error).replace("clients[0].", "")) from None
     client: OAuthClient = session.oauth.clients[body["client_id"]]
     return web.json_response(to_json(client), status=201)

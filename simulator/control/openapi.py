@@ -7,18 +7,21 @@ import re
 from typing import Any
 
 from ..world.session import SETTINGS
+from . import errors
+from .errors import ControlError
 
-ERROR = {
-    "description": "An error: what went wrong, in words",
-    "content": {
-        "application/json": {
-            "schema": {
-                "type": "object",
-                "required": ["error", "message"],
-                "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
-            }
-        }
-    },
+# The errors each operation can answer besides unknown_session, which every /sessions/{key}/… one can.
+ERRORS: dict[str, tuple[type[ControlError], ...]] = {
+    "create_session": (errors.InvalidJson, errors.InvalidParameter, errors.SessionExists),
+    "seed": (errors.InvalidJson, errors.InvalidSeed),
+    "events": (errors.InvalidParameter,),
+    "outbox": (errors.InvalidParameter,),
+    "outbox_wait": (errors.InvalidParameter, errors.Timeout),
+    "fix_code": (errors.InvalidJson, errors.InvalidParameter),
+    "set_clock": (errors.InvalidJson, errors.InvalidParameter),
+    "set_fault": (errors.InvalidJson, errors.InvalidParameter, errors.UnknownFault),
+    "update_settings": (errors.InvalidJson, errors.InvalidSetting),
+    "register_client": (errors.InvalidJson, errors.InvalidClient),
 }
 OBJECT = {"type": "object", "additionalProperties": True}
 BODIES = {
@@ -84,8 +87,34 @@ QUERIES = {
 CREATED = {"create_session", "seed", "register_client"}
 
 
+def _error_responses(kinds: list[type[ControlError]]) -> dict[str, Any]:
+    """One response per status; its `error` is one of the codes answered with that status."""
+    by_status: dict[int, list[type[ControlError]]] = {}
+    for kind in kinds:
+        by_status.setdefault(kind.status_code, []).append(kind)
+    return {
+        str(status): {
+            "description": "; ".join(f"{kind.error}: {kind.description}" for kind in same),
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["error", "message"],
+                        "properties": {
+                            "error": {"enum": [kind.error for kind in same]},
+                            "message": {"type": "string"},
+                        },
+                    }
+                }
+            },
+        }
+        for status, same in sorted(by_status.items())
+    }
+
+
 def _operation(method: str, path: str, handler: Any) -> dict[str, Any]:
     doc = inspect.getdoc(handler) or handler.__name__
+    kinds = ([errors.UnknownSession] if "{key}" in path else []) + list(ERRORS.get(handler.__name__, ()))
     operation: dict[str, Any] = {
         "operationId": handler.__name__,
         "summary": doc.splitlines()[0],
@@ -99,7 +128,7 @@ def _operation(method: str, path: str, handler: Any) -> dict[str, Any]:
                 "description": "OK",
                 "content": {"application/json": {"schema": OBJECT}},
             },
-            "4XX": ERROR,
+            **_error_responses(kinds),
         },
     }
     if handler.__name__ in BODIES:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -13,6 +13,7 @@ from typing import Any
 from .. import validation
 from ..clock import Clock
 from .codes import CodeBook, Confirmation
+from .esia import EsiaCodes
 from .models import (
     Attachment,
     Call,
@@ -38,6 +39,7 @@ from .models import (
     to_json,
 )
 from .oauth import OAuthStore
+from .tickets import LinkTickets
 
 FAULTS = {
     "identity_unavailable": "VK ID cannot obtain identification data after «Продолжить»",
@@ -61,7 +63,16 @@ ORG_CHATS = (
 
 
 class UnknownFault(KeyError):
-    pass
+    """No fault has this name."""
+
+
+class UnknownSetting(ValueError):
+    """No setting has this name, or it does not take this value."""
+
+    def __init__(self, name: str, value: object) -> None:
+        super().__init__(f"{name}={value!r} is not a setting")
+        self.name = name
+        self.value = value
 
 
 @dataclass
@@ -71,7 +82,14 @@ class Fault:
 
 
 class Session:
-    def __init__(self, key: str, *, seed: int = 0, clock: Clock | None = None, index=None) -> None:
+    def __init__(
+        self,
+        key: str,
+        *,
+        seed: int = 0,
+        clock: Clock | None = None,
+        index: Callable[[str], None] | None = None,
+    ) -> None:
         self.key = key
         self.seed = seed
         self.clock = clock or Clock()
@@ -97,6 +115,8 @@ class Session:
         self.join_requests: dict[int, JoinRequest] = {}
         self.outbox: list[OutboxMessage] = []
         self.confirmations: dict[int, Confirmation] = {}
+        self.esia_codes = EsiaCodes()  # Госуслуги's one-time sign-in codes
+        self.link_tickets = LinkTickets()  # МАХ's one-time tickets naming a profile to link
         self.faults: dict[str, Fault] = {}
         self.settings: dict[str, str] = {"phone_code_channel": "call", "mes_sferum_in": "vk"}
         self.web: dict[str, dict[str, Any]] = {}  # cookie-backed browser state, by cookie value
@@ -114,7 +134,7 @@ class Session:
 
     # -- identities -------------------------------------------------------------------------
 
-    def new_id(self, taken: dict) -> int:
+    def new_id(self, taken: Mapping[int, object]) -> int:
         """VK-style nine-digit ids, drawn from the session's seed."""
         while True:
             candidate = self.rng.randint(100_000_000, 999_999_999)
@@ -171,7 +191,7 @@ class Session:
             raise ValueError("this VK ID account already has an educational profile")
         in_max = isinstance(account, MaxAccount)
         profile = SferumProfile(
-            id=self.new_id(self.profiles | self.vkid_accounts | self.max_accounts),
+            id=self.new_id({**self.profiles, **self.vkid_accounts, **self.max_accounts}),
             vkid_id=None if in_max else account.id,
             max_id=account.id if in_max else None,
             first_name=first_name,
@@ -401,13 +421,37 @@ class Session:
         self.record("fault_on", name=name, params=fault.params)
         return fault
 
+    def clear_fault(self, name: str) -> Fault | None:
+        """Switch a fault off; the fault that was on, if one was."""
+        fault = self.faults.pop(name, None)
+        if fault is not None:
+            self.record("fault_off", name=name)
+        return fault
+
     def fault(self, name: str) -> Fault | None:
         return self.faults.get(name)
+
+    def change_settings(self, changes: Mapping[str, object]) -> dict[str, str]:
+        """Change some settings, all or none: UnknownSetting names the first that is not one."""
+        for name, value in changes.items():
+            if name not in SETTINGS or value not in SETTINGS[name]:
+                raise UnknownSetting(name, value)
+        self.settings.update({name: str(value) for name, value in changes.items()})
+        return self.settings
+
+    def fix_code(self, to: str, code: str) -> None:
+        """Codes of this length sent to `to` are `code` from now on, until `unfix_codes`."""
+        self.codes.fixed[(to, len(code))] = code
+
+    def unfix_codes(self, to: str) -> None:
+        """Codes sent to `to` are drawn from the seed again, whatever their length."""
+        for length in (4, 6):
+            self.codes.fixed.pop((to, length), None)
 
     # -- views ------------------------------------------------------------------------------
 
     def snapshot(self) -> dict[str, Any]:
-        return to_json(
+        snapshot: dict[str, Any] = to_json(
             {
                 "key": self.key,
                 "seed": self.seed,
@@ -434,3 +478,4 @@ class Session:
                 "clients": list(self.oauth.clients.values()),
             }
         )
+        return snapshot

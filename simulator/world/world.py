@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import overload
 
 from ..clock import Clock
 from .session import Session
@@ -13,7 +14,15 @@ KEY_RE = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
 
 
 class UnknownSession(KeyError):
-    pass
+    """No session has this key."""
+
+
+class InvalidSessionKey(ValueError):
+    """A key a session cannot have: it names the session in URLs and headers."""
+
+
+class SessionExists(ValueError):
+    """A session with this key exists already."""
 
 
 class World:
@@ -27,9 +36,9 @@ class World:
 
     def create(self, key: str, *, seed: int = 0, running_clock: bool | None = None) -> Session:
         if not KEY_RE.fullmatch(key):
-            raise ValueError("a session key has 1-64 letters, digits, '.', '_' or '-'")
+            raise InvalidSessionKey("a session key has 1-64 letters, digits, '.', '_' or '-'")
         if key in self.sessions:
-            raise ValueError(f"session {key} already exists")
+            raise SessionExists(f"session {key} already exists")
         running = self._running_clock if running_clock is None else running_clock
         session = Session(key, seed=seed, clock=Clock(running=running), index=lambda t: self._index(t, key))
         self.sessions[key] = session
@@ -49,6 +58,12 @@ class World:
         self._by_token = {t: k for t, k in self._by_token.items() if k != key}
         if key == DEFAULT:
             self.create(DEFAULT)
+
+    @overload
+    def reset(self, key: None = None) -> None: ...
+
+    @overload
+    def reset(self, key: str) -> Session: ...
 
     def reset(self, key: str | None = None) -> Session | None:
         """Forget one session's data (keeping its key and seed), or the whole world."""

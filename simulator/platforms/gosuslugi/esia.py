@@ -8,9 +8,7 @@ same state; the service checks the state and redeems the code server-side for th
 from __future__ import annotations
 
 import secrets
-import weakref
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 
 from aiohttp import web
@@ -19,7 +17,6 @@ from ... import web as sim
 from ...world import Session
 from ...world.models import GosuslugiAccount
 
-CODE_TTL = timedelta(minutes=5)
 STATE_MIN = 16
 
 
@@ -68,19 +65,6 @@ def register(client: EsiaClient) -> EsiaClient:
     return client
 
 
-@dataclass
-class _Code:
-    account_id: int
-    client_id: str
-    redirect_uri: str
-    issued_at: datetime
-    used: bool = False
-
-
-# One-time codes are Госуслуги's own server memory; a reset session is a new object, so they go with it.
-_codes: weakref.WeakKeyDictionary[Session, dict[str, _Code]] = weakref.WeakKeyDictionary()
-
-
 def check_request(request: web.Request, params: dict[str, Any]) -> dict[str, str]:
     """A valid /authorize call, or EsiaError: nobody is sent to an unregistered address."""
     client = CLIENTS.get(params.get("client_id", ""))
@@ -96,23 +80,13 @@ def check_request(request: web.Request, params: dict[str, Any]) -> dict[str, str
 
 
 def issue_code(session: Session, auth: dict[str, str], account: GosuslugiAccount) -> str:
-    code = secrets.token_urlsafe(24)
-    _codes.setdefault(session, {})[code] = _Code(
-        account.id, auth["client_id"], auth["redirect_uri"], session.clock.now()
-    )
-    return code
+    """A one-time code for the service's callback; the session keeps it (see world/esia.py)."""
+    return session.esia_codes.issue(account.id, auth["client_id"], auth["redirect_uri"], session.clock.now())
 
 
 def redeem(session: Session, client: EsiaClient, code: str, redirect_uri: str) -> GosuslugiAccount:
-    """The account behind a one-time code; a code works once, for its client, within CODE_TTL."""
-    issued = _codes.get(session, {}).get(code)
-    if (
-        issued is None
-        or issued.used
-        or issued.client_id != client.client_id
-        or issued.redirect_uri != redirect_uri
-        or session.clock.now() - issued.issued_at > CODE_TTL
-    ):
+    """The account behind a one-time code; a code works once, for its client, within world.esia.CODE_TTL."""
+    account_id = session.esia_codes.redeem(code, client.client_id, redirect_uri, session.clock.now())
+    if account_id is None:
         raise EsiaError("Не удалось войти через Госуслуги. Попробуйте ещё раз.")
-    issued.used = True
-    return session.gosuslugi_accounts[issued.account_id]
+    return session.gosuslugi_accounts[account_id]

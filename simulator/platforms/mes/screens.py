@@ -48,7 +48,8 @@ _state, _respond = SIGN_IN.state, SIGN_IN.respond
 
 def _account(request: web.Request) -> JournalAccount:
     """The signed-in journal account; anyone else is sent to the sign-in page."""
-    return SIGN_IN.user(request)
+    account: JournalAccount = SIGN_IN.user(request)
+    return account
 
 
 def in_app(request: web.Request) -> bool:
@@ -133,7 +134,9 @@ async def max_callback(request: web.Request) -> web.StreamResponse:
     expected = state.pop("max_state", None)  # one callback per «Перейти к подключению»
     profile = None
     if expected and request.query.get("state") == expected:
-        profile = max_link.redeem(session, request.query.get("ticket", ""), "mes", expected)
+        ticket = request.query.get("ticket", "")
+        profile_id = session.link_tickets.redeem(ticket, "mes", expected, session.clock.now())
+        profile = session.profiles.get(profile_id) if profile_id is not None else None
     if profile is None:
         alert = "Сессия привязки устарела. Начните подключение заново."
         return _respond(request, _cabinet(request, account, 400, alert=alert), state)

@@ -7,7 +7,7 @@ plugin's transports send the key anyway, so a made-up code is judged in the righ
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from aiohttp import web
 
@@ -36,6 +36,11 @@ def _error(error: OAuthError) -> web.Response:
     return web.json_response(error.to_json(), status=error.status)
 
 
+def _not_issued(description: str) -> web.Response:
+    """A token no session issued, with no session named: VK ID's 401 for any invalid token."""
+    return _error(OAuthError("invalid_token", description, status=401))
+
+
 def _token_json(token: Token, state: str | None) -> dict[str, Any]:
     body: dict[str, Any] = {
         "access_token": token.access_token,
@@ -53,7 +58,7 @@ def _token_json(token: Token, state: str | None) -> dict[str, Any]:
 def _user(session: Session, user_id: int, scope: str, *, masked: bool) -> dict[str, Any]:
     """VK ID's `user` object for an educational profile; public_info masks the contacts."""
     profile = session.profiles[user_id]
-    account = session.vkid_accounts[profile.vkid_id]
+    account = session.vkid_accounts.get(profile.vkid_id) if profile.vkid_id is not None else None
     user: dict[str, Any] = {
         "user_id": str(profile.id),
         "first_name": profile.first_name,
@@ -63,9 +68,9 @@ def _user(session: Session, user_id: int, scope: str, *, masked: bool) -> dict[s
         "birthday": profile.birth_date.strftime("%d.%m.%Y"),
         "verified": False,
     }
-    if "phone" in scope.split() and account.phone:
+    if "phone" in scope.split() and account and account.phone:
         user["phone"] = mask_phone(account.phone) if masked else account.phone.lstrip("+")
-    if "email" in scope.split() and account.email:
+    if "email" in scope.split() and account and account.email:
         name, _, domain = account.email.partition("@")
         user["email"] = f"{name[0]}***@{domain}" if masked else account.email
     return user
@@ -102,7 +107,7 @@ async def user_info(request: web.Request) -> web.Response:
     params = await _params(request)
     session = _session_for(request, params.get("access_token"))
     if session is None:
-        return _error(OAuthError("invalid_token", "access token is invalid or revoked", status=401))
+        return _not_issued("access token is invalid or revoked")
     try:
         issued = session.oauth.token(params.get("client_id"), params.get("access_token"), session.clock.now())
     except OAuthError as error:
@@ -114,6 +119,8 @@ async def public_info(request: web.Request) -> web.Response:
     """POST /oauth2/public_info: the same profile from an id_token, its phone and e-mail masked."""
     params = await _params(request)
     session = _session_for(request, params.get("id_token"))
+    if session is None:
+        return _not_issued("id_token is invalid")
     try:
         client = session.oauth.client(params.get("client_id"))
         claims = read_id_token(client, params.get("id_token", ""), session.clock.now())
@@ -135,12 +142,31 @@ async def revoke(request: web.Request) -> web.Response:
     return await _end(request, "revoke")
 
 
-async def _end(request: web.Request, how: str) -> web.Response:
+async def _end(request: web.Request, how: Literal["logout", "revoke"]) -> web.Response:
     params = await _params(request)
-    session = _session_for(request, params.get("access_token"))
+    # VK ID's SDKs send access_token=; RFC 7009 clients send token= (and may hint that it is a refresh token).
+    presented = params.get("access_token") or params.get("token")
+    session = _session_for(request, presented)
+    if session is None:
+        return _not_issued("access token is invalid or revoked")
     try:
-        issued = session.oauth.token(params.get("client_id"), params.get("access_token"), session.clock.now())
+        issued = _pair_of(session, params.get("client_id"), presented)
     except OAuthError as error:
         return _error(error)
-    getattr(session.oauth, how)(issued)
+    if how == "logout":
+        session.oauth.logout(issued)
+    else:
+        session.oauth.revoke(issued)
     return web.json_response({"response": 1})
+
+
+def _pair_of(session: Session, client_id: str | None, presented: str | None) -> Token:
+    """The token pair `presented` belongs to: its access token, or its refresh token (RFC 7009 allows either)."""
+    pair = session.oauth.refresh.get(presented or "")
+    if pair is None or presented in session.oauth.tokens:
+        return session.oauth.token(client_id, presented, session.clock.now())
+    if pair.client_id != session.oauth.client(client_id).client_id:
+        raise OAuthError("invalid_token", "refresh token is invalid", status=401)
+    if pair.revoked:
+        raise OAuthError("invalid_token", "refresh token has been revoked", status=401)
+    return pair

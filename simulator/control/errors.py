@@ -1,0 +1,97 @@
+"""The control plane's errors: one class per wire error, each with its HTTP status and `error` code."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import ClassVar
+
+from aiohttp import web
+
+
+class ControlError(web.HTTPException):
+    """A JSON error answered as is: {"error": code, "message": text}."""
+
+    status_code = 400
+    error: ClassVar[str] = "error"
+    description: ClassVar[str] = "an error"  # what the OpenAPI document says the code means
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(text=json.dumps(self.to_json()), content_type="application/json")
+
+    def to_json(self) -> dict[str, str]:
+        return {"error": self.error, "message": self.message}
+
+
+class InvalidJson(ControlError):
+    error = "invalid_json"
+    description = "the body is not a JSON object"
+
+
+class InvalidParameter(ControlError):
+    error = "invalid_parameter"
+    description = "a parameter is missing or out of range"
+
+
+class InvalidSetting(ControlError):
+    error = "invalid_setting"
+    description = "no such setting, or a value it does not take"
+
+
+class UnknownSession(ControlError):
+    status_code = 404
+    error = "unknown_session"
+    description = "no session with this key"
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"no session {key!r}; create it with POST /_sim/v1/sessions")
+
+
+class UnknownFault(ControlError):
+    status_code = 404
+    error = "unknown_fault"
+    description = "no fault with this name"
+
+    def __init__(self, name: str, available: Iterable[str]) -> None:
+        super().__init__(f"no fault {name!r}; available: {', '.join(available)}")
+
+
+class Timeout(ControlError):
+    status_code = 408
+    error = "timeout"
+    description = "nothing matching arrived in time"
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"no matching message within {seconds:g} s")
+
+
+class SessionExists(ControlError):
+    status_code = 409
+    error = "session_exists"
+    description = "a session with this key exists already"
+
+
+class InvalidSeed(ControlError):
+    status_code = 422
+    error = "invalid_seed"
+    description = "the seed does not describe a consistent world; nothing was added"
+
+
+class InvalidClient(ControlError):
+    status_code = 422
+    error = "invalid_client"
+    description = "the OAuth client's registration is incomplete or wrong"
+
+
+ALL: tuple[type[ControlError], ...] = (
+    InvalidJson,
+    InvalidParameter,
+    InvalidSetting,
+    UnknownSession,
+    UnknownFault,
+    Timeout,
+    SessionExists,
+    InvalidSeed,
+    InvalidClient,
+)
