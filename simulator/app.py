@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import aiohttp
@@ -24,6 +25,7 @@ MAX_BODY = 64 * 1024  # forms are small; anything bigger is refused before it is
 PLATFORM_PACKAGES = installed()
 RELYING_PARTIES = [party for package in PLATFORM_PACKAGES.values() for party in getattr(package, "RELYING_PARTIES", [])]
 log = logging.getLogger("sferum_sim")
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def _wants_json(request: web.Request) -> bool:
@@ -37,7 +39,7 @@ def _error(request: web.Request, status: int, error: str, message: str) -> web.R
 
 
 @web.middleware
-async def errors(request: web.Request, handler):
+async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
     except UnknownSession as error:
@@ -49,10 +51,17 @@ async def errors(request: web.Request, handler):
         )
     except web.HTTPRequestEntityTooLarge:
         return _error(request, 413, "body_too_large", f"Слишком большой запрос: не больше {MAX_BODY // 1024} КБ.")
+    except sim.UnreadableForm:
+        return _error(
+            request,
+            400,
+            "unreadable_form",
+            "Не удалось прочитать отправленную форму. Вернитесь и отправьте её ещё раз.",
+        )
 
 
 @web.middleware
-async def journal(request: web.Request, handler):
+async def journal(request: web.Request, handler: Handler) -> web.StreamResponse:
     """A test browser's every page and form lands in its session's event log, with the status answered."""
     key = request.headers.get(sim.SESSION_HEADER)
     session = sim.world(request).sessions.get(key) if key else None
@@ -74,7 +83,7 @@ async def journal(request: web.Request, handler):
 
 
 @web.middleware
-async def faults(request: web.Request, handler):
+async def faults(request: web.Request, handler: Handler) -> web.StreamResponse:
     """A platform answers with the HTTP error a test switched on for it."""
     platform = sim.hosts(request).platform_of(request.host)
     if platform and not request.path.startswith(PREFIX):
@@ -119,7 +128,7 @@ def create_app(world: World | None = None, hosts: Hosts | None = None) -> web.Ap
                 sub.router.add_route(method, path, handler)
             app.add_domain(name, sub)
 
-    async def http_client(app: web.Application):
+    async def http_client(app: web.Application) -> AsyncIterator[None]:
         async with aiohttp.ClientSession(json_serialize=json.dumps) as client:
             app[HTTP] = client
             yield

@@ -106,6 +106,14 @@ class SignIn(Generic[User]):
         return user
 
 
+class UnreadableForm(ValueError):
+    """A posted body that is not the form it claims to be: broken multipart, unknown charset, bad UTF-8."""
+
+
 async def form(request: web.Request) -> dict[str, str]:
-    data = await request.post()
+    """The posted form's text fields (files are ignored); every platform reads its forms here."""
+    try:
+        data = await request.post()
+    except (ValueError, LookupError) as error:  # aiohttp's parsers raise these, UnicodeDecodeError included
+        raise UnreadableForm(str(error)) from None
     return {k: v for k, v in data.items() if isinstance(v, str)}

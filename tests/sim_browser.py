@@ -40,7 +40,8 @@ class Browser:
             url = parts.path + (f"?{parts.query}" if parts.query else "")
         elif host:
             self.host = host
-        return self.http.request(method, url, headers={"Host": self.host}, **kwargs)
+        headers = {**kwargs.pop("headers", {}), "Host": self.host}
+        return self.http.request(method, url, headers=headers, **kwargs)
 
     def get(self, *args: Any, **kwargs: Any) -> httpx.Response:
         return self.request("GET", *args, **kwargs)

@@ -7,6 +7,7 @@ plugin's transports send the key anyway, so a made-up code is judged in the righ
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
 from aiohttp import web
@@ -20,7 +21,11 @@ from ...world.oauth import ACCESS_TTL, OAuthError, Token, id_token, read_id_toke
 async def _params(request: web.Request) -> dict[str, str]:
     params = dict(request.query)
     if request.can_read_body:
-        params.update(await sim.form(request))
+        try:
+            params.update(await sim.form(request))
+        except sim.UnreadableForm as error:
+            refusal = OAuthError("invalid_request", f"the body is not a readable form: {error}")
+            raise web.HTTPBadRequest(text=json.dumps(refusal.to_json()), content_type="application/json") from None
     return params
 
 
