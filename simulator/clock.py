@@ -18,6 +18,15 @@ class ClockError(ValueError):
     """A time the clock cannot show; the message says why."""
 
 
+def within_calendar(start: datetime) -> datetime:
+    """`start` as the clock would keep it (Moscow time when naive), or ClockError."""
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=MSK)
+    if not EARLIEST <= start <= LATEST:
+        raise ClockError(f"the clock keeps to the years {EARLIEST.year} to {LATEST.year}")
+    return start
+
+
 class Clock:
     """Frozen by default (advances only when told); `running` follows wall time from `start`."""
 
@@ -25,11 +34,7 @@ class Clock:
         self.set(start, running=running)
 
     def set(self, start: datetime, *, running: bool = False) -> None:
-        if start.tzinfo is None:
-            start = start.replace(tzinfo=MSK)
-        if not EARLIEST <= start <= LATEST:
-            raise ClockError(f"the clock keeps to the years {EARLIEST.year} to {LATEST.year}")
-        self._start = start
+        self._start = within_calendar(start)
         self._offset = timedelta()
         self.running = running
         self._wall_start = time.monotonic()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import zlib
 from datetime import datetime, timedelta
 
 import pytest
 
 from simulator.clock import LATEST, MSK, Clock, ClockError
+from simulator.testing import SimSession, Simulator, SimulatorError
 from simulator.world import Channel, World
 
 
@@ -33,3 +35,30 @@ def test_on_the_last_day_a_code_is_sent_and_expires_within_the_calendar() -> Non
     session.clock.set(datetime(9998, 12, 30, 23, 0, tzinfo=MSK))
     confirmation = session.send_code(Channel.SMS, "+79991234567")
     assert confirmation.expires_at > session.clock.now()
+
+
+@pytest.mark.parametrize(
+    "clock",
+    [{"now": "9999-12-31T23:59:59"}, {"now": "вчера"}, {"now": "2024-10-16T09:00:00", "running": "yes"}],
+    ids=["year-9999", "not-a-date", "running-not-bool"],
+)
+def test_a_session_with_a_bad_clock_is_refused_and_not_created(sim: Simulator, clock: dict[str, object]) -> None:
+    key = f"bad-clock-{zlib.crc32(repr(clock).encode())}"
+    response = sim.http.post("/sessions", json={"key": key, "clock": clock})
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_parameter"
+    assert key not in sim.http.get("/sessions").json()["sessions"]
+
+
+def test_a_session_starts_at_the_time_it_asks_for(sim: Simulator) -> None:
+    response = sim.http.post("/sessions", json={"clock": {"now": "2025-09-01T08:30:00+03:00"}})
+    assert response.status_code == 201
+    assert response.json()["clock"]["now"] == "2025-09-01T08:30:00+03:00"
+    sim.http.delete(f"/sessions/{response.json()['key']}")
+
+
+def test_setting_the_clock_near_year_9999_is_refused(sim_session: SimSession) -> None:
+    before = sim_session.snapshot()["clock"]
+    with pytest.raises(SimulatorError, match="invalid_parameter: now: the clock keeps to the years"):
+        sim_session.set_clock("9999-12-31T23:00:00+03:00")
+    assert sim_session.snapshot()["clock"] == before

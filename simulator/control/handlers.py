@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from .. import web as sim
+from ..clock import DEFAULT_START, ClockError, within_calendar
 from ..hosts import PLATFORMS
 from ..platforms import installed
 from ..world import SeedError, Session, UnknownSession, apply_seed
@@ -107,14 +108,15 @@ async def create_session(request: web.Request) -> web.Response:
     if not isinstance(clock, dict):
         raise errors.InvalidParameter("clock must be an object: {now?, running?}")
     running = clock.get("running")
+    if running is not None and not isinstance(running, bool):
+        raise errors.InvalidParameter("clock.running must be true or false")
+    start = _datetime(clock["now"]) if "now" in clock else DEFAULT_START
     try:
-        session = sim.world(request).create(str(key), seed=seed, running_clock=running)
+        session = sim.world(request).create(str(key), seed=seed, running_clock=running, start=start)
     except SessionExists as error:
         raise errors.SessionExists(str(error)) from None
     except InvalidSessionKey as error:
         raise errors.InvalidParameter(str(error)) from None
-    if "now" in clock:
-        session.clock.set(_datetime(clock["now"]), running=session.clock.running)
     return web.json_response({"key": session.key, "seed": session.seed, "clock": session.clock.to_json()}, status=201)
 
 
@@ -221,8 +223,11 @@ async def unfix_code(request: web.Request) -> web.Response:
 
 
 def _datetime(value: Any) -> datetime:
+    """A time to set the clock to: ISO 8601, within the clock's calendar."""
     try:
-        return datetime.fromisoformat(str(value))
+        return within_calendar(datetime.fromisoformat(str(value)))
+    except ClockError as error:
+        raise errors.InvalidParameter(f"now: {error}") from None
     except ValueError:
         raise errors.InvalidParameter("now must be an ISO 8601 date-time") from None
 

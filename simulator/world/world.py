@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime
 from typing import overload
 
-from ..clock import Clock
+from ..clock import DEFAULT_START, Clock
 from .session import Session
 
 DEFAULT = "default"
@@ -34,13 +35,16 @@ class World:
         self._running_clock = running_clock
         self.create(DEFAULT)
 
-    def create(self, key: str, *, seed: int = 0, running_clock: bool | None = None) -> Session:
+    def create(
+        self, key: str, *, seed: int = 0, running_clock: bool | None = None, start: datetime = DEFAULT_START
+    ) -> Session:
         if not KEY_RE.fullmatch(key):
             raise InvalidSessionKey("a session key has 1-64 letters, digits, '.', '_' or '-'")
         if key in self.sessions:
             raise SessionExists(f"session {key} already exists")
         running = self._running_clock if running_clock is None else running_clock
-        session = Session(key, seed=seed, clock=Clock(running=running), index=lambda t: self._index(t, key))
+        clock = Clock(start, running=running)  # refuses a start out of the calendar before anything exists
+        session = Session(key, seed=seed, clock=clock, index=lambda t: self._index(t, key))
         self.sessions[key] = session
         for hook in self.on_new_session:
             hook(session)
