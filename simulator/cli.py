@@ -8,6 +8,7 @@ import json
 import logging
 import ssl
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from aiohttp import web
@@ -31,7 +32,7 @@ def serve(args: argparse.Namespace) -> int:
             return 2
     print(f"sferum-sim on http://{args.host}:{args.port}")
     for name in installed():
-        print(f"  {PLATFORMS[name][0]:<24} {hosts.origin(name)}")
+        print(f"  {PLATFORMS[name].title:<24} {hosts.origin(name)}")
     print(f"  {'control plane':<24} http://{args.host}:{args.port}/_sim/v1/health")
     print(f"  {'console':<24} http://{args.host}:{args.port}/_sim/")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -145,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     merge.add_argument("-o", "--output", default="reports", help="where the merged reports go (default: reports)")
     merge.set_defaults(func=merge_reports)
     args = parser.parse_args(argv)
-    return args.func(args)
+    command: Callable[[argparse.Namespace], int] = args.func
+    return command(args)
 
 
 if __name__ == "__main__":
