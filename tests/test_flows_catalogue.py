@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pytest
 from gherkin.parser import Parser
 
 from simulator.hosts import PLATFORMS
@@ -74,6 +75,12 @@ def test_the_catalogue_has_every_flow_and_error_id() -> None:
     for prefix in "FE":
         numbers = [int(i[1:]) for i in ids if i.startswith(prefix)]
         assert numbers == list(range(1, len(numbers) + 1)), f"{prefix} IDs out of order or missing: {numbers}"
+
+
+def test_the_markers_are_the_catalogues_ids(pytestconfig: pytest.Config) -> None:
+    """conftest.py registers `-m F06` and the rest from the same headings."""
+    names = [line.partition(":")[0] for line in pytestconfig.getini("markers")]
+    assert [name for name in names if FLOW_ID.fullmatch(name)] == list(catalogue())
 
 
 def test_every_tagged_id_is_in_the_catalogue() -> None:
