@@ -1,8 +1,11 @@
 """The BDD suite: Russian features in features/, their steps in steps/, grouped by platform."""
 
+import re
 from pathlib import Path
 
 import pytest
+
+from simulator.hosts import PLATFORMS
 
 # Every module of steps/ (one a platform) is a plugin: step definitions are found only that way.
 # The ones other step modules import come first, so pytest registers them before they are imported.
@@ -17,12 +20,13 @@ pytest_plugins = [
     ),
 ]
 
-FLOW_IDS = [f"F{i:02d}" for i in range(1, 20)] + [f"E{i:02d}" for i in range(1, 10)]
-PLATFORM_TAGS = ["mes", "vkid", "messenger", "max", "eljur", "es", "gosuslugi", "sferum"]
+CATALOGUE = Path(__file__).parent / "docs" / "flows.md"
+# The catalogue's flow and error IDs are its `### F06 — …` headings (tests/test_flows_catalogue.py checks them).
+FLOW_IDS = re.findall(r"^### ([FE]\d{2}) — ", CATALOGUE.read_text(encoding="utf-8"), flags=re.MULTILINE)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     for tag in FLOW_IDS:
-        config.addinivalue_line("markers", f"{tag}: covers {tag} of FLOWS.md")
-    for tag in PLATFORM_TAGS:
-        config.addinivalue_line("markers", f"{tag}: walks the {tag} platform")
+        config.addinivalue_line("markers", f"{tag}: covers {tag} of docs/flows.md")
+    for platform in PLATFORMS.values():
+        config.addinivalue_line("markers", f"{platform.name}: walks {platform.title}")

@@ -1,4 +1,5 @@
-"""`sferum-sim serve`: the simulator; `replay` and `guide`: the trainer mode; `report merge`: shards' reports as one."""
+"""`sferum-sim serve`: the simulator; `replay` and `guide`: the trainer mode; `report merge`: shards' reports as one;
+`new-platform`: a new platform's folder, first screen and test."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 import logging
 import ssl
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from aiohttp import web
@@ -31,7 +33,7 @@ def serve(args: argparse.Namespace) -> int:
             return 2
     print(f"sferum-sim on http://{args.host}:{args.port}")
     for name in installed():
-        print(f"  {PLATFORMS[name][0]:<24} {hosts.origin(name)}")
+        print(f"  {PLATFORMS[name].title:<24} {hosts.origin(name)}")
     print(f"  {'control plane':<24} http://{args.host}:{args.port}/_sim/v1/health")
     print(f"  {'console':<24} http://{args.host}:{args.port}/_sim/")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -106,6 +108,18 @@ def merge_reports(args: argparse.Namespace) -> int:
     return 0
 
 
+def new_platform(args: argparse.Namespace) -> int:
+    from .scaffold import ScaffoldError, create
+
+    try:
+        written = create(args.name, args.title)
+    except (ScaffoldError, OSError) as error:
+        print(f"sferum-sim new-platform: {error}", file=sys.stderr)
+        return 2
+    print("Written: " + ", ".join(map(str, written)))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="sferum-sim", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -144,8 +158,16 @@ def main(argv: list[str] | None = None) -> int:
     merge.add_argument("dirs", nargs="+", metavar="DIR", help="a shard's --sim-report-dir")
     merge.add_argument("-o", "--output", default="reports", help="where the merged reports go (default: reports)")
     merge.set_defaults(func=merge_reports)
+    scaffold = commands.add_parser(
+        "new-platform",
+        help="write a new platform's folder (URL table, first screen, templates), its test and table line",
+    )
+    scaffold.add_argument("name", metavar="NAME", help="the package, host (NAME.localhost) and tag, e.g. dnevnik")
+    scaffold.add_argument("--title", required=True, help="the platform's name for people, as the instructions spell it")
+    scaffold.set_defaults(func=new_platform)
     args = parser.parse_args(argv)
-    return args.func(args)
+    command: Callable[[argparse.Namespace], int] = args.func
+    return command(args)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from .hosts import PLATFORMS
+from .hosts import ALL_HOST_NAMES
 
 
 def available() -> bool:
@@ -41,7 +41,7 @@ def self_signed(names: tuple[str, ...] | None = None) -> Certificate:
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
 
-    names = names or (*tuple(name for _, hosts in PLATFORMS.values() for name in hosts), "localhost")
+    names = names or (*ALL_HOST_NAMES, "localhost")
     key = ec.generate_private_key(ec.SECP256R1())
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sferum-sim")])
     now = datetime.now(UTC)

@@ -35,7 +35,7 @@ def test_health_lists_every_platforms_origin(control: httpx.Client, server: Simu
     assert body["status"] == "ok" and body["sessions"] >= 1
     assert {"mes", "vkid", "messenger"} <= set(body["platforms"]) <= set(PLATFORMS)
     for name, origin in body["platforms"].items():
-        assert origin == f"http://{PLATFORMS[name][1][0]}:{server.port}"
+        assert origin == f"http://{PLATFORMS[name].hosts[0]}:{server.port}"
     assert body["platforms"]["vkid"] == f"http://id.localhost:{server.port}"
     assert body["platforms"]["mes"] == f"http://mes.localhost:{server.port}"
 

@@ -8,7 +8,15 @@ import simulator.testing
 
 def test_simulator_exports() -> None:
     """`simulator` exports the server, the app factory and the world."""
-    assert set(simulator.__all__) == {"PLATFORMS", "SESSION_HEADER", "Hosts", "SimulatorServer", "World", "create_app"}
+    assert set(simulator.__all__) == {
+        "PLATFORMS",
+        "SESSION_HEADER",
+        "Hosts",
+        "Platform",
+        "SimulatorServer",
+        "World",
+        "create_app",
+    }
 
 
 def test_testing_exports() -> None:
@@ -37,4 +45,5 @@ def test_session_header_and_platforms() -> None:
     """The header the harness sends and the platforms the simulator serves."""
     assert simulator.SESSION_HEADER == "X-Sim-Session"
     assert {"mes", "vkid", "messenger"} <= set(simulator.PLATFORMS)
-    assert simulator.PLATFORMS["vkid"][1][0] == "id.localhost"
+    assert isinstance(simulator.PLATFORMS["vkid"], simulator.Platform)
+    assert simulator.PLATFORMS["vkid"].hosts[0] == "id.localhost"

@@ -62,7 +62,7 @@ def _people(session: Session) -> list[dict[str, Any]]:
         org = session.organisations.get(account.org_id) if account.org_id is not None else None
         school_class = session.classes.get(account.class_id) if account.class_id else None
         return {
-            "journal": PLATFORMS.get(account.journal, (account.journal,))[0],
+            "journal": PLATFORMS[account.journal].title,
             "role": ROLES.get(account.role, account.role),
             "login": account.login,
             "password": account.password,
@@ -99,7 +99,7 @@ def _view(request: web.Request, session: Session) -> dict[str, Any]:
         "settings": [(name, *SETTING_TITLES[name], session.settings.get(name)) for name in SETTINGS],
         "clock_steps": CLOCK_STEPS,
         "watch": request.query.get("watch") == "1",
-        "platforms": [(PLATFORMS[name][0], sim.hosts(request).origin(name)) for name in installed()],
+        "platforms": [(PLATFORMS[name].title, sim.hosts(request).origin(name)) for name in installed()],
     }
 
 

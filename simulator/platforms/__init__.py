@@ -1,6 +1,6 @@
 """One package per platform: routes (URL table), screens (one handler per screen), templates.
 
-A package named after a key of `hosts.PLATFORMS` is served on that platform's hosts; it exports
+A package named after a platform of `hosts.PLATFORM_TABLE` is served on that platform's hosts; it exports
 `ROUTES` and, when it signs users in with VK ID, `RELYING_PARTIES`.
 """
 
@@ -14,7 +14,7 @@ from ..hosts import PLATFORMS
 
 
 def installed() -> dict[str, ModuleType]:
-    """The platform packages present, in the order of `PLATFORMS`."""
+    """The platform packages present, in the order of the platform table."""
     here = Path(__file__).parent
     return {
         name: importlib.import_module(f"{__name__}.{name}")

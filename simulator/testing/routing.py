@@ -16,13 +16,13 @@ from collections.abc import Iterable
 import httpx
 import respx
 
-from ..hosts import PLATFORMS, REAL_NAMES
+from ..hosts import ALL_HOST_NAMES, PLATFORMS
 from ..web import SESSION_HEADER
 
-VKID_HOSTS: tuple[str, ...] = tuple(name for name in PLATFORMS["vkid"][1] if name in REAL_NAMES)
+VKID_HOSTS: tuple[str, ...] = PLATFORMS["vkid"].real_names
 ROUTE = "simulator"  # the router's route for routed hosts: `router.routes[ROUTE].calls`
 # Every name the simulator answers to, real and *.localhost (plain Python does not resolve the latter).
-ALL_HOSTS: tuple[str, ...] = tuple(name for _, names in PLATFORMS.values() for name in names)
+ALL_HOSTS: tuple[str, ...] = ALL_HOST_NAMES
 
 
 class _Rewrite:

@@ -17,7 +17,7 @@ class Role(StrEnum):
 
 
 class Journal(StrEnum):
-    """E-journal platforms that link their accounts to Sferum profiles."""
+    """E-journal platforms that link their accounts to Sferum profiles: `hosts.JOURNALS`, typed (a test pins it)."""
 
     MES = "mes"
     ELJUR = "eljur"
