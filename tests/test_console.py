@@ -52,8 +52,10 @@ def test_shows_people_their_accounts_links_and_the_outbox_newest_first(
     assert "Иванов Иван Петрович" in html and "ivanov" in html and "secret-1" in html  # what a trainer signs in with
     assert "ГБОУ Школа № 1" in html and "привязан к учебному профилю" in html
     # Newest first; a call shows the digits the user types: the caller's last four.
-    assert html.index(sms[0]["code"]) < html.index(calls[0]["caller"])
-    typed = re.sub(r"\D", "", calls[0]["caller"])[-4:]
+    caller = calls[0]["caller"]
+    assert caller is not None
+    assert html.index(sms[0]["code"]) < html.index(caller)
+    typed = re.sub(r"\D", "", caller)[-4:]
     assert f'data-testid="code">{typed}<' in html
     assert "Исходящие" in html and "звонок" in html and "SMS" in html
 

@@ -13,6 +13,8 @@ from typing import Any
 from aiohttp import web
 
 from ... import web as sim
+from ...world import Session
+from ...world.codes import Confirmation
 from .link import SERVICES, Service
 
 COOKIE = "max_session"
@@ -48,6 +50,13 @@ class Flow:
 
     def service_info(self) -> Service | None:
         return SERVICES.get(self.service) if self.service else None
+
+    def confirmation(self, session: Session) -> Confirmation:
+        """The code this flow last sent; a flow that has none starts again at «Вход в МАХ»."""
+        confirmation = session.confirmations.get(self.confirmation_id) if self.confirmation_id else None
+        if confirmation is None:
+            raise web.HTTPSeeOther("/login")
+        return confirmation
 
 
 def state(request: web.Request) -> dict[str, Any]:

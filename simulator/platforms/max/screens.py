@@ -139,7 +139,7 @@ async def register(request: web.Request) -> web.StreamResponse:
 async def code(request: web.Request) -> web.StreamResponse:
     flow = _current(request, Step.CODE)
     session = sim.session(request)
-    confirmation = session.confirmations[flow.confirmation_id]
+    confirmation = flow.confirmation(session)
 
     def show(status: int = 200, **context: Any) -> web.Response:
         return _screen(request, "code", flow, status, **confirmations.screen(session, confirmation), **context)
@@ -151,11 +151,13 @@ async def code(request: web.Request) -> web.StreamResponse:
         return show(403, alert=VPN_REFUSAL, values={"code": data.get("code", "")})
     if error := confirmations.check(session, confirmation, data.get("code")):
         return show(422, errors={"code": error})
-    if flow.names is not None:
-        account = accounts.register(session, confirmation.target, flow.names)
-    else:
-        account = session.max_by_phone(confirmation.target)
-    assert account is not None
+    account = (
+        accounts.register(session, confirmation.target, flow.names)
+        if flow.names is not None
+        else session.max_by_phone(confirmation.target)
+    )
+    if account is None:  # the account was removed since the code was sent: start again
+        return _go(request, None, "/login")
     if not flow.linking:
         return _go(request, None, flow.back, account_id=account.id)
     profile = accounts.sferum_profile(session, account)
@@ -168,7 +170,7 @@ async def code(request: web.Request) -> web.StreamResponse:
 async def resend(request: web.Request) -> web.StreamResponse:
     flow = _current(request, Step.CODE)
     session = sim.session(request)
-    confirmation = session.confirmations[flow.confirmation_id]
+    confirmation = flow.confirmation(session)
     if resend_refusal(confirmation, session.clock.now()) is None:
         flow.confirmation_id = session.send_code(confirmation.channel, confirmation.target, sender=SENDER).id
     return _go(request, flow, "/code")  # too early: the screen still shows the countdown
