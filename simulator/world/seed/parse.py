@@ -172,11 +172,14 @@ def parse_client(raw: object, path: str = "") -> OAuthClient:
     if client_id != entry["client_id"] or _has_control_characters(client_id):
         raise SeedError(_at(path, "client_id"), "must not have surrounding spaces or control characters")
     uris = entry.get("redirect_uris")
-    if not isinstance(uris, list) or not uris or not all(isinstance(u, str) and _is_http_url(u) for u in uris):
-        raise SeedError(_at(path, "redirect_uris"), "expected a non-empty list of http(s) URLs")
+    not_urls = SeedError(_at(path, "redirect_uris"), "expected a non-empty list of http(s) URLs")
+    if not isinstance(uris, list) or not uris or not all(isinstance(u, str) for u in uris):
+        raise not_urls
     for i, uri in enumerate(uris):
         if any(char.isspace() for char in uri) or _has_control_characters(uri):
             raise SeedError(_at(path, f"redirect_uris[{i}]"), "must not contain spaces or control characters")
+    if not all(_is_http_url(uri) for uri in uris):
+        raise not_urls
     service_name = _field(path, v.required, entry.get("service_name"), "service_name")
     bullets = entry.get("bullets")
     if bullets is not None and (
