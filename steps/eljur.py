@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from pytest_bdd import given, parsers, then, when
 
 from simulator.testing import Persona, Personas, SimSession
+from simulator.world import PersonEntry
 
 from .common import WHO, Scene, button
 from .vkid import vkid_password
@@ -48,7 +49,7 @@ def gosuslugi(persona: Persona, logins: dict[str, tuple[str, str]], by: str, con
     return {"login": by, "password": password, "confirmed": confirmed}
 
 
-def _seed(sim_session: SimSession, persona: Persona, entry: dict[str, Any]) -> None:
+def _seed(sim_session: SimSession, persona: Persona, entry: PersonEntry) -> None:
     created = sim_session.seed({"people": [entry]})
     persona.ids = created["people"][persona.key]
 
