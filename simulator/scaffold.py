@@ -142,9 +142,8 @@ TEST = '''\
 
 from __future__ import annotations
 
-from sim_browser import Browser
-
 from simulator.hosts import PLATFORMS
+from tests.sim_browser import Browser
 
 
 def test_the_first_screen_shows_the_platforms_title(http_browser: Browser) -> None:

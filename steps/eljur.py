@@ -10,6 +10,8 @@ from playwright.sync_api import Locator, Page, expect
 from pytest_bdd import given, parsers, then, when
 
 from simulator.testing import Persona, Personas, SimSession
+from simulator.world import PersonEntry
+from simulator.world.seed.schema import GosuslugiEntry, GosuslugiLogin
 
 from .common import WHO, Scene, button
 from .vkid import vkid_password
@@ -48,14 +50,16 @@ def diary() -> Diary:
     return Diary()
 
 
-def gosuslugi(persona: Persona, logins: dict[str, tuple[str, str]], by: str, confirmed: bool) -> dict[str, Any]:
+def gosuslugi(
+    persona: Persona, logins: dict[str, tuple[str, str]], by: GosuslugiLogin, confirmed: bool
+) -> GosuslugiEntry:
     """The persona's own Госуслуги account (seed item), remembered for the «Вход» form."""
     password = f"Gu-{persona.password}"
     logins[persona.key] = (getattr(persona, by), password)
     return {"login": by, "password": password, "confirmed": confirmed}
 
 
-def _seed(sim_session: SimSession, persona: Persona, entry: dict[str, Any]) -> None:
+def _seed(sim_session: SimSession, persona: Persona, entry: PersonEntry) -> None:
     created = sim_session.seed({"people": [entry]})
     persona.ids = created["people"][persona.key]
 
@@ -84,7 +88,7 @@ def eljur_student(
     kind, school_class = CLASSES[age]
     has = ACCOUNTS[accounts or ""]
     student = personas.make("student", age=kind)
-    login = "email" if by == "e-mail" else "phone"
+    login: GosuslugiLogin = "email" if by == "e-mail" else "phone"
     entry = student.entry(
         journal="eljur",
         org=scene.school["id"],

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from playwright.sync_api import Locator, Page, expect
 from pytest_bdd import given, parsers, then, when
 
 from simulator.testing import Personas, SimSession
+from simulator.world import PersonEntry
 
 from .common import WHO, Scene, _links_of, code_of, read_code
 from .vkid import enter_vkid_password, vkid_password
@@ -34,7 +33,7 @@ def es_user(sim_session: SimSession, personas: Personas, scene: Scene, who: str,
     """A diary account in the school's first class; a parent's child is in that class."""
     wants = ACCOUNTS[accounts]
     org, school_class = scene.school["id"], scene.school["classes"][0]
-    people: list[dict[str, Any]] = []
+    people: list[PersonEntry] = []
     children: list[str] = []
     if who == "родитель":
         child = personas.make("student")

@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypedDict
 
 from playwright.sync_api import BrowserContext, Page, Playwright, expect
 from pytest_bdd import given, parsers, then, when
 
 from simulator import SESSION_HEADER
 from simulator.testing import Personas, SimSession
+from simulator.world.seed.schema import LinkedVia
 
 from .common import WHO, Scene
 
 PHONE = "Pixel 7"  # the phone the app «Моя школа Журнал» runs on in the scenarios
 
-ACCOUNTS = {
+
+class Accounts(TypedDict, total=False):
+    """What a person has besides the journal account: `Persona.entry`'s switches."""
+
+    vkid: bool
+    profile: bool
+    max_account: bool
+    max_profile: bool
+    linked: LinkedVia
+
+
+ACCOUNTS: dict[str, Accounts] = {
     "у которого есть учебный профиль Сферум": {"vkid": True, "profile": True},
     "у которого есть VK ID, но нет учебного профиля Сферум": {"vkid": True, "profile": False},
     "у которого нет ни VK ID, ни учебного профиля Сферум": {"vkid": False, "profile": False},
@@ -42,7 +54,7 @@ def mes_teacher(sim_session: SimSession, personas: Personas, scene: Scene, accou
     scene.profiles_before = len(sim_session.snapshot()["profiles"])
 
 
-CHILD_ACCOUNTS = {
+CHILD_ACCOUNTS: dict[str, Accounts] = {
     "": {},
     ", на почту которого уже создан учебный профиль": {"vkid": True, "profile": True},
     ", у почты которого есть VK ID без учебного профиля": {"vkid": True, "profile": False},
@@ -56,9 +68,9 @@ def mes_child(sim_session: SimSession, personas: Personas, scene: Scene, account
     org = scene.school["id"] if scene.org else None
     school_class = scene.school["classes"][0] if scene.org else None
     entry = child.entry(org=org, school_class=school_class, **CHILD_ACCOUNTS[accounts])
-    if "vkid" in entry:
-        entry["vkid"]["password"] = child.password
-        entry = {**entry, "phone": None}  # the e-mail is the only way in
+    if vkid := entry.get("vkid"):
+        vkid["password"] = child.password
+        entry["phone"] = None  # the e-mail is the only way in
     created = sim_session.seed({"people": [entry]})
     child.ids = created["people"][child.key]
     scene.actor = child

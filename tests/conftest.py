@@ -8,10 +8,10 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
-from sim_browser import VKID_HOST, Browser
 
 from simulator import SimulatorServer
 from simulator.testing import SimSession, Simulator
+from tests.sim_browser import VKID_HOST, Browser
 
 
 @pytest.fixture(scope="session")

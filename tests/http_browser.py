@@ -10,11 +10,11 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
-from sim_browser import Browser
 
 from simulator import SimulatorServer
 from simulator.hosts import Hosts
 from simulator.web import SESSION_HEADER
+from tests.sim_browser import Browser
 
 
 class HttpBrowser(Browser):
@@ -25,10 +25,13 @@ class HttpBrowser(Browser):
         self.http.headers[SESSION_HEADER] = session_key
         self.hosts: Hosts = server.hosts  # knows the port: redirect URIs are compared whole
 
-    def request(self, method: str, platform_or_url: str, path: str = "/", **kwargs: Any) -> httpx.Response:
-        if "://" in platform_or_url:
-            return super().request(method, platform_or_url, **kwargs)
-        return super().request(method, path, host=self.hosts.names[platform_or_url][0], **kwargs)
+    def request(
+        self, method: str, url: str, path: str | None = None, *, host: str | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        """`url` may name a platform (`path` on its first host); otherwise as sim_browser.Browser."""
+        if url in self.hosts.names:
+            return super().request(method, path or "/", host=self.hosts.names[url][0], **kwargs)
+        return super().request(method, url, host=host, **kwargs)
 
 
 def location(response: httpx.Response) -> tuple[str, str, dict[str, str]]:

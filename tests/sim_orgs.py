@@ -7,14 +7,15 @@ from html import unescape
 from typing import Any
 
 import httpx
-from sim_browser import Browser, location, sign_in
 
 from simulator.testing import Personas, SimSession
+from simulator.world.seed import OrganisationEntry
+from tests.sim_browser import Browser, location, sign_in
 
 MESSENGER = "messenger.localhost"
 SFERUM = "sferum.localhost"
-SCHOOL = {"id": 216579624, "name": 'МБОУ "Школа №51"', "classes": ["10А", "11А"]}
-KINDERGARTEN = {"id": 216600007, "name": "МБДОУ «Детский сад №7»", "kind": "kindergarten"}
+SCHOOL: OrganisationEntry = {"id": 216579624, "name": 'МБОУ "Школа №51"', "classes": ["10А", "11А"]}
+KINDERGARTEN: OrganisationEntry = {"id": 216600007, "name": "МБДОУ «Детский сад №7»", "kind": "kindergarten"}
 
 
 def seed(session: SimSession, personas: Personas, role: str, **entry: Any) -> tuple[Any, dict[str, Any]]:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import dataclasses
 from typing import get_type_hints
 
-from sim_browser import Browser, enter_login, mes_authorize_url, start
-from sim_seeds import PHONE, person, world
-
 from simulator.testing import SimSession
 from simulator.testing.client import Link, Message
 from simulator.world.models import Link as WorldLink
 from simulator.world.models import OutboxMessage
+from tests.sim_browser import Browser, enter_login, mes_authorize_url, start
+from tests.sim_seeds import PHONE, person, world
 
 
 def test_a_message_record_names_every_field_of_the_outbox_message() -> None:

@@ -6,7 +6,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from sim_seeds import PHONE
 
 from simulator.world import Channel, Session
 from simulator.world.codes import (
@@ -19,6 +18,7 @@ from simulator.world.codes import (
     countdown,
     resend_refusal,
 )
+from tests.sim_seeds import PHONE
 
 
 def wrong(code: str) -> str:

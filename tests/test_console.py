@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 
 import httpx
 import pytest
-from sim_seeds import PHONE, SCHOOL, person
 
 from simulator import SimulatorServer
 from simulator.testing import SimSession
 from simulator.world.models import Channel
+from tests.sim_seeds import PHONE, SCHOOL, person
 
 
 @pytest.fixture

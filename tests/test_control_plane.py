@@ -7,13 +7,13 @@ from typing import Any
 
 import httpx
 import pytest
-from sim_browser import MES_HOST, VKID_HOST, Browser, enter_login, mes_authorize_url, start
-from sim_seeds import PHONE, person, world
 
 from simulator import PLATFORMS, SESSION_HEADER, SimulatorServer
 from simulator.control import errors
 from simulator.control.routes import PREFIX, ROUTES
 from simulator.testing import SimSession, Simulator, SimulatorError
+from tests.sim_browser import MES_HOST, VKID_HOST, Browser, enter_login, mes_authorize_url, start
+from tests.sim_seeds import PHONE, person, world
 
 
 def assert_api_error(response: httpx.Response, status: int, error: str, words: str = "") -> dict[str, Any]:

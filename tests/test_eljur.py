@@ -9,11 +9,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from http_browser import HttpBrowser, location
 
 from simulator import SimulatorServer
 from simulator.platforms.eljur import rules
 from simulator.testing import Persona, Personas, SimSession, Simulator
+from tests.http_browser import HttpBrowser, location
 
 PASSWORD = "Gos-pass-2024"
 SCHOOL = next(

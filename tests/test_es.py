@@ -12,8 +12,9 @@ import pytest
 
 from simulator import SimulatorServer
 from simulator.testing import Personas, SimSession, Simulator
+from simulator.world.seed import OrganisationEntry
 
-ORG = {
+ORG: OrganisationEntry = {
     "id": 216590012,
     "name": "Школа №12",
     "classes": ["10А", "6В"],

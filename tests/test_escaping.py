@@ -5,10 +5,19 @@ from __future__ import annotations
 import re
 
 import pytest
-from sim_browser import MES_HOST, VKID_HOST, Browser, enter_code, enter_login, last_message_id, mes_authorize_url, start
-from sim_seeds import world
 
 from simulator.testing import SimSession
+from tests.sim_browser import (
+    MES_HOST,
+    VKID_HOST,
+    Browser,
+    enter_code,
+    enter_login,
+    last_message_id,
+    mes_authorize_url,
+    start,
+)
+from tests.sim_seeds import world
 
 NEW_PHONE = "+79995550011"  # nobody has a VK ID with this number
 SCRIPT = "<script>alert(1)</script>"

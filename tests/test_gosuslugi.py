@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from http_browser import HttpBrowser, location
 
 from simulator import SimulatorServer
 from simulator.platforms.eljur.screens import GOSUSLUGI
 from simulator.platforms.gosuslugi import esia
 from simulator.testing import Personas, SimSession, Simulator
 from simulator.world.esia import CODE_TTL
+from tests.http_browser import HttpBrowser, location
 
 PASSWORD = "Gos-pass-2024"
 

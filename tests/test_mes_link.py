@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from sim_browser import MES_HOST, Browser, location, query_of, sign_in
-from sim_seeds import PHONE, person, world
 
 from simulator.testing import SimSession
+from tests.sim_browser import MES_HOST, Browser, location, query_of, sign_in
+from tests.sim_seeds import PHONE, person, world
 
 ALREADY_LINKED = "Этот учебный профиль уже привязан к другой учетной записи МЭШ."
 

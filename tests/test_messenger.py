@@ -5,10 +5,10 @@ from __future__ import annotations
 import base64
 
 import pytest
-from sim_browser import Browser, location
-from sim_orgs import KINDERGARTEN, MESSENGER, SCHOOL, seed, sign_in_to, texts
 
 from simulator.testing import Personas, SimSession
+from tests.sim_browser import Browser, location
+from tests.sim_orgs import KINDERGARTEN, MESSENGER, SCHOOL, seed, sign_in_to, texts
 
 
 @pytest.fixture

@@ -6,11 +6,21 @@ from typing import Any
 
 import httpx
 import pytest
-from sim_browser import CLIENT_ID, REDIRECT_URI, Browser, Grant, authorize_url, location, new_pkce, query_of, sign_in
-from sim_seeds import PHONE, person, world
 
 from simulator import SESSION_HEADER
 from simulator.testing import SimSession
+from tests.sim_browser import (
+    CLIENT_ID,
+    REDIRECT_URI,
+    Browser,
+    Grant,
+    authorize_url,
+    location,
+    new_pkce,
+    query_of,
+    sign_in,
+)
+from tests.sim_seeds import PHONE, person, world
 
 
 @pytest.fixture

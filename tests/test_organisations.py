@@ -9,11 +9,12 @@ from simulator.validation import ValidationError
 from simulator.world import Role, SeedError, Session, apply_seed
 from simulator.world import organisations as orgs
 from simulator.world.models import Decision
+from simulator.world.seed import OrganisationEntry
 from simulator.world.session import CHATS_DELAY
 from simulator.world.statistics import weekly_report
 
-KINDERGARTEN = {"id": 216600007, "name": "МБДОУ «Детский сад №7»", "kind": "kindergarten"}
-SCHOOL = {"id": 216579624, "name": "Школа №51", "classes": ["10А"]}
+KINDERGARTEN: OrganisationEntry = {"id": 216600007, "name": "МБДОУ «Детский сад №7»", "kind": "kindergarten"}
+SCHOOL: OrganisationEntry = {"id": 216579624, "name": "Школа №51", "classes": ["10А"]}
 
 
 @pytest.fixture
@@ -184,8 +185,8 @@ def test_relinking_an_account_moves_the_organisation_to_the_new_profile(world: S
     personas = Personas(9)
     teacher = personas.make("teacher")
     entry = teacher.entry(org=SCHOOL["id"], school_class="10А", vkid=True, profile=True, linked="vkid")
-    ids = apply_seed(world, {"people": [entry | {"duplicate": {"phone": personas.phone(), "classes": []}}]})
-    ids = ids["people"][teacher.key]
+    created = apply_seed(world, {"people": [entry | {"duplicate": {"phone": personas.phone(), "classes": []}}]})
+    ids = created["people"][teacher.key]
     old, new = world.profiles[ids["profile_id"]], world.profiles[ids["duplicate_profile_id"]]
     world.link(world.journal_accounts[ids["journal_account"]], new, via="vkid")
     assert old.org_ids == [] and world.attachment(old.id, SCHOOL["id"]) is None

@@ -7,10 +7,10 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
-from sim_browser import Browser, location
-from sim_orgs import KINDERGARTEN, MESSENGER, SCHOOL, SFERUM, seed, sign_in_to, texts
 
 from simulator.testing import Personas, SimSession
+from tests.sim_browser import Browser, location
+from tests.sim_orgs import KINDERGARTEN, MESSENGER, SCHOOL, SFERUM, seed, sign_in_to, texts
 
 
 @pytest.fixture

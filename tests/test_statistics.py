@@ -10,10 +10,11 @@ from simulator.testing import Personas
 from simulator.validation import ValidationError
 from simulator.world import Session, apply_seed
 from simulator.world.models import ChatKind, ChatMessage
+from simulator.world.seed import CreatedIds, OrganisationEntry
 from simulator.world.statistics import weekly_report
 
-SCHOOL = {"id": 216579624, "name": "Школа №51", "classes": ["10А", "11А"]}
-OTHER = {"id": 216580001, "name": "Школа №1501", "classes": ["5А"]}
+SCHOOL: OrganisationEntry = {"id": 216579624, "name": "Школа №51", "classes": ["10А", "11А"]}
+OTHER: OrganisationEntry = {"id": 216580001, "name": "Школа №1501", "classes": ["5А"]}
 
 
 @pytest.fixture
@@ -23,18 +24,20 @@ def world() -> Session:
     return session
 
 
-def seed(world: Session, personas: Personas, role: str = "teacher", org: dict = SCHOOL, **entry) -> dict:
+def seed(
+    world: Session, personas: Personas, role: str = "teacher", org: OrganisationEntry = SCHOOL, **entry
+) -> CreatedIds:
     person = personas.make(role)
     entry.setdefault("school_class", org["classes"][0])
     people = apply_seed(world, {"people": [person.entry(org=org["id"], vkid=True, profile=True, **entry)]})
     return people["people"][person.key]
 
 
-def chat(world: Session, org: dict, title: str):
+def chat(world: Session, org: OrganisationEntry, title: str):
     return next(c for c in world.chats.values() if c.org_id == org["id"] and c.title.endswith(title))
 
 
-def row(world: Session, profile_id: int, org: dict = SCHOOL):
+def row(world: Session, profile_id: int, org: OrganisationEntry = SCHOOL):
     return next(u for u in weekly_report(world, org["id"]).users if u.profile_id == profile_id)
 
 

@@ -4,9 +4,9 @@ VK ID's JSON error for the OAuth endpoints — and changes nothing."""
 from __future__ import annotations
 
 import pytest
-from sim_browser import MES_HOST, VKID_HOST, Browser, mes_authorize_url, start
 
 from simulator.testing import SimSession
+from tests.sim_browser import MES_HOST, VKID_HOST, Browser, mes_authorize_url, start
 
 BROKEN = {
     "multipart-garbage": ("multipart/form-data; boundary=x", b"garbage\r\n--y"),

@@ -5,11 +5,11 @@ from __future__ import annotations
 import httpx
 import pytest
 import respx
-from aio import run
 
 import simulator.testing
 from simulator.testing import SimSession, SimTransport, Simulator, sim_router
 from simulator.testing import plugin as sim_plugin
+from tests.aio import run
 
 
 def test_the_kit_is_exported() -> None:

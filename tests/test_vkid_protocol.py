@@ -17,8 +17,6 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
-from aio import run
-from sim_browser import Grant, Pkce, authorize_query, new_pkce
 
 from simulator import SimulatorServer
 from simulator.testing import (
@@ -29,6 +27,8 @@ from simulator.testing import (
     SimTransport,
     SimulatorError,
 )
+from tests.aio import run
+from tests.sim_browser import Grant, Pkce, authorize_query, new_pkce
 
 CLIENT_ID = "vendor_journal"
 REDIRECT_URI = "https://journal.example/vkid/callback"

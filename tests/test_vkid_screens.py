@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from sim_browser import (
+
+from simulator.testing import SimSession
+from tests.sim_browser import (
     VKID_HOST,
     Browser,
     enter_code,
@@ -16,9 +18,7 @@ from sim_browser import (
     sign_in,
     start,
 )
-from sim_seeds import PHONE, person, world
-
-from simulator.testing import SimSession
+from tests.sim_seeds import PHONE, person, world
 
 
 @pytest.fixture

@@ -8,9 +8,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from aio import run
-from sim_seeds import PHONE, SCHOOL, person
-from sim_seeds import world as seed_doc
 
 from simulator.clock import DEFAULT_START, MSK, Clock
 from simulator.world import (
@@ -23,6 +20,9 @@ from simulator.world import (
     apply_seed,
 )
 from simulator.world.oauth import AuthRequest
+from tests.aio import run
+from tests.sim_seeds import PHONE, SCHOOL, person
+from tests.sim_seeds import world as seed_doc
 
 
 def seeded_world() -> tuple[World, Session, Session]:
@@ -156,7 +156,7 @@ def test_new_session_hooks_run_for_every_session() -> None:
 class Recipient(str):
     """A `to` filter that calls `on_compare` the first time the outbox is searched for it."""
 
-    on_compare: Callable[[], None] | None = None
+    on_compare: Callable[[], object] | None = None
 
     def __eq__(self, other: object) -> bool:
         if self.on_compare is not None:

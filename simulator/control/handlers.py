@@ -14,9 +14,8 @@ from .. import web as sim
 from ..clock import DEFAULT_START, ClockError, within_calendar
 from ..hosts import PLATFORMS
 from ..platforms import installed
-from ..world import SeedError, Session, UnknownSession, apply_seed
+from ..world import SeedError, Session, UnknownSession, apply_seed, parse_client
 from ..world.models import to_json
-from ..world.oauth import OAuthClient
 from ..world.session import FAULTS, SETTINGS, UnknownFault, UnknownSetting
 from ..world.world import InvalidSessionKey, SessionExists
 from . import errors
@@ -304,12 +303,11 @@ async def update_settings(request: web.Request) -> web.Response:
 
 
 async def register_client(request: web.Request) -> web.Response:
-    """Register a relying party: {client_id, redirect_uris, service_name}."""
+    """Register a relying party: {client_id, redirect_uris, service_name, bullets?, client_secret?, first_party?}."""
     session = _session(request)
-    body = await _json(request)
     try:
-        apply_seed(session, {"clients": [body]})
+        client = parse_client(await _json(request))
     except SeedError as error:
-        raise errors.InvalidClient(str(error).replace("clients[0].", "")) from None
-    client: OAuthClient = session.oauth.clients[body["client_id"]]
+        raise errors.InvalidClient(str(error)) from None
+    session.oauth.register(client)
     return web.json_response(to_json(client), status=201)

@@ -15,9 +15,10 @@ from aiohttp import web
 
 from .. import web as sim
 from ..hosts import Hosts
-from ..world.oauth import OAuthClient, s256
+from ..world.oauth import DEFAULT_BULLETS, OAuthClient, s256
 
 HTTP = web.AppKey("http", aiohttp.ClientSession)
+UNREADABLE = "Не удалось получить данные учебного профиля. Попробуйте ещё раз."
 
 
 class SignInFailed(Exception):
@@ -35,13 +36,18 @@ class RelyingParty:
     service_name: str
     callback: str
     scope: str = "phone email"
-    bullets: tuple[str, ...] | None = None
+    bullets: tuple[str, ...] = DEFAULT_BULLETS
     first_party: bool = False
 
     def client(self, hosts: Hosts) -> OAuthClient:
-        extra = {"bullets": self.bullets} if self.bullets else {}
-        redirect = hosts.url(self.platform, self.callback)
-        return OAuthClient(self.client_id, [redirect], self.service_name, self.first_party, **extra)
+        """This platform as VK ID knows it, its callback at the host it is served on."""
+        return OAuthClient(
+            client_id=self.client_id,
+            redirect_uris=(hosts.url(self.platform, self.callback),),
+            service_name=self.service_name,
+            first_party=self.first_party,
+            bullets=self.bullets,
+        )
 
     def begin(self, request: web.Request) -> tuple[str, dict[str, str]]:
         """The /authorize URL to send the browser to, and what to keep until it comes back."""
@@ -88,10 +94,15 @@ class RelyingParty:
         info = await self._call(
             request, "/oauth2/user_info", {"client_id": self.client_id, "access_token": tokens["access_token"]}
         )
-        return info["user"]
+        user = info.get("user")
+        if not isinstance(user, dict):
+            raise SignInFailed(UNREADABLE, "user_info has no user")
+        return user
 
     async def _call(self, request: web.Request, path: str, data: dict[str, str]) -> dict[str, Any]:
         # Back to this very server, addressed as VK ID's host, like a separate service would.
+        if request.transport is None:
+            raise SignInFailed(UNREADABLE, "the browser's connection closed before VK ID answered")
         host, port = request.transport.get_extra_info("sockname")[:2]
         host = f"[{host}]" if ":" in host else host
         vkid_host = sim.hosts(request).origin("vkid").split("://", 1)[1]
@@ -99,9 +110,8 @@ class RelyingParty:
             f"http://{host}:{port}{path}", data=data, headers={"Host": vkid_host}
         ) as response:
             body = await response.json()
+        if not isinstance(body, dict):
+            raise SignInFailed(UNREADABLE, f"{path} answered {type(body).__name__}, not an object")
         if "error" in body:
-            raise SignInFailed(
-                "Не удалось получить данные учебного профиля. Попробуйте ещё раз.",
-                f"{body['error']}: {body.get('error_description', '')}",
-            )
+            raise SignInFailed(UNREADABLE, f"{body['error']}: {body.get('error_description', '')}")
         return body

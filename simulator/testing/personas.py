@@ -9,6 +9,7 @@ from typing import Any
 from faker import Faker
 
 from ..clock import DEFAULT_START
+from ..world.seed.schema import DuplicateEntry, GosuslugiEntry, JournalEntry, LinkedVia, PersonEntry
 
 AGES = {"teacher": (25, 60), "parent": (28, 55), "admin": (30, 60), "student": (14, 17), "child": (8, 13)}
 
@@ -43,15 +44,15 @@ class Persona:
         profile: bool = False,
         max_account: bool = False,
         max_profile: bool = False,
-        gosuslugi: dict[str, Any] | None = None,
+        gosuslugi: GosuslugiEntry | None = None,
         children: list[str] | None = None,
         contact_added: bool = True,
-        linked: str | None = None,
+        linked: LinkedVia | None = None,
         org_admin: int | None = None,
-        duplicate: dict[str, Any] | None = None,
-    ) -> dict[str, Any]:
-        """This person as a seed document's `people` item (format: simulator/world/seed.py)."""
-        entry: dict[str, Any] = {
+        duplicate: DuplicateEntry | None = None,
+    ) -> PersonEntry:
+        """This person as a seed document's `people` item (format: simulator/world/seed/__init__.py)."""
+        entry: PersonEntry = {
             "id": self.key,
             "last_name": self.last_name,
             "first_name": self.first_name,
@@ -62,15 +63,21 @@ class Persona:
             "email": self.email,
         }
         if journal:
-            entry["journal"] = {"journal": journal, "role": self.role, "login": self.login, "password": self.password}
+            account: JournalEntry = {
+                "journal": journal,
+                "role": self.role,
+                "login": self.login,
+                "password": self.password,
+            }
             if org is not None:
-                entry["journal"]["org"] = org
+                account["org"] = org
             if school_class is not None:
-                entry["journal"]["class"] = school_class
+                account["class"] = school_class
             if children:
-                entry["journal"]["children"] = children
+                account["children"] = children
             if not contact_added:
-                entry["journal"]["contact_added"] = False
+                account["contact_added"] = False
+            entry["journal"] = account
         if vkid or profile:
             entry["vkid"] = {"password": vkid_password, "profile": profile}
         if max_account or max_profile:
@@ -98,7 +105,7 @@ class Personas:
 
     def phone(self) -> str:
         """Another phone number, say a person's second SIM card, unique among this seed's people."""
-        return self.fake.unique.numerify("+79#########")
+        return str(self.fake.unique.numerify("+79#########"))
 
     def make(self, role: str = "teacher", *, age: str | None = None, key: str | None = None) -> Persona:
         fake = self.fake

@@ -11,7 +11,7 @@ from .models import (
     SferumProfile,
     VkIdAccount,
 )
-from .seed import SeedError, apply_seed
+from .seed import PersonEntry, SeedDocument, SeedError, apply_seed, parse_client
 from .session import Session
 from .world import DEFAULT, UnknownSession, World
 
@@ -23,7 +23,9 @@ __all__ = [
     "Link",
     "Organisation",
     "Person",
+    "PersonEntry",
     "Role",
+    "SeedDocument",
     "SeedError",
     "Session",
     "SferumProfile",
@@ -31,4 +33,5 @@ __all__ = [
     "VkIdAccount",
     "World",
     "apply_seed",
+    "parse_client",
 ]

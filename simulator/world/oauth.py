@@ -38,26 +38,36 @@ class OAuthError(Exception):
         # Without a known client and registered redirect_uri the user must not be sent anywhere.
         self.redirectable = redirectable
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, str]:
         body = {"error": self.error, "error_description": self.description}
         if self.state is not None:
             body["state"] = self.state
         return body
 
 
-@dataclass
+def new_client_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+# What VK ID's consent screen promises when a client names nothing else.
+DEFAULT_BULLETS = (
+    "VK Мессенджер и VK Звонки можно использовать для учебных коммуникаций",
+    "Для этого используйте учебный профиль VK ID",
+    "Ваш профиль ВКонтакте никто не увидит",
+)
+
+
+@dataclass(frozen=True)
 class OAuthClient:
+    """A relying party of VK ID: built by the platforms here, or read from JSON by `world.seed.parse_client`."""
+
     client_id: str
-    redirect_uris: list[str]
+    redirect_uris: tuple[str, ...]
     service_name: str  # shown on the VK ID screen: «С сервисом «МЭШ ВКС» можно связать…»
     first_party: bool = False  # VK's own apps sign a signed-in user in without asking again
-    bullets: tuple[str, ...] = (
-        "VK Мессенджер и VK Звонки можно использовать для учебных коммуникаций",
-        "Для этого используйте учебный профиль VK ID",
-        "Ваш профиль ВКонтакте никто не увидит",
-    )
+    bullets: tuple[str, ...] = DEFAULT_BULLETS
     # Signs this client's id_tokens (HS256), so the relying party can check them if it wants to.
-    client_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    client_secret: str = field(default_factory=new_client_secret)
 
 
 @dataclass
@@ -132,6 +142,8 @@ def read_id_token(client: OAuthClient, token: str, now: datetime) -> dict[str, A
         body = json.loads(_unb64(claims))
     except (ValueError, UnicodeError):
         raise invalid from None
+    if not isinstance(body, dict):
+        raise invalid
     if body.get("aud") != client.client_id or body.get("iss") != ISSUER:
         raise invalid
     if now.timestamp() >= body.get("exp", 0):
