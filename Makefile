@@ -18,7 +18,7 @@ run: setup
 	exit $$status
 
 # CI: lint first, then the same reports without traces (recording them costs time on every scenario).
-test: setup
+test: lint
 	@$(PYTEST) tests features $(REPORT_ARGS) $(PYTEST_ARGS); status=$$?; \
 	echo "Reports in $(REPORTS)/: report.html, junit.xml, cucumber.json, allure-results/"; exit $$status
 	@# The vendor example is a project of its own, as it would be in a vendor's repository: its own run.
