@@ -38,7 +38,7 @@ class OAuthError(Exception):
         # Without a known client and registered redirect_uri the user must not be sent anywhere.
         self.redirectable = redirectable
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, str]:
         body = {"error": self.error, "error_description": self.description}
         if self.state is not None:
             body["state"] = self.state
@@ -132,6 +132,8 @@ def read_id_token(client: OAuthClient, token: str, now: datetime) -> dict[str, A
         body = json.loads(_unb64(claims))
     except (ValueError, UnicodeError):
         raise invalid from None
+    if not isinstance(body, dict):
+        raise invalid
     if body.get("aud") != client.client_id or body.get("iss") != ISSUER:
         raise invalid
     if now.timestamp() >= body.get("exp", 0):
