@@ -19,6 +19,7 @@ from .control.routes import ROUTES as CONTROL_ROUTES
 from .hosts import PLATFORMS, Hosts
 from .platforms import installed
 from .platforms.relying_party import HTTP
+from .security import ADMIN_TOKEN, guard
 from .world import Session, UnknownSession, World
 
 MAX_BODY = 64 * 1024  # forms are small; anything bigger is refused before it is read
@@ -103,7 +104,10 @@ def _add_shared_routes(app: web.Application) -> None:
     app.router.add_static("/_static", Path(__file__).with_name("static"))
 
 
-def create_app(world: World | None = None, hosts: Hosts | None = None) -> web.Application:
+def create_app(
+    world: World | None = None, hosts: Hosts | None = None, *, admin_token: str | None = None
+) -> web.Application:
+    """The simulator; with `admin_token`, the control plane and the console answer only requests bearing it."""
     hosts = hosts or Hosts()
 
     def register_clients(session: Session) -> None:
@@ -115,7 +119,9 @@ def create_app(world: World | None = None, hosts: Hosts | None = None) -> web.Ap
     for session in world.sessions.values():
         register_clients(session)
 
-    app = web.Application(middlewares=[errors, journal, faults], client_max_size=MAX_BODY)
+    app = web.Application(middlewares=[guard, errors, journal, faults], client_max_size=MAX_BODY)
+    if admin_token:
+        app[ADMIN_TOKEN] = admin_token
     app[sim.WORLD] = world
     app[sim.HOSTS] = hosts
     app[OPENAPI] = openapi_document(CONTROL_ROUTES, PREFIX)

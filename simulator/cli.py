@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import ssl
 import sys
 from collections.abc import Callable
@@ -18,18 +19,18 @@ from . import tls
 from .app import TLS, create_app
 from .hosts import PLATFORMS, REAL_NAMES, Hosts
 from .platforms import installed
+from .security import TOKEN_ENV
 from .world import DEFAULT, SeedError, World, apply_seed
 
 
 def serve(args: argparse.Namespace) -> int:
     world = World(running_clock=True)  # people at the keyboard need codes that expire in real time
     hosts = Hosts(port=args.port)
-    app = create_app(world, hosts)
+    app = create_app(world, hosts, admin_token=args.admin_token or os.environ.get(TOKEN_ENV) or None)
     if args.seed_file:
-        try:
-            apply_seed(world.get(DEFAULT), json.loads(Path(args.seed_file).read_text(encoding="utf-8")))
-        except (OSError, ValueError, SeedError) as error:
-            print(f"sferum-sim: cannot seed from {args.seed_file}: {error}", file=sys.stderr)
+        problem = _seed(world, args.seed_file)
+        if problem is not None:
+            print(f"sferum-sim: cannot seed from {args.seed_file}: {problem}", file=sys.stderr)
             return 2
     print(f"sferum-sim on http://{args.host}:{args.port}")
     for name in installed():
@@ -50,6 +51,29 @@ def serve(args: argparse.Namespace) -> int:
     print(f'  Chromium: --host-resolver-rules="{rules}" --ignore-certificate-errors-spki-list={certificate.spki}')
     asyncio.run(_serve_both(app, args.host, args.port, args.tls_port, certificate.context))
     return 0
+
+
+def _seed(world: World, seed_file: str) -> str | None:
+    """Load a seed file into the default session; what is wrong with it, on one line, if anything is."""
+    try:
+        apply_seed(world.get(DEFAULT), json.loads(Path(seed_file).read_text(encoding="utf-8")))
+    except SeedError as error:
+        return _one_line(str(error))
+    except json.JSONDecodeError as error:
+        return f"not JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+    except RecursionError:
+        return "nested too deeply"
+    except UnicodeDecodeError:
+        return "not UTF-8 text"
+    except OSError as error:
+        return _one_line(error.strerror or str(error))
+    except (TypeError, ValueError, KeyError, AttributeError) as error:  # a value of the wrong type the parser missed
+        return _one_line(f"a value of the wrong type: {error}")
+    return None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 async def _serve_both(app: web.Application, host: str, port: int, tls_port: int, context: ssl.SSLContext) -> None:
@@ -127,6 +151,12 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--port", type=int, default=8780)
     run.add_argument("--seed-file", help="JSON world to load into the default session")
+    run.add_argument(
+        "--admin-token",
+        metavar="TOKEN",
+        help="require `Authorization: Bearer TOKEN` on the control plane and the console (health stays open) "
+        f"[${TOKEN_ENV}]",
+    )
     run.add_argument(
         "--tls-port",
         type=int,

@@ -164,3 +164,8 @@ def sign_in(browser: Browser, url: str, phone: str) -> str:
 def mes_authorize_url(session: SimSession) -> str:
     """An /authorize URL of МЭШ's own client (registered in every session), for walking VK ID alone."""
     return authorize_url(new_pkce(), client_id="mes_vks", redirect_uri=session.url("mes", "/sferum/callback"))
+
+
+def mes_sign_in(browser: Browser, login: str = "ivanov", password: str = "secret-1") -> None:
+    """МЭШ's login form → the cabinet."""
+    assert location(browser.post("/", host=MES_HOST, data={"login": login, "password": password}), 303) == "/cabinet"

@@ -10,15 +10,10 @@ from collections.abc import Callable
 import pytest
 
 from simulator.testing import SimSession
-from tests.sim_browser import MES_HOST, Browser, location, query_of, sign_in
+from tests.sim_browser import MES_HOST, Browser, location, mes_sign_in, query_of, sign_in
 from tests.sim_seeds import PHONE, person, world
 
 ALREADY_LINKED = "Этот учебный профиль уже привязан к другой учетной записи МЭШ."
-
-
-def mes_sign_in(browser: Browser, login: str = "ivanov", password: str = "secret-1") -> None:
-    """МЭШ's login form → the cabinet."""
-    assert location(browser.post("/", host=MES_HOST, data={"login": login, "password": password}), 303) == "/cabinet"
 
 
 def connect_through_vkid(browser: Browser, phone: str = PHONE) -> None:

@@ -53,6 +53,15 @@ def _session(request: web.Request) -> Session:
         raise web.HTTPNotFound(text=f"Сессия «{request.match_info['key']}» не найдена.") from None
 
 
+async def _session_and_form(request: web.Request) -> tuple[Session, dict[str, str]]:
+    """The named session and the posted form, refused if the session was reset or deleted while the form arrived."""
+    session = _session(request)
+    form = await sim.form(request)
+    if not sim.world(request).is_current(session):
+        raise web.HTTPConflict(text=f"Сессию «{session.key}» сбросили, пока форма отправлялась: ничего не изменено.")
+    return session, form
+
+
 def _people(session: Session) -> list[dict[str, Any]]:
     """Each person with their journal accounts and what each is linked to."""
 
@@ -121,9 +130,9 @@ async def console(request: web.Request) -> web.Response:
 
 
 async def switch_fault(request: web.Request) -> web.Response:
-    session = _session(request)
+    session, form = await _session_and_form(request)
     name = request.match_info["name"]
-    on = (await sim.form(request)).get("on") == "1"
+    on = form.get("on") == "1"
     if name not in FAULTS or (on and name not in SWITCHABLE):
         raise web.HTTPBadRequest(text=f"Сбой «{name}» из консоли не включается.")
     if on:
@@ -134,8 +143,7 @@ async def switch_fault(request: web.Request) -> web.Response:
 
 
 async def change_setting(request: web.Request) -> web.Response:
-    session = _session(request)
-    form = await sim.form(request)
+    session, form = await _session_and_form(request)
     name, value = form.get("name", ""), form.get("value", "")
     try:
         session.change_settings({name: value})
@@ -145,9 +153,9 @@ async def change_setting(request: web.Request) -> web.Response:
 
 
 async def move_clock(request: web.Request) -> web.Response:
-    session = _session(request)
+    session, form = await _session_and_form(request)
     try:
-        seconds = int((await sim.form(request)).get("advance", ""))
+        seconds = int(form.get("advance", ""))
         session.clock.advance(seconds)
     except ValueError:
         raise web.HTTPBadRequest(text="Часы идут только вперёд: укажите число секунд.") from None

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import secrets
+from collections.abc import Coroutine
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import web
 
@@ -16,11 +18,15 @@ from ..hosts import PLATFORMS
 from ..platforms import installed
 from ..world import SeedError, Session, UnknownSession, apply_seed, parse_client
 from ..world.models import to_json
-from ..world.session import FAULTS, SETTINGS, UnknownFault, UnknownSetting
+from ..world.session import FAULTS, SETTINGS, SessionEnded, UnknownFault, UnknownSetting
 from ..world.world import InvalidSessionKey, SessionExists
 from . import errors
 
+T = TypeVar("T")
 WAIT_MAX = 30.0
+# How often a held /outbox/wait looks whether its client is still connected (aiohttp does not cancel it).
+DISCONNECT_CHECK = 0.1
+CLIENT_CLOSED_REQUEST = 499  # the status proxies log for a client that left before its answer
 OPENAPI = web.AppKey("openapi", dict)
 # The HTTPS listener, when the server has one: {"port": …, "spki": …} (see simulator/tls.py).
 TLS = web.AppKey("tls", dict)
@@ -46,6 +52,22 @@ def _session(request: web.Request) -> Session:
         return sim.world(request).get(key)
     except UnknownSession:
         raise errors.UnknownSession(key) from None
+
+
+class SessionReplaced(errors.UnknownSession):
+    """The session a request named was reset or deleted while the request was being read or held."""
+
+    def __init__(self, key: str, consequence: str) -> None:
+        errors.ControlError.__init__(self, f"session {key!r} was reset or deleted during this request; {consequence}")
+
+
+async def _session_and_body(request: web.Request) -> tuple[Session, dict[str, Any]]:
+    """The named session and the JSON body, refused if the session was reset or deleted while the body arrived."""
+    session = _session(request)  # an unknown key is refused before a body is waited for
+    body = await _json(request)
+    if not sim.world(request).is_current(session):
+        raise SessionReplaced(session.key, "nothing was changed")
+    return session, body
 
 
 def _number(value: Any, name: str, *, minimum: float = 0, maximum: float | None = None) -> float:
@@ -99,7 +121,7 @@ async def list_sessions(request: web.Request) -> web.Response:
 async def create_session(request: web.Request) -> web.Response:
     """Create a session: {key?, seed?, clock?: {now?, running?}}."""
     body = await _json(request)
-    key = body.get("key") or f"s-{secrets.token_hex(6)}"
+    key = body.get("key") or f"s-{secrets.token_urlsafe(16)}"  # unguessable: a key is all a session asks for
     seed = body.get("seed", 0)
     if not isinstance(seed, int):
         raise errors.InvalidParameter("seed must be an integer")
@@ -140,9 +162,9 @@ async def reset_session(request: web.Request) -> web.Response:
 
 async def seed(request: web.Request) -> web.Response:
     """Add organisations, classes, OAuth clients and people; all or nothing."""
-    session = _session(request)
+    session, body = await _session_and_body(request)
     try:
-        created = apply_seed(session, await _json(request))
+        created = apply_seed(session, body)
     except SeedError as error:
         raise errors.InvalidSeed(str(error)) from None
     return web.json_response(created, status=201)
@@ -195,16 +217,38 @@ async def outbox_wait(request: web.Request) -> web.Response:
     session = _session(request)
     match = _outbox_filter(request)
     timeout = _number(request.query.get("timeout", 5), "timeout", maximum=WAIT_MAX)
-    message = await session.wait_message(timeout, **match)
+    try:
+        message = await _while_connected(request, session.wait_message(timeout, **match))
+    except SessionEnded:
+        raise SessionReplaced(session.key, "messages sent after it are not awaited by this request") from None
+    except ClientGone:
+        return web.Response(status=CLIENT_CLOSED_REQUEST)  # written to nobody; ends the handler quietly
     if message is None:
         raise errors.Timeout(timeout)
     return web.json_response(to_json(message))
 
 
+class ClientGone(Exception):
+    """The client of a held request disconnected: nobody is left to answer."""
+
+
+async def _while_connected(request: web.Request, waiting: Coroutine[Any, Any, T]) -> T:
+    """`waiting`'s result, or ClientGone (and `waiting` cancelled) as soon as the client disconnects."""
+    task = asyncio.ensure_future(waiting)
+    try:
+        while not task.done():
+            transport = request.transport
+            if transport is None or transport.is_closing():
+                raise ClientGone
+            await asyncio.wait({task}, timeout=DISCONNECT_CHECK)
+        return task.result()
+    finally:
+        task.cancel()
+
+
 async def fix_code(request: web.Request) -> web.Response:
     """Fix the codes sent to {to}: 4 digits for calls, 6 for SMS and e-mail (set both to fix both)."""
-    session = _session(request)
-    body = await _json(request)
+    session, body = await _session_and_body(request)
     code = body.get("code")
     if not isinstance(code, str) or not code.isdigit() or len(code) not in (4, 6):
         raise errors.InvalidParameter("code must be a string of 4 (call) or 6 (SMS, e-mail) digits")
@@ -238,8 +282,7 @@ async def get_clock(request: web.Request) -> web.Response:
 
 async def set_clock(request: web.Request) -> web.Response:
     """{"advance": seconds} moves time forward; {"now": iso, "running": bool} sets it."""
-    session = _session(request)
-    body = await _json(request)
+    session, body = await _session_and_body(request)
     if "advance" in body:
         try:
             session.clock.advance(_number(body["advance"], "advance"))
@@ -264,8 +307,7 @@ async def list_faults(request: web.Request) -> web.Response:
 
 async def set_fault(request: web.Request) -> web.Response:
     """Switch a fault on; http_error takes {platform, path, status}."""
-    session = _session(request)
-    body = await _json(request)
+    session, body = await _session_and_body(request)
     name = request.match_info["name"]
     if name == "http_error":
         if body.get("platform") not in PLATFORMS or not str(body.get("path", "")).startswith("/"):
@@ -292,8 +334,7 @@ async def get_settings(request: web.Request) -> web.Response:
 
 async def update_settings(request: web.Request) -> web.Response:
     """Change settings, e.g. {phone_code_channel: sms}."""
-    session = _session(request)
-    body = await _json(request)
+    session, body = await _session_and_body(request)
     try:
         settings = session.change_settings(body)
     except UnknownSetting as error:
@@ -304,9 +345,9 @@ async def update_settings(request: web.Request) -> web.Response:
 
 async def register_client(request: web.Request) -> web.Response:
     """Register a relying party: {client_id, redirect_uris, service_name, bullets?, client_secret?, first_party?}."""
-    session = _session(request)
+    session, body = await _session_and_body(request)
     try:
-        client = parse_client(await _json(request))
+        client = parse_client(body)
     except SeedError as error:
         raise errors.InvalidClient(str(error)) from None
     session.oauth.register(client)

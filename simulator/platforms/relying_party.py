@@ -6,6 +6,7 @@ and exchange the code over HTTP at /oauth2/auth, so they exercise the endpoints 
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -77,9 +78,32 @@ class RelyingParty:
             raise SignInFailed("Вход через VK ID не выполнен. Попробуйте ещё раз.", query.get("error_description", ""))
         if not pending or query.get("state") != pending.get("state"):
             raise SignInFailed("Сессия входа устарела. Начните подключение заново.", "state mismatch")
+        server = _own_address(request)  # read now: once the browser is gone its connection names no address
+        exchange = asyncio.ensure_future(self._exchange(request, server, pending))
+        cancelled = 0
+        while True:
+            try:
+                user = await asyncio.shield(exchange)
+                break
+            except asyncio.CancelledError:
+                if exchange.cancelled():
+                    raise
+                # The browser went away: the code is spent at VK ID whatever happens, so the sign-in is
+                # finished and kept for when the user comes back, rather than lost with an unread answer.
+                cancelled += 1
+        task = asyncio.current_task()
+        while task is not None and cancelled:
+            task.uncancel()  # the handler goes on to keep the signed-in user
+            cancelled -= 1
+        return user
+
+    async def _exchange(self, request: web.Request, server: str, pending: dict[str, str]) -> dict[str, Any]:
+        """The code for tokens at /oauth2/auth, the tokens for the user at /oauth2/user_info."""
+        query = request.query
         hosts = sim.hosts(request)
         tokens = await self._call(
             request,
+            server,
             "/oauth2/auth",
             {
                 "grant_type": "authorization_code",
@@ -92,22 +116,18 @@ class RelyingParty:
             },
         )
         info = await self._call(
-            request, "/oauth2/user_info", {"client_id": self.client_id, "access_token": tokens["access_token"]}
+            request, server, "/oauth2/user_info", {"client_id": self.client_id, "access_token": tokens["access_token"]}
         )
         user = info.get("user")
         if not isinstance(user, dict):
             raise SignInFailed(UNREADABLE, "user_info has no user")
         return user
 
-    async def _call(self, request: web.Request, path: str, data: dict[str, str]) -> dict[str, Any]:
+    async def _call(self, request: web.Request, server: str, path: str, data: dict[str, str]) -> dict[str, Any]:
         # Back to this very server, addressed as VK ID's host, like a separate service would.
-        if request.transport is None:
-            raise SignInFailed(UNREADABLE, "the browser's connection closed before VK ID answered")
-        host, port = request.transport.get_extra_info("sockname")[:2]
-        host = f"[{host}]" if ":" in host else host
         vkid_host = sim.hosts(request).origin("vkid").split("://", 1)[1]
         async with request.config_dict[HTTP].post(
-            f"http://{host}:{port}{path}", data=data, headers={"Host": vkid_host}
+            f"http://{server}{path}", data=data, headers={"Host": vkid_host}
         ) as response:
             body = await response.json()
         if not isinstance(body, dict):
@@ -115,3 +135,13 @@ class RelyingParty:
         if "error" in body:
             raise SignInFailed(UNREADABLE, f"{body['error']}: {body.get('error_description', '')}")
         return body
+
+
+def _own_address(request: web.Request) -> str:
+    """host:port this server was reached at; the loopback at the simulator's port if the browser already left."""
+    transport = request.transport
+    sockname = transport.get_extra_info("sockname") if transport is not None else None
+    if not sockname:
+        return f"127.0.0.1:{sim.hosts(request).port or request.url.port}"
+    host, port = sockname[:2]
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"

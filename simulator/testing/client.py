@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any, TypedDict, cast
 
 import httpx
 
 from ..control.routes import PREFIX
+from ..security import TOKEN_ENV
 
 
 class SimulatorError(RuntimeError):
@@ -72,9 +74,12 @@ def _items(body: JsonObject, key: str) -> list[JsonObject]:
 class Simulator:
     """One running simulator, local or remote."""
 
-    def __init__(self, url: str, *, timeout: float = 40.0) -> None:
+    def __init__(self, url: str, *, timeout: float = 40.0, admin_token: str | None = None) -> None:
+        """`admin_token` (default: $SFERUM_SIM_ADMIN_TOKEN) for a simulator started with --admin-token."""
         self.url = url.rstrip("/")
-        self.http = httpx.Client(base_url=self.url + PREFIX, timeout=timeout)
+        token = admin_token or os.environ.get(TOKEN_ENV)
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.http = httpx.Client(base_url=self.url + PREFIX, timeout=timeout, headers=headers)
         health = self.health()
         self.platforms: dict[str, str] = health["platforms"]
         self.tls: dict[str, Any] | None = health.get("tls")  # {"port", "spki"} of the HTTPS listener

@@ -62,6 +62,10 @@ ORG_CHATS = (
 )
 
 
+class SessionEnded(RuntimeError):
+    """The session was reset or deleted: what waited on it will never see the new session's data."""
+
+
 class UnknownFault(KeyError):
     """No fault has this name."""
 
@@ -122,6 +126,12 @@ class Session:
         self.web: dict[str, dict[str, Any]] = {}  # cookie-backed browser state, by cookie value
         self.events: list[dict[str, Any]] = []  # what happened, in order: the test report shows it per step
         self._outbox_changed = asyncio.Condition()
+        self.ended = False  # reset or deleted: the world holds another session (or none) under this key
+
+    def end(self) -> None:
+        """The world forgot this session: outbox waits on it are answered now, not at their timeout."""
+        self.ended = True
+        self._notify()
 
     # -- event log --------------------------------------------------------------------------
 
@@ -399,16 +409,21 @@ class Session:
         ]
 
     async def wait_message(self, timeout: float, **match: Any) -> OutboxMessage | None:
-        """The first matching message, waiting up to `timeout` seconds for one to be sent."""
+        """The first matching message, waiting up to `timeout` seconds for one to be sent.
+
+        SessionEnded if the session is reset or deleted first: its successor's messages are not awaited here.
+        """
 
         def found() -> list[OutboxMessage]:
             return self.messages(**match)
 
         async with self._outbox_changed:
             try:
-                await asyncio.wait_for(self._outbox_changed.wait_for(found), timeout)
+                await asyncio.wait_for(self._outbox_changed.wait_for(lambda: self.ended or found()), timeout)
             except TimeoutError:
                 return None
+        if self.ended:
+            raise SessionEnded(self.key)
         return found()[0]
 
     # -- faults and settings ----------------------------------------------------------------

@@ -57,7 +57,7 @@ class World:
             raise UnknownSession(key) from None
 
     def delete(self, key: str) -> None:
-        self.get(key)
+        self.get(key).end()
         del self.sessions[key]
         self._by_token = {t: k for t, k in self._by_token.items() if k != key}
         if key == DEFAULT:
@@ -72,6 +72,8 @@ class World:
     def reset(self, key: str | None = None) -> Session | None:
         """Forget one session's data (keeping its key and seed), or the whole world."""
         if key is None:
+            for session in self.sessions.values():
+                session.end()
             self.sessions.clear()
             self._by_token.clear()
             self.create(DEFAULT)
@@ -79,6 +81,10 @@ class World:
         old = self.get(key)
         self.delete(key)
         return self.sessions.get(key) or self.create(key, seed=old.seed, running_clock=old.clock.running)
+
+    def is_current(self, session: Session) -> bool:
+        """Whether `session` is still the one under its key: not reset or deleted since it was looked up."""
+        return self.sessions.get(session.key) is session
 
     def by_token(self, token: str) -> Session | None:
         """The session that issued an OAuth code or token: server-to-server calls carry no session key."""

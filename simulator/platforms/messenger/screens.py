@@ -170,7 +170,9 @@ def _back(value: str | None) -> str:
         path = base64.urlsafe_b64decode((value or "").encode()).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return "/"
-    return path if path.startswith("/") and not path.startswith("//") and "\\" not in path else "/"
+    # Browsers drop tabs and newlines and read «\» as «/», so «/\t/evil.example» would leave the origin.
+    same_origin = path.startswith("/") and not path.startswith("//") and "\\" not in path
+    return path if same_origin and not any(c.isspace() or not c.isprintable() for c in path) else "/"
 
 
 async def account_settings(request: web.Request) -> web.StreamResponse:

@@ -30,11 +30,17 @@ async def _params(request: web.Request) -> dict[str, str]:
 
 
 def _session_for(request: web.Request, *tokens: str | None) -> Session | None:
-    """The session that issued one of `tokens`; else the one the request names, if it names one."""
+    """The session that issued one of `tokens`; else the one the request names, if it names one.
+
+    A code or token is good only in its own session: a request naming another session is judged there,
+    where nothing was issued under it, so it is refused exactly as a made-up one is.
+    """
+    named = request.headers.get(sim.SESSION_HEADER)
     for token in tokens:
-        if token and (session := sim.world(request).by_token(token)):
+        session = sim.world(request).by_token(token) if token else None
+        if session is not None and named in (None, session.key):
             return session
-    return sim.session(request) if sim.SESSION_HEADER in request.headers else None
+    return sim.session(request) if named is not None else None
 
 
 def _error(error: OAuthError) -> web.Response:
