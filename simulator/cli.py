@@ -7,9 +7,11 @@ import argparse
 import asyncio
 import json
 import logging
+import signal
 import ssl
 import sys
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from aiohttp import web
@@ -19,10 +21,16 @@ from .app import TLS, create_app
 from .hosts import PLATFORMS, REAL_NAMES, Hosts
 from .platforms import installed
 from .world import DEFAULT, SeedError, World, apply_seed
+from .world.session import Limits
 
 
 def serve(args: argparse.Namespace) -> int:
-    world = World(running_clock=True)  # people at the keyboard need codes that expire in real time
+    try:
+        limits = Limits(args.max_browsers, timedelta(hours=args.browser_idle_hours), args.max_events)
+    except ValueError as error:
+        print(f"sferum-sim: {error}", file=sys.stderr)
+        return 2
+    world = World(running_clock=True, limits=limits)  # people at the keyboard need codes that expire in real time
     hosts = Hosts(port=args.port)
     app = create_app(world, hosts)
     if args.seed_file:
@@ -31,6 +39,8 @@ def serve(args: argparse.Namespace) -> int:
         except (OSError, ValueError, SeedError) as error:
             print(f"sferum-sim: cannot seed from {args.seed_file}: {error}", file=sys.stderr)
             return 2
+    if args.state and not _keep_state(app, world, Path(args.state)):
+        return 2
     print(f"sferum-sim on http://{args.host}:{args.port}")
     for name in installed():
         print(f"  {PLATFORMS[name].title:<24} {hosts.origin(name)}")
@@ -52,14 +62,31 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _keep_state(app: web.Application, world: World, directory: Path) -> bool:
+    """Restore the sessions saved in `directory` and keep saving them there; False if it cannot be used."""
+    from .state import StateDirectory, StateError
+
+    state = StateDirectory(directory, world)
+    try:
+        restored = state.restore()
+    except StateError as error:
+        print(f"sferum-sim: --state: {error}", file=sys.stderr)
+        return False
+    state.attach(app)
+    print(f"  sessions kept in {directory}: {len(restored)} restored")
+    return True
+
+
 async def _serve_both(app: web.Application, host: str, port: int, tls_port: int, context: ssl.SSLContext) -> None:
     """Plain HTTP and HTTPS from one app (web.run_app takes a single TLS setting for all sites)."""
     runner = web.AppRunner(app)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     await web.TCPSite(runner, host, tls_port, ssl_context=context).start()
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)  # exit as on Ctrl+C: cleanup saves
     try:
-        await asyncio.Event().wait()
+        await stop.wait()
     finally:
         await runner.cleanup()
 
@@ -127,6 +154,24 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--port", type=int, default=8780)
     run.add_argument("--seed-file", help="JSON world to load into the default session")
+    run.add_argument(
+        "--state",
+        metavar="DIR",
+        help="keep every session in DIR: restored at start, saved within a second of a change and on exit",
+    )
+    run.add_argument(
+        "--max-browsers", type=int, default=Limits.browsers, metavar="N", help="browsers' state kept per session"
+    )
+    run.add_argument(
+        "--browser-idle-hours",
+        type=float,
+        default=Limits.browser_idle.total_seconds() / 3600,
+        metavar="H",
+        help="a browser's state is forgotten after this long without a request",
+    )
+    run.add_argument(
+        "--max-events", type=int, default=Limits.events, metavar="N", help="events kept per session (the newest)"
+    )
     run.add_argument(
         "--tls-port",
         type=int,
