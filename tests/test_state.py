@@ -32,6 +32,8 @@ WRITER = textwrap.dedent(
         for name in ("a", "b", "c"):
             doc = {"name": name, "version": version, "payload": [version] * 200_000}
             write_atomically(directory / f"{name}.json", json.dumps(doc).encode())
+        if version == 1:
+            print("written", flush=True)
     """
 )
 
@@ -40,8 +42,9 @@ def test_a_writer_killed_mid_save_leaves_each_file_whole(tmp_path: Path) -> None
     """SIGKILL at random moments: every file parses and is exactly one of the versions written."""
     rng = random.Random(7)
     for _ in range(6):
-        writer = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path)])
-        time.sleep(rng.uniform(0.3, 1.2))
+        writer = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path)], stdout=subprocess.PIPE)
+        assert writer.stdout is not None and writer.stdout.readline() == b"written\n"  # every file exists once
+        time.sleep(rng.uniform(0.0, 0.5))
         writer.send_signal(signal.SIGKILL)
         writer.wait()
         for path in tmp_path.glob("*.json"):
