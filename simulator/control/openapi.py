@@ -80,7 +80,7 @@ BODIES = {
         },
     },
 }
-BODIES["put_snapshot"] = {"type": "object", "required": ["schema_version"], "additionalProperties": True}
+BODIES["put_snapshot"] = {"type": "object", "required": ["schema_version"]}
 QUERIES = {
     "outbox": ["to", "channel", "after"],
     "outbox_wait": ["to", "channel", "after", "timeout"],
