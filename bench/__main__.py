@@ -3,12 +3,16 @@
 - flow:    complete VK ID sign-ins (authorize → phone → code → profile → token → user_info) over HTTP
 - seed:    seeding sessions with a school of people, and the memory a session costs
 - outbox:  latency of the server-side wait, from a code being sent to the waiting client's answer
+- browse:  many page views in one long-lived session, each a new browser; the process's RSS before and after
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import resource
+import socket
 import statistics
 import sys
 import threading
@@ -17,12 +21,17 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import httpx
+from aiohttp import web
 
 from simulator import SimulatorServer, World
+from simulator.app import create_app
+from simulator.hosts import Hosts
 from simulator.testing import Personas, Simulator
 from simulator.world import Channel, apply_seed
 from simulator.world.oauth import s256
+from simulator.world.session import Limits
 
 CLIENT_ID, REDIRECT_URI = "bench", "http://rp.localhost/cb"
 
@@ -133,6 +142,64 @@ def bench_outbox(n: int) -> dict[str, Any]:
     }
 
 
+def rss_mib() -> float:
+    """The process's resident memory now (Linux), else its peak."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_browse(views: int, limits: Limits | None = None, concurrency: int = 8) -> dict[str, Any]:
+    """`views` cookie-less page views of VK Messenger's start page in one session, over loopback HTTP."""
+    return asyncio.run(_browse(views, limits or Limits(), concurrency))
+
+
+async def _browse(views: int, limits: Limits, concurrency: int) -> dict[str, Any]:
+    sock = socket.create_server(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    world = World(limits=limits)
+    session = world.create("browse")
+    runner = web.AppRunner(create_app(world, Hosts(port=port)), access_log=None)
+    await runner.setup()
+    await web.SockSite(runner, sock).start()
+    headers = {"Host": "messenger.localhost", "X-Sim-Session": session.key}
+    left = iter(range(views))
+    # Each view is a new browser: no cookie jar, so every one leaves server-side state behind.
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as client:
+
+        async def browse() -> None:
+            for _ in left:
+                async with client.get(f"http://127.0.0.1:{port}/", headers=headers, allow_redirects=False) as page:
+                    await page.read()
+
+        await browse_once(client, port, headers)
+        before = rss_mib()
+        started = time.perf_counter()
+        await asyncio.gather(*(browse() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+        after = rss_mib()
+    await runner.cleanup()
+    return {
+        "views": views,
+        "per_second": round(views / elapsed),
+        "rss_before_mib": round(before, 1),
+        "rss_after_mib": round(after, 1),
+        "browsers_kept": len(session.web),
+        "events_kept": len(session.events),
+        "last_event_id": session.last_event_id,
+    }
+
+
+async def browse_once(client: aiohttp.ClientSession, port: int, headers: dict[str, str]) -> None:
+    """One view first, so imports, templates and caches are in memory before the measurement."""
+    async with client.get(f"http://127.0.0.1:{port}/", headers=headers, allow_redirects=False) as page:
+        await page.read()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -145,6 +212,7 @@ def main() -> int:
         "flow": bench_flow(200 // scale),
         "seed": bench_seed(200 // scale, 30),
         "outbox": bench_outbox(50 // scale),
+        "browse": bench_browse(100_000 // scale),
     }
     for name, result in results.items():
         print(f"{name:<7} " + "  ".join(f"{k}={v}" for k, v in result.items()))

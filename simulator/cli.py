@@ -8,9 +8,11 @@ import asyncio
 import json
 import logging
 import os
+import signal
 import ssl
 import sys
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from aiohttp import web
@@ -21,10 +23,16 @@ from .hosts import PLATFORMS, REAL_NAMES, Hosts
 from .platforms import installed
 from .security import TOKEN_ENV
 from .world import DEFAULT, SeedError, World, apply_seed
+from .world.session import Limits
 
 
 def serve(args: argparse.Namespace) -> int:
-    world = World(running_clock=True)  # people at the keyboard need codes that expire in real time
+    try:
+        limits = Limits(args.max_browsers, timedelta(hours=args.browser_idle_hours), args.max_events)
+    except ValueError as error:
+        print(f"sferum-sim: {error}", file=sys.stderr)
+        return 2
+    world = World(running_clock=True, limits=limits)  # people at the keyboard need codes that expire in real time
     hosts = Hosts(port=args.port)
     app = create_app(world, hosts, admin_token=args.admin_token or os.environ.get(TOKEN_ENV) or None)
     if args.seed_file:
@@ -32,6 +40,8 @@ def serve(args: argparse.Namespace) -> int:
         if problem is not None:
             print(f"sferum-sim: cannot seed from {args.seed_file}: {problem}", file=sys.stderr)
             return 2
+    if args.state and not _keep_state(app, world, Path(args.state)):
+        return 2
     print(f"sferum-sim on http://{args.host}:{args.port}")
     for name in installed():
         print(f"  {PLATFORMS[name].title:<24} {hosts.origin(name)}")
@@ -67,13 +77,26 @@ def _seed(world: World, seed_file: str) -> str | None:
         return "not UTF-8 text"
     except OSError as error:
         return _one_line(error.strerror or str(error))
-    except (TypeError, ValueError, KeyError, AttributeError) as error:  # a value of the wrong type the parser missed
-        return _one_line(f"a value of the wrong type: {error}")
     return None
 
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+def _keep_state(app: web.Application, world: World, directory: Path) -> bool:
+    """Restore the sessions saved in `directory` and keep saving them there; False if it cannot be used."""
+    from .state import StateDirectory, StateError
+
+    state = StateDirectory(directory, world)
+    try:
+        restored = state.restore()
+    except StateError as error:
+        print(f"sferum-sim: --state: {error}", file=sys.stderr)
+        return False
+    state.attach(app)
+    print(f"  sessions kept in {directory}: {len(restored)} restored")
+    return True
 
 
 async def _serve_both(app: web.Application, host: str, port: int, tls_port: int, context: ssl.SSLContext) -> None:
@@ -82,8 +105,10 @@ async def _serve_both(app: web.Application, host: str, port: int, tls_port: int,
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     await web.TCPSite(runner, host, tls_port, ssl_context=context).start()
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)  # exit as on Ctrl+C: cleanup saves
     try:
-        await asyncio.Event().wait()
+        await stop.wait()
     finally:
         await runner.cleanup()
 
@@ -156,6 +181,24 @@ def main(argv: list[str] | None = None) -> int:
         metavar="TOKEN",
         help="require `Authorization: Bearer TOKEN` on the control plane and the console (health stays open) "
         f"[${TOKEN_ENV}]",
+    )
+    run.add_argument(
+        "--state",
+        metavar="DIR",
+        help="keep every session in DIR: restored at start, saved within a second of a change and on exit",
+    )
+    run.add_argument(
+        "--max-browsers", type=int, default=Limits.browsers, metavar="N", help="browsers' state kept per session"
+    )
+    run.add_argument(
+        "--browser-idle-hours",
+        type=float,
+        default=Limits.browser_idle.total_seconds() / 3600,
+        metavar="H",
+        help="a browser's state is forgotten after this long without a request",
+    )
+    run.add_argument(
+        "--max-events", type=int, default=Limits.events, metavar="N", help="events kept per session (the newest)"
     )
     run.add_argument(
         "--tls-port",

@@ -84,6 +84,14 @@ class InvalidClient(ControlError):
     description = "the OAuth client's registration is incomplete or wrong"
 
 
+class InvalidSnapshot(ControlError):
+    status_code = 422
+    error = "invalid_snapshot"
+    description = (
+        "not a session snapshot this version can load (a field is wrong, or the schema version); nothing changed"
+    )
+
+
 ALL: tuple[type[ControlError], ...] = (
     InvalidJson,
     InvalidParameter,
@@ -94,4 +102,5 @@ ALL: tuple[type[ControlError], ...] = (
     SessionExists,
     InvalidSeed,
     InvalidClient,
+    InvalidSnapshot,
 )

@@ -19,6 +19,9 @@ from ..platforms import installed
 from ..world import SeedError, Session, UnknownSession, apply_seed, parse_client
 from ..world.models import to_json
 from ..world.session import FAULTS, SETTINGS, SessionEnded, UnknownFault, UnknownSetting
+from ..world.snapshot import SnapshotError
+from ..world.snapshot import dump as dump_session
+from ..world.snapshot import load as load_session
 from ..world.world import InvalidSessionKey, SessionExists
 from . import errors
 
@@ -352,3 +355,48 @@ async def register_client(request: web.Request) -> web.Response:
         raise errors.InvalidClient(str(error)) from None
     session.oauth.register(client)
     return web.json_response(to_json(client), status=201)
+
+
+# -- snapshots ------------------------------------------------------------------------------------
+
+SNAPSHOT_MAX = 256 * 1024 * 1024  # a snapshot is a whole session: far above the forms' limit
+
+
+async def get_snapshot(request: web.Request) -> web.Response:
+    """The whole session as one JSON document with its schema_version; PUT it back to restore the session."""
+    return web.json_response(dump_session(_session(request)))
+
+
+async def put_snapshot(request: web.Request) -> web.Response:
+    """Replace (or create) the session {key} with a snapshot taken by GET; a malformed one changes nothing."""
+    key = request.match_info["key"]
+    body = await _snapshot_body(request)
+    world = sim.world(request)
+    try:
+        session = load_session(body, key=key, limits=world.limits)
+        created = world.restore(session)
+    except SnapshotError as error:
+        raise errors.InvalidSnapshot(str(error)) from None
+    except InvalidSessionKey as error:
+        raise errors.InvalidParameter(str(error)) from None
+    return web.json_response({"status": "restored", "key": key, "created": created}, status=201 if created else 200)
+
+
+async def _snapshot_body(request: web.Request) -> dict[str, Any]:
+    """The JSON object posted, read past the app's small body limit (which is meant for forms)."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.content.iter_chunked(1 << 16):
+        size += len(chunk)
+        if size > SNAPSHOT_MAX:
+            raise errors.InvalidParameter(f"a snapshot is at most {SNAPSHOT_MAX // (1 << 20)} MiB")
+        chunks.append(chunk)
+    try:
+        body = json.loads(b"".join(chunks))
+    except json.JSONDecodeError as error:
+        raise errors.InvalidJson(f"the body is not JSON: {error.msg}") from None
+    except UnicodeDecodeError:
+        raise errors.InvalidJson("the body is not UTF-8 text") from None
+    if not isinstance(body, dict):
+        raise errors.InvalidJson("the body must be a JSON object")
+    return body

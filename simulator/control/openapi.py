@@ -22,6 +22,7 @@ ERRORS: dict[str, tuple[type[ControlError], ...]] = {
     "set_fault": (errors.InvalidJson, errors.InvalidParameter, errors.UnknownFault),
     "update_settings": (errors.InvalidJson, errors.InvalidSetting),
     "register_client": (errors.InvalidJson, errors.InvalidClient),
+    "put_snapshot": (errors.InvalidJson, errors.InvalidParameter, errors.InvalidSnapshot),
 }
 OBJECT = {"type": "object", "additionalProperties": True}
 BODIES = {
@@ -79,6 +80,7 @@ BODIES = {
         },
     },
 }
+BODIES["put_snapshot"] = {"type": "object", "required": ["schema_version"]}
 QUERIES = {
     "outbox": ["to", "channel", "after"],
     "outbox_wait": ["to", "channel", "after", "timeout"],

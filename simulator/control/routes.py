@@ -29,4 +29,6 @@ ROUTES = [
     ("GET", S + "/settings", h.get_settings),
     ("PATCH", S + "/settings", h.update_settings),
     ("POST", S + "/clients", h.register_client),
+    ("GET", S + "/snapshot", h.get_snapshot),
+    ("PUT", S + "/snapshot", h.put_snapshot),
 ]

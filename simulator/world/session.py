@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import random
-from collections.abc import Callable, Mapping, Sequence
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -85,6 +88,67 @@ class Fault:
     params: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Limits:
+    """How much a long-lived session keeps: browsers' server-side state and its event log."""
+
+    browsers: int = 2_000  # per session; the least recently used browser's state goes first
+    browser_idle: timedelta = timedelta(hours=6)  # of wall time without a request
+    events: int = 10_000  # the newest; ids keep counting so `events_after` still works
+
+    def __post_init__(self) -> None:
+        if self.browsers < 1 or self.events < 1 or self.browser_idle <= timedelta():
+            raise ValueError("limits must be positive")
+
+
+class BrowserStates:
+    """Server-side state behind browsers' cookies, by "cookie:handle"; idle and least recently used ones expire.
+
+    A browser that has gone away never says so: without expiry every cookie-less page view would be kept forever.
+    """
+
+    def __init__(self, limits: Limits, wall_clock: Callable[[], float] = time.monotonic) -> None:
+        self._limits = limits
+        self._wall_clock = wall_clock
+        self._states: OrderedDict[str, tuple[float, dict[str, Any]]] = OrderedDict()  # oldest use first
+
+    def get(self, handle: str) -> dict[str, Any] | None:
+        """The state behind `handle`, counting as a use; None if there is none or it has expired."""
+        self._expire()
+        entry = self._states.get(handle)
+        if entry is None:
+            return None
+        self._states[handle] = (self._wall_clock(), entry[1])
+        self._states.move_to_end(handle)
+        return entry[1]
+
+    def __contains__(self, handle: object) -> bool:
+        self._expire()
+        return handle in self._states
+
+    def __setitem__(self, handle: str, state: dict[str, Any]) -> None:
+        self._states[handle] = (self._wall_clock(), state)
+        self._states.move_to_end(handle)
+        self._expire()
+
+    def __len__(self) -> int:
+        return len(self._states)
+
+    def items(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Every state held, least recently used first."""
+        return ((handle, state) for handle, (_, state) in self._states.items())
+
+    def _expire(self) -> None:
+        while len(self._states) > self._limits.browsers:
+            self._states.popitem(last=False)
+        oldest_kept = self._wall_clock() - self._limits.browser_idle.total_seconds()
+        while self._states:
+            handle, (used_at, _) = next(iter(self._states.items()))
+            if used_at >= oldest_kept:
+                break
+            del self._states[handle]
+
+
 class Session:
     def __init__(
         self,
@@ -93,8 +157,10 @@ class Session:
         seed: int = 0,
         clock: Clock | None = None,
         index: Callable[[str], None] | None = None,
+        limits: Limits | None = None,
     ) -> None:
         self.key = key
+        self.limits = limits or Limits()
         self.seed = seed
         self.clock = clock or Clock()
         self.rng = random.Random(seed)
@@ -123,8 +189,10 @@ class Session:
         self.link_tickets = LinkTickets()  # МАХ's one-time tickets naming a profile to link
         self.faults: dict[str, Fault] = {}
         self.settings: dict[str, str] = {"phone_code_channel": "call", "mes_sferum_in": "vk"}
-        self.web: dict[str, dict[str, Any]] = {}  # cookie-backed browser state, by cookie value
-        self.events: list[dict[str, Any]] = []  # what happened, in order: the test report shows it per step
+        self.web = BrowserStates(self.limits)  # cookie-backed browser state, by cookie value
+        # What happened, in order (the test report shows it per step): the newest `limits.events` of them.
+        self.events: deque[dict[str, Any]] = deque(maxlen=self.limits.events)
+        self.last_event_id = 0
         self._outbox_changed = asyncio.Condition()
         self.ended = False  # reset or deleted: the world holds another session (or none) under this key
 
@@ -137,10 +205,13 @@ class Session:
 
     def record(self, kind: str, **data: Any) -> None:
         """Note what happened (a request, a code sent, a link made …), for the report of the step that caused it."""
-        self.events.append({"id": len(self.events) + 1, "at": self.clock.now().isoformat(), "kind": kind, **data})
+        self.last_event_id += 1
+        self.events.append({"id": self.last_event_id, "at": self.clock.now().isoformat(), "kind": kind, **data})
 
     def events_after(self, after: int = 0) -> list[dict[str, Any]]:
-        return self.events[after:]  # ids are positions + 1
+        """The events kept whose id is above `after`; older ones may have been dropped by the cap."""
+        first_kept = self.last_event_id - len(self.events) + 1
+        return list(itertools.islice(self.events, max(0, after - first_kept + 1), None))
 
     # -- identities -------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import overload
 
 from ..clock import DEFAULT_START, Clock
-from .session import Session
+from .session import Limits, Session
 
 DEFAULT = "default"
 KEY_RE = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
@@ -27,7 +27,8 @@ class SessionExists(ValueError):
 
 
 class World:
-    def __init__(self, *, running_clock: bool = False) -> None:
+    def __init__(self, *, running_clock: bool = False, limits: Limits | None = None) -> None:
+        self.limits = limits or Limits()  # every session's, including those restored from snapshots
         self.sessions: dict[str, Session] = {}
         self._by_token: dict[str, str] = {}
         # Called for every session created, e.g. to register the platforms' own OAuth clients.
@@ -44,7 +45,7 @@ class World:
             raise SessionExists(f"session {key} already exists")
         running = self._running_clock if running_clock is None else running_clock
         clock = Clock(start, running=running)  # refuses a start out of the calendar before anything exists
-        session = Session(key, seed=seed, clock=clock, index=lambda t: self._index(t, key))
+        session = Session(key, seed=seed, clock=clock, index=lambda t: self._index(t, key), limits=self.limits)
         self.sessions[key] = session
         for hook in self.on_new_session:
             hook(session)
@@ -85,6 +86,26 @@ class World:
     def is_current(self, session: Session) -> bool:
         """Whether `session` is still the one under its key: not reset or deleted since it was looked up."""
         return self.sessions.get(session.key) is session
+
+    def restore(self, session: Session) -> bool:
+        """Put a session (e.g. loaded from a snapshot) in place of the one with its key; whether it is new."""
+        key = session.key
+        if not KEY_RE.fullmatch(key):
+            raise InvalidSessionKey("a session key has 1-64 letters, digits, '.', '_' or '-'")
+        old = self.sessions.get(key)
+        created = old is None
+        if old is not None:
+            old.end()  # its waits are answered; writes in flight are refused, as after a reset
+        self._by_token = {t: k for t, k in self._by_token.items() if k != key}
+        clients = dict(session.oauth.clients)
+        for hook in self.on_new_session:
+            hook(session)
+        session.oauth.clients.update(clients)  # the snapshot's own registrations win over the hooks' defaults
+        session.oauth.index = lambda t: self._index(t, key)
+        for token in [*session.oauth.codes, *session.oauth.tokens, *session.oauth.refresh]:
+            self._index(token, key)
+        self.sessions[key] = session
+        return created
 
     def by_token(self, token: str) -> Session | None:
         """The session that issued an OAuth code or token: server-to-server calls carry no session key."""

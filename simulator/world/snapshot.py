@@ -1,0 +1,422 @@
+"""A whole session as one JSON document, and back: `dump(session)` and `load(doc)` round-trip exactly.
+
+The document carries `SCHEMA_VERSION`; a document of another version is refused rather than guessed at,
+and every refusal names the field at fault, so a hand-edited or truncated snapshot never half-loads.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import types
+import typing
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, TypeVar
+
+from ..clock import Clock, ClockError
+from .codes import Confirmation
+from .esia import EsiaCode
+from .models import (
+    Attachment,
+    Call,
+    Chat,
+    ChatMessage,
+    GosuslugiAccount,
+    Invitation,
+    JoinRequest,
+    JournalAccount,
+    Lesson,
+    Link,
+    MaxAccount,
+    Membership,
+    Organisation,
+    OutboxMessage,
+    Person,
+    SchoolClass,
+    SferumProfile,
+    VkIdAccount,
+    to_json,
+)
+from .oauth import AuthCode, OAuthClient, Token
+from .session import FAULTS, SETTINGS, Fault, Limits, Session
+from .tickets import LinkTicket
+
+SCHEMA_VERSION = 1
+T = TypeVar("T")
+
+# The session's tables kept by id: (document field, entity, the attribute of the session).
+TABLES: tuple[tuple[str, type[Any], str], ...] = (
+    ("organisations", Organisation, "organisations"),
+    ("classes", SchoolClass, "classes"),
+    ("people", Person, "people"),
+    ("journal_accounts", JournalAccount, "journal_accounts"),
+    ("vkid_accounts", VkIdAccount, "vkid_accounts"),
+    ("max_accounts", MaxAccount, "max_accounts"),
+    ("gosuslugi_accounts", GosuslugiAccount, "gosuslugi_accounts"),
+    ("profiles", SferumProfile, "profiles"),
+    ("lessons", Lesson, "lessons"),
+    ("chats", Chat, "chats"),
+    ("invitations", Invitation, "invitations"),
+    ("join_requests", JoinRequest, "join_requests"),
+    ("confirmations", Confirmation, "confirmations"),
+)
+# The session's lists, in the order things happened.
+LISTS: tuple[tuple[str, type[Any], str], ...] = (
+    ("memberships", Membership, "memberships"),
+    ("chat_messages", ChatMessage, "chat_messages"),
+    ("calls", Call, "calls"),
+    ("attachments", Attachment, "attachments"),
+    ("outbox", OutboxMessage, "outbox"),
+)
+# What points at what: (document field, attribute, the table it names). A dangling reference would
+# load and then fail on the first page that follows it, so it is refused here.
+REFERENCES: tuple[tuple[str, str, str], ...] = (
+    ("classes", "org_id", "organisations"),
+    ("journal_accounts", "person_id", "people"),
+    ("journal_accounts", "org_id", "organisations"),
+    ("journal_accounts", "class_id", "classes"),
+    ("journal_accounts", "children", "people"),
+    ("vkid_accounts", "profile_id", "profiles"),
+    ("max_accounts", "profile_id", "profiles"),
+    ("gosuslugi_accounts", "person_id", "people"),
+    ("profiles", "vkid_id", "vkid_accounts"),
+    ("profiles", "max_id", "max_accounts"),
+    ("profiles", "org_ids", "organisations"),
+    ("links", "journal_account_id", "journal_accounts"),
+    ("links", "profile_id", "profiles"),
+    ("lessons", "class_id", "classes"),
+    ("chats", "org_id", "organisations"),
+    ("chats", "class_id", "classes"),
+    ("memberships", "chat_id", "chats"),
+    ("memberships", "profile_id", "profiles"),
+    ("chat_messages", "chat_id", "chats"),
+    ("chat_messages", "profile_id", "profiles"),
+    ("calls", "chat_id", "chats"),
+    ("calls", "profile_id", "profiles"),
+    ("attachments", "profile_id", "profiles"),
+    ("attachments", "org_id", "organisations"),
+    ("invitations", "org_id", "organisations"),
+    ("invitations", "profile_id", "profiles"),
+    ("join_requests", "org_id", "organisations"),
+    ("join_requests", "profile_id", "profiles"),
+)
+
+
+class SnapshotError(ValueError):
+    """A document that is not a snapshot this version can load; the message names the field."""
+
+
+# -- dump -----------------------------------------------------------------------------------------
+
+
+def dump(session: Session) -> dict[str, Any]:
+    """Everything the session holds, as JSON values, under `schema_version`."""
+    doc: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "key": session.key,
+        "seed": session.seed,
+        "clock": session.clock.to_json(),
+        "random": {"ids": _rng_state(session.rng), "codes": _rng_state(session.codes._rng)},
+    }
+    for name, _, attribute in TABLES:
+        doc[name] = to_json(list(getattr(session, attribute).values()))
+    doc["links"] = to_json(list(session.links.values()))
+    for name, _, attribute in LISTS:
+        doc[name] = to_json(getattr(session, attribute))
+    doc["codes"] = {
+        "next_id": session.codes._next_id,
+        "fixed": [{"to": to, "code": code} for (to, _), code in session.codes.fixed.items()],
+    }
+    doc["esia_codes"] = [{"code": code, **to_json(issued)} for code, issued in session.esia_codes._codes.items()]
+    doc["link_tickets"] = [
+        {"ticket": ticket, **to_json(issued)} for ticket, issued in session.link_tickets._tickets.items()
+    ]
+    doc["oauth"] = {
+        "clients": to_json(list(session.oauth.clients.values())),
+        "codes": to_json(list(session.oauth.codes.values())),
+        "tokens": to_json(list(session.oauth.tokens.values())),
+    }
+    doc["faults"] = to_json(list(session.faults.values()))
+    doc["settings"] = dict(session.settings)
+    doc["browsers"] = [{"handle": handle, "state": to_json(state)} for handle, state in session.web.items()]
+    doc["events"] = {"last_id": session.last_event_id}
+    return doc
+
+
+def _rng_state(rng: random.Random) -> list[Any]:
+    version, internal, gauss = rng.getstate()
+    return [version, list(internal), gauss]
+
+
+# -- load -----------------------------------------------------------------------------------------
+
+
+def load(doc: object, *, key: str | None = None, limits: Limits | None = None) -> Session:
+    """The session a `dump` document describes (under `key` if given); SnapshotError names what is wrong."""
+    root = _object(doc, "snapshot")
+    version = root.get("schema_version")
+    if type(version) is not int:
+        raise SnapshotError("schema_version: missing; this is not a sferum-sim session snapshot")
+    if version != SCHEMA_VERSION:
+        newer = "a newer" if version > SCHEMA_VERSION else "an older"
+        raise SnapshotError(
+            f"schema_version: {version} is {newer} snapshot schema; this sferum-sim reads version {SCHEMA_VERSION}"
+        )
+    _only(root, _FIELDS, "")
+    clock_doc = _object(_field(root, "clock", ""), "clock")
+    _only(clock_doc, {"now", "running"}, "clock.")
+    try:
+        clock = Clock(
+            _value(datetime, _field(clock_doc, "now", "clock."), "clock.now"),
+            running=_value(bool, _field(clock_doc, "running", "clock."), "clock.running"),
+        )
+    except ClockError as error:
+        raise SnapshotError(f"clock.now: {error}") from None
+    session_key = key or _value(str, _field(root, "key", ""), "key")
+    session = Session(session_key, seed=_value(int, _field(root, "seed", ""), "seed"), clock=clock, limits=limits)
+    randoms = _object(_field(root, "random", ""), "random")
+    _only(randoms, {"ids", "codes"}, "random.")
+    _set_rng(session.rng, _field(randoms, "ids", "random."), "random.ids")
+    _set_rng(session.codes._rng, _field(randoms, "codes", "random."), "random.codes")
+
+    for name, entity, attribute in TABLES:
+        table = getattr(session, attribute)
+        for i, item in enumerate(_list(_field(root, name, ""), name)):
+            path = f"{name}[{i}]"
+            built = _entity(entity, item, path)
+            if built.id in table:
+                raise SnapshotError(f"{path}.id: {built.id!r} appears twice")
+            table[built.id] = built
+    for i, item in enumerate(_list(_field(root, "links", ""), "links")):
+        link = _entity(Link, item, f"links[{i}]")
+        if link.journal_account_id in session.links:
+            raise SnapshotError(f"links[{i}].journal_account_id: {link.journal_account_id!r} is linked twice")
+        session.links[link.journal_account_id] = link
+    for name, entity, attribute in LISTS:
+        getattr(session, attribute).extend(
+            _entity(entity, item, f"{name}[{i}]") for i, item in enumerate(_list(_field(root, name, ""), name))
+        )
+    _check_references(session)
+
+    _load_codes(session, _object(_field(root, "codes", ""), "codes"))
+    for i, item in enumerate(_list(_field(root, "esia_codes", ""), "esia_codes")):
+        code, issued = _keyed(item, "code", f"esia_codes[{i}]")
+        session.esia_codes._codes[code] = _entity(EsiaCode, issued, f"esia_codes[{i}]")
+    for i, item in enumerate(_list(_field(root, "link_tickets", ""), "link_tickets")):
+        ticket, issued = _keyed(item, "ticket", f"link_tickets[{i}]")
+        session.link_tickets._tickets[ticket] = _entity(LinkTicket, issued, f"link_tickets[{i}]")
+    _load_oauth(session, _object(_field(root, "oauth", ""), "oauth"))
+    _load_faults_and_settings(session, root)
+    for i, item in enumerate(_list(_field(root, "browsers", ""), "browsers")):
+        handle, rest = _keyed(item, "handle", f"browsers[{i}]")
+        _only(rest, {"state"}, f"browsers[{i}].")
+        session.web[handle] = _object(_field(rest, "state", f"browsers[{i}]."), f"browsers[{i}].state")
+    events = _object(_field(root, "events", ""), "events")
+    _only(events, {"last_id"}, "events.")
+    session.last_event_id = _value(int, _field(events, "last_id", "events."), "events.last_id")
+    if session.last_event_id < 0:
+        raise SnapshotError("events.last_id: must not be negative")
+    return session
+
+
+_FIELDS = {
+    "schema_version",
+    "key",
+    "seed",
+    "clock",
+    "random",
+    *(name for name, _, _ in TABLES),
+    "links",
+    *(name for name, _, _ in LISTS),
+    "codes",
+    "esia_codes",
+    "link_tickets",
+    "oauth",
+    "faults",
+    "settings",
+    "browsers",
+    "events",
+}
+
+
+def _load_codes(session: Session, codes: dict[str, Any]) -> None:
+    _only(codes, {"next_id", "fixed"}, "codes.")
+    next_id = _value(int, _field(codes, "next_id", "codes."), "codes.next_id")
+    if any(c >= next_id for c in session.confirmations):
+        raise SnapshotError("codes.next_id: must be above every confirmation's id")
+    session.codes._next_id = next_id
+    for i, item in enumerate(_list(_field(codes, "fixed", "codes."), "codes.fixed")):
+        path = f"codes.fixed[{i}]"
+        fixed = _object(item, path)
+        _only(fixed, {"to", "code"}, path + ".")
+        to = _value(str, _field(fixed, "to", path + "."), path + ".to")
+        code = _value(str, _field(fixed, "code", path + "."), path + ".code")
+        if not code.isdigit() or len(code) not in (4, 6):
+            raise SnapshotError(f"{path}.code: must be 4 or 6 digits")
+        session.codes.fixed[(to, len(code))] = code
+
+
+def _load_oauth(session: Session, oauth: dict[str, Any]) -> None:
+    _only(oauth, {"clients", "codes", "tokens"}, "oauth.")
+    store = session.oauth
+    for i, item in enumerate(_list(_field(oauth, "clients", "oauth."), "oauth.clients")):
+        client = _entity(OAuthClient, item, f"oauth.clients[{i}]")
+        store.clients[client.client_id] = client
+    for i, item in enumerate(_list(_field(oauth, "codes", "oauth."), "oauth.codes")):
+        code = _entity(AuthCode, item, f"oauth.codes[{i}]")
+        if code.request.client_id not in store.clients:
+            raise SnapshotError(f"oauth.codes[{i}].request.client_id: no client {code.request.client_id!r}")
+        store.codes[code.code] = code
+    for i, item in enumerate(_list(_field(oauth, "tokens", "oauth."), "oauth.tokens")):
+        token = _entity(Token, item, f"oauth.tokens[{i}]")
+        if token.client_id not in store.clients:
+            raise SnapshotError(f"oauth.tokens[{i}].client_id: no client {token.client_id!r}")
+        store.tokens[token.access_token] = token
+        store.refresh[token.refresh_token] = token
+
+
+def _load_faults_and_settings(session: Session, root: dict[str, Any]) -> None:
+    for i, item in enumerate(_list(_field(root, "faults", ""), "faults")):
+        fault = _entity(Fault, item, f"faults[{i}]")
+        if fault.name not in FAULTS:
+            raise SnapshotError(f"faults[{i}].name: no fault {fault.name!r}")
+        session.faults[fault.name] = fault
+    settings = _object(_field(root, "settings", ""), "settings")
+    for name, value in settings.items():
+        if name not in SETTINGS or value not in SETTINGS[name]:
+            raise SnapshotError(f"settings.{name}: {value!r} is not a setting")
+    session.settings.update(settings)
+
+
+def _check_references(session: Session) -> None:
+    tables: dict[str, Mapping[Any, Any]] = {name: getattr(session, attribute) for name, _, attribute in TABLES}
+    rows: dict[str, Iterable[Any]] = {name: table.values() for name, table in tables.items()}
+    rows["links"] = session.links.values()
+    rows.update({name: getattr(session, attribute) for name, _, attribute in LISTS})
+    for name, attribute, target in REFERENCES:
+        for i, row in enumerate(rows[name]):
+            value = getattr(row, attribute)
+            for one in value if isinstance(value, list) else [value]:
+                if one is not None and one not in tables[target]:
+                    raise SnapshotError(f"{name}[{i}].{attribute}: no {target} entry {one!r}")
+
+
+def _set_rng(rng: random.Random, value: object, path: str) -> None:
+    state = _list(value, path)
+    try:
+        version, internal, gauss = state
+        rng.setstate((version, tuple(internal), gauss))
+    except (TypeError, ValueError):
+        raise SnapshotError(f"{path}: not a random generator's state") from None
+
+
+# -- typed reading --------------------------------------------------------------------------------
+
+
+def _entity(cls: type[T], value: object, path: str) -> T:
+    """A dataclass from its `to_json` form: every field of the right type, no unknown ones."""
+    data = _object(value, path)
+    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    hints = typing.get_type_hints(cls)
+    _only(data, set(fields), path + ".")
+    kwargs: dict[str, Any] = {}
+    for name, spec in fields.items():
+        if name not in data:
+            if spec.default is dataclasses.MISSING and spec.default_factory is dataclasses.MISSING:
+                raise SnapshotError(f"{path}.{name}: missing")
+            continue
+        kwargs[name] = _typed(hints[name], data[name], f"{path}.{name}")
+    return cls(**kwargs)
+
+
+def _typed(hint: Any, value: object, path: str) -> Any:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        (inner,) = [a for a in args if a is not type(None)]
+        return _typed(inner, value, path)
+    if origin is list:
+        return [_typed(args[0], v, f"{path}[{i}]") for i, v in enumerate(_list(value, path))]
+    if origin is tuple:
+        return tuple(_typed(args[0], v, f"{path}[{i}]") for i, v in enumerate(_list(value, path)))
+    if origin is dict:
+        return {k: _typed(args[1], v, f"{path}.{k}") for k, v in _object(value, path).items()}
+    if hint is Any:
+        return value
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return _entity(hint, value, path)
+    return _value(hint, value, path)
+
+
+def _value(kind: type[T], value: object, path: str) -> T:
+    """One scalar: a string, number, boolean, enum member, date or time zone-aware date-time."""
+    return typing.cast(T, _scalar(kind, value, path))
+
+
+def _scalar(kind: type[Any], value: object, path: str) -> Any:
+    if issubclass(kind, Enum):
+        try:
+            return kind(value)
+        except ValueError:
+            allowed = ", ".join(str(m.value) for m in kind)
+            raise SnapshotError(f"{path}: {value!r} is not one of {allowed}") from None
+    if kind is datetime:
+        try:
+            moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            moment = None
+        if moment is None or moment.tzinfo is None:
+            raise SnapshotError(f"{path}: must be an ISO 8601 date-time with its UTC offset")
+        return moment
+    if kind is date:
+        try:
+            return date.fromisoformat(value) if isinstance(value, str) else _wrong(path, "an ISO 8601 date")
+        except ValueError:
+            _wrong(path, "an ISO 8601 date")
+    if kind is float and type(value) in (int, float):
+        return value
+    names = {str: "a string", int: "an integer", bool: "true or false", float: "a number"}
+    if kind in names:
+        if type(value) is not kind:
+            _wrong(path, names[kind])
+        return value
+    raise SnapshotError(f"{path}: cannot read a {kind!r}")
+
+
+def _wrong(path: str, expected: str) -> typing.NoReturn:
+    raise SnapshotError(f"{path}: must be {expected}")
+
+
+def _object(value: object, path: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        _wrong(path, "an object")
+    return value
+
+
+def _list(value: object, path: str) -> list[Any]:
+    if not isinstance(value, list):
+        _wrong(path, "an array")
+    return value
+
+
+def _field(data: dict[str, Any], name: str, prefix: str) -> Any:
+    if name not in data:
+        raise SnapshotError(f"{prefix}{name}: missing")
+    return data[name]
+
+
+def _only(data: dict[str, Any], known: set[str], prefix: str) -> None:
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise SnapshotError(f"{prefix}{unknown[0]}: not a field of this snapshot schema")
+
+
+def _keyed(value: object, name: str, path: str) -> tuple[str, dict[str, Any]]:
+    data = dict(_object(value, path))
+    key = _value(str, _field(data, name, path + "."), f"{path}.{name}")
+    del data[name]
+    return key, data
