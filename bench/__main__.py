@@ -4,6 +4,7 @@
 - seed:    seeding sessions with a school of people, and the memory a session costs
 - outbox:  latency of the server-side wait, from a code being sent to the waiting client's answer
 - browse:  many page views in one long-lived session, each a new browser; the process's RSS before and after
+- load:    200 concurrent users over 20 sessions against a `serve` process for 60 s: req/s, p50/p99, errors, RSS
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import aiohttp
 import httpx
 from aiohttp import web
 
+from bench.load import bench_load
 from simulator import SimulatorServer, World
 from simulator.app import create_app
 from simulator.hosts import Hosts
@@ -213,6 +215,7 @@ def main() -> int:
         "seed": bench_seed(200 // scale, 30),
         "outbox": bench_outbox(50 // scale),
         "browse": bench_browse(100_000 // scale),
+        "load": bench_load(seconds=60 / scale),
     }
     for name, result in results.items():
         print(f"{name:<7} " + "  ".join(f"{k}={v}" for k, v in result.items()))
