@@ -265,7 +265,8 @@ def refresh(vkid: httpx.Client, grant: Grant, token: str, **changes: str) -> htt
     return exchange(vkid, params)
 
 
-def test_refresh_rotates_and_a_used_refresh_token_is_revoked(grant: Grant, vkid: httpx.Client) -> None:
+def test_refresh_rotates_and_a_replayed_refresh_token_revokes_its_successors(grant: Grant, vkid: httpx.Client) -> None:
+    """RFC 9700 §4.14: a spent refresh token presented again may be stolen, so the newer pair dies too."""
     tokens = exchange(vkid, grant.params()).json()
     renewed = refresh(vkid, grant, tokens["refresh_token"]).json()
     assert renewed["access_token"] != tokens["access_token"] and "id_token" not in renewed
@@ -276,7 +277,8 @@ def test_refresh_rotates_and_a_used_refresh_token_is_revoked(grant: Grant, vkid:
         "refresh token has been revoked",
         grant.pkce.state,
     )
-    assert refresh(vkid, grant, renewed["refresh_token"]).status_code == 200
+    assert_vkid_error(refresh(vkid, grant, renewed["refresh_token"]), 400, "invalid_grant", "revoked", grant.pkce.state)
+    assert_vkid_error(user_info(vkid, renewed["access_token"]), 401, "invalid_token", "revoked")
 
 
 @pytest.mark.parametrize(
@@ -311,7 +313,9 @@ def test_user_info_refuses_unknown_and_expired_tokens(
 def test_public_info_reads_the_id_token_and_masks_contacts(grant: Grant, teacher: Persona, vkid: httpx.Client) -> None:
     id_token = exchange(vkid, grant.params()).json()["id_token"]
     user = vkid.post("/oauth2/public_info", data={"client_id": CLIENT_ID, "id_token": id_token}).json()["user"]
-    assert (user["first_name"], user["last_name"]) == (teacher.first_name, teacher.last_name)
+    # VK ID's public part: the surname's first letter, an avatar, no patronymic, sex or birthday.
+    assert (user["first_name"], user["last_name"]) == (teacher.first_name, teacher.last_name[0])
+    assert user["avatar"].endswith(".svg") and not {"patronymic", "sex", "birthday"} & set(user)
     assert user["phone"] == f"+7 *** ** *{teacher.phone[-2:]}" and user["email"].startswith(teacher.email[0] + "***@")
 
 
