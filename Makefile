@@ -6,7 +6,7 @@ PYTEST := $(BIN)/pytest
 REPORTS ?= reports
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format unit features setup browser serve bench clean guides replay
+.PHONY: run test lint format unit features setup browser sdk serve bench clean guides replay
 
 # Every format (JUnit XML, Cucumber JSON, Allure results, report.html) and a Playwright trace of each
 # failed scenario; the traces' own folder is emptied by pytest-playwright at each run, ours is not.
@@ -18,7 +18,7 @@ run: setup
 	exit $$status
 
 # CI: lint first, then the same reports without traces (recording them costs time on every scenario).
-test: lint
+test: lint sdk
 	@$(PYTEST) tests features $(REPORT_ARGS) $(PYTEST_ARGS); status=$$?; \
 	echo "Reports in $(REPORTS)/: report.html, junit.xml, cucumber.json, allure-results/"; exit $$status
 	@# The vendor example is a project of its own, as it would be in a vendor's repository: its own run.
@@ -34,7 +34,7 @@ format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-unit: setup
+unit: setup sdk
 	$(PYTEST) tests $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed browser
@@ -48,6 +48,13 @@ $(VENV)/.installed: pyproject.toml
 
 browser: $(VENV)/.installed
 	@PYTHON=$(BIN)/python sh scripts/ensure-browser.sh
+
+# The official VK ID web SDK at the version tests/sdk/package-lock.json pins, for tests/sdk (Node and npm).
+SDK_MODULES := tests/sdk/node_modules/.package-lock.json
+sdk: $(SDK_MODULES)
+
+$(SDK_MODULES): tests/sdk/package.json tests/sdk/package-lock.json
+	cd tests/sdk && npm ci --no-audit --no-fund
 
 serve: setup
 	$(BIN)/sferum-sim serve
@@ -63,4 +70,4 @@ bench: setup
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) $(REPORTS)/* *.egg-info
+	rm -rf $(VENV) $(REPORTS)/* *.egg-info tests/sdk/node_modules

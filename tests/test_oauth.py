@@ -77,6 +77,7 @@ def test_code_exchange_gives_tokens_and_user_info_gives_the_profile(
     assert info.status_code == 200, info.text
     assert info.json()["user"] == {
         "user_id": str(profile["id"]),
+        "avatar": f"http://id.localhost/avatar/{profile['id']}.svg",
         "first_name": "Иван",
         "last_name": "Иванов",
         "patronymic": "Петрович",
@@ -162,7 +163,7 @@ def test_an_unsupported_grant_type_echoes_the_state(grant: Grant, vkid_api: http
 
 
 def test_refresh_rotates_the_refresh_token(grant: Grant, vkid_api: httpx.Client) -> None:
-    """A refresh gives new tokens; the old refresh token is refused afterwards."""
+    """A refresh gives new tokens; the old one is refused afterwards, and its replay ends the newer pair (RFC 9700 §4.14)."""
     tokens = exchange(vkid_api, grant.params()).json()
     refresh = {"grant_type": "refresh_token", "client_id": CLIENT_ID, "device_id": grant.device_id}
     renewed = exchange(vkid_api, {**refresh, "refresh_token": tokens["refresh_token"]})
@@ -172,7 +173,9 @@ def test_refresh_rotates_the_refresh_token(grant: Grant, vkid_api: httpx.Client)
     assert new["user_id"] == tokens["user_id"]
     again = exchange(vkid_api, {**refresh, "refresh_token": tokens["refresh_token"], "state": "s"})
     assert_vkid_error(again, 400, "invalid_grant", "s", "revoked")
-    assert exchange(vkid_api, {**refresh, "refresh_token": new["refresh_token"]}).status_code == 200
+    assert_vkid_error(
+        exchange(vkid_api, {**refresh, "refresh_token": new["refresh_token"]}), 400, "invalid_grant", None, "revoked"
+    )
 
 
 def test_refresh_with_another_device_id_is_refused(grant: Grant, vkid_api: httpx.Client) -> None:

@@ -11,9 +11,7 @@ import hashlib
 import hmac
 import json
 import ssl
-from collections.abc import Iterator
-from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -22,93 +20,29 @@ from simulator import SimulatorServer
 from simulator.testing import (
     AsyncSimTransport,
     Persona,
-    Personas,
     SimSession,
-    SimTransport,
     SimulatorError,
 )
 from tests.aio import run
-from tests.sim_browser import Grant, Pkce, authorize_query, new_pkce
-
-CLIENT_ID = "vendor_journal"
-REDIRECT_URI = "https://journal.example/vkid/callback"
-SERVICE = "Электронный журнал «Пример»"
-SCOPE = "vkid.personal_info phone email"
-
-
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def authorize(pkce: Pkce, **changes: str | None) -> dict[str, str]:
-    """/authorize's query for this module's client; a change of None drops the parameter."""
-    return authorize_query(pkce, **{"client_id": CLIENT_ID, "redirect_uri": REDIRECT_URI, "scope": SCOPE, **changes})
-
-
-def grant_of(pkce: Pkce, back: dict[str, str]) -> Grant:
-    return Grant(pkce, back["code"], back["device_id"], CLIENT_ID, REDIRECT_URI)
-
-
-def query_of(url: str) -> dict[str, str]:
-    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
-
-
-def assert_vkid_error(response: httpx.Response, status: int, error: str, words: str, state: str | None = None) -> None:
-    """VK ID's error shape: {error, error_description, state}."""
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert body["error"] == error
-    assert words in body["error_description"]
-    assert body.get("state") == state
-
-
-@pytest.fixture
-def client(sim_session: SimSession) -> dict[str, Any]:
-    """The vendor's registration, as the control plane echoes it (with the id_token secret)."""
-    return sim_session.register_client(CLIENT_ID, [REDIRECT_URI], SERVICE)
-
-
-@pytest.fixture
-def teacher(sim_session: SimSession, personas: Personas) -> Persona:
-    person = personas.make("teacher")
-    sim_session.seed({"people": [person.entry(journal=None, vkid=True, profile=True)]})
-    sim_session.settings(phone_code_channel="sms")
-    return person
-
-
-@pytest.fixture
-def vkid(sim_transport: SimTransport) -> Iterator[httpx.Client]:
-    """A vendor's HTTP client for VK ID, with a cookie jar so it can also walk the screens."""
-    with httpx.Client(transport=sim_transport, base_url="https://id.vk.com") as http:
-        yield http
-
-
-def sign_in(vkid: httpx.Client, sim_session: SimSession, person: Persona, pkce: Pkce) -> dict[str, str]:
-    """The user's way through VK ID, form by form; returns the query VK ID redirects back with."""
-    if vkid.get("/authorize", params=authorize(pkce)).headers["location"] == "/auth":  # not signed in yet
-        assert vkid.post("/auth", data={"login": person.phone}).headers["location"] == "/auth/code"
-        code = sim_session.wait_message(to=person.phone)["code"]
-        assert vkid.post("/auth/code", data={"code": code}).headers["location"] == "/auth/profile"
-    assert vkid.post("/auth/profile", data={"action": "continue"}).headers["location"] == "/auth/confirm"
-    back = vkid.post("/auth/confirm")
-    assert back.status_code == 302 and back.headers["location"].startswith(REDIRECT_URI + "?")
-    return query_of(back.headers["location"])
-
-
-@pytest.fixture
-def grant(client: dict, teacher: Persona, vkid: httpx.Client, sim_session: SimSession) -> Grant:
-    pkce = new_pkce()
-    back = sign_in(vkid, sim_session, teacher, pkce)
-    return grant_of(pkce, back)
-
-
-def exchange(vkid: httpx.Client, params: dict[str, str]) -> httpx.Response:
-    return vkid.post("/oauth2/auth", data=params)
-
-
-def user_info(vkid: httpx.Client, access_token: str) -> httpx.Response:
-    return vkid.post("/oauth2/user_info", data={"client_id": CLIENT_ID, "access_token": access_token})
-
+from tests.sim_browser import Grant, new_pkce
+from tests.vkid_vendor import (  # the vendor journal's client, teacher, sign-in and their fixtures
+    CLIENT_ID,
+    REDIRECT_URI,
+    SCOPE,
+    SERVICE,
+    assert_vkid_error,
+    authorize,
+    b64url,
+    client,
+    exchange,
+    grant,
+    grant_of,
+    query_of,
+    sign_in,
+    teacher,
+    user_info,
+    vkid,
+)
 
 # -- /authorize ---------------------------------------------------------------------------------
 
@@ -265,7 +199,8 @@ def refresh(vkid: httpx.Client, grant: Grant, token: str, **changes: str) -> htt
     return exchange(vkid, params)
 
 
-def test_refresh_rotates_and_a_used_refresh_token_is_revoked(grant: Grant, vkid: httpx.Client) -> None:
+def test_refresh_rotates_and_a_replayed_refresh_token_revokes_its_successors(grant: Grant, vkid: httpx.Client) -> None:
+    """RFC 9700 §4.14: a spent refresh token presented again may be stolen, so the newer pair dies too."""
     tokens = exchange(vkid, grant.params()).json()
     renewed = refresh(vkid, grant, tokens["refresh_token"]).json()
     assert renewed["access_token"] != tokens["access_token"] and "id_token" not in renewed
@@ -276,7 +211,8 @@ def test_refresh_rotates_and_a_used_refresh_token_is_revoked(grant: Grant, vkid:
         "refresh token has been revoked",
         grant.pkce.state,
     )
-    assert refresh(vkid, grant, renewed["refresh_token"]).status_code == 200
+    assert_vkid_error(refresh(vkid, grant, renewed["refresh_token"]), 400, "invalid_grant", "revoked", grant.pkce.state)
+    assert_vkid_error(user_info(vkid, renewed["access_token"]), 401, "invalid_token", "revoked")
 
 
 @pytest.mark.parametrize(
@@ -311,7 +247,9 @@ def test_user_info_refuses_unknown_and_expired_tokens(
 def test_public_info_reads_the_id_token_and_masks_contacts(grant: Grant, teacher: Persona, vkid: httpx.Client) -> None:
     id_token = exchange(vkid, grant.params()).json()["id_token"]
     user = vkid.post("/oauth2/public_info", data={"client_id": CLIENT_ID, "id_token": id_token}).json()["user"]
-    assert (user["first_name"], user["last_name"]) == (teacher.first_name, teacher.last_name)
+    # VK ID's public part: the surname's first letter, an avatar, no patronymic, sex or birthday.
+    assert (user["first_name"], user["last_name"]) == (teacher.first_name, teacher.last_name[0])
+    assert user["avatar"].endswith(".svg") and not {"patronymic", "sex", "birthday"} & set(user)
     assert user["phone"] == f"+7 *** ** *{teacher.phone[-2:]}" and user["email"].startswith(teacher.email[0] + "***@")
 
 

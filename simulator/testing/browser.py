@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 # Debian's /usr/bin/chromium is a shell wrapper; the real binary sits beside its libraries.
@@ -23,17 +24,29 @@ def system_chromium() -> str | None:
 
 
 def chromium_args(
-    extra_hosts: tuple[str, ...] = (), *, target: str = "127.0.0.1", spki: str | None = None
+    extra_hosts: tuple[str, ...] = (),
+    *,
+    target: str = "127.0.0.1",
+    spki: str | None = None,
+    relying_parties: Mapping[str, str] | None = None,
 ) -> list[str]:
     """No background traffic, and every name but the simulator's resolves to nothing.
 
     `extra_hosts` are real host names (id.vk.com, …) to send to `target` — the loopback, or the
     simulator's HTTPS listener as "127.0.0.1:PORT" (Chromium then connects there for any port).
     `spki` is that listener's key hash: Chromium trusts exactly that self-signed certificate.
+    `relying_parties` maps port-less names to a plain-HTTP server's "127.0.0.1:PORT": the page is at
+    http://NAME/ and counts as a secure context, as it would over HTTPS in production. The web SDK needs
+    both: it keeps its PKCE verifier in a Secure cookie whose domain is the page's host *with* its port,
+    which no browser accepts for rp.localhost:PORT (and *.localhost names cannot be remapped here).
     """
+    parties = dict(relying_parties or {})
     rules = ["MAP * ~NOTFOUND", "EXCLUDE localhost", "EXCLUDE *.localhost", "EXCLUDE 127.0.0.1"]
-    rules = [f"MAP {host} {target}" for host in extra_hosts] + rules
+    rules = [f"MAP {host} {target}" for host in extra_hosts] + [f"MAP {n} {t}" for n, t in parties.items()] + rules
     trust = [f"--ignore-certificate-errors-spki-list={spki}"] if spki else []
+    secure = (
+        [f"--unsafely-treat-insecure-origin-as-secure={','.join(f'http://{n}' for n in parties)}"] if parties else []
+    )
     return [
         "--disable-background-networking",
         "--disable-component-update",
@@ -42,4 +55,5 @@ def chromium_args(
         "--disable-quic",
         f"--host-resolver-rules={', '.join(rules)}",
         *trust,
+        *secure,
     ]

@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ ACCESS_TTL = timedelta(hours=1)
 ID_TOKEN_TTL = ACCESS_TTL
 ISSUER = "https://id.vk.com"
 STATE_MIN = 32  # VK ID refuses a shorter state
+STATE_RE = re.compile(r"[A-Za-z0-9_-]+")  # VK ID's documented state alphabet
+DEFAULT_SCOPE = "vkid.personal_info"  # what VK ID grants when the request names no scope
 VERIFIER_RE_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
 
@@ -102,6 +105,13 @@ class Token:
     device_id: str
     issued_at: datetime
     revoked: bool = False
+    family: str = ""  # every token refreshed from one code shares it: a replay revokes them all
+    rotated: bool = False  # spent by a refresh; presenting it again is a replay (RFC 9700 §4.14)
+
+
+def safe_state(state: str | None) -> str | None:
+    """The state if it may be echoed back; one outside VK ID's alphabet never is."""
+    return state if state and STATE_RE.fullmatch(state) else None
 
 
 def _b64(data: bytes) -> str:
@@ -139,16 +149,16 @@ def read_id_token(client: OAuthClient, token: str, now: datetime) -> dict[str, A
         expected = hmac.new(client.client_secret.encode(), f"{header}.{claims}".encode("ascii"), hashlib.sha256)
         if not hmac.compare_digest(_unb64(signature), expected.digest()):
             raise invalid
-        body = json.loads(_unb64(claims))
+        body: Any = json.loads(_unb64(claims))
     except (ValueError, UnicodeError):
         raise invalid from None
-    if not isinstance(body, dict):
+    if not isinstance(body, dict) or not isinstance(body.get("exp", 0), int | float):
         raise invalid
     if body.get("aud") != client.client_id or body.get("iss") != ISSUER:
         raise invalid
     if now.timestamp() >= body.get("exp", 0):
         raise OAuthError("invalid_token", "id_token has expired", status=401)
-    return body
+    return dict(body)
 
 
 @dataclass
@@ -158,6 +168,9 @@ class OAuthStore:
     codes: dict[str, AuthCode] = field(default_factory=dict)
     tokens: dict[str, Token] = field(default_factory=dict)  # by access token
     refresh: dict[str, Token] = field(default_factory=dict)  # by refresh token
+    # An id_token's times are the wall clock's (JWT libraries check them against it); its life on the
+    # session's virtual clock is kept here, so advancing the session still expires it.
+    id_tokens: dict[str, datetime] = field(default_factory=dict)
 
     def register(self, client: OAuthClient) -> OAuthClient:
         self.clients[client.client_id] = client
@@ -175,7 +188,8 @@ class OAuthStore:
 
     def authorize(self, params: dict[str, str]) -> AuthRequest:
         """Validate an /authorize call; raising here means the user is never sent back."""
-        state = params.get("state")
+        raw_state = params.get("state")
+        state = safe_state(raw_state)  # echoed in errors only if it is in VK ID's alphabet
         client = self.client(params.get("client_id"), state)
         redirect_uri = params.get("redirect_uri", "")
         if redirect_uri not in client.redirect_uris:
@@ -184,14 +198,16 @@ class OAuthStore:
             )
         if params.get("response_type") != "code":
             raise OAuthError("unsupported_response_type", "response_type must be code", state)
-        if not state or len(state) < STATE_MIN:
+        if not raw_state or len(raw_state) < STATE_MIN:
             raise OAuthError("invalid_request", f"state must be at least {STATE_MIN} characters", state)
+        if state is None:
+            raise OAuthError("invalid_request", "state may hold only a-z, A-Z, 0-9, _ and -")
         challenge = params.get("code_challenge", "")
         if params.get("code_challenge_method", "").lower() != "s256":
             raise OAuthError("invalid_request", "code_challenge_method must be s256", state)
         if len(challenge) != 43:
             raise OAuthError("invalid_request", "code_challenge must be a base64url SHA-256 digest", state)
-        return AuthRequest(client.client_id, redirect_uri, state, challenge, params.get("scope", ""))
+        return AuthRequest(client.client_id, redirect_uri, state, challenge, params.get("scope") or DEFAULT_SCOPE)
 
     def issue_code(self, request: AuthRequest, user_id: int, now: datetime) -> AuthCode:
         code = AuthCode(
@@ -214,7 +230,7 @@ class OAuthStore:
         if code.used:
             # A replayed code may be stolen: what it was exchanged for stops working too (OAuth 2.1 §4.1.3).
             if code.token and (issued := self.tokens.get(code.token)):
-                self.logout(issued)
+                self.revoke_family(issued.family)
             raise OAuthError("invalid_grant", "authorization code has already been used", state)
         if now - code.issued_at > CODE_TTL:
             raise OAuthError("invalid_grant", "authorization code has expired", state)
@@ -241,11 +257,13 @@ class OAuthStore:
         if old is None or old.client_id != client.client_id:
             raise OAuthError("invalid_grant", "refresh token is invalid", state)
         if old.revoked:
+            if old.rotated:  # a spent refresh token again: whoever holds the newer ones may have stolen it
+                self.revoke_family(old.family)
             raise OAuthError("invalid_grant", "refresh token has been revoked", state)
         if params.get("device_id") != old.device_id:
             raise OAuthError("invalid_grant", "device_id does not match the refresh token", state)
-        old.revoked = True  # rotation: a refresh token works once
-        return self._issue_token(client.client_id, old.user_id, old.scope, old.device_id, now)
+        old.revoked = old.rotated = True  # rotation: a refresh token works once
+        return self._issue_token(client.client_id, old.user_id, old.scope, old.device_id, now, old.family)
 
     def token(self, client_id: str | None, access_token: str | None, now: datetime) -> Token:
         client = self.client(client_id)
@@ -268,7 +286,20 @@ class OAuthStore:
             if other.client_id == token.client_id and other.user_id == token.user_id:
                 other.revoked = True
 
-    def _issue_token(self, client_id: str, user_id: int, scope: str, device_id: str, now: datetime) -> Token:
+    def revoke_family(self, family: str) -> None:
+        """Every token descended from one authorization code stops working."""
+        for token in self.tokens.values():
+            if token.family == family:
+                token.revoked = True
+
+    def latest_scope(self, client_id: str, user_id: int) -> str:
+        """The scope of the newest grant this user gave this client: what public_info may show."""
+        grants = [t for t in self.tokens.values() if t.client_id == client_id and t.user_id == user_id]
+        return max(grants, key=lambda t: t.issued_at).scope if grants else DEFAULT_SCOPE
+
+    def _issue_token(
+        self, client_id: str, user_id: int, scope: str, device_id: str, now: datetime, family: str | None = None
+    ) -> Token:
         token = Token(
             access_token=secrets.token_urlsafe(32),
             refresh_token=secrets.token_urlsafe(32),
@@ -277,6 +308,7 @@ class OAuthStore:
             scope=scope,
             device_id=device_id,
             issued_at=now,
+            family=family or secrets.token_urlsafe(12),
         )
         self.tokens[token.access_token] = token
         self.refresh[token.refresh_token] = token

@@ -8,25 +8,51 @@ plugin's transports send the key anyway, so a made-up code is judged in the righ
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from aiohttp import web
+from multidict import MultiMapping
 
 from ... import web as sim
 from ...validation import mask_phone
 from ...world import Session
-from ...world.oauth import ACCESS_TTL, OAuthError, Token, id_token, read_id_token
+from ...world.oauth import ACCESS_TTL, ID_TOKEN_TTL, OAuthError, Token, id_token, read_id_token, safe_state
+from .avatar import avatar_url
+
+# RFC 6749 §5.1: token answers must never be cached.
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def repeated(params: MultiMapping[Any]) -> str | None:
+    """The first parameter named more than once: RFC 6749 §3.1 forbids it."""
+    return next((name for name in params if len(params.getall(name)) > 1), None)
+
+
+def _refusal(error: OAuthError) -> web.HTTPBadRequest:
+    return web.HTTPBadRequest(text=json.dumps(error.to_json()), content_type="application/json")
 
 
 async def _params(request: web.Request) -> dict[str, str]:
     params = dict(request.query)
+    twice = repeated(request.query)
     if request.can_read_body:
         try:
-            params.update(await sim.form(request))
+            form = await sim.form(request)
         except sim.UnreadableForm as error:
-            refusal = OAuthError("invalid_request", f"the body is not a readable form: {error}")
-            raise web.HTTPBadRequest(text=json.dumps(refusal.to_json()), content_type="application/json") from None
+            raise _refusal(OAuthError("invalid_request", f"the body is not a readable form: {error}")) from None
+        twice = twice or repeated(await request.post()) or next((name for name in form if name in params), None)
+        params.update(form)
+    if twice:
+        raise _refusal(OAuthError("invalid_request", f"{twice} is repeated"))
+    if "state" in params and safe_state(params["state"]) is None:
+        raise _refusal(OAuthError("invalid_request", "state may hold only a-z, A-Z, 0-9, _ and -"))
     return params
+
+
+def wall_clock() -> datetime:
+    """Real time, for the id_token's iat and exp: what a relying party's JWT library compares them with."""
+    return datetime.now(UTC)
 
 
 def _session_for(request: web.Request, *tokens: str | None) -> Session | None:
@@ -44,7 +70,11 @@ def _session_for(request: web.Request, *tokens: str | None) -> Session | None:
 
 
 def _error(error: OAuthError) -> web.Response:
-    return web.json_response(error.to_json(), status=error.status)
+    response = web.json_response(error.to_json(), status=error.status)
+    if error.status == 401:  # RFC 6750 §3: a refused token names the scheme and the reason
+        description = error.description.replace('"', "'")
+        response.headers["WWW-Authenticate"] = f'Bearer error="{error.error}", error_description="{description}"'
+    return response
 
 
 def _not_issued(description: str) -> web.Response:
@@ -66,19 +96,23 @@ def _token_json(token: Token, state: str | None) -> dict[str, Any]:
     return body
 
 
-def _user(session: Session, user_id: int, scope: str, *, masked: bool) -> dict[str, Any]:
-    """VK ID's `user` object for an educational profile; public_info masks the contacts."""
+def _user(request: web.Request, session: Session, user_id: int, scope: str, *, masked: bool) -> dict[str, Any]:
+    """VK ID's `user` object for an educational profile; public_info shows only its public part, masked."""
     profile = session.profiles[user_id]
     account = session.vkid_accounts.get(profile.vkid_id) if profile.vkid_id is not None else None
     user: dict[str, Any] = {
         "user_id": str(profile.id),
         "first_name": profile.first_name,
-        "last_name": profile.last_name,
-        "patronymic": profile.patronymic or "",
-        "sex": {"female": 1, "male": 2}[profile.sex],
-        "birthday": profile.birth_date.strftime("%d.%m.%Y"),
-        "verified": False,
+        "last_name": profile.last_name[:1] if masked else profile.last_name,
+        "avatar": avatar_url(request, profile),
     }
+    if not masked:
+        user |= {
+            "patronymic": profile.patronymic or "",
+            "sex": {"female": 1, "male": 2}[profile.sex],
+            "birthday": profile.birth_date.strftime("%d.%m.%Y"),
+            "verified": False,
+        }
     if "phone" in scope.split() and account and account.phone:
         user["phone"] = mask_phone(account.phone) if masked else account.phone.lstrip("+")
     if "email" in scope.split() and account and account.email:
@@ -108,9 +142,10 @@ async def token(request: web.Request) -> web.Response:
         return _error(error)
     body = _token_json(issued, state)
     if grant == "authorization_code":  # VK ID gives an id_token with the first tokens only
-        body["id_token"] = id_token(session.oauth.clients[issued.client_id], issued.user_id, now)
+        body["id_token"] = id_token(session.oauth.clients[issued.client_id], issued.user_id, wall_clock())
+        session.oauth.id_tokens[body["id_token"]] = now
         session.oauth.index(body["id_token"])
-    return web.json_response(body)
+    return web.json_response(body, headers=NO_STORE)
 
 
 async def user_info(request: web.Request) -> web.Response:
@@ -123,7 +158,7 @@ async def user_info(request: web.Request) -> web.Response:
         issued = session.oauth.token(params.get("client_id"), params.get("access_token"), session.clock.now())
     except OAuthError as error:
         return _error(error)
-    return web.json_response({"user": _user(session, issued.user_id, issued.scope, masked=False)})
+    return web.json_response({"user": _user(request, session, issued.user_id, issued.scope, masked=False)})
 
 
 async def public_info(request: web.Request) -> web.Response:
@@ -134,13 +169,18 @@ async def public_info(request: web.Request) -> web.Response:
         return _not_issued("id_token is invalid")
     try:
         client = session.oauth.client(params.get("client_id"))
-        claims = read_id_token(client, params.get("id_token", ""), session.clock.now())
-        user_id = int(claims["sub"])
+        presented = params.get("id_token", "")
+        claims = read_id_token(client, presented, wall_clock())
+        issued_at = session.oauth.id_tokens.get(presented)
+        if issued_at is not None and session.clock.now() - issued_at >= ID_TOKEN_TTL:
+            raise OAuthError("invalid_token", "id_token has expired", status=401)
+        user_id = int(claims["sub"]) if str(claims.get("sub", "")).isdigit() else 0
         if user_id not in session.profiles:
             raise OAuthError("invalid_token", "id_token names no user of this session", status=401)
     except OAuthError as error:
         return _error(error)
-    return web.json_response({"user": _user(session, user_id, "phone email", masked=True)})
+    scope = session.oauth.latest_scope(client.client_id, user_id)
+    return web.json_response({"user": _user(request, session, user_id, scope, masked=True)})
 
 
 async def logout(request: web.Request) -> web.Response:

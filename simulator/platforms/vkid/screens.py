@@ -18,6 +18,7 @@ from ...world.codes import resend_refusal
 from ...world.oauth import CODE_TTL, OAuthError
 from .. import confirmation as confirmations
 from . import flow as flows
+from . import one_tap, popup, protocol
 from .errors import IDENTITY_UNAVAILABLE
 from .flow import Flow, Step
 
@@ -68,13 +69,20 @@ def _back(redirect_uri: str, params: dict[str, str]) -> web.Response:
 async def authorize(request: web.Request) -> web.StreamResponse:
     session = sim.session(request)
     params = dict(request.query)
+    opener = popup.opener_origin(session.oauth.clients.get(params.get("client_id", "")), params.get("origin"))
     try:
+        if name := protocol.repeated(request.query):  # RFC 6749 §3.1: no parameter twice
+            raise OAuthError("invalid_request", f"{name} is repeated", redirectable=False)
         auth = session.oauth.authorize(params)
     except OAuthError as error:
         if not error.redirectable:
             return sim.render(request, "vkid/oauth_error.html", error.status, error=error)
+        if opener:
+            return popup.answer_opener(request, opener, error.state, error.to_json())
         return _back(params["redirect_uri"], error.to_json())
     flow = Flow(request=asdict(auth))
+    if opener:
+        flow.extra[popup.OPENER] = opener
     sso = sim.browser_state(request, flows.SSO_COOKIE).get("account_id")
     account = session.vkid_accounts.get(sso) if sso else None
     if account is not None:
@@ -99,8 +107,13 @@ def _complete(request: web.Request, session: Session, flow: Flow) -> web.StreamR
         "expires_in": str(int(CODE_TTL.total_seconds())),
         "type": "code_v2",
     }
-    response = _back(flow.request["redirect_uri"], query)
+    opener = flow.extra.get(popup.OPENER)
+    if opener:
+        response = popup.answer_opener(request, opener, flow.request["state"], query)
+    else:
+        response = _back(flow.request["redirect_uri"], query)
     sim.save_browser_state(request, response, flows.SSO_COOKIE, {"account_id": flow.account_id})
+    one_tap.share_sign_in(request, response)
     return flows.save(request, response, None)
 
 
