@@ -89,7 +89,7 @@ def journal_page(sdk_browser: Browser, sim_session: SimSession) -> Iterator[Page
     """A tab of a fresh browser profile whose requests belong to this test's session."""
     sim_session.register_client(APP_ID, [f"{JOURNAL}/callback"], SERVICE_NAME)
     context = sdk_browser.new_context(extra_http_headers={SESSION_HEADER: sim_session.key}, locale="ru-RU")
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)  # Playwright's own default: a loaded CI machine opens popups slowly
     page = context.new_page()
     yield page
     context.close()
@@ -119,7 +119,7 @@ def continue_in_profile(vkid: Page) -> None:
 
 def assert_signed_in(page: Page, teacher: Persona) -> dict[str, Any]:
     """The page's chain exchangeCode → userInfo → publicInfo → refreshToken → logout went through."""
-    expect(page.locator("body")).to_have_attribute("data-done", "yes", timeout=15_000)
+    expect(page.locator("body")).to_have_attribute("data-done", "yes", timeout=30_000)
     results: dict[str, Any] = page.evaluate("window.results")
     assert results["steps"] == ["payload", "tokens", "user", "public", "renewed", "logout"], results
     assert results["user"]["first_name"] == teacher.first_name and results["user"]["phone"]
