@@ -22,6 +22,7 @@ from .platforms.relying_party import HTTP
 from .security import ADMIN_TOKEN, guard
 from .world import Session, UnknownSession, World
 
+OAUTH_PREFIX = "/oauth2/"  # VK ID's endpoints for relying parties' servers
 MAX_BODY = 64 * 1024  # forms are small; anything bigger is refused before it is read
 PLATFORM_PACKAGES = installed()
 RELYING_PARTIES = [party for package in PLATFORM_PACKAGES.values() for party in getattr(package, "RELYING_PARTIES", [])]
@@ -34,6 +35,8 @@ def _wants_json(request: web.Request) -> bool:
 
 
 def _error(request: web.Request, status: int, error: str, message: str) -> web.Response:
+    if request.path.startswith(OAUTH_PREFIX):  # servers calling VK ID read its own error shape
+        return web.json_response({"error": error, "error_description": message}, status=status)
     if _wants_json(request):
         return web.json_response({"error": error, "message": message}, status=status)
     return sim.render(request, "error.html", status, message=message)

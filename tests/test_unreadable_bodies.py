@@ -46,3 +46,11 @@ def test_a_screen_answers_a_russian_page_and_stores_nothing(
         assert "Не удалось прочитать отправленную форму" in response.text
     assert sim_session.snapshot() == before
     assert sim_session.messages() == []
+
+
+@pytest.mark.parametrize("path", ["/oauth2/auth", "/oauth2/user_info", "/oauth2/public_info", "/oauth2/revoke"])
+def test_an_unknown_session_on_the_oauth_endpoints_is_vk_ids_json_error(http_browser: Browser, path: str) -> None:
+    response = http_browser.post(path, host=VKID_HOST, data={"client_id": "x"}, headers={"X-Sim-Session": "nobody"})
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json()["error"] == "unknown_session" and "nobody" in response.json()["error_description"]
