@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from html import unescape
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import httpx
@@ -13,7 +14,7 @@ import pytest
 from simulator import SimulatorServer
 from simulator.testing import Personas, SimSession, Simulator
 
-ORG = {
+ORG: dict[str, Any] = {
     "id": 216590012,
     "name": "Школа №12",
     "classes": ["10А", "6В"],
@@ -186,9 +187,9 @@ def test_refused_sign_in_links_nothing(server, session) -> None:
     diary.sign_in(student.login, student.password)
     state = parse_qs(urlparse(diary.http.get("/sferum/authorize").headers["location"]).query)["state"][0]
     page = diary.get(f"/sferum/callback?error=access_denied&state={state}")
-    assert page.status_code == 502
+    assert page.status_code == 400
     assert "Вход через VK ID не выполнен. Попробуйте ещё раз." in page.text
     assert tabs(page) == ["Дневник", "Авторизация в Сферум"]
     forged = diary.get("/sferum/callback?code=abc&state=forged")  # no sign-in under way any more
-    assert forged.status_code == 502
+    assert forged.status_code == 400
     assert session.snapshot()["links"] == []

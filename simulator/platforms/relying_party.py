@@ -21,11 +21,16 @@ HTTP = web.AppKey("http", aiohttp.ClientSession)
 
 
 class SignInFailed(Exception):
-    """VK ID refused the sign-in; the message is for the user, `detail` for the log."""
+    """VK ID refused the sign-in; the message is for the user, `detail` for the log.
 
-    def __init__(self, message: str, detail: str = "") -> None:
+    `status` is what the callback answers: 400 when the browser brought the failure (VK ID's error, a stale
+    or forged state), 502 when VK ID's own endpoints refused the exchange behind it.
+    """
+
+    def __init__(self, message: str, detail: str = "", *, status: int = 502) -> None:
         super().__init__(message)
         self.detail = detail
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,7 @@ class RelyingParty:
     first_party: bool = False
 
     def client(self, hosts: Hosts) -> OAuthClient:
-        extra = {"bullets": self.bullets} if self.bullets else {}
+        extra: dict[str, Any] = {"bullets": self.bullets} if self.bullets else {}
         redirect = hosts.url(self.platform, self.callback)
         return OAuthClient(self.client_id, [redirect], self.service_name, self.first_party, **extra)
 
@@ -68,9 +73,11 @@ class RelyingParty:
         """Check the callback, exchange its code and return VK ID's user_info `user`."""
         query = request.query
         if "error" in query:
-            raise SignInFailed("Вход через VK ID не выполнен. Попробуйте ещё раз.", query.get("error_description", ""))
+            raise SignInFailed(
+                "Вход через VK ID не выполнен. Попробуйте ещё раз.", query.get("error_description", ""), status=400
+            )
         if not pending or query.get("state") != pending.get("state"):
-            raise SignInFailed("Сессия входа устарела. Начните подключение заново.", "state mismatch")
+            raise SignInFailed("Сессия входа устарела. Начните подключение заново.", "state mismatch", status=400)
         hosts = sim.hosts(request)
         tokens = await self._call(
             request,
@@ -88,17 +95,20 @@ class RelyingParty:
         info = await self._call(
             request, "/oauth2/user_info", {"client_id": self.client_id, "access_token": tokens["access_token"]}
         )
-        return info["user"]
+        user: dict[str, Any] = info["user"]
+        return user
 
     async def _call(self, request: web.Request, path: str, data: dict[str, str]) -> dict[str, Any]:
         # Back to this very server, addressed as VK ID's host, like a separate service would.
-        host, port = request.transport.get_extra_info("sockname")[:2]
+        transport = request.transport
+        assert transport is not None  # the request is being answered: its connection is open
+        host, port = transport.get_extra_info("sockname")[:2]
         host = f"[{host}]" if ":" in host else host
         vkid_host = sim.hosts(request).origin("vkid").split("://", 1)[1]
         async with request.config_dict[HTTP].post(
             f"http://{host}:{port}{path}", data=data, headers={"Host": vkid_host}
         ) as response:
-            body = await response.json()
+            body: dict[str, Any] = await response.json()
         if "error" in body:
             raise SignInFailed(
                 "Не удалось получить данные учебного профиля. Попробуйте ещё раз.",
