@@ -12,6 +12,7 @@ from aiohttp import web
 
 from . import web as sim
 from .console import ROUTES as CONSOLE_ROUTES
+from .control import errors as control_errors
 from .control.handlers import OPENAPI, TLS
 from .control.openapi import document as openapi_document
 from .control.routes import PREFIX
@@ -39,7 +40,35 @@ def _error(request: web.Request, status: int, error: str, message: str) -> web.R
         return web.json_response({"error": error, "error_description": message}, status=status)
     if _wants_json(request):
         return web.json_response({"error": error, "message": message}, status=status)
-    return sim.render(request, "error.html", status, message=message)
+    platform = sim.hosts(request).platform_of(request.host)
+    return sim.render(request, "error.html", status, message=message, platform=platform or "")
+
+
+def _control_error(kind: type[control_errors.ControlError], message: str) -> web.Response:
+    return web.json_response(kind(message).to_json(), status=kind.status_code)
+
+
+# What a browser is told when the URL or the method is wrong; the control plane says it in JSON.
+ROUTING_ERRORS: dict[int, tuple[type[control_errors.ControlError], str, str]] = {
+    404: (control_errors.NotFound, "no such URL in the control plane", "Такой страницы нет. Проверьте адрес."),
+    405: (
+        control_errors.MethodNotAllowed,
+        "the URL does not take this method",
+        "Эта страница так не открывается. Вернитесь назад и попробуйте ещё раз.",
+    ),
+}
+SERVER_ERROR = "Что-то сломалось на нашей стороне. Попробуйте ещё раз чуть позже."
+
+
+def _routing_error(request: web.Request, error: web.HTTPException) -> web.Response:
+    kind, english, russian = ROUTING_ERRORS[error.status]
+    if request.path.startswith(PREFIX):
+        response = _control_error(kind, f"{request.method} {request.path}: {english}")
+    else:
+        response = _error(request, error.status, kind.error, russian)
+    if "Allow" in error.headers:  # a 405 says which methods the URL takes
+        response.headers["Allow"] = error.headers["Allow"]
+    return response
 
 
 @web.middleware
@@ -62,6 +91,18 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
             "unreadable_form",
             "Не удалось прочитать отправленную форму. Вернитесь и отправьте её ещё раз.",
         )
+    except control_errors.ControlError:
+        raise  # already the control plane's JSON
+    except web.HTTPException as error:
+        if error.status in ROUTING_ERRORS:
+            return _routing_error(request, error)
+        raise  # redirects and the errors handlers answer themselves
+    except Exception:
+        # A bug: logged with its traceback, answered as a 500 that tests count, never a bare English page.
+        log.exception("%s %s%s failed", request.method, request.host, request.path_qs)
+        if request.path.startswith(PREFIX):
+            return _control_error(control_errors.InternalError, f"{request.method} {request.path} failed")
+        return _error(request, 500, control_errors.InternalError.error, SERVER_ERROR)
 
 
 @web.middleware

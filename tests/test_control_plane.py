@@ -60,7 +60,7 @@ def test_openapi_lists_the_errors_each_operation_answers(control: httpx.Client) 
         return response["content"]["application/json"]["schema"]["properties"]["error"]["enum"] if response else []
 
     assert codes("/sessions", "post", "409") == ["session_exists"]
-    assert codes("/sessions/{key}/faults/{name}", "put", "404") == ["unknown_session", "unknown_fault"]
+    assert codes("/sessions/{key}/faults/{name}", "put", "404") == ["not_found", "unknown_session", "unknown_fault"]
     assert all(codes(path, method.lower(), "404") for method, path, _ in ROUTES if "{key}" in path)
     documented = {
         code

@@ -57,3 +57,11 @@ def test_the_worlds_limits_reach_every_session() -> None:
 def test_limits_must_be_positive() -> None:
     with pytest.raises(ValueError, match="positive"):
         Limits(events=0)
+
+
+def test_events_after_an_id_beyond_any_kept_are_none() -> None:
+    """`after` far past the last id (a client's guess, or 10**30) is an empty list, not an error."""
+    session = Session("e")
+    session.record("x")
+    assert session.events_after(10**30) == [] and session.events_after(session.last_event_id) == []
+    assert [e["id"] for e in session.events_after(0)] == [session.last_event_id]

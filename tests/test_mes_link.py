@@ -95,12 +95,12 @@ def test_a_profile_linked_to_another_mes_account_is_refused(
 def test_the_callback_reports_a_vkid_error(
     teacher: dict[str, str | int], http_browser: Browser, sim_session: SimSession
 ) -> None:
-    """VK ID sent the user back with error=…: МЭШ says sign-in failed (502) and links nothing."""
+    """VK ID sent the user back with error=…: МЭШ says sign-in failed (400: the browser brought the failure) and links nothing."""
     mes_sign_in(http_browser)
     authorize = location(http_browser.post("/sferum/connect", host=MES_HOST), 303)
     state = query_of(authorize)["state"]
     response = http_browser.get(f"/sferum/callback?error=access_denied&state={state}", host=MES_HOST)
-    assert response.status_code == 502
+    assert response.status_code == 400
     assert "Вход через VK ID не выполнен. Попробуйте ещё раз." in response.text
     assert sim_session.links() == []
 
@@ -110,7 +110,7 @@ def test_the_callback_refuses_a_foreign_state(teacher: dict[str, str | int], htt
     mes_sign_in(http_browser)
     http_browser.post("/sferum/connect", host=MES_HOST)
     response = http_browser.get("/sferum/callback?code=x&state=" + "z" * 43, host=MES_HOST)
-    assert response.status_code == 502
+    assert response.status_code == 400
     assert "Сессия входа устарела. Начните подключение заново." in response.text
 
 

@@ -39,6 +39,18 @@ class InvalidSetting(ControlError):
     description = "no such setting, or a value it does not take"
 
 
+class NotFound(ControlError):
+    status_code = 404
+    error = "not_found"
+    description = "no such URL in the control plane"
+
+
+class MethodNotAllowed(ControlError):
+    status_code = 405
+    error = "method_not_allowed"
+    description = "the URL does not take this method"
+
+
 class UnknownSession(ControlError):
     status_code = 404
     error = "unknown_session"
@@ -72,6 +84,12 @@ class SessionExists(ControlError):
     description = "a session with this key exists already"
 
 
+class BodyTooLarge(ControlError):
+    status_code = 413
+    error = "body_too_large"
+    description = "the body is bigger than the simulator reads"
+
+
 class InvalidSeed(ControlError):
     status_code = 422
     error = "invalid_seed"
@@ -92,15 +110,26 @@ class InvalidSnapshot(ControlError):
     )
 
 
+class InternalError(ControlError):
+    status_code = 500
+    error = "internal_error"
+    description = "a bug in the simulator; its log has the traceback"
+
+
+# The errors operations answer, each documented on the operations that can answer it; a wrong method
+# (MethodNotAllowed) is never an operation's answer.
 ALL: tuple[type[ControlError], ...] = (
     InvalidJson,
     InvalidParameter,
     InvalidSetting,
+    NotFound,
     UnknownSession,
     UnknownFault,
     Timeout,
     SessionExists,
+    BodyTooLarge,
     InvalidSeed,
     InvalidClient,
     InvalidSnapshot,
+    InternalError,
 )

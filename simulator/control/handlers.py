@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import math
 import secrets
 from collections.abc import Coroutine
@@ -14,16 +13,15 @@ from aiohttp import web
 
 from .. import web as sim
 from ..clock import DEFAULT_START, ClockError, within_calendar
-from ..hosts import PLATFORMS
 from ..platforms import installed
 from ..world import SeedError, Session, UnknownSession, apply_seed, parse_client
 from ..world.models import to_json
-from ..world.session import FAULTS, SETTINGS, SessionEnded, UnknownFault, UnknownSetting
+from ..world.session import FAULTS, SETTINGS, InvalidFaultParams, SessionEnded, UnknownFault, UnknownSetting
 from ..world.snapshot import SnapshotError
 from ..world.snapshot import dump as dump_session
 from ..world.snapshot import load as load_session
 from ..world.world import InvalidSessionKey, SessionExists
-from . import errors
+from . import errors, json_body
 
 T = TypeVar("T")
 WAIT_MAX = 30.0
@@ -39,14 +37,9 @@ async def _json(request: web.Request) -> dict[str, Any]:
     if not request.can_read_body:
         return {}
     try:
-        body = await request.json()
-    except json.JSONDecodeError as error:
-        raise errors.InvalidJson(f"the body is not JSON: {error.msg}") from None
-    except UnicodeDecodeError:
-        raise errors.InvalidJson("the body is not UTF-8 text") from None
-    if not isinstance(body, dict):
-        raise errors.InvalidJson("the body must be a JSON object")
-    return body
+        return json_body.parse(await request.read(), request.charset)
+    except json_body.UnreadableJson as error:
+        raise errors.InvalidJson(str(error)) from None
 
 
 def _session(request: web.Request) -> Session:
@@ -84,6 +77,19 @@ def _number(value: Any, name: str, *, minimum: float = 0, maximum: float | None 
         bound = f"between {minimum:g} and {maximum:g}" if maximum is not None else f"at least {minimum:g}"
         raise errors.InvalidParameter(f"{name} must be {bound}")
     return number
+
+
+def _json_number(value: Any, name: str) -> float:
+    """A number given in a JSON body: true, false and strings are not numbers there."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise errors.InvalidParameter(f"{name} must be a number")
+    return _number(value, name)
+
+
+def _boolean(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise errors.InvalidParameter(f"{name} must be true or false")
+    return value
 
 
 # -- world ----------------------------------------------------------------------------------------
@@ -125,18 +131,20 @@ async def create_session(request: web.Request) -> web.Response:
     """Create a session: {key?, seed?, clock?: {now?, running?}}."""
     body = await _json(request)
     key = body.get("key") or f"s-{secrets.token_urlsafe(16)}"  # unguessable: a key is all a session asks for
+    if not isinstance(key, str):
+        raise errors.InvalidParameter("key must be a string")
     seed = body.get("seed", 0)
-    if not isinstance(seed, int):
+    if isinstance(seed, bool) or not isinstance(seed, int):
         raise errors.InvalidParameter("seed must be an integer")
     clock = body.get("clock") or {}
     if not isinstance(clock, dict):
         raise errors.InvalidParameter("clock must be an object: {now?, running?}")
     running = clock.get("running")
-    if running is not None and not isinstance(running, bool):
-        raise errors.InvalidParameter("clock.running must be true or false")
-    start = _datetime(clock["now"]) if "now" in clock else DEFAULT_START
+    if running is not None:
+        _boolean(running, "clock.running")
+    start = _datetime(clock["now"], "clock.now") if "now" in clock else DEFAULT_START
     try:
-        session = sim.world(request).create(str(key), seed=seed, running_clock=running, start=start)
+        session = sim.world(request).create(key, seed=seed, running_clock=running, start=start)
     except SessionExists as error:
         raise errors.SessionExists(str(error)) from None
     except InvalidSessionKey as error:
@@ -268,14 +276,16 @@ async def unfix_code(request: web.Request) -> web.Response:
 # -- clock ----------------------------------------------------------------------------------------
 
 
-def _datetime(value: Any) -> datetime:
+def _datetime(value: Any, name: str = "now") -> datetime:
     """A time to set the clock to: ISO 8601, within the clock's calendar."""
+    if not isinstance(value, str):
+        raise errors.InvalidParameter(f"{name} must be an ISO 8601 date-time string")
     try:
-        return within_calendar(datetime.fromisoformat(str(value)))
+        return within_calendar(datetime.fromisoformat(value))
     except ClockError as error:
-        raise errors.InvalidParameter(f"now: {error}") from None
+        raise errors.InvalidParameter(f"{name}: {error}") from None
     except ValueError:
-        raise errors.InvalidParameter("now must be an ISO 8601 date-time") from None
+        raise errors.InvalidParameter(f"{name} must be an ISO 8601 date-time") from None
 
 
 async def get_clock(request: web.Request) -> web.Response:
@@ -288,12 +298,12 @@ async def set_clock(request: web.Request) -> web.Response:
     session, body = await _session_and_body(request)
     if "advance" in body:
         try:
-            session.clock.advance(_number(body["advance"], "advance"))
+            session.clock.advance(_json_number(body["advance"], "advance"))
         except ValueError as error:
-            raise errors.InvalidParameter(str(error)) from None
+            raise errors.InvalidParameter(f"advance: {error}") from None
     elif "now" in body:
-        running = body.get("running", session.clock.running)
-        session.clock.set(_datetime(body["now"]), running=bool(running))
+        running = _boolean(body.get("running", session.clock.running), "running")
+        session.clock.set(_datetime(body["now"]), running=running)
     else:
         raise errors.InvalidParameter("give either advance (seconds) or now (ISO 8601)")
     return web.json_response(session.clock.to_json())
@@ -309,17 +319,15 @@ async def list_faults(request: web.Request) -> web.Response:
 
 
 async def set_fault(request: web.Request) -> web.Response:
-    """Switch a fault on; http_error takes {platform, path, status}."""
+    """Switch a fault on; http_error takes {platform, path, status?}, the others no parameters."""
     session, body = await _session_and_body(request)
     name = request.match_info["name"]
-    if name == "http_error":
-        if body.get("platform") not in PLATFORMS or not str(body.get("path", "")).startswith("/"):
-            raise errors.InvalidParameter("http_error needs platform (one of the platforms) and path")
-        body["status"] = int(_number(body.get("status", 500), "status", minimum=400, maximum=599))
     try:
         fault = session.set_fault(name, body)
     except UnknownFault:
         raise errors.UnknownFault(name, FAULTS) from None
+    except InvalidFaultParams as error:
+        raise errors.InvalidParameter(f"{name}: {error}") from None
     return web.json_response(to_json(fault))
 
 
@@ -392,11 +400,6 @@ async def _snapshot_body(request: web.Request) -> dict[str, Any]:
             raise errors.InvalidParameter(f"a snapshot is at most {SNAPSHOT_MAX // (1 << 20)} MiB")
         chunks.append(chunk)
     try:
-        body = json.loads(b"".join(chunks))
-    except json.JSONDecodeError as error:
-        raise errors.InvalidJson(f"the body is not JSON: {error.msg}") from None
-    except UnicodeDecodeError:
-        raise errors.InvalidJson("the body is not UTF-8 text") from None
-    if not isinstance(body, dict):
-        raise errors.InvalidJson("the body must be a JSON object")
-    return body
+        return json_body.parse(b"".join(chunks), request.charset)
+    except json_body.UnreadableJson as error:
+        raise errors.InvalidJson(str(error)) from None

@@ -6,35 +6,59 @@ import inspect
 import re
 from typing import Any
 
-from ..world.session import SETTINGS
+from ..hosts import PLATFORMS
+from ..world.session import PATH_MAX, SETTINGS
+from ..world.world import KEY_RE
 from . import errors
 from .errors import ControlError
+from .handlers import WAIT_MAX
 
-# The errors each operation can answer besides unknown_session, which every /sessions/{key}/… one can.
+# The errors each operation can answer besides those every operation of its kind can (see _errors).
 ERRORS: dict[str, tuple[type[ControlError], ...]] = {
-    "create_session": (errors.InvalidJson, errors.InvalidParameter, errors.SessionExists),
-    "seed": (errors.InvalidJson, errors.InvalidSeed),
+    "create_session": (errors.InvalidParameter, errors.SessionExists),
+    "seed": (errors.InvalidSeed,),
     "events": (errors.InvalidParameter,),
     "outbox": (errors.InvalidParameter,),
     "outbox_wait": (errors.InvalidParameter, errors.Timeout),
-    "fix_code": (errors.InvalidJson, errors.InvalidParameter),
-    "set_clock": (errors.InvalidJson, errors.InvalidParameter),
-    "set_fault": (errors.InvalidJson, errors.InvalidParameter, errors.UnknownFault),
-    "update_settings": (errors.InvalidJson, errors.InvalidSetting),
-    "register_client": (errors.InvalidJson, errors.InvalidClient),
-    "put_snapshot": (errors.InvalidJson, errors.InvalidParameter, errors.InvalidSnapshot),
+    "fix_code": (errors.InvalidParameter,),
+    "set_clock": (errors.InvalidParameter,),
+    "set_fault": (errors.InvalidParameter, errors.UnknownFault),
+    "update_settings": (errors.InvalidSetting,),
+    "register_client": (errors.InvalidClient,),
+    "put_snapshot": (errors.InvalidParameter, errors.InvalidSnapshot),
 }
 OBJECT = {"type": "object", "additionalProperties": True}
+STRING = {"type": "string"}
+DATE_TIME = {"type": "string", "format": "date-time"}
+CLOCK = {
+    "type": "object",
+    "required": ["now", "running"],
+    "properties": {"now": DATE_TIME, "running": {"type": "boolean"}},
+}
+FAULT = {"type": "object", "required": ["name", "params"], "properties": {"name": STRING, "params": OBJECT}}
+PATH_PARAMETERS = {
+    "key": {"type": "string", "pattern": f"^{KEY_RE.pattern}$"},
+    "to": {"type": "string", "minLength": 1},  # a phone number or an e-mail address
+    "name": {"type": "string", "minLength": 1},
+}
+QUERY_PARAMETERS = {
+    "to": STRING,
+    "channel": {"enum": ["sms", "call", "email"]},
+    "after": {"type": "integer", "minimum": 0},  # an event's or message's id
+    "timeout": {"type": "number", "minimum": 0, "maximum": WAIT_MAX},
+}
+QUERIES = {
+    "outbox": ["to", "channel", "after"],
+    "outbox_wait": ["to", "channel", "after", "timeout"],
+    "events": ["after"],
+}
 BODIES = {
     "create_session": {
         "type": "object",
         "properties": {
-            "key": {"type": "string", "pattern": "^[A-Za-z0-9_.-]{1,64}$"},
+            "key": PATH_PARAMETERS["key"],
             "seed": {"type": "integer"},
-            "clock": {
-                "type": "object",
-                "properties": {"now": {"type": "string", "format": "date-time"}, "running": {"type": "boolean"}},
-            },
+            "clock": {"type": "object", "properties": {"now": DATE_TIME, "running": {"type": "boolean"}}},
         },
     },
     "seed": {
@@ -52,41 +76,89 @@ BODIES = {
     },
     "set_clock": {
         "type": "object",
-        "properties": {
-            "advance": {"type": "number", "minimum": 0},
-            "now": {"type": "string", "format": "date-time"},
-            "running": {"type": "boolean"},
-        },
+        "properties": {"advance": {"type": "number", "minimum": 0}, "now": DATE_TIME, "running": {"type": "boolean"}},
     },
     "set_fault": {
         "type": "object",
+        "additionalProperties": False,
         "properties": {
-            "platform": {"type": "string"},
-            "path": {"type": "string"},
+            "platform": {"enum": list(PLATFORMS)},
+            "path": {"type": "string", "pattern": "^/", "maxLength": PATH_MAX},
             "status": {"type": "integer", "minimum": 400, "maximum": 599},
         },
     },
     "update_settings": {
         "type": "object",
+        "additionalProperties": False,
         "properties": {name: {"enum": list(values)} for name, values in SETTINGS.items()},
     },
     "register_client": {
         "type": "object",
         "required": ["client_id", "redirect_uris", "service_name"],
         "properties": {
-            "client_id": {"type": "string"},
+            "client_id": STRING,
             "redirect_uris": {"type": "array", "items": {"type": "string", "format": "uri"}},
-            "service_name": {"type": "string"},
+            "service_name": STRING,
         },
     },
 }
 BODIES["put_snapshot"] = {"type": "object", "required": ["schema_version"]}
-QUERIES = {
-    "outbox": ["to", "channel", "after"],
-    "outbox_wait": ["to", "channel", "after", "timeout"],
-    "events": ["after"],
+
+
+def _object(**properties: Any) -> dict[str, Any]:
+    """An object with these properties, all of them required."""
+    return {"type": "object", "required": list(properties), "properties": properties}
+
+
+def _list_of(name: str) -> dict[str, Any]:
+    return _object(**{name: {"type": "array", "items": OBJECT}})
+
+
+SETTINGS_SCHEMA = {"type": "object", "additionalProperties": STRING}
+RESULTS: dict[str, dict[str, Any]] = {
+    "health": _object(
+        status=STRING,
+        sessions={"type": "integer"},
+        platforms={"type": "object", "additionalProperties": STRING},
+        tls={"type": ["object", "null"]},
+    ),
+    "reset_world": _object(status=STRING),
+    "list_sessions": _object(sessions={"type": "array", "items": STRING}),
+    "create_session": _object(key=STRING, seed={"type": "integer"}, clock=CLOCK),
+    "delete_session": _object(status=STRING, key=STRING),
+    "reset_session": _object(status=STRING, key=STRING),
+    "links": _list_of("links"),
+    "outbox": _list_of("messages"),
+    "events": _list_of("events"),
+    "fix_code": _object(to=STRING, code=STRING),
+    "unfix_code": _object(status=STRING),
+    "get_clock": CLOCK,
+    "set_clock": CLOCK,
+    "list_faults": _object(active={"type": "array", "items": FAULT}, available=OBJECT),
+    "set_fault": FAULT,
+    "clear_fault": _object(active={"type": "array", "items": FAULT}),
+    "get_settings": SETTINGS_SCHEMA,
+    "update_settings": SETTINGS_SCHEMA,
+    "get_snapshot": _object(schema_version={"type": "integer"}),
+    "put_snapshot": _object(status=STRING, key=STRING, created={"type": "boolean"}),
 }
 CREATED = {"create_session", "seed", "register_client"}
+
+
+def _errors(path: str, name: str) -> list[type[ControlError]]:
+    """What an operation can answer: a wrong URL or session, an unreadable body, its own errors, a bug."""
+    kinds: list[type[ControlError]] = []
+    if "{" in path:
+        kinds += [errors.NotFound]  # a path parameter that is empty, or holds a '/'
+    if "{key}" in path:
+        kinds += [errors.UnknownSession]
+    if name in BODIES:
+        kinds += [errors.InvalidJson, errors.BodyTooLarge]
+    return [*kinds, *ERRORS.get(name, ()), errors.InternalError]
+
+
+# Every 4xx and 5xx of the control plane; each response below narrows `error` to the codes it can be.
+ERROR = _object(error=STRING, message=STRING)
 
 
 def _error_responses(kinds: list[type[ControlError]]) -> dict[str, Any]:
@@ -115,26 +187,26 @@ def _error_responses(kinds: list[type[ControlError]]) -> dict[str, Any]:
 
 
 def _operation(method: str, path: str, handler: Any) -> dict[str, Any]:
-    doc = inspect.getdoc(handler) or handler.__name__
-    kinds = ([errors.UnknownSession] if "{key}" in path else []) + list(ERRORS.get(handler.__name__, ()))
+    name = handler.__name__
+    doc = inspect.getdoc(handler) or name
     operation: dict[str, Any] = {
-        "operationId": handler.__name__,
+        "operationId": name,
         "summary": doc.splitlines()[0],
         "parameters": [
-            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-            for name in re.findall(r"{(\w+)}", path)
+            {"name": param, "in": "path", "required": True, "schema": PATH_PARAMETERS[param]}
+            for param in re.findall(r"{(\w+)}", path)
         ]
-        + [{"name": name, "in": "query", "schema": {"type": "string"}} for name in QUERIES.get(handler.__name__, [])],
+        + [{"name": param, "in": "query", "schema": QUERY_PARAMETERS[param]} for param in QUERIES.get(name, [])],
         "responses": {
-            "201" if handler.__name__ in CREATED else "200": {
+            "201" if name in CREATED else "200": {
                 "description": "OK",
-                "content": {"application/json": {"schema": OBJECT}},
+                "content": {"application/json": {"schema": RESULTS.get(name, OBJECT)}},
             },
-            **_error_responses(kinds),
+            **_error_responses(_errors(path, name)),
         },
     }
-    if handler.__name__ in BODIES:
-        operation["requestBody"] = {"content": {"application/json": {"schema": BODIES[handler.__name__]}}}
+    if name in BODIES:
+        operation["requestBody"] = {"content": {"application/json": {"schema": BODIES[name]}}}
     return operation
 
 
@@ -150,4 +222,5 @@ def document(routes: list[tuple[str, str, Any]], prefix: str) -> dict[str, Any]:
             "description": "Sessions, seeding, the outbox of codes, the virtual clock and faults, for tests.",
         },
         "paths": paths,
+        "components": {"schemas": {"Error": ERROR}},
     }

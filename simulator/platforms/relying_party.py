@@ -23,11 +23,16 @@ UNREADABLE = "Не удалось получить данные учебного
 
 
 class SignInFailed(Exception):
-    """VK ID refused the sign-in; the message is for the user, `detail` for the log."""
+    """VK ID refused the sign-in; the message is for the user, `detail` for the log.
 
-    def __init__(self, message: str, detail: str = "") -> None:
+    `status` is what the callback answers: 400 when the browser brought the failure (VK ID's error, a stale
+    or forged state), 502 when VK ID's own endpoints refused the exchange behind it.
+    """
+
+    def __init__(self, message: str, detail: str = "", *, status: int = 502) -> None:
         super().__init__(message)
         self.detail = detail
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -75,9 +80,11 @@ class RelyingParty:
         """Check the callback, exchange its code and return VK ID's user_info `user`."""
         query = request.query
         if "error" in query:
-            raise SignInFailed("Вход через VK ID не выполнен. Попробуйте ещё раз.", query.get("error_description", ""))
+            raise SignInFailed(
+                "Вход через VK ID не выполнен. Попробуйте ещё раз.", query.get("error_description", ""), status=400
+            )
         if not pending or query.get("state") != pending.get("state"):
-            raise SignInFailed("Сессия входа устарела. Начните подключение заново.", "state mismatch")
+            raise SignInFailed("Сессия входа устарела. Начните подключение заново.", "state mismatch", status=400)
         server = _own_address(request)  # read now: once the browser is gone its connection names no address
         exchange = asyncio.ensure_future(self._exchange(request, server, pending))
         cancelled = 0

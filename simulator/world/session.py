@@ -15,6 +15,7 @@ from typing import Any
 
 from .. import validation
 from ..clock import Clock
+from ..hosts import PLATFORMS
 from .codes import CodeBook, Confirmation
 from .esia import EsiaCodes
 from .models import (
@@ -50,6 +51,35 @@ FAULTS = {
     "http_error": "a platform answers a path with an HTTP error (params: platform, path, status)",
 }
 
+PATH_MAX = 2048
+
+
+def _platform(value: object) -> str:
+    if not isinstance(value, str) or value not in PLATFORMS:
+        raise ValueError(f"must be one of {', '.join(PLATFORMS)}")
+    return value
+
+
+def _path(value: object) -> str:
+    if not isinstance(value, str) or not value.startswith("/") or len(value) > PATH_MAX:
+        raise ValueError(f"must be a path starting with '/', at most {PATH_MAX} characters")
+    return value
+
+
+def _status(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 400 <= value <= 599:
+        raise ValueError("must be an HTTP error status, an integer from 400 to 599")
+    return value
+
+
+# Each fault's parameters: a check that returns the value to store, and the default of an optional one
+# (None: required). Only checked values are stored, so a fault always renders in snapshots and events.
+FAULT_PARAMS: dict[str, dict[str, tuple[Callable[[object], object], object]]] = {
+    "identity_unavailable": {},
+    "vpn": {},
+    "http_error": {"platform": (_platform, None), "path": (_path, None), "status": (_status, 500)},
+}
+
 SETTINGS = {
     "phone_code_channel": ("call", "sms"),
     "mes_sferum_in": ("vk", "max"),  # МЭШ connects Sferum in VK Messenger (VK ID) or in МАХ
@@ -71,6 +101,28 @@ class SessionEnded(RuntimeError):
 
 class UnknownFault(KeyError):
     """No fault has this name."""
+
+
+class InvalidFaultParams(ValueError):
+    """A fault's parameter is missing, unknown or has a value the fault does not take; the message names it."""
+
+
+def fault_params(name: str, given: Mapping[str, object]) -> dict[str, object]:
+    """The parameters to store for fault `name`: each checked, defaults filled in (InvalidFaultParams if not)."""
+    declared = FAULT_PARAMS[name]
+    unknown = sorted(set(given) - set(declared))
+    if unknown:
+        takes = ", ".join(declared) or "no parameters"
+        raise InvalidFaultParams(f"{unknown[0]} is not a parameter of this fault (it takes {takes})")
+    params = {}
+    for param, (check, default) in declared.items():
+        if param not in given and default is None:
+            raise InvalidFaultParams(f"{param} is required")
+        try:
+            params[param] = check(given.get(param, default))
+        except ValueError as error:
+            raise InvalidFaultParams(f"{param} {error}") from None
+    return params
 
 
 class UnknownSetting(ValueError):
@@ -210,6 +262,8 @@ class Session:
 
     def events_after(self, after: int = 0) -> list[dict[str, Any]]:
         """The events kept whose id is above `after`; older ones may have been dropped by the cap."""
+        if after >= self.last_event_id:
+            return []
         first_kept = self.last_event_id - len(self.events) + 1
         return list(itertools.islice(self.events, max(0, after - first_kept + 1), None))
 
@@ -499,10 +553,11 @@ class Session:
 
     # -- faults and settings ----------------------------------------------------------------
 
-    def set_fault(self, name: str, params: dict[str, Any] | None = None) -> Fault:
+    def set_fault(self, name: str, params: Mapping[str, object] | None = None) -> Fault:
+        """Switch a fault on; UnknownFault or InvalidFaultParams, and nothing stored, if it cannot be."""
         if name not in FAULTS:
             raise UnknownFault(name)
-        fault = Fault(name, params or {})
+        fault = Fault(name, fault_params(name, params or {}))
         self.faults[name] = fault
         self.record("fault_on", name=name, params=fault.params)
         return fault

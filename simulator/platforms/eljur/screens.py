@@ -154,7 +154,7 @@ async def vkid_callback(request: web.Request) -> web.StreamResponse:
         user = await VK_ID.finish(request, state.pop("oauth", None))
     except SignInFailed as error:
         request.app.logger.info("VK ID sign-in failed: %s", error.detail)
-        return _respond(request, _diary(request, account, 502, str(error)), state)
+        return _respond(request, _diary(request, account, error.status, str(error)), state)
     profile = session.profiles[int(user["user_id"])]
     other = session.link_of_profile(profile.id, Journal.ELJUR)
     if other is not None and other.journal_account_id != account.id:

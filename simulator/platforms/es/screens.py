@@ -142,7 +142,7 @@ async def callback(request: web.Request) -> web.StreamResponse:
         user = await VK_ID.finish(request, state.pop("oauth", None))
     except SignInFailed as error:
         request.app.logger.info("VK ID sign-in failed: %s", error.detail)
-        return refuse(502, str(error))
+        return refuse(error.status, str(error))
     profile = session.profiles[int(user["user_id"])]
     other = session.link_of_profile(profile.id, Journal.ES)
     if other is not None and other.journal_account_id != account.id:

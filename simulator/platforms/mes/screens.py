@@ -156,7 +156,7 @@ async def callback(request: web.Request) -> web.StreamResponse:
         user = await VK_ID.finish(request, state.pop("oauth", None))
     except SignInFailed as error:
         request.app.logger.info("VK ID sign-in failed: %s", error.detail)
-        return _respond(request, _cabinet(request, account, 502, alert=str(error)), state)
+        return _respond(request, _cabinet(request, account, error.status, alert=str(error)), state)
     state["candidate"] = user
     return _respond(request, sim.redirect("/sferum/add"), state)
 

@@ -259,7 +259,7 @@ async def callback(request: web.Request) -> web.StreamResponse:
     try:
         user = await VK_ID.finish(request, state.get("oauth"))
     except SignInFailed as error:
-        return sim.render(request, "messenger/error.html", 502, message=str(error))
+        return sim.render(request, "messenger/error.html", error.status, message=str(error))
     response = sim.redirect(state.get("back") or "/")
     sim.save_browser_state(request, response, COOKIE, {"profile_id": int(user["user_id"])})
     return response

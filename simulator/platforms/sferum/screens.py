@@ -68,7 +68,7 @@ async def callback(request: web.Request) -> web.StreamResponse:
         user = await VK_ID.finish(request, state.pop("oauth", None))
     except SignInFailed as error:
         request.app.logger.info("VK ID sign-in failed: %s", error.detail)
-        return _respond(request, sim.render(request, "sferum/landing.html", 502, alert=str(error)), {})
+        return _respond(request, sim.render(request, "sferum/landing.html", error.status, alert=str(error)), {})
     profile_id = int(user["user_id"])
     if not orgs.administered(sim.session(request), profile_id):
         return _respond(request, sim.render(request, "sferum/landing.html", 403, alert=NOT_ADMIN), {})
