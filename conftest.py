@@ -7,18 +7,8 @@ import pytest
 
 from simulator.hosts import PLATFORMS
 
-# Every module of steps/ (one a platform) is a plugin: step definitions are found only that way.
-# The ones other step modules import come first, so pytest registers them before they are imported.
-SHARED_STEPS = ["steps.common", "steps.vkid"]
-pytest_plugins = [
-    "pytester",
-    *SHARED_STEPS,
-    *sorted(
-        module
-        for module in (f"steps.{path.stem}" for path in (Path(__file__).parent / "steps").glob("*.py"))
-        if module not in SHARED_STEPS and module != "steps.__init__"
-    ),
-]
+# The step library (steps/, installed as `sferum_sim_steps`): enabled as any team's conftest enables it.
+pytest_plugins = ["pytester", "sferum_sim_steps"]
 
 CATALOGUE = Path(__file__).parent / "docs" / "flows.md"
 # The catalogue's flow and error IDs are its `### F06 — …` headings (tests/test_flows_catalogue.py checks them).
