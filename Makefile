@@ -13,8 +13,11 @@ PYTEST_ARGS ?=
 REPORT_ARGS = --sim-report-dir=$(REPORTS) --output=$(REPORTS)/playwright
 
 run: setup
-	@$(PYTEST) features $(REPORT_ARGS) --tracing=retain-on-failure $(PYTEST_ARGS); status=$$?; \
-	echo "Reports in $(REPORTS)/: report.html (open it in a browser), junit.xml, cucumber.json, allure-results/, traces/"; \
+	@echo "run: the BDD suite (features/) in Chromium, one line a feature; reports in $(REPORTS)/"
+	@$(PYTEST) features -q --feature-progress -o console_output_style=classic $(REPORT_ARGS) --tracing=retain-on-failure $(PYTEST_ARGS); status=$$?; \
+	written=$$(cd $(REPORTS) && for name in report.html junit.xml cucumber.json allure-results traces videos; do \
+		[ -e "$$name" ] && printf ' %s' "$$name"; done); \
+	echo "Reports in $(REPORTS)/:$${written:- none}"; \
 	exit $$status
 
 # CI: lint first, then the same reports without traces (recording them costs time on every scenario).
@@ -40,11 +43,13 @@ unit: setup sdk
 setup: $(VENV)/.installed browser
 	@mkdir -p $(REPORTS)
 
+# Quiet: pip's warnings (e.g. about extra package indexes) are shown only when the install fails.
 $(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $@
+	@echo "setup: $(VENV) with sferum-sim and its dev tools"
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --upgrade pip 2>$(VENV)/pip.log || { cat $(VENV)/pip.log; exit 1; }
+	@$(BIN)/pip install --quiet -e '.[dev]' 2>$(VENV)/pip.log || { cat $(VENV)/pip.log; exit 1; }
+	@touch $@
 
 browser: $(VENV)/.installed
 	@PYTHON=$(BIN)/python sh scripts/ensure-browser.sh

@@ -1,5 +1,5 @@
 """`sferum-sim serve`: the simulator; `replay` and `guide`: the trainer mode; `report merge`: shards' reports as one;
-`new-platform`: a new platform's folder, first screen and test."""
+`new-platform`: a new platform's folder, first screen and test; `steps`: the step library's catalogue."""
 
 from __future__ import annotations
 
@@ -169,6 +169,12 @@ def new_platform(args: argparse.Namespace) -> int:
     return 0
 
 
+def step_catalogue(args: argparse.Namespace) -> int:
+    from .testing.step_catalogue import main as print_catalogue  # imports pytest-bdd and the whole library
+
+    return print_catalogue(args.format, args.features)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="sferum-sim", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -238,6 +244,17 @@ def main(argv: list[str] | None = None) -> int:
     scaffold.add_argument("name", metavar="NAME", help="the package, host (NAME.localhost) and tag, e.g. dnevnik")
     scaffold.add_argument("--title", required=True, help="the platform's name for people, as the instructions spell it")
     scaffold.set_defaults(func=new_platform)
+    catalogue = commands.add_parser(
+        "steps", help="print every Russian step of the library: keyword, pattern, an example, what it checks"
+    )
+    catalogue.add_argument("--format", choices=("text", "markdown", "html"), default="text", help="default text")
+    catalogue.add_argument(
+        "--features",
+        default="features",
+        metavar="DIR",
+        help="where the example sentences come from (default: features, when it exists)",
+    )
+    catalogue.set_defaults(func=step_catalogue)
     args = parser.parse_args(argv)
     command: Callable[[argparse.Namespace], int] = args.func
     return command(args)

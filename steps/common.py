@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from importlib import resources
 from typing import Any
 
 import pytest
@@ -15,7 +15,8 @@ from pytest_bdd import given, parsers, then, when
 from simulator.testing import Persona, SimSession
 from simulator.testing.client import Link, Message
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+# fixtures/ in the repository, package data of the wheel: found the same way in both.
+SCHOOLS = resources.files("sferum_sim_steps.fixtures") / "schools.json"
 # Who acts in a step; the steps do not depend on it, the features read better with it.
 WHO = r"(?:учитель|ученик|родитель|пользователь|администратор)"
 
@@ -84,7 +85,7 @@ def code_of(message: Message) -> str:
 
 @given(parsers.re(r"школа «(?P<name>.+)»"))
 def school(sim_session: SimSession, scene: Scene, name: str) -> None:
-    organisations = json.loads((FIXTURES / "schools.json").read_text(encoding="utf-8"))["organisations"]
+    organisations = json.loads(SCHOOLS.read_text(encoding="utf-8"))["organisations"]
     scene.org = next(org for org in organisations if org["name"] == name)
     sim_session.seed({"organisations": [scene.org]})
 

@@ -18,12 +18,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page, Playwright, expect
 
+from sferum_sim_steps import eljur, es, gosuslugi, mes, sferum, vkid
+from sferum_sim_steps import max as max_steps
+from sferum_sim_steps.cast import Cast
+from sferum_sim_steps.common import Scene, press, school
 from simulator import SESSION_HEADER
 from simulator.testing import Personas, SimSession
-from steps import eljur, es, gosuslugi, mes, sferum, vkid
-from steps import max as max_steps
-from steps.cast import Cast
-from steps.common import Scene, press, school
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 COPY = Path(__file__).with_name("seed_labels.json")

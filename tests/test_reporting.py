@@ -219,8 +219,8 @@ def test_results_json_round_trips_through_the_records(project: Path, runs: dict[
 def test_the_rerun_command_replays_the_same_scenario(project: Path, runs: dict[str, Any]) -> None:
     first = next(t for t in results(project / "serial")["tests"] if t["nodeid"] == FAILED)
     command = shlex.split(first["rerun"])
-    assert command[0] == "pytest"
-    rerun = run_pytest(project, *command[1:], "--sim-report-dir=rerun")
+    assert command[:3] == [sys.executable, "-m", "pytest"]  # the interpreter that ran the suite
+    rerun = run_pytest(project, *command[3:], "--sim-report-dir=rerun")
     assert "1 failed" in rerun.stdout
     [again] = results(project / "rerun")["tests"]
     assert again["nodeid"] == FAILED and again["seed"] == first["seed"]

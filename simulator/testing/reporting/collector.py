@@ -39,6 +39,12 @@ def command_line() -> str:
     return " ".join(sys.argv)
 
 
+def interpreter(root: Path) -> str:
+    """The interpreter running the suite, as typed at the project root: a bare `pytest` may be another install's."""
+    python = Path(sys.executable)
+    return python.relative_to(root).as_posix() if python.is_relative_to(root) else str(python)
+
+
 def clear(report_dir: Path) -> None:
     """Forget the previous run's outputs (only ours: the directory may hold other files)."""
     for name in OUTPUTS:
@@ -71,6 +77,7 @@ class ReportCollector:
             versions=self.versions,
         )
         self.written: list[Path] = []
+        self.python = interpreter(config.rootpath)
 
     def _record(self, report: pytest.TestReport) -> TestRecord:
         if report.nodeid not in self.records:
@@ -80,7 +87,8 @@ class ReportCollector:
                 name=report.nodeid.split("::", 1)[-1],
                 versions=self.versions,
                 # Same test id and base seed → same derived seed → same personas and codes.
-                rerun=f"pytest {shlex.quote(report.nodeid)} --sim-seed={base_seed} -p no:randomly",
+                # Node ids start at the root directory: the command runs from there.
+                rerun=f"{shlex.quote(self.python)} -m pytest {shlex.quote(report.nodeid)} --sim-seed={base_seed} -p no:randomly",
                 worker=getattr(report, "worker_id", None),
                 shard=self.run.shard,
             )
