@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
@@ -47,7 +48,7 @@ def test_a_printed_guide_starts_on_its_first_page_in_readable_text(print_browser
     page = print_browser.new_page(viewport={"width": 1280, "height": 900})
     page.set_content("<div style='width:1280px;height:900px;background:#dbeafe'></div>")
     picture = base64.b64encode(page.screenshot(type="png")).decode("ascii")  # a screen's proportions
-    record = {
+    record: dict[str, Any] = {
         "name": "Учитель привязывает профиль",
         "feature_name": "Функция: привязка",
         "feature_description": "Описание функции в две строки,\nкак в файле сценария.",
