@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from simulator import SimulatorServer
-from simulator.testing.browser import system_chromium
 from simulator.trainer.guide import persona_rows, templates
 
 MM = 96 / 25.4  # CSS pixels in a millimetre
@@ -19,18 +16,8 @@ A4_CONTENT_WIDTH = (210 - 2 * 14) * MM
 TEN_POINTS = 10 * 96 / 72
 
 
-@pytest.fixture(scope="module")
-def print_browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=system_chromium())
-        yield chromium
-        chromium.close()
-
-
-def test_the_console_buttons_stay_inside_their_cards_at_1024_px(
-    server: SimulatorServer, print_browser: Browser
-) -> None:
-    page = print_browser.new_page(viewport={"width": 1024, "height": 768})
+def test_the_console_buttons_stay_inside_their_cards_at_1024_px(server: SimulatorServer, browser: Browser) -> None:
+    page = browser.new_page(viewport={"width": 1024, "height": 768})
     page.goto(server.url + "/_sim/")
     overflowing = page.evaluate(
         """() => [...document.querySelectorAll('section button')].filter(button => {
@@ -44,8 +31,8 @@ def test_the_console_buttons_stay_inside_their_cards_at_1024_px(
     page.close()
 
 
-def test_a_printed_guide_starts_on_its_first_page_in_readable_text(print_browser: Browser) -> None:
-    page = print_browser.new_page(viewport={"width": 1280, "height": 900})
+def test_a_printed_guide_starts_on_its_first_page_in_readable_text(browser: Browser) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.set_content("<div style='width:1280px;height:900px;background:#dbeafe'></div>")
     picture = base64.b64encode(page.screenshot(type="png")).decode("ascii")  # a screen's proportions
     record: dict[str, Any] = {
