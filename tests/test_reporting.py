@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import xmlschema
 
 from simulator.cli import main as cli
 from simulator.testing import shard
@@ -52,12 +53,48 @@ FEATURE = """\
       | второй |
 """
 
+EXTRAS = """\
+# language: ru
+@extras
+Функция: Аргументы шагов и ошибки фикстур
+
+  @F99 @critical
+  Сценарий: Таблица и текст в шагах
+    Дано учитель из сида
+    И классы:
+      | класс | учеников |
+      | 10А   | 2        |
+    Тогда письмо гласит:
+      \"\"\"
+      Здравствуйте,
+      коллеги
+      \"\"\"
+
+  @broken_setup
+  Сценарий: Фикстура падает при подготовке
+    Дано учитель из сида
+    Тогда у него есть VK ID
+
+  @broken_teardown
+  Сценарий: Фикстура падает при завершении
+    Тогда этот шаг ничего не делает
+"""
+
 STEPS = """
 import pytest
 from playwright.sync_api import expect
 from pytest_bdd import given, parsers, scenarios, then, when
 
-scenarios("tiny.feature")
+scenarios("tiny.feature", "extras.feature")
+
+
+@pytest.fixture(autouse=True)
+def broken_by_tag(request):
+    if request.node.get_closest_marker("broken_setup"):
+        raise RuntimeError("подготовка сломалась")
+    yield
+    if request.node.get_closest_marker("broken_teardown"):
+        raise RuntimeError("завершение сломалось")
 
 
 @given("учитель из сида", target_fixture="teacher")
@@ -87,11 +124,32 @@ def never():
 @then("у него есть VK ID")
 def has_vkid(sim_session):
     assert len(sim_session.snapshot()["vkid_accounts"]) == 1
+
+
+@given("классы:")
+def classes(sim_session):
+    pass  # takes no datatable: the reports show the table all the same
+
+
+@then("письмо гласит:")
+def letter(docstring, teacher):
+    assert docstring.startswith("Здравствуйте")
+
+
+@then("этот шаг ничего не делает")
+def nothing():
+    pass
 """
 
 INI = """\
 [pytest]
-markers = tiny: the tiny suite
+markers =
+    tiny: the tiny suite
+    extras: step arguments and fixture errors
+    F99: a flow
+    critical: severity
+    broken_setup: a fixture fails before the first step
+    broken_teardown: a fixture fails after the last step
 addopts = -p no:cacheprovider
 disable_test_id_escaping_and_forfeit_all_rights_to_community_support = true
 """
@@ -113,6 +171,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "pytest.ini").write_text(INI, encoding="utf-8")
     (root / "test_files").mkdir()
     (root / "test_files" / "tiny.feature").write_text(FEATURE, encoding="utf-8")
+    (root / "test_files" / "extras.feature").write_text(EXTRAS, encoding="utf-8")
     (root / "test_files" / "test_tiny.py").write_text(STEPS, encoding="utf-8")
     return root
 
@@ -159,7 +218,7 @@ def summary(directory: Path) -> dict[str, tuple[Any, ...]]:
 
 
 def test_a_failing_scenario_shows_its_step_screenshot_and_trace(project: Path, runs: dict[str, Any]) -> None:
-    assert "1 failed, 3 passed" in runs["outputs"]["serial"].stdout
+    assert "1 failed, 5 passed" in runs["outputs"]["serial"].stdout and "2 errors" in runs["outputs"]["serial"].stdout
     report = project / "serial"
     test = next(t for t in results(report)["tests"] if t["nodeid"] == FAILED)
     statuses = [(s["keyword"], s["status"]) for s in test["steps"]]
@@ -175,29 +234,98 @@ def test_a_failing_scenario_shows_its_step_screenshot_and_trace(project: Path, r
     with zipfile.ZipFile(report / trace) as archive:
         events = [json.loads(line) for line in archive.read("trace.trace").decode().splitlines()]
     groups = [e["title"] for e in events if e.get("method") == "tracingGroup"]
-    assert groups == ["Когда он открывает МЭШ", "Тогда видна страница «Такой страницы нет»"]  # «Дано» needs no page
+    # «Дано» ran before any page existed: its group is written once the context is there.
+    assert groups == ["Дано учитель из сида", "Когда он открывает МЭШ", "Тогда видна страница «Такой страницы нет»"]
 
     html = (report / "report.html").read_text(encoding="utf-8")
     assert html.index("Проверка падает") < html.index("Страница входа открывается")  # failures first
     assert "data:image/png;base64," in html and trace in html and "провален" in html
 
     cucumber = json.loads((report / "cucumber.json").read_text(encoding="utf-8"))
-    [scenario] = [s for s in cucumber[0]["elements"] if s["name"] == "Проверка падает"]
+    tiny = next(feature for feature in cucumber if feature["uri"].endswith("tiny.feature"))
+    [scenario] = [s for s in tiny["elements"] if s["name"] == "Проверка падает"]
     assert [s["result"]["status"] for s in scenario["steps"]] == ["passed", "passed", "failed", "skipped"]
     assert scenario["steps"][2]["embeddings"][0]["mime_type"] == "image/png"
-    assert cucumber[0]["tags"] == [{"name": "@tiny", "line": 2}]
+    assert tiny["tags"] == [{"name": "@tiny", "line": 2}]
 
     junit = ET.parse(report / "junit.xml").getroot()
     [failure] = [failed for case in junit.iter("testcase") if (failed := case.find("failure")) is not None]
     assert "Тогда видна страница «Такой страницы нет»" in failure.get("message", "")
 
     allure = [json.loads(p.read_text(encoding="utf-8")) for p in (report / "allure-results").glob("*-result.json")]
-    assert sorted(r["status"] for r in allure) == ["failed", "passed", "passed", "passed"]
+    assert sorted(r["status"] for r in allure) == ["broken", "broken", "failed", "passed", "passed", "passed", "passed"]
+    [failing] = [r for r in allure if r["name"] == "Проверка падает"]
+    assert [a["type"] for a in failing["attachments"]] == ["application/zip"]  # the trace
+    assert [a["type"] for a in failing["steps"][2]["attachments"]] == ["image/png"]  # the step's screenshot
+    assert failing["steps"][2]["parameters"] == [{"name": "heading", "value": "Такой страницы нет"}]  # no fixtures
+
+
+def _allure(report: Path, name: str) -> dict[str, Any]:
+    found = [json.loads(p.read_text(encoding="utf-8")) for p in (report / "allure-results").glob("*-result.json")]
+    return next(result for result in found if result["name"] == name)
+
+
+def test_data_tables_doc_strings_and_fixture_errors_reach_every_format(project: Path, runs: dict[str, Any]) -> None:
+    report = project / "serial"
+    by_name = {t["name"]: t for t in results(report)["tests"]}
+    table = by_name["Таблица и текст в шагах"]
+    assert table["steps"][1]["rows"] == [["класс", "учеников"], ["10А", "2"]]
+    assert table["steps"][2]["doc_string"] == "Здравствуйте,\nколлеги"
+    setup = by_name["Фикстура падает при подготовке"]
+    assert (setup["outcome"], setup["phase"]) == ("error", "setup") and "подготовка сломалась" in setup["message"]
+    assert [s["status"] for s in setup["steps"]] == ["skipped", "skipped"]  # the scenario's steps, none run
+    teardown = by_name["Фикстура падает при завершении"]
+    assert (teardown["outcome"], teardown["phase"]) == ("error", "teardown")
+
+    cucumber = json.loads((report / "cucumber.json").read_text(encoding="utf-8"))
+    extras = {s["name"]: s for f in cucumber if f["uri"].endswith("extras.feature") for s in f["elements"]}
+    steps = extras["Таблица и текст в шагах"]["steps"]
+    assert [row["cells"] for row in steps[1]["rows"]] == [["класс", "учеников"], ["10А", "2"]]
+    assert steps[2]["doc_string"]["value"] == "Здравствуйте,\nколлеги"
+    failed_setup = extras["Фикстура падает при подготовке"]
+    assert failed_setup["before"][0]["result"]["status"] == "failed"
+    assert "подготовка сломалась" in failed_setup["before"][0]["result"]["error_message"]
+    assert [s["result"]["status"] for s in failed_setup["steps"]] == ["skipped", "skipped"]
+    assert extras["Фикстура падает при завершении"]["after"][0]["result"]["status"] == "failed"
+
+    # JUnit: valid against the Jenkins xunit plugin's strict schema, the table and doc string in system-out.
+    schema = xmlschema.XMLSchema(Path(__file__).with_name("schemas") / "jenkins-xunit-junit-10.xsd")
+    for name in ("serial", "merged"):
+        schema.validate(project / name / "junit.xml")
+    cases = {case.get("name"): case for case in ET.parse(report / "junit.xml").getroot().iter("testcase")}
+    out = cases["Таблица и текст в шагах"].findtext("system-out") or ""
+    assert "| 10А   | 2        |" in out and "Здравствуйте," in out and "rerun: pytest" in out
+    error = cases["Фикстура падает при подготовке"].find("error")
+    assert error is not None and "при подготовке" in error.get("message", "")
+
+    html = (report / "report.html").read_text(encoding="utf-8")
+    assert "<td>учеников</td>" in html and "коллеги</pre>" in html and "Ошибка при подготовке сценария" in html
+
+    # Allure: the table and doc string on their steps, labels from the feature file, fixture errors kept.
+    allure = _allure(report, "Таблица и текст в шагах")
+    assert [a["name"] for a in allure["steps"][1]["attachments"]] == ["Data table"]
+    assert [a["name"] for a in allure["steps"][2]["attachments"]] == ["Doc string"]
+    labels = {(label["name"], label["value"]) for label in allure["labels"]}
+    assert {("epic", "Аргументы шагов и ошибки фикстур"), ("feature", "Аргументы шагов и ошибки фикстур")} <= labels
+    assert {("story", "Таблица и текст в шагах"), ("severity", "critical"), ("flow", "F99")} <= labels
+    assert [(link["type"], link["name"]) for link in allure["links"]] == [("tms", "F99")]
+    assert allure.get("parameters", []) == []
+    outline = _allure(report, "Без браузера, первый")
+    assert outline["parameters"] == [{"name": "номер", "value": "первый"}]
+    assert ("story", "Без браузера, <номер>") in {(label["name"], label["value"]) for label in outline["labels"]}
+    broken = _allure(report, "Фикстура падает при подготовке")
+    assert broken["status"] == "broken" and "подготовка сломалась" in broken["statusDetails"]["message"]
+    assert [s["status"] for s in broken["steps"]] == ["skipped", "skipped"]
+    assert _allure(report, "Фикстура падает при завершении")["status"] == "broken"
+    every = " ".join(p.read_text(encoding="utf-8") for p in (report / "allure-results").glob("*-result.json"))
+    assert " object at 0x" not in every  # fixtures never show up as parameters
+    environment = (report / "allure-results" / "environment.properties").read_text(encoding="latin-1")
+    assert "browser=chromium" in environment and "sim_seed=" in environment and "pytest-bdd=" in environment
 
 
 def test_serial_parallel_and_merged_shards_agree(project: Path, runs: dict[str, Any]) -> None:
     serial = summary(project / "serial")
-    assert len(serial) == 4
+    assert len(serial) == 7
     assert summary(project / "xdist") == serial
     assert summary(project / "merged") == serial
     assert {t["worker"] for t in results(project / "xdist")["tests"]} == {"gw0", "gw1"}
@@ -207,7 +335,7 @@ def test_serial_parallel_and_merged_shards_agree(project: Path, runs: dict[str, 
         test = next(t for t in results(project / name)["tests"] if t["nodeid"] == FAILED)
         assert (project / name / test["steps"][2]["screenshot"]).is_file()
         assert (project / name / test["artifacts"]["traces"][0]).is_file()
-        assert len(list((project / name / "allure-results").glob("*-result.json"))) == 4
+        assert len(list((project / name / "allure-results").glob("*-result.json"))) == 7
     print("\n" + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in runs["timings"].items()))
 
 

@@ -54,6 +54,8 @@ class Evidence:
     steps: list[StepRecord] = field(default_factory=list)
     started: float = 0.0
     grouped: Any = None  # the browser context whose trace has this step's group open
+    # Steps run before any page existed: their trace groups are written once a context appears.
+    ungrouped: list[str] = field(default_factory=list)
     events_seen: int = 0
     browser: BrowserInfo | None = None
 
@@ -94,7 +96,45 @@ def _scenario(scenario: Any) -> ScenarioRecord:
 
 
 def _step(step: Any) -> StepRecord:
-    return StepRecord(keyword=step.keyword.strip(), name=step.name, line=step.line_number)
+    table = step.datatable.raw() if step.datatable is not None else None
+    return StepRecord(
+        keyword=step.keyword.strip(),
+        name=step.name,
+        line=step.line_number,
+        rows=[[str(cell) for cell in row] for row in table] if table is not None else None,
+        doc_string=step.docstring,
+    )
+
+
+def step_title(step: Any) -> str:
+    """A step as the feature file writes it: «Дано …», «Когда …»."""
+    return f"{step.keyword.strip()} {step.name}"
+
+
+def template_of(item: pytest.Item) -> Any:
+    """The pytest-bdd scenario (an outline before its Examples fill it) a test runs, or None for a plain test."""
+    from pytest_bdd.scenario import scenario_wrapper_template_registry
+
+    function = getattr(item, "obj", None)
+    return scenario_wrapper_template_registry.get(function) if callable(function) else None
+
+
+def scenario_of(item: pytest.Item) -> Any:
+    """The rendered scenario of a test, or None for a plain test: known before any fixture runs."""
+    template = template_of(item)
+    if template is None:
+        return None
+    callspec = getattr(item, "callspec", None)
+    return template.render(callspec.params.get("_pytest_bdd_example", {}) if callspec else {})
+
+
+def evidence_for(scenario: Any, root: Path) -> Evidence:
+    """A scenario's record before any step ran."""
+    return Evidence(
+        feature=_feature(scenario.feature, root),
+        scenario=_scenario(scenario),
+        pending=[_step(step) for step in scenario.steps],
+    )
 
 
 def _location(func: Callable[..., Any], root: Path) -> str | None:
@@ -134,11 +174,7 @@ class EvidencePlugin:
 
     @pytest.hookimpl
     def pytest_bdd_before_scenario(self, request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
-        request.node.stash[EVIDENCE] = Evidence(
-            feature=_feature(feature, self.root),
-            scenario=_scenario(scenario),
-            pending=[_step(step) for step in scenario.steps],
-        )
+        request.node.stash[EVIDENCE] = evidence_for(scenario, self.root)
 
     @pytest.hookimpl
     def pytest_bdd_before_step(
@@ -149,9 +185,17 @@ class EvidencePlugin:
             return
         evidence.started = time.perf_counter()  # opening the page the step asks for is part of the step
         context = self._context(request, step_func)
-        if context is not None:
+        if context is None:
+            evidence.ungrouped.append(step_title(step))
+        else:
+            # Steps that needed no page still belong in the trace: an empty group each, before this step's.
+            for title in evidence.ungrouped:
+                with contextlib.suppress(PlaywrightError):
+                    context.tracing.group(title)
+                    context.tracing.group_end()
+            evidence.ungrouped.clear()
             # One group per step: the trace viewer then lists «Дано …», «Когда …», «Тогда …» with their actions inside.
-            context.tracing.group(f"{step.keyword.strip()} {step.name}")
+            context.tracing.group(step_title(step))
             evidence.grouped = context
             if evidence.browser is None and context.browser is not None:
                 evidence.browser = BrowserInfo(name=context.browser.browser_type.name, version=context.browser.version)
@@ -251,7 +295,12 @@ class EvidencePlugin:
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
         report = yield
         evidence = item.stash.get(EVIDENCE, None)
-        if evidence is not None and report.when == "call":
+        if evidence is None and report.when == "setup" and not report.passed:
+            # A fixture failed (or skipped) before the first step: the scenario and its steps, none run, still report.
+            scenario = scenario_of(item)
+            if scenario is not None:
+                report.sferum_sim = evidence_for(scenario, self.root).handed_over().to_json()
+        elif evidence is not None and report.when == "call":
             # A plain attribute: xdist serialises a report's __dict__, so it reaches the controller intact.
             report.sferum_sim = evidence.handed_over().to_json()
         return report

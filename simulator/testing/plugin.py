@@ -21,6 +21,7 @@ from .client import SimSession, Simulator
 from .evidence import POLICIES, EvidencePlugin
 from .personas import Personas
 from .reporting import ReportCollector
+from .reporting.allure_bridge import AllureBridge
 from .reporting.collector import clear
 from .reporting.layout import ALLURE_DIR
 from .routing import AsyncSimTransport, SimTransport, sim_router
@@ -88,6 +89,9 @@ def pytest_configure(config: pytest.Config) -> None:
     directory = report_dir(config)
     if not config.pluginmanager.has_plugin("sferum_sim.evidence"):
         config.pluginmanager.register(EvidencePlugin(config, directory), "sferum_sim.evidence")
+    if not config.pluginmanager.has_plugin("sferum_sim.allure"):
+        # Now, before allure's own pytest_configure registers its listener: see AllureBridge's report wrapper.
+        config.pluginmanager.register(AllureBridge(config), "sferum_sim.allure")
     if directory is None or config.option.collectonly:
         return
     if hasattr(config.option, "allure_report_dir") and not config.option.allure_report_dir:

@@ -75,6 +75,7 @@ class ReportCollector:
             shard=config.getoption("--shard"),
             workers=getattr(config.option, "numprocesses", None) or 0,
             versions=self.versions,
+            seed=config.getoption("--sim-seed"),
         )
         self.written: list[Path] = []
         self.python = interpreter(config.rootpath)

@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from .records import FeatureRecord, Json, Results, StepRecord, StepStatus
+from .records import FeatureRecord, Json, Results, StepRecord, StepStatus, TestRecord
 
 # A step without a definition is Cucumber's «undefined»; Jenkins and Xray count it as a failure.
 STATUS: dict[StepStatus, str] = {"passed": "passed", "failed": "failed", "undefined": "undefined", "skipped": "skipped"}
@@ -37,7 +37,27 @@ def _step(step: StepRecord, directory: Path) -> Json:
         out["embeddings"] = [{"mime_type": "image/png", "data": data, "name": Path(step.screenshot).name}]
     if step.events:
         out["output"] = [event.line() for event in step.events]
+    # The Gherkin argument as the Cucumber JSON schema has it: rows of cells, or a doc string under the step.
+    if step.rows is not None:
+        out["rows"] = [{"cells": row, "line": step.line + 1 + number} for number, row in enumerate(step.rows)]
+    if step.doc_string is not None:
+        out["doc_string"] = {"value": step.doc_string, "content_type": "", "line": step.line + 1}
     return out
+
+
+def _hook(test: TestRecord) -> Json:
+    """A failed fixture as Cucumber's failed before (setup) or after (teardown) hook."""
+    return {
+        "match": {"location": test.nodeid},
+        "result": {"status": "failed", "duration": 0, "error_message": test.longrepr or test.message},
+    }
+
+
+def _hooks(test: TestRecord) -> Json:
+    # Jenkins and Xray count a failed hook as a failed scenario, so a fixture's error is never all green.
+    if test.outcome != "error" or test.phase not in ("setup", "teardown"):
+        return {}
+    return {"before" if test.phase == "setup" else "after": [_hook(test)]}
 
 
 def _feature(feature: FeatureRecord) -> Json:
@@ -69,6 +89,7 @@ def features(results: Results, directory: Path) -> list[Json]:
                 "description": scenario.description,
                 "type": "scenario",
                 "tags": _tags(scenario.tags, scenario.line),
+                **_hooks(test),
                 "steps": [_step(step, directory) for step in test.steps],
             }
         )

@@ -29,6 +29,7 @@ STATUS_RU = {
     "undefined": "шаг не определён",
 }
 STEP_STATUS_RU = {**STATUS_RU, "skipped": "не выполнен"}
+PHASE_RU = {"setup": "при подготовке сценария (фикстура)", "teardown": "при завершении сценария (фикстура)"}
 
 
 @dataclass
@@ -81,6 +82,7 @@ def write(path: Path, results: Results, directory: Path) -> None:
         created=datetime.now().strftime("%d.%m.%Y %H:%M"),
         status_ru=STATUS_RU,
         step_status_ru=STEP_STATUS_RU,
+        phase_ru=PHASE_RU,
         inline=inline,
         event_line=SimulatorEvent.line,
     )

@@ -78,6 +78,20 @@ def _optional(parse: Callable[[Any], R], data: Any) -> R | None:
     return None if data is None else parse(data)
 
 
+def _maybe(data: Mapping[str, Any], key: str, *kinds: type) -> Any:
+    """`data[key]` checked as `_take` does, or None when absent: a key newer files add and older ones lack."""
+    return _take(data, key, *kinds) if key in data else None
+
+
+def _rows(data: Mapping[str, Any], key: str) -> list[list[str]] | None:
+    rows = _maybe(data, key, list)
+    if rows is None:
+        return None
+    if not all(isinstance(row, list) and all(isinstance(cell, str) for cell in row) for row in rows):
+        raise RecordError(f"{key!r} must be a list of rows of strings")
+    return [list(row) for row in rows]
+
+
 def _artifacts(data: Mapping[str, Any]) -> Artifacts:
     return {folder: _strings(data, folder) for folder in data}
 
@@ -125,8 +139,26 @@ class StepRecord:
     screenshot: str | None = None  # relative to the report directory
     events: list[SimulatorEvent] = field(default_factory=list)
     location: str | None = None  # where the step is defined, file:line
+    rows: list[list[str]] | None = None  # the step's Gherkin data table, header row first
+    doc_string: str | None = None  # the step's Gherkin doc string
+
+    def argument_lines(self) -> list[str]:
+        """The data table or doc string as the feature file shows them: what a plain-text report prints."""
+        if self.rows:
+            widths = [max(len(row[i]) if i < len(row) else 0 for row in self.rows) for i in range(len(self.rows[0]))]
+            return [
+                "| " + " | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + " |"
+                for row in self.rows
+            ]
+        if self.doc_string is not None:
+            return ['"""', *self.doc_string.splitlines(), '"""']
+        return []
 
     def to_json(self) -> Json:
+        # The Gherkin arguments are written only when the step has them: older readers see the shape they know.
+        arguments: Json = {
+            key: value for key, value in (("rows", self.rows), ("doc_string", self.doc_string)) if value is not None
+        }
         return {
             "keyword": self.keyword,
             "name": self.name,
@@ -137,6 +169,7 @@ class StepRecord:
             "screenshot": self.screenshot,
             "events": [event.to_json() for event in self.events],
             "location": self.location,
+            **arguments,
         }
 
     @classmethod
@@ -151,6 +184,8 @@ class StepRecord:
             screenshot=_take(data, "screenshot", *_OPTIONAL_STR),
             events=[SimulatorEvent.from_json(event) for event in _take(data, "events", list)],
             location=_take(data, "location", *_OPTIONAL_STR),
+            rows=_rows(data, "rows"),
+            doc_string=_maybe(data, "doc_string", str),
         )
 
 
@@ -366,6 +401,7 @@ class RunRecord:
     workers: int  # xdist workers; 0 for a serial run
     versions: Versions
     duration: float = 0.0  # wall time, known when the run ends
+    seed: int | None = None  # the base seed (--sim-seed); absent from files written before it was kept
 
     def to_json(self) -> Json:
         return {
@@ -375,6 +411,7 @@ class RunRecord:
             "workers": self.workers,
             "versions": dict(self.versions),
             "duration": self.duration,
+            **({"seed": self.seed} if self.seed is not None else {}),
         }
 
     @classmethod
@@ -386,6 +423,7 @@ class RunRecord:
             workers=_take(data, "workers", int),
             versions=_string_map(data, "versions"),
             duration=_take(data, "duration", *_NUMBER),
+            seed=_maybe(data, "seed", int),
         )
 
 

@@ -1,11 +1,11 @@
-"""Every report format of a run, written from its records: results.json, JUnit XML, Cucumber JSON, HTML."""
+"""Every report format of a run, written from its records: results.json, JUnit XML, Cucumber JSON, HTML, Allure's environment."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from . import cucumber, html, junit
-from .layout import CUCUMBER, HTML, JUNIT
+from . import allure_environment, cucumber, html, junit
+from .layout import ALLURE_DIR, CUCUMBER, HTML, JUNIT
 from .records import Results
 
 
@@ -17,4 +17,6 @@ def write_all(directory: Path, results: Results) -> list[Path]:
     junit.write(written[1], results)
     cucumber.write(written[2], results, directory)
     html.write(written[3], results, directory)
+    if (directory / ALLURE_DIR).is_dir():  # allure-pytest-bdd wrote the results; the environment is the run's
+        allure_environment.write(directory / ALLURE_DIR, results)
     return written

@@ -1,0 +1,166 @@
+"""What allure-pytest-bdd leaves out or gets wrong, filled in on its own results as the run goes.
+
+- labels (epic, feature, story, suites, severity, flows) and flow links from the feature file;
+- parameters only where Gherkin has them: Examples and the values a step's text carries, never fixtures;
+- a step's data table and doc string attached even when its function does not take them;
+- a fixture that fails before the first step reported, with the scenario's steps, rather than lost;
+- the Playwright trace attached to the scenario.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import pytest
+
+from ..evidence import EVIDENCE, evidence_for, scenario_of, template_of
+from .allure_labels import flow_link, flows, labels
+
+try:
+    from allure_commons.model2 import Label, Link, Parameter
+    from allure_commons.types import AttachmentType
+    from allure_pytest_bdd.pytest_bdd_listener import PytestBDDListener
+    from allure_pytest_bdd.steps import get_step_uuid
+
+    HAS_ALLURE = True
+except ImportError:  # pragma: no cover
+    HAS_ALLURE = False
+
+PLAIN = (str, int, float, bool)
+
+
+def readable(value: object) -> str | None:
+    """A parameter's value as a person reads it, or None for an object whose repr would show a memory address."""
+    return str(value) if isinstance(value, PLAIN) or value is None else None
+
+
+def table_csv(rows: list[list[str]]) -> str:
+    with io.StringIO() as buffer:
+        csv.writer(buffer).writerows(rows)
+        return buffer.getvalue()
+
+
+class AllureBridge:
+    """Hooks that run after allure-pytest-bdd's own and amend the result it is writing."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.root = config.rootpath
+        self.features_dir = str(config.getini("bdd_features_base_dir") or "")
+        patterns = dict(getattr(config.option, "allure_link_pattern", None) or [])
+        self.flow_pattern: str | None = patterns.get("tms")
+        self._listener: Any = None
+
+    @property
+    def listener(self) -> Any:
+        """allure-pytest-bdd's listener, once its pytest_configure has registered it; None when allure is off."""
+        if self._listener is None and HAS_ALLURE:
+            plugins = self.config.pluginmanager.get_plugins()
+            self._listener = next((p for p in plugins if isinstance(p, PytestBDDListener)), None)
+        return self._listener
+
+    def _uuid(self, item: pytest.Item) -> str | None:
+        # nodeid_to_uuid is a defaultdict: reading a missing id would start a result of its own
+        return None if self.listener is None else self.listener.nodeid_to_uuid.get(item.nodeid)
+
+    # -- the scenario ------------------------------------------------------------------------------
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_bdd_before_scenario(self, request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+        self._describe(request.node, scenario)
+
+    def _describe(self, item: pytest.Item, scenario: Any) -> None:
+        uuid = self._uuid(item)
+        if uuid is None:
+            return
+        evidence = item.stash.get(EVIDENCE, None) or evidence_for(scenario, self.root)
+        template = template_of(item)
+        outline = template.name if template is not None else scenario.name
+        example = getattr(item, "callspec", None)
+        examples = example.params.get("_pytest_bdd_example", {}) if example else {}
+        with self.listener.lifecycle.update_test_case(uuid=uuid) as result:
+            result.labels.extend(
+                Label(name=name, value=value)
+                for name, value in labels(evidence.feature, evidence.scenario, outline, self.features_dir)
+            )
+            tags = [*evidence.feature.tags, *evidence.scenario.tags]
+            result.links.extend(
+                Link(type="tms", url=flow_link(flow, self.flow_pattern), name=flow) for flow in flows(tags)
+            )
+            # Only the Examples' columns: other pytest parameters are fixtures' business, not the scenario's.
+            result.parameters = [Parameter(name=name, value=str(value)) for name, value in examples.items()]
+
+    # -- each step ---------------------------------------------------------------------------------
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_bdd_before_step_call(
+        self,
+        request: pytest.FixtureRequest,
+        feature: Any,
+        scenario: Any,
+        step: Any,
+        step_func: Any,
+        step_func_args: dict[str, Any],
+    ) -> None:
+        if self.listener is None:
+            return
+        step_uuid = get_step_uuid(step)
+        fixtures = set(request.fixturenames)
+        gherkin = {
+            name: text
+            for name, value in step_func_args.items()
+            if name not in fixtures and name not in ("datatable", "docstring") and (text := readable(value)) is not None
+        }
+        with self.listener.lifecycle.update_step(uuid=step_uuid) as result:
+            if result is None:
+                return
+            result.parameters = [Parameter(name=name, value=value) for name, value in gherkin.items()]
+        # allure attaches a table or doc string only to a step function that takes it; the report wants it always.
+        if step.datatable is not None and "datatable" not in step_func_args:
+            rows = [[str(cell) for cell in row] for row in step.datatable.raw()]
+            self._attach(table_csv(rows), "Data table", AttachmentType.CSV, step_uuid)
+        if step.docstring is not None and "docstring" not in step_func_args:
+            self._attach(step.docstring, "Doc string", AttachmentType.TEXT, step_uuid)
+
+    def _attach(self, body: str, name: str, kind: Any, parent: str) -> None:
+        self.listener.lifecycle.attach_data(str(uuid4()), body, name=name, attachment_type=kind, parent_uuid=parent)
+
+    # -- setup errors and the trace ----------------------------------------------------------------
+
+    # Registered before allure's listener, so inside its wrapper (which writes the result after us), and
+    # outside pytest-playwright's trylast one (which names the kept trace on the teardown report before us).
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+        if call.when == "setup" and call.excinfo is not None and self._uuid(item) is None:
+            self._start_unrun(item)  # before allure reads the report: it then records the error on this result
+        report: pytest.TestReport = yield
+        if report.when == "teardown":
+            self._attach_traces(item, report)
+        return report
+
+    def _start_unrun(self, item: pytest.Item) -> None:
+        """A result for a scenario whose fixtures failed: pytest-bdd never announced it, so allure has none."""
+        scenario = scenario_of(item)
+        if scenario is None or self.listener is None or not isinstance(item, pytest.Function):
+            return
+        self.listener.pytest_bdd_before_scenario(request=item._request, feature=scenario.feature, scenario=scenario)
+        self._describe(item, scenario)
+
+    def _attach_traces(self, item: pytest.Item, report: pytest.TestReport) -> None:
+        uuid = self._uuid(item)
+        if uuid is None:
+            return
+        for name, value in report.user_properties:
+            source = Path(self.config.invocation_params.dir, str(value))
+            if name == "playwright_trace" and source.is_file():
+                self.listener.lifecycle.attach_file(
+                    str(uuid4()),
+                    str(source),
+                    name="Трасса Playwright",
+                    attachment_type=AttachmentType.ZIP,
+                    parent_uuid=uuid,
+                )
