@@ -294,7 +294,7 @@ def test_data_tables_doc_strings_and_fixture_errors_reach_every_format(project: 
         schema.validate(project / name / "junit.xml")
     cases = {case.get("name"): case for case in ET.parse(report / "junit.xml").getroot().iter("testcase")}
     out = cases["Таблица и текст в шагах"].findtext("system-out") or ""
-    assert "| 10А   | 2        |" in out and "Здравствуйте," in out and "rerun: pytest" in out
+    assert "| 10А   | 2        |" in out and "Здравствуйте," in out and "-m pytest " in out.partition("rerun: ")[2]
     error = cases["Фикстура падает при подготовке"].find("error")
     assert error is not None and "при подготовке" in error.get("message", "")
 
