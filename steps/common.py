@@ -85,6 +85,7 @@ def code_of(message: Message) -> str:
 
 @given(parsers.re(r"школа «(?P<name>.+)»"))
 def school(sim_session: SimSession, scene: Scene, name: str) -> None:
+    """Seeds the organisation of this name from fixtures/schools.json into the world and makes it the scenario's school."""
     organisations = json.loads(SCHOOLS.read_text(encoding="utf-8"))["organisations"]
     scene.org = next(org for org in organisations if org["name"] == name)
     sim_session.seed({"organisations": [scene.org]})
@@ -95,26 +96,31 @@ def school(sim_session: SimSession, scene: Scene, name: str) -> None:
 
 @when(parsers.re(rf"(?:{WHO} )?нажимает «(?P<label>[^«»]+)»"))
 def press(page: Page, label: str) -> None:
+    """Clicks the button or link with exactly this label."""
     button(page, label).click()
 
 
 @then(parsers.re(r"открывается окно «(?P<title>[^«»]+)»"))
 def dialog_opens(page: Page, title: str) -> None:
+    """Checks the screen shows a heading with exactly this title; the world is not checked."""
     expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
 
 
 @then(parsers.re(r"(?P<platform>МЭШ|VK ID) сообщает «(?P<text>.+)»$"))
 def platform_says(page: Page, platform: str, text: str) -> None:
+    """Checks the screen shows exactly this text (whichever platform is named); the world is not checked."""
     expect(page.get_by_text(text, exact=True)).to_be_visible()
 
 
 @then(parsers.re(r"(?P<platform>МЭШ|VK ID) показывает ошибку «(?P<text>.+)»$"))
 def platform_shows_error(page: Page, platform: str, text: str) -> None:
+    """Checks the page's alert reads exactly this text; the world is not checked."""
     expect(page.get_by_role("alert")).to_have_text(text)
 
 
 @then(parsers.re(r"у поля «(?P<label>[^«»]+)» ошибка «(?P<text>.+)»$"))
 def field_error(page: Page, label: str, text: str) -> None:
+    """Checks the field with this label is marked aria-invalid and the error it is described by reads exactly this text."""
     field_ = page.get_by_label(label, exact=True)
     expect(field_).to_have_attribute("aria-invalid", "true")
     error_id = field_.get_attribute("aria-describedby")
@@ -123,16 +129,19 @@ def field_error(page: Page, label: str, text: str) -> None:
 
 @when(parsers.re(r"проходит (?P<minutes>\d+) минут[аы]?"))
 def time_passes(sim_session: SimSession, minutes: str) -> None:
+    """Moves the simulator's clock on by this many minutes."""
     sim_session.advance(int(minutes) * 60)
 
 
 @when(parsers.re(rf"(?:{WHO} )?обновляет страницу"))
 def reload(page: Page) -> None:
+    """Reloads the page in the browser."""
     page.reload()
 
 
 @when(parsers.re(rf"(?:{WHO} )?вводит «(?P<value>[^»]*)» в поле «(?P<label>[^«»]+)» и нажимает «(?P<press>[^«»]+)»"))
 def type_into(page: Page, value: str, label: str, press: str) -> None:
+    """Fills the field with this label with the value and clicks the button or link with the given label."""
     page.get_by_label(label, exact=True).fill(value)
     button(page, press).click()
 
@@ -151,6 +160,7 @@ WHERE_CHATS = r"(?:во вкладке «Сферум»|в Сферуме)"
 
 @then(parsers.re(rf"{WHERE_CHATS} сказано, что чаты создаются, и чатов (?:в списке )?пока нет"))
 def chats_being_created(page: Page) -> None:
+    """Checks the chat list says «Чаты создаются.», its heading is «Чаты 0» and it lists no chat; the world is not checked."""
     expect(page.get_by_test_id("chats-pending")).to_contain_text("Чаты создаются.")
     expect(page.get_by_role("heading", name="Чаты 0", exact=True)).to_be_visible()
     expect(page.get_by_test_id("chat")).to_have_count(0)
@@ -158,6 +168,7 @@ def chats_being_created(page: Page) -> None:
 
 @then(parsers.re(rf"{WHERE_CHATS} «(?P<heading>Чаты \d+)»(?:, в списке)?:"))
 def chats_listed(page: Page, heading: str, datatable: list[list[str]]) -> None:
+    """Checks the chat list has this heading, no «Чаты создаются.», and exactly the table's chats (title and caption) in order."""
     expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
     expect(page.get_by_test_id("chats-pending")).to_have_count(0)
     expect(page.get_by_test_id("chat")).to_have_text([f"{title} {caption}" for title, caption in datatable[1:]])
@@ -175,6 +186,7 @@ JOURNALS = {"МЭШ": "mes", "ЭлЖур": "eljur", "ЭШ": "es"}
 
 @then(parsers.re(r"учетная запись (?P<journal>МЭШ|ЭлЖур|ЭШ) привязана к его учебному профилю$"))
 def linked_to_own_profile(sim_session: SimSession, scene: Scene, journal: str) -> None:
+    """Checks the world: the actor's journal account has exactly one link, via VK ID, to their own profile, and no profile was added."""
     links = _links_of(sim_session, scene.person, JOURNALS[journal])
     assert [(link["profile_id"], link["via"]) for link in links] == [(scene.person.ids["profile_id"], "vkid")]
     assert len(sim_session.snapshot()["profiles"]) == scene.profiles_before
@@ -182,6 +194,7 @@ def linked_to_own_profile(sim_session: SimSession, scene: Scene, journal: str) -
 
 @then("учетная запись МЭШ не привязана, учебный профиль не создан")
 def nothing_linked(sim_session: SimSession, scene: Scene) -> None:
+    """Checks the world: the actor's МЭШ account has no link and there are as many profiles as when the actor was seeded."""
     assert _links_of(sim_session, scene.person, "mes") == []
     assert len(sim_session.snapshot()["profiles"]) == scene.profiles_before
 
@@ -193,6 +206,7 @@ def nothing_linked(sim_session: SimSession, scene: Scene) -> None:
     )
 )
 def created_profile_linked(sim_session: SimSession, scene: Scene, journal: str) -> None:
+    """Checks the world: one new profile, of the VK ID account on the actor's phone, has the name typed, their birth date and sex, and is the only link (via VK ID) of their journal account."""
     world = sim_session.snapshot()
     account = next(a for a in world["vkid_accounts"] if a["phone"] == scene.person.phone)
     profile = next(p for p in world["profiles"] if p["id"] == account["profile_id"])
@@ -210,11 +224,13 @@ def created_profile_linked(sim_session: SimSession, scene: Scene, journal: str) 
 
 @then("учебный профиль не создан")
 def no_profile_created(sim_session: SimSession, scene: Scene) -> None:
+    """Checks the world: there are as many profiles as when the actor was seeded."""
     assert len(sim_session.snapshot()["profiles"]) == scene.profiles_before
 
 
 @then("на платформе создан учебный профиль по почте с введёнными данными, и он привязан к учетной записи МЭШ ученика")
 def email_profile_linked(sim_session: SimSession, scene: Scene) -> None:
+    """Checks the world: the VK ID account on the child's e-mail has the password set and no phone, its profile has the name typed, birth date and sex, and the child's МЭШ account is linked to it alone."""
     world = sim_session.snapshot()
     account = next(a for a in world["vkid_accounts"] if a["email"] == scene.person.email)
     assert account["password"] == scene.password and account["phone"] is None
@@ -226,5 +242,6 @@ def email_profile_linked(sim_session: SimSession, scene: Scene) -> None:
 
 @then("код подтверждения не отправлен")
 def no_code_sent(sim_session: SimSession, scene: Scene) -> None:
+    """Checks the world: the simulator sent no message to the actor's phone or e-mail."""
     assert sim_session.messages(to=scene.person.phone) == []
     assert sim_session.messages(to=scene.person.email) == []

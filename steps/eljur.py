@@ -85,6 +85,7 @@ def eljur_student(
     by: str | None,
     accounts: str | None,
 ) -> None:
+    """Seeds an ЭлЖур student (9Б or 6А by age) with a Госуслуги account of this level and login and what the words list, makes them the actor and records the world."""
     kind, school_class = CLASSES[age]
     has = ACCOUNTS[accounts or ""]
     student = personas.make("student", age=kind)
@@ -115,6 +116,7 @@ def eljur_parent(
     diary: Diary,
     gosuslugi_logins: dict[str, tuple[str, str]],
 ) -> None:
+    """Seeds the student's ЭлЖур parent with a confirmed Госуслуги account by phone, makes them the actor and records the world."""
     parent = personas.make("parent")
     entry = parent.entry(
         journal="eljur",
@@ -132,23 +134,27 @@ def eljur_parent(
 
 @when(parsers.re(rf"(?:{WHO} )?открывает ЭлЖур и нажимает «Войти через Госуслуги»"))
 def open_eljur(page: Page, sim_session: SimSession) -> None:
+    """Opens ЭлЖур and clicks «Войти через Госуслуги»."""
     page.goto(sim_session.url("eljur", "/"))
     button(page, "Войти через Госуслуги").click()
 
 
 @when(parsers.re(rf"(?:{WHO} )?переходит в раздел «Дневник»"))
 def open_diary(page: Page) -> None:
+    """Clicks «Дневник» in the navigation and checks its heading."""
     page.get_by_role("navigation").get_by_role("link", name="Дневник", exact=True).click()
     expect(page.get_by_role("heading", name="Дневник", exact=True)).to_be_visible()
 
 
 @then(parsers.re(r"(?P<platform>ЭлЖур|Госуслуги) сообщает «(?P<text>.+)»$"))
 def eljur_says(page: Page, platform: str, text: str) -> None:
+    """Checks the page's alert reads exactly this text."""
     expect(page.get_by_role("alert")).to_have_text(text)
 
 
 @then("раздел «Дневник» ему недоступен")
 def diary_closed(page: Page, sim_session: SimSession) -> None:
+    """Opens ЭлЖур's /diary directly and checks it shows «Войти через Госуслуги» and no heading «Дневник»."""
     page.goto(sim_session.url("eljur", "/diary"))
     expect(button(page, "Войти через Госуслуги")).to_be_visible()
     expect(page.get_by_role("heading", name="Дневник")).to_have_count(0)
@@ -165,6 +171,7 @@ def _lesson(page: Page, subject: str) -> Locator:
     parsers.re(r"под уроком «(?P<online>[^«»]+)» зеленая кнопка «Онлайн-урок», а под уроком «(?P<other>[^«»]+)» ее нет")
 )
 def online_button(page: Page, online: str, other: str) -> None:
+    """Checks the first lesson has a green «Онлайн-урок» button and the second is shown without one."""
     join = button(_lesson(page, online), "Онлайн-урок")
     expect(join).to_be_visible()
     expect(join).to_have_css("background-color", GREEN)
@@ -174,6 +181,7 @@ def online_button(page: Page, online: str, other: str) -> None:
 
 @then("родитель видит уроки ребенка, но не кнопку «Онлайн-урок»")
 def parent_diary(page: Page, diary: Diary) -> None:
+    """Checks the diary names the child, shows every lesson of the child's class, no «Онлайн-урок» button, and the note about online lessons."""
     expect(page.get_by_test_id("children")).to_contain_text(diary.known_student.full_name)
     lessons = [ls for ls in diary.before["lessons"] if ls["class_id"] == _class_of(diary)]
     for lesson in lessons:
@@ -190,6 +198,7 @@ def _class_of(diary: Diary) -> str:
 
 @when(parsers.re(rf"(?:{WHO} )?открывает адрес онлайн-урока «(?P<subject>[^«»]+)» напрямую"))
 def open_lesson_url(page: Page, sim_session: SimSession, diary: Diary, subject: str) -> None:
+    """Opens the address of the student's class's lesson in this subject (/lessons/<id>) directly in the browser."""
     lesson = next(
         ls for ls in diary.before["lessons"] if ls["subject"] == subject and ls["class_id"] == _class_of(diary)
     )
@@ -198,6 +207,7 @@ def open_lesson_url(page: Page, sim_session: SimSession, diary: Diary, subject: 
 
 @then(parsers.re(r"открывается онлайн-урок «(?P<subject>[^«»]+)» в его учебном профиле"))
 def lesson_opens(page: Page, sim_session: SimSession, scene: Scene, subject: str) -> None:
+    """Checks the page «Онлайн-урок» at ЭлЖур's /lessons/ shows the subject and the actor's last and first name as the profile."""
     expect(page.get_by_role("heading", name="Онлайн-урок", exact=True)).to_be_visible()
     expect(page.get_by_test_id("lesson-subject")).to_have_text(subject)
     expect(page.get_by_test_id("lesson-profile")).to_contain_text(f"{scene.person.last_name} {scene.person.first_name}")
@@ -209,6 +219,7 @@ def lesson_opens(page: Page, sim_session: SimSession, scene: Scene, subject: str
 
 @then("экраны VK ID не открывались")
 def no_vkid(sim_session: SimSession, diary: Diary) -> None:
+    """Checks the browser requested pages but none of VK ID's, and the simulator sent no message."""
     vkid = sim_session.url("vkid", "/")
     assert diary.requested and not [url for url in diary.requested if url.startswith(vkid)]
     assert sim_session.messages() == []
@@ -216,6 +227,7 @@ def no_vkid(sim_session: SimSession, diary: Diary) -> None:
 
 @then("новая привязка и новый учебный профиль не созданы")
 def nothing_new(sim_session: SimSession, diary: Diary) -> None:
+    """Checks the world: links, profiles and VK ID accounts are as they were when the person was seeded."""
     world = sim_session.snapshot()
     assert world["links"] == diary.before["links"]
     assert world["profiles"] == diary.before["profiles"]
@@ -224,6 +236,7 @@ def nothing_new(sim_session: SimSession, diary: Diary) -> None:
 
 @then(parsers.re(r"учетн(?:ая запись|ые записи) ЭлЖур не привязан[аы], учебный профиль не создан"))
 def nothing_linked(sim_session: SimSession, diary: Diary) -> None:
+    """Checks the world holds no link (nor did it before), and profiles and VK ID accounts are as they were when seeded."""
     world = sim_session.snapshot()
     assert world["links"] == [] and diary.before["links"] == []
     assert world["profiles"] == diary.before["profiles"]

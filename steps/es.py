@@ -75,6 +75,7 @@ def classmates_linked(sim_session: SimSession, personas: Personas, scene: Scene,
 
 @when(parsers.re(rf"{WHO} входит в электронный дневник"))
 def sign_in(page: Page, sim_session: SimSession, scene: Scene) -> None:
+    """Opens ЭШ, signs in with the actor's login and password and checks the heading «Электронный дневник»."""
     page.goto(sim_session.url("es", "/"))
     page.get_by_label("Логин").fill(scene.person.login)
     page.get_by_label("Пароль").fill(scene.person.password)
@@ -84,17 +85,20 @@ def sign_in(page: Page, sim_session: SimSession, scene: Scene) -> None:
 
 @then(parsers.re(r"в меню ЭШ есть вкладка «(?P<shown>[^«»]+)», а вкладки «(?P<hidden>[^«»]+)» нет"))
 def menu_tabs(page: Page, shown: str, hidden: str) -> None:
+    """Checks the ЭШ menu shows the first tab and has no tab named as the second."""
     expect(_menu(page).get_by_role("link", name=shown, exact=True)).to_be_visible()
     expect(_menu(page).get_by_role("link", name=hidden, exact=True)).to_have_count(0)
 
 
 @when(parsers.re(rf"(?:{WHO} )?нажимает на вкладку меню «(?P<tab>[^«»]+)»"))
 def open_tab(page: Page, tab: str) -> None:
+    """Clicks the tab of this name in the ЭШ menu."""
     _menu(page).get_by_role("link", name=tab, exact=True).click()
 
 
 @then(parsers.re(r"ЭШ сообщает «(?P<text>.+)»$"))
 def es_says(page: Page, text: str) -> None:
+    """Checks the screen shows a status reading exactly this text."""
     expect(page.get_by_role("status").filter(has_text=text)).to_have_text(text)
 
 
@@ -117,16 +121,19 @@ def authorise_with_profile(page: Page, sim_session: SimSession, scene: Scene) ->
 
 @then("открывается вкладка «Сферум»")
 def sferum_tab_open(page: Page) -> None:
+    """Checks the menu's tab «Сферум» is the current page."""
     expect(_menu(page).get_by_role("link", name="Сферум", exact=True)).to_have_attribute("aria-current", "page")
 
 
 @when(parsers.re(rf"(?:{WHO} )?обновляет вкладку «Сферум»"))
 def reload_tab(page: Page) -> None:
+    """Reloads the page in the browser."""
     page.reload()
 
 
 @then("во вкладке «Сферум» видеоконференции:")
 def conferences_listed(page: Page, datatable: list[list[str]]) -> None:
+    """Checks the tab lists exactly the table's video conferences (what and when), in order."""
     expect(page.get_by_test_id("conference")).to_have_text([f"{what} {when}" for what, when in datatable[1:]])
 
 
@@ -152,6 +159,7 @@ def profile_in_chats(sim_session: SimSession, scene: Scene, channel: str, chat: 
 
 @then("это ровно те чаты, в которых состоит его учебный профиль")
 def listed_chats_are_memberships(page: Page, sim_session: SimSession, scene: Scene) -> None:
+    """Checks the chat titles on the screen are, in any order, exactly the chats of the profile the actor's ЭШ account is linked to (once, via VK ID)."""
     profile_id = _profile_id(sim_session, scene)
     world = sim_session.snapshot()
     titles = {c["id"]: c["title"] for c in world["chats"]}

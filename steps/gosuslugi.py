@@ -22,6 +22,7 @@ def gosuslugi_logins() -> dict[str, tuple[str, str]]:
 
 @then("открывается «Вход» на Госуслугах")
 def gosuslugi_login_screen(page: Page) -> None:
+    """Checks the screen shows the Госуслуги heading «Вход» and the fields «Телефон / Email / СНИЛС» and «Пароль»."""
     expect(page.get_by_role("heading", name="Вход", exact=True)).to_be_visible()
     expect(page.get_by_label("Телефон / Email / СНИЛС", exact=True)).to_be_visible()
     expect(page.get_by_label("Пароль", exact=True)).to_be_visible()
@@ -29,6 +30,7 @@ def gosuslugi_login_screen(page: Page) -> None:
 
 @when(parsers.re(rf"(?:{WHO} )?вводит свой (?:телефон|e-mail) и пароль от Госуслуг и нажимает «Войти»"))
 def gosuslugi_sign_in(page: Page, scene: Scene, gosuslugi_logins: dict[str, tuple[str, str]]) -> None:
+    """Types the actor's Госуслуги login and password, as seeded, into the form «Вход» and clicks «Войти»."""
     login, password = gosuslugi_logins[scene.person.key]
     page.get_by_label("Телефон / Email / СНИЛС", exact=True).fill(login)
     page.get_by_label("Пароль", exact=True).fill(password)
@@ -39,6 +41,7 @@ def gosuslugi_sign_in(page: Page, scene: Scene, gosuslugi_logins: dict[str, tupl
 def sign_in_with_gosuslugi(
     page: Page, sim_session: SimSession, scene: Scene, gosuslugi_logins: dict[str, tuple[str, str]], service: str
 ) -> None:
+    """Opens the service, clicks «Войти через Госуслуги», checks the form «Вход» and signs in there with the actor's Госуслуги login."""
     platform, path = SERVICES[service]
     page.goto(sim_session.url(platform, path))
     button(page, "Войти через Госуслуги").click()

@@ -31,17 +31,20 @@ def _mes_links(sim_session: SimSession, scene: Scene) -> list[Link]:
 
 @given("МЭШ подключает Сферум через МАХ")
 def mes_uses_max(sim_session: SimSession, recorded: dict[str, Any]) -> None:
+    """Sets МЭШ to connect Sferum through МАХ and records the world's links as they are now."""
     sim_session.settings(mes_sferum_in="max")
     recorded["links"] = sim_session.links()
 
 
 @given(parsers.re(r"(?:у (?:учителя|пользователя) )?включен VPN"))
 def vpn_on(sim_session: SimSession) -> None:
+    """Switches on the simulator's fault «vpn»: the user's VPN is on."""
     sim_session.fault("vpn")
 
 
 @when(parsers.re(rf"(?:{WHO} )?выключает VPN"))
 def vpn_off(sim_session: SimSession) -> None:
+    """Clears the simulator's fault «vpn»."""
     sim_session.clear_fault("vpn")
 
 
@@ -50,6 +53,7 @@ def vpn_off(sim_session: SimSession) -> None:
 
 @then("МАХ показывает запрос на привязку учебного профиля Сферум в МАХ к учетной записи «МЭШ»")
 def link_request(page: Page) -> None:
+    """Checks the screen «Вход в МАХ» shows the request «Привязка учебного профиля Сферум в МАХ к учетной записи «МЭШ»»."""
     expect(page.get_by_role("heading", name="Вход в МАХ")).to_be_visible()
     expect(page.get_by_test_id("link-request")).to_have_text(
         "Привязка учебного профиля Сферум в МАХ к учетной записи «МЭШ»"
@@ -58,12 +62,14 @@ def link_request(page: Page) -> None:
 
 @when(parsers.re(rf"(?:{WHO} )?вводит свой номер телефона в поле «Номер телефона» и нажимает «Продолжить»"))
 def enter_phone(page: Page, scene: Scene) -> None:
+    """Types the actor's phone number into «Номер телефона» and clicks «Продолжить»."""
     page.get_by_label("Номер телефона", exact=True).fill(scene.person.phone)
     page.get_by_role("button", name="Продолжить", exact=True).click()
 
 
 @then(parsers.re(r"МАХ просит ввести код (?P<registration>подтверждения регистрации )?из SMS: «(?P<countdown>[^«»]+)»"))
 def asks_for_sms_code(page: Page, scene: Scene, registration: str | None, countdown: str) -> None:
+    """Checks «Введите код из SMS» says the code (of registration, if so worded) went to the actor's masked number and the countdown reads this text."""
     expect(page.get_by_role("heading", name="Введите код из SMS")).to_be_visible()
     sent = "Код подтверждения регистрации отправлен в SMS" if registration else "Мы отправили SMS с кодом"
     expect(page.get_by_text(f"{sent} на номер +7 *** ** *{scene.person.phone[-2:]}", exact=True)).to_be_visible()
@@ -72,6 +78,7 @@ def asks_for_sms_code(page: Page, scene: Scene, registration: str | None, countd
 
 @when(parsers.re(rf"(?:{WHO} )?вводит полученный код из SMS и нажимает «(?P<label>Перейти в МАХ|Войти)»"))
 def enter_sms_code(page: Page, sim_session: SimSession, scene: Scene, label: str) -> None:
+    """Reads the next message to the actor's phone, checks it is an SMS, types its code into «Код подтверждения» and clicks «Перейти в МАХ» or «Войти»."""
     message = read_code(sim_session, scene, scene.person.phone)
     assert message["channel"] == "sms"
     page.get_by_label("Код подтверждения", exact=True).fill(message["code"])
@@ -80,16 +87,19 @@ def enter_sms_code(page: Page, sim_session: SimSession, scene: Scene, label: str
 
 @then(parsers.re(r"МАХ сообщает «(?P<text>.+)»$"))
 def max_says(page: Page, text: str) -> None:
+    """Checks the screen shows exactly this text."""
     expect(page.get_by_text(text, exact=True)).to_be_visible()
 
 
 @then("МАХ показывает ошибку: привязка не работает при включенном VPN")
 def max_vpn_error(page: Page) -> None:
+    """Checks the alert on the screen says linking does not work with VPN on."""
     expect(page.get_by_role("alert")).to_contain_text(VPN)
 
 
 @when(parsers.re(rf"(?:{WHO} )?указывает фамилию «(?P<value>[^«»]+)» и нажимает «Продолжить»"))
 def register_bad_name(page: Page, scene: Scene, value: str) -> None:
+    """Types this last name and the actor's first name into the registration form and clicks «Продолжить»."""
     page.get_by_label("Фамилия", exact=True).fill(value)
     page.get_by_label("Имя", exact=True).fill(scene.person.first_name)
     page.get_by_role("button", name="Продолжить", exact=True).click()
@@ -97,6 +107,7 @@ def register_bad_name(page: Page, scene: Scene, value: str) -> None:
 
 @when(parsers.re(rf"(?:{WHO} )?указывает свои настоящие ФИО и нажимает «Продолжить»"))
 def register_real_name(page: Page, scene: Scene) -> None:
+    """Types the actor's last name, first name and patronymic, remembers them, and clicks «Продолжить»."""
     actor = scene.person
     scene.entered = {"Фамилия": actor.last_name, "Имя": actor.first_name, "Отчество (необязательно)": actor.patronymic}
     for label, value in scene.entered.items():
@@ -106,6 +117,7 @@ def register_real_name(page: Page, scene: Scene) -> None:
 
 @when(parsers.re(rf"(?:{WHO} )?указывает дату рождения и пол и нажимает «Создать учебный профиль»"))
 def new_profile(page: Page, scene: Scene) -> None:
+    """Checks the name shown is the actor's, types their birth date and sex and clicks «Создать учебный профиль»."""
     expect(page.get_by_test_id("profile-name")).to_have_text(scene.person.full_name)
     page.get_by_label("Дата рождения").fill(scene.person.birth_date.strftime("%d.%m.%Y"))
     page.get_by_label("Пол").select_option(scene.person.sex)
@@ -114,6 +126,7 @@ def new_profile(page: Page, scene: Scene) -> None:
 
 @then(parsers.re(r"открывается «Сферум в МАХ» с его учебным профилем и школой(?P<chats> и её чатами)?"))
 def sferum_in_max(page: Page, scene: Scene, chats: str | None) -> None:
+    """Checks «Сферум в МАХ» shows the actor's name and the school, and either its chats «Учителя» and «Общая беседа» or that chats are being created."""
     expect(page.get_by_role("heading", name="Сферум в МАХ", exact=True)).to_be_visible()
     expect(page.get_by_test_id("profile-name")).to_have_text(scene.person.full_name)
     expect(page.get_by_test_id("organisation")).to_have_text(scene.school["name"])
@@ -130,12 +143,14 @@ def sferum_in_max(page: Page, scene: Scene, chats: str | None) -> None:
 
 @then("учетная запись МЭШ привязана к его учебному профилю Сферум в МАХ")
 def linked_in_max(sim_session: SimSession, scene: Scene) -> None:
+    """Checks the world: the actor's МЭШ account has exactly one link, via МАХ, to their profile in МАХ."""
     links = _mes_links(sim_session, scene)
     assert [(link["profile_id"], link["via"]) for link in links] == [(scene.person.ids["max_profile_id"], "max")]
 
 
 @then("учетная запись МЭШ привязана к его прежнему учебному профилю Сферум, теперь он и в МАХ")
 def linked_existing_profile(sim_session: SimSession, scene: Scene) -> None:
+    """Checks the world: the actor's МЭШ account has one link, via МАХ, to their old profile, which has both their VK ID and МАХ, and no profile was added."""
     ids = scene.person.ids
     links = _mes_links(sim_session, scene)
     assert [(link["profile_id"], link["via"]) for link in links] == [(ids["profile_id"], "max")]
@@ -147,6 +162,7 @@ def linked_existing_profile(sim_session: SimSession, scene: Scene) -> None:
 
 @then("в МАХ зарегистрирован аккаунт с его ФИО, в МАХ создан его учебный профиль, и он привязан к учетной записи МЭШ")
 def registered_and_linked(sim_session: SimSession, scene: Scene) -> None:
+    """Checks the world: a МАХ account on the actor's phone has the name typed, its own new profile has that name, birth date and sex, and the МЭШ account is linked to it alone, via МАХ."""
     world = sim_session.snapshot()
     [account] = [a for a in world["max_accounts"] if a["phone"] == scene.person.phone]
     entered = scene.entered
@@ -169,17 +185,20 @@ def registered_and_linked(sim_session: SimSession, scene: Scene) -> None:
 
 @then("аккаунт в МАХ не создан")
 def no_max_account(sim_session: SimSession, scene: Scene) -> None:
+    """Checks the world holds no МАХ account on the actor's phone."""
     assert [a for a in sim_session.snapshot()["max_accounts"] if a["phone"] == scene.person.phone] == []
 
 
 @then("привязка прежняя: новая не создана")
 def links_unchanged(sim_session: SimSession, scene: Scene, recorded: dict[str, Any]) -> None:
+    """Checks the world's links are the ones recorded when МЭШ switched to МАХ, and no profile was added."""
     assert recorded["links"] and sim_session.links() == recorded["links"]
     assert len(sim_session.snapshot()["profiles"]) == scene.profiles_before
 
 
 @then("учетная запись МЭШ по-прежнему привязана к учебному профилю")
 def still_linked(sim_session: SimSession, scene: Scene) -> None:
+    """Checks the world: the actor's МЭШ account has exactly one link, to their МАХ profile or else their VK ID one."""
     ids = scene.person.ids
     expected = ids.get("max_profile_id") or ids["profile_id"]
     assert [link["profile_id"] for link in _mes_links(sim_session, scene)] == [expected]
@@ -187,6 +206,7 @@ def still_linked(sim_session: SimSession, scene: Scene) -> None:
 
 @then("учетная запись МЭШ отвязана от учебного профиля, учебный профиль сохранён")
 def unlinked(sim_session: SimSession, scene: Scene) -> None:
+    """Checks the world: the actor's МЭШ account has no link, and the profile it had still exists."""
     assert _mes_links(sim_session, scene) == []
     ids = scene.person.ids
     profile_ids = {p["id"] for p in sim_session.snapshot()["profiles"]}

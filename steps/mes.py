@@ -45,6 +45,7 @@ ACCOUNTS: dict[str, Accounts] = {
 
 @given(parsers.re(r"учитель МЭШ, (?P<accounts>у которого .+)$"))
 def mes_teacher(sim_session: SimSession, personas: Personas, scene: Scene, accounts: str) -> None:
+    """Seeds a МЭШ teacher (in the school's first class, if a school is named) with the VK ID, profile, МАХ and link the words list, and makes them the actor."""
     teacher = personas.make("teacher")
     org = scene.school["id"] if scene.org else None
     school_class = scene.school["classes"][0] if scene.org else None
@@ -79,6 +80,7 @@ def mes_child(sim_session: SimSession, personas: Personas, scene: Scene, account
 
 @when(parsers.re(rf"{WHO} входит в «(?P<cabinet>[^«»]+)»"))
 def sign_in(page: Page, sim_session: SimSession, scene: Scene, cabinet: str) -> None:
+    """Opens МЭШ, signs in with the actor's login and password and checks the cabinet shown is the named one."""
     page.goto(sim_session.url("mes", "/"))
     page.get_by_label("Логин").fill(scene.person.login)
     page.get_by_label("Пароль").fill(scene.person.password)
@@ -88,11 +90,13 @@ def sign_in(page: Page, sim_session: SimSession, scene: Scene, cabinet: str) -> 
 
 @when(parsers.re(rf"(?:{WHO} )?нажимает на кнопку перехода в Сферум в навигационной панели"))
 def navigation_sferum(page: Page) -> None:
+    """Clicks the link «Сферум» in the «Навигационная панель»."""
     page.get_by_role("navigation", name="Навигационная панель").get_by_role("link", name="Сферум").click()
 
 
 @then("МЭШ показывает, что Сферум подключен к его учебному профилю")
 def mes_shows_link(page: Page, sim_session: SimSession, scene: Scene) -> None:
+    """Checks МЭШ's Sferum status on the screen shows the id of the profile the world links the actor's account to."""
     profile_id = next(link["profile_id"] for link in sim_session.links() if link["person_id"] == scene.person.key)
     expect(page.get_by_test_id("sferum-status")).to_contain_text(f"id {profile_id}")
 
@@ -121,6 +125,7 @@ def mobile_app(
 
 @when(parsers.re(rf"(?:{WHO} )?нажимает на кнопку мессенджера в верхней панели приложения «Моя школа Журнал»"))
 def app_messenger(page: Page) -> None:
+    """Checks the app's top panel «Моя школа Журнал» and clicks its link «Мессенджер»."""
     panel = page.get_by_role("banner").filter(has_text="Моя школа Журнал")
     expect(panel.get_by_text("Моя школа Журнал", exact=True)).to_be_visible()
     panel.get_by_role("link", name="Мессенджер", exact=True).click()
@@ -131,6 +136,7 @@ def app_messenger(page: Page) -> None:
 
 @when(parsers.re(rf"(?:{WHO} )?переходит в «Мой паспорт» и открывает вкладку «Безопасность»"))
 def passport_security(page: Page) -> None:
+    """Clicks «Мой паспорт», checks its heading and opens the tab «Безопасность» in «Разделы паспорта»."""
     page.get_by_role("link", name="Мой паспорт", exact=True).click()
     expect(page.get_by_role("heading", name="Мой паспорт")).to_be_visible()
     page.get_by_role("navigation", name="Разделы паспорта").get_by_role("link", name="Безопасность").click()
@@ -138,6 +144,7 @@ def passport_security(page: Page) -> None:
 
 @then("МЭШ показывает, что аккаунт «МЭШ» привязан к учебному профилю Сферум, и id аккаунта")
 def passport_shows_link(page: Page, sim_session: SimSession, scene: Scene) -> None:
+    """Checks the «Безопасность» tab shows «Аккаунт в «МЭШ»» linked to the Sferum profile with its id, and the world holds exactly one link of the actor's, to that profile."""
     [link] = [link for link in sim_session.links() if link["person_id"] == scene.person.key]
     section = page.get_by_test_id("sferum-account")
     expect(section.get_by_text("Аккаунт в «МЭШ»")).to_be_visible()
@@ -147,10 +154,12 @@ def passport_shows_link(page: Page, sim_session: SimSession, scene: Scene) -> No
 
 @then("МЭШ показывает, что аккаунт «МЭШ» не привязан к учебному профилю Сферум")
 def passport_shows_no_link(page: Page) -> None:
+    """Checks the tab says «Не привязан к учебному профилю Сферум» and shows no profile id; the world is not checked."""
     expect(page.get_by_test_id("link-status")).to_have_text("Не привязан к учебному профилю Сферум")
     expect(page.get_by_test_id("profile-id")).to_have_count(0)
 
 
 @when(parsers.re(rf"(?:{WHO} )?нажимает на значок отвязки рядом с id аккаунта"))
 def unlink_icon(page: Page) -> None:
+    """Clicks «Отвязать аккаунт «Сферум»» in the Sferum account section."""
     page.get_by_test_id("sferum-account").get_by_role("link", name="Отвязать аккаунт «Сферум»").click()

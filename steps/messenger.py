@@ -27,6 +27,7 @@ def _menu(page: Page) -> Locator:
 
 @then("открывается Сферум с его учебным профилем")
 def messenger_opens(page: Page, scene: Scene) -> None:
+    """Checks the profile name on the screen has the actor's last and first name."""
     expect(page.get_by_test_id("profile-name")).to_contain_text(f"{scene.person.last_name} {scene.person.first_name}")
 
 
@@ -44,22 +45,26 @@ def sign_in(page: Page, sim_session: SimSession, scene: Scene, cast: Cast, other
 
 @when(parsers.re(rf"(?:{WHO} )?открывает чаты в VK Мессенджере"))
 def open_chats(page: Page) -> None:
+    """Clicks «Чаты» in the menu."""
     _menu(page).get_by_role("link", name="Чаты", exact=True).click()
 
 
 @then("под списком ссылка «Показать все»")
 def show_all_link(page: Page) -> None:
+    """Checks the screen shows the link «Показать все»."""
     expect(page.get_by_role("link", name="Показать все", exact=True)).to_be_visible()
 
 
 @then("открывается список всех чатов:")
 def all_chats(page: Page, datatable: list[list[str]]) -> None:
+    """Checks the screen lists exactly the table's chats (title and caption) in order, with no link «Показать все»."""
     expect(page.get_by_test_id("chat")).to_have_text([f"{title} {caption}" for title, caption in datatable[1:]])
     expect(page.get_by_role("link", name="Показать все", exact=True)).to_have_count(0)
 
 
 @when(parsers.re(rf"(?:{WHO} )?открывает чат «(?P<title>[^«»]+)»"))
 def open_chat(page: Page, sim_session: SimSession, title: str) -> None:
+    """Opens VK Messenger's chat list, clicks the chat with this title and checks its heading."""
     page.goto(sim_session.url("messenger", "/chats"))
     page.get_by_test_id("chat").get_by_role("link", name=title, exact=True).click()
     expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
@@ -67,6 +72,7 @@ def open_chat(page: Page, sim_session: SimSession, title: str) -> None:
 
 @when(parsers.re(rf"(?:{WHO} )?пишет в чат «(?P<text>.+)»$"))
 def write(page: Page, cast: Cast, text: str) -> None:
+    """Types the text into «Сообщение», clicks «Отправить», remembers it and checks the chat shows as many messages as were written."""
     page.get_by_label("Сообщение", exact=True).fill(text)
     page.get_by_role("button", name="Отправить", exact=True).click()
     cast.messages.append(text)
@@ -75,12 +81,14 @@ def write(page: Page, cast: Cast, text: str) -> None:
 
 @when(parsers.re(rf"(?:{WHO} )?начинает звонок"))
 def start_call(page: Page) -> None:
+    """Clicks «Начать звонок» and checks the status says the call began and the members were invited."""
     page.get_by_role("button", name="Начать звонок", exact=True).click()
     expect(page.get_by_role("status")).to_have_text("Звонок начат. Участники чата получили приглашение присоединиться.")
 
 
 @then("его сообщения показаны в чате как обычный текст, а звонок отмечен в чате")
 def shown_as_text(page: Page, scene: Scene, cast: Cast) -> None:
+    """Checks the chat shows exactly the messages written, as plain text, and that the actor started a call; the world is not checked."""
     expect(page.get_by_test_id("message-text")).to_have_text(cast.messages)
     assert page.locator("[data-testid=messages] b, [data-testid=messages] script").count() == 0
     verb = "начала" if scene.person.sex == "female" else "начал"
@@ -91,6 +99,7 @@ def shown_as_text(page: Page, scene: Scene, cast: Cast) -> None:
 
 @then(parsers.re(r"в мире записаны его сообщения и (?P<calls>\d+) звон(?:ок|ка|ков) с временем часов Сферума"))
 def recorded(sim_session: SimSession, scene: Scene, cast: Cast, calls: str) -> None:
+    """Checks the world: the actor's chat messages are the ones written, and they started this many calls, all at the Sferum clock's current time."""
     world = sim_session.snapshot()
     now = world["clock"]["now"]
     mine = [m for m in world["chat_messages"] if m["profile_id"] == scene.person.ids["profile_id"]]
@@ -105,6 +114,7 @@ def recorded(sim_session: SimSession, scene: Scene, cast: Cast, calls: str) -> N
 
 @when(parsers.re(rf"(?:{WHO} )?открывает настройки аккаунта в VK Мессенджере"))
 def open_settings(page: Page, cast: Cast) -> None:
+    """Clicks «Настройки аккаунта» in the menu, checks its heading and address, and remembers the profile ID it shows."""
     _menu(page).get_by_role("link", name="Настройки аккаунта", exact=True).click()
     expect(page.get_by_role("heading", name="Настройки аккаунта")).to_be_visible()
     assert "/settings/account?back=" in page.url
@@ -121,6 +131,7 @@ def ids_differ(scene: Scene, cast: Cast) -> None:
 
 @then("ID учителя в отчёте администратора совпадает с ID в настройках аккаунта")
 def ids_match(scene: Scene, cast: Cast) -> None:
+    """Checks the teacher's ID on the downloaded sheet «Пользователи» equals the ID the settings showed, the duplicate profile's."""
     assert report_id(cast, scene.person) == cast.shown_id == str(scene.person.ids["duplicate_profile_id"])
 
 
@@ -129,34 +140,40 @@ def ids_match(scene: Scene, cast: Cast) -> None:
 
 @then(parsers.re(r"в Сферуме приглашение в организацию «(?P<name>.+)»$"))
 def invitation_notice(page: Page, name: str) -> None:
+    """Checks the screen shows the notice of an invitation into the named organisation."""
     expect(page.get_by_test_id("invitation-notice")).to_contain_text(f"Приглашение в организацию «{name}»")
 
 
 @when(parsers.re(rf"(?:{WHO} )?открывает «Организации» в VK Мессенджере"))
 def open_organisations(page: Page) -> None:
+    """Clicks «Организации» in the menu and checks its heading."""
     _menu(page).get_by_role("link", name="Организации", exact=True).click()
     expect(page.get_by_role("heading", name="Организации", exact=True)).to_be_visible()
 
 
 @then(parsers.re(r"в разделе «Приглашения» приглашение от «(?P<name>.+)» как «(?P<role>[^«»]+)»"))
 def invitation_listed(page: Page, name: str, role: str) -> None:
+    """Checks the invitation on the screen has the organisation's name and the role."""
     expect(page.get_by_test_id("invitation")).to_contain_text(name)
     expect(page.get_by_test_id("invitation")).to_contain_text(role)
 
 
 @then(parsers.re(r"Сферум сообщает «(?P<text>.+)»$"))
 def sferum_says(page: Page, text: str) -> None:
+    """Checks the status on the screen reads exactly this text."""
     expect(page.get_by_role("status")).to_have_text(text)
 
 
 @when(parsers.re(rf"(?:{WHO} )?ищет организацию «(?P<query>[^«»]+)»"))
 def search(page: Page, query: str) -> None:
+    """Types the query into «Название или ID организации» and clicks «Найти»."""
     page.get_by_label("Название или ID организации").fill(query)
     page.get_by_role("button", name="Найти", exact=True).click()
 
 
 @when(parsers.re(rf"(?:{WHO} )?выбирает тип пользователя «(?P<role>[^«»]+)» и нажимает «Подать заявку»"))
 def apply(page: Page, scene: Scene, role: str) -> None:
+    """Chooses the role in «Тип пользователя» of the school found and clicks its «Подать заявку»."""
     found = page.get_by_test_id("found-organisation").filter(has_text=scene.school["name"])
     found.get_by_label("Тип пользователя").select_option(label=role)
     found.get_by_role("button", name="Подать заявку", exact=True).click()
@@ -164,4 +181,5 @@ def apply(page: Page, scene: Scene, role: str) -> None:
 
 @then(parsers.re(r"заявка в организацию в статусе «(?P<status>[^«»]+)»"))
 def request_status(page: Page, scene: Scene, status: str) -> None:
+    """Checks the join request on the screen reads the school's name and this status."""
     expect(page.get_by_test_id("join-request")).to_have_text(f"{scene.school['name']} {status}")

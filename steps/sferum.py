@@ -28,6 +28,7 @@ def organisation(sim_session: SimSession, scene: Scene, name: str) -> None:
 
 @given("у организации есть администратор на sferum.ru")
 def org_admin(sim_session: SimSession, personas: Personas, scene: Scene, cast: Cast) -> None:
+    """Seeds the organisation's administrator, with VK ID and a profile but no journal, into the world."""
     admin = personas.make("admin")
     entry = admin.entry(journal=None, vkid=True, profile=True, org_admin=scene.school["id"])
     admin.ids = sim_session.seed({"people": [entry]})["people"][admin.key]
@@ -56,6 +57,7 @@ def school_members(
 
 @given(parsers.re(r"(?P<who>педагог|родитель) с учебным профилем Сферум в VK ID, не прикреплённым к организации"))
 def sferum_user(sim_session: SimSession, personas: Personas, scene: Scene, who: str) -> None:
+    """Seeds a teacher or parent with VK ID and a profile, no journal and no organisation, and makes them the actor."""
     user = personas.make(ROLES[who])
     user.ids = sim_session.seed({"people": [user.entry(journal=None, vkid=True, profile=True)]})["people"][user.key]
     scene.actor = user
@@ -80,6 +82,7 @@ def _admin_page(new_context: Callable[..., BrowserContext], sim_session: SimSess
 def admin_signs_in(
     new_context: Callable[..., BrowserContext], sim_session: SimSession, scene: Scene, cast: Cast
 ) -> None:
+    """Opens sferum.ru in the administrator's own browser, clicks «Войти» and signs in through VK ID with the administrator's phone."""
     page = _admin_page(new_context, sim_session, cast)
     page.goto(sim_session.url("sferum", "/"))
     expect(page.get_by_role("heading", name="Вход для администраторов организаций")).to_be_visible()
@@ -90,6 +93,7 @@ def admin_signs_in(
 
 @then(parsers.re(r"открывается личный кабинет организации «(?P<name>.+)»$"))
 def cabinet_opens(scene: Scene, cast: Cast, name: str) -> None:
+    """Checks the administrator's page shows the organisation's name, its ID and «<administrator> · Администратор»."""
     page = cast.admin
     expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
     expect(page.get_by_test_id("org-id")).to_have_text(str(scene.school["id"]))
@@ -98,6 +102,7 @@ def cabinet_opens(scene: Scene, cast: Cast, name: str) -> None:
 
 @when("администратор нажимает в личном кабинете «Скачать статистику»")
 def download_statistics(cast: Cast) -> None:
+    """Reloads the administrator's cabinet, clicks «Скачать статистику» and keeps the file's name and workbook."""
     page = cast.admin
     page.reload()  # the cabinet as it is now, as an administrator sees it coming back to it
     with page.expect_download() as download:
@@ -109,6 +114,7 @@ def download_statistics(cast: Cast) -> None:
 
 @then(parsers.re(r"скачан файл Excel «(?P<name>[^«»]+)»"))
 def file_downloaded(cast: Cast, name: str) -> None:
+    """Checks the downloaded file has this name and exactly the sheets «Статистика» and «Пользователи»."""
     assert cast.filename == name
     assert cast.book.sheetnames == ["Статистика", "Пользователи"]
 
@@ -142,6 +148,7 @@ def sheet_rows(scene: Scene, cast: Cast, name: str, datatable: list[list[str]]) 
 
 @when(parsers.re(r"администратор приглашает пользователя по номеру телефона как «(?P<role>[^«»]+)»"))
 def invite_by_phone(scene: Scene, cast: Cast, role: str) -> None:
+    """Types the actor's phone into «Телефон, почта или ID профиля», chooses the role and clicks «Отправить приглашение» on the administrator's page."""
     page = cast.admin
     page.get_by_label("Телефон, почта или ID профиля").fill(scene.person.phone)
     page.get_by_label("Тип пользователя").select_option(label=role)
@@ -150,6 +157,7 @@ def invite_by_phone(scene: Scene, cast: Cast, role: str) -> None:
 
 @then("sferum.ru сообщает, что приглашение отправлено на его номер, и показывает его среди приглашений")
 def invitation_sent(scene: Scene, cast: Cast) -> None:
+    """Checks the administrator's page says the invitation went to the actor's phone and lists it alone, «Педагог Ожидает ответа»."""
     page = cast.admin
     expect(page.get_by_role("status")).to_have_text(f"Приглашение отправлено: {scene.person.phone}")
     expect(page.get_by_test_id("sent-invitation")).to_have_text([f"{scene.person.phone} Педагог Ожидает ответа"])
@@ -157,6 +165,7 @@ def invitation_sent(scene: Scene, cast: Cast) -> None:
 
 @then("на его номер пришло SMS с приглашением от организации")
 def invitation_sms(sim_session: SimSession, scene: Scene) -> None:
+    """Checks the world: the next SMS to the actor's phone says the school invites them into the organisation."""
     sms = sim_session.wait_message(to=scene.person.phone, channel="sms", after=scene.last_message)
     scene.last_message = sms["id"]  # read: the next message to this number is a sign-in code
     assert f"«{scene.school['name']}» приглашает вас в организацию" in sms["text"]
@@ -164,6 +173,7 @@ def invitation_sms(sim_session: SimSession, scene: Scene) -> None:
 
 @then(parsers.re(r"в разделе «Заявки» заявка пользователя как «(?P<role>[^«»]+)»"))
 def request_listed(scene: Scene, cast: Cast, role: str) -> None:
+    """Checks the administrator's page lists exactly one join request, with the actor's name, profile ID and this role."""
     requests = cast.admin.get_by_test_id("join-request")
     expect(requests).to_have_count(1)
     expect(requests).to_contain_text(f"{full_name(scene.person)} · ID {scene.person.ids['profile_id']}")
@@ -172,17 +182,20 @@ def request_listed(scene: Scene, cast: Cast, role: str) -> None:
 
 @when(parsers.re(r"администратор нажимает в личном кабинете «(?P<label>Подтвердить|Отклонить)» в заявке пользователя"))
 def decide(scene: Scene, cast: Cast, label: str) -> None:
+    """Clicks «Подтвердить» or «Отклонить» in the actor's join request on the administrator's page."""
     request = cast.admin.get_by_test_id("join-request").filter(has_text=full_name(scene.person))
     request.get_by_role("button", name=label, exact=True).click()
 
 
 @then(parsers.re(r"sferum.ru сообщает «(?P<text>.+)»$"))
 def sferum_says(scene: Scene, cast: Cast, text: str) -> None:
+    """Checks the administrator's page status reads this text, «{пользователь}» in it being the actor's name."""
     expect(cast.admin.get_by_role("status")).to_have_text(text.replace("{пользователь}", full_name(scene.person)))
 
 
 @then("новых заявок нет")
 def no_requests(cast: Cast) -> None:
+    """Checks the administrator's page says «Новых заявок нет.»."""
     expect(cast.admin.get_by_test_id("no-requests")).to_have_text("Новых заявок нет.")
 
 
@@ -191,6 +204,7 @@ def no_requests(cast: Cast) -> None:
 
 @then(parsers.re(r"учебный профиль пользователя (?P<negation>не )?прикреплён к организации(?: как «(?P<role>\w+)»)?"))
 def attached(sim_session: SimSession, scene: Scene, negation: str | None, role: str | None) -> None:
+    """Checks the world: the actor's profile is attached to the school alone, with this role, or to no organisation at all."""
     world = sim_session.snapshot()
     profile = next(p for p in world["profiles"] if p["id"] == scene.person.ids["profile_id"])
     attachments = [
@@ -229,11 +243,13 @@ def teacher_with_duplicate(
 
 @when(parsers.re(r"проходит (?P<days>\d+) (?:день|дня|дней)"))
 def days_pass(sim_session: SimSession, days: str) -> None:
+    """Moves the simulator's clock on by this many days."""
     sim_session.advance(int(days) * 24 * 3600)
 
 
 @then("в личном кабинете приглашение пользователя принято")
 def invitation_accepted(scene: Scene, cast: Cast) -> None:
+    """Reloads the administrator's page and checks its one sent invitation reads «<phone> Педагог Принято» and the actor is among its users."""
     page = cast.admin
     page.reload()
     expect(page.get_by_test_id("sent-invitation")).to_have_text([f"{scene.person.phone} Педагог Принято"])
@@ -242,6 +258,7 @@ def invitation_accepted(scene: Scene, cast: Cast) -> None:
 
 @then("учетная запись МЭШ привязана к профилю-дублёру, с которого он общается, и тот прикреплён к школе")
 def linked_to_duplicate(sim_session: SimSession, scene: Scene) -> None:
+    """Checks the world: the actor's account is linked only to the duplicate profile, attached to the school, and their first profile to no organisation."""
     world = sim_session.snapshot()
     ids = scene.person.ids
     assert [link["profile_id"] for link in sim_session.links() if link["person_id"] == scene.person.key] == [

@@ -15,32 +15,38 @@ CHANNELS = {"звонком": "call", "по SMS": "sms"}
 
 @given(parsers.re(r"VK ID подтверждает вход (?P<how>звонком|по SMS)"))
 def confirmation_channel(sim_session: SimSession, how: str) -> None:
+    """Sets VK ID to send the phone confirmation code by a flash call («звонком») or by SMS."""
     sim_session.settings(phone_code_channel=CHANNELS[how])
 
 
 @given("VK ID не может получить идентификационные данные")
 def identity_unavailable(sim_session: SimSession) -> None:
+    """Switches on the simulator's fault «identity_unavailable»: VK ID cannot get the identification data."""
     sim_session.fault("identity_unavailable")
 
 
 @when("VK ID снова может получить идентификационные данные")
 def identity_back(sim_session: SimSession) -> None:
+    """Clears the fault «identity_unavailable»: VK ID gets the identification data again."""
     sim_session.clear_fault("identity_unavailable")
 
 
 @then(parsers.re(r"открывается «Вход в VK ID» с сервисом «(?P<service>[^«»]+)»"))
 def vkid_login_screen(page: Page, service: str) -> None:
+    """Checks the screen shows «Вход в VK ID» and says the named service can be linked with the educational profile."""
     expect(page.get_by_role("heading", name="Вход в VK ID")).to_be_visible()
     expect(page.get_by_text(f"С сервисом «{service}» можно связать свой учебный профиль")).to_be_visible()
 
 
 @then(parsers.re(r"VK ID объясняет: «(?P<text>[^«»]+)»"))
 def vkid_explains(page: Page, text: str) -> None:
+    """Checks the screen shows exactly this text."""
     expect(page.get_by_text(text, exact=True)).to_be_visible()
 
 
 @when(parsers.re(rf"(?:{WHO} )?вводит свой номер телефона в поле «Телефон или почта» и нажимает «Продолжить»"))
 def enter_phone(page: Page, scene: Scene) -> None:
+    """Types the actor's phone number into «Телефон или почта» and clicks «Продолжить»."""
     scene.login = scene.person.phone
     page.get_by_label("Телефон или почта").fill(scene.login)
     page.get_by_role("button", name="Продолжить").click()
@@ -48,6 +54,7 @@ def enter_phone(page: Page, scene: Scene) -> None:
 
 @when(parsers.re(rf"(?:{WHO} )?указывает электронную почту в поле «Телефон или почта» и нажимает «Продолжить»"))
 def enter_email(page: Page, scene: Scene) -> None:
+    """Types the actor's e-mail into «Телефон или почта» and clicks «Продолжить»."""
     scene.login = scene.person.email
     page.get_by_label("Телефон или почта").fill(scene.login)
     page.get_by_role("button", name="Продолжить").click()
@@ -55,26 +62,31 @@ def enter_email(page: Page, scene: Scene) -> None:
 
 @then("VK ID сообщает, что отправил письмо с кодом на эту почту")
 def email_code_sent(page: Page, scene: Scene) -> None:
+    """Checks the screen says «Мы отправили письмо с кодом на адрес …» with the actor's e-mail; the outbox is not checked."""
     expect(page.get_by_text(f"Мы отправили письмо с кодом на адрес {scene.person.email}")).to_be_visible()
 
 
 @then(parsers.re(r"VK ID показывает отсчёт «(?P<text>[^«»]+)»"))
 def countdown(page: Page, text: str) -> None:
+    """Checks the countdown on the screen reads exactly this text."""
     expect(page.get_by_test_id("countdown")).to_have_text(text)
 
 
 @when(parsers.re(r"(?:снова )?нажимает «Продолжить» на экране «Вход в VK ID»"))
 def press_continue_again(page: Page) -> None:
+    """Clicks «Продолжить»."""
     page.get_by_role("button", name="Продолжить").click()
 
 
 @then(parsers.re(r"VK ID просит подтвердить вход: «(?P<hint>[^«»]+)»"))
 def asks_for_code(page: Page, hint: str) -> None:
+    """Checks the screen shows this hint."""
     expect(page.get_by_text(hint)).to_be_visible()
 
 
 @when(parsers.re(rf"(?:{WHO} )?вводит (?:полученный код|код из письма) и нажимает «Продолжить»"))
 def enter_code(page: Page, sim_session: SimSession, scene: Scene) -> None:
+    """Reads the next code sent to what the actor typed (or their phone), the SMS/e-mail code or a call's last four digits, types it into «Код подтверждения» and clicks «Продолжить»."""
     message = read_code(sim_session, scene, scene.login or scene.person.phone)
     scene.entered["code"] = code_of(message)
     page.get_by_label("Код подтверждения").fill(scene.entered["code"])
@@ -83,12 +95,14 @@ def enter_code(page: Page, sim_session: SimSession, scene: Scene) -> None:
 
 @when(parsers.re(rf"(?:{WHO} )?вводит код из предыдущего письма и нажимает «Продолжить»"))
 def enter_previous_code(page: Page, scene: Scene) -> None:
+    """Types the code read earlier in the scenario into «Код подтверждения» again and clicks «Продолжить»."""
     page.get_by_label("Код подтверждения").fill(scene.entered["code"])
     page.get_by_role("button", name="Продолжить").click()
 
 
 @when(parsers.re(rf"(?:{WHO} )?(?P<times>\d+ раз )?вводит неверный код и нажимает «Продолжить»"))
 def enter_wrong_code(page: Page, sim_session: SimSession, scene: Scene, times: str | None) -> None:
+    """Reads the next code sent, types a wrong one (each digit plus one) and clicks «Продолжить», once or the given number of times, checking each time that «Код подтверждения» is marked invalid."""
     message = read_code(sim_session, scene, scene.login or scene.person.phone)
     scene.entered["code"] = right = code_of(message)
     wrong = "".join(str((int(d) + 1) % 10) for d in right)
@@ -100,24 +114,28 @@ def enter_wrong_code(page: Page, sim_session: SimSession, scene: Scene, times: s
 
 @when(parsers.re(rf"(?:{WHO} )?вводит верный код из того же сообщения и нажимает «Продолжить»"))
 def enter_same_code(page: Page, scene: Scene) -> None:
+    """Types the right code of the message already read into «Код подтверждения» and clicks «Продолжить»."""
     page.get_by_label("Код подтверждения").fill(scene.entered["code"])
     page.get_by_role("button", name="Продолжить").click()
 
 
 @then(parsers.re(r"VK ID просит пароль: «(?P<text>[^«»]+)»"))
 def asks_password(page: Page, scene: Scene, text: str) -> None:
+    """Checks the screen shows «Введите пароль» and this text, «<почта>» in it being the actor's e-mail."""
     expect(page.get_by_role("heading", name="Введите пароль")).to_be_visible()
     expect(page.get_by_text(text.replace("<почта>", scene.person.email))).to_be_visible()
 
 
 @when(parsers.re(rf"(?:{WHO} )?вводит пароль учебного профиля и нажимает «Продолжить»"))
 def enter_password(page: Page, scene: Scene) -> None:
+    """Types the password the actor set in the scenario (or else their own) into «Пароль» and clicks «Продолжить»."""
     page.get_by_label("Пароль", exact=True).fill(scene.password or scene.person.password)
     page.get_by_role("button", name="Продолжить").click()
 
 
 @when(parsers.re(rf"(?:{WHO} )?указывает пароль для нового учебного профиля и нажимает «Продолжить»"))
 def set_password(page: Page, scene: Scene) -> None:
+    """Checks the screen shows «Придумайте пароль», types the actor's password into «Пароль», remembers it and clicks «Продолжить»."""
     expect(page.get_by_role("heading", name="Придумайте пароль")).to_be_visible()
     scene.password = scene.person.password
     page.get_by_label("Пароль", exact=True).fill(scene.password)
@@ -126,6 +144,7 @@ def set_password(page: Page, scene: Scene) -> None:
 
 @when(parsers.re(rf"(?:{WHO} )?вводит код из (?:SMS|письма), новый пароль дважды и нажимает «Сохранить пароль»"))
 def restore_password(page: Page, sim_session: SimSession, scene: Scene) -> None:
+    """Reads the next code sent to what the actor typed, types it and a new password into «Новый пароль» and «Повторите пароль», remembers it and clicks «Сохранить пароль»."""
     message = read_code(sim_session, scene, scene.typed_login)
     scene.password = scene.person.password[::-1] + "Нв"
     page.get_by_label("Код подтверждения").fill(code_of(message))
@@ -136,6 +155,7 @@ def restore_password(page: Page, sim_session: SimSession, scene: Scene) -> None:
 
 @then(parsers.re(r"VK ID показывает его учетные данные и кнопку «(?P<label>[^«»]+)»"))
 def shows_account(page: Page, scene: Scene, label: str) -> None:
+    """Checks the screen shows «Проверьте учетные данные», the account with the actor's first name, and the button with this label."""
     expect(page.get_by_role("heading", name="Проверьте учетные данные")).to_be_visible()
     expect(page.get_by_test_id("account")).to_contain_text(scene.person.first_name)
     expect(page.get_by_role("button", name=label, exact=True)).to_be_visible()
@@ -143,12 +163,14 @@ def shows_account(page: Page, scene: Scene, label: str) -> None:
 
 @when(parsers.re(rf"(?:{WHO} )?проверяет данные учебного профиля и нажимает «Продолжить»"))
 def confirm_profile(page: Page, scene: Scene) -> None:
+    """Checks the profile on the screen has the actor's last name and clicks «Продолжить»."""
     expect(page.get_by_test_id("profile")).to_contain_text(scene.person.last_name)
     page.get_by_role("button", name="Продолжить").click()
 
 
 @then("открывается «Информация о себе»")
 def about_screen(page: Page) -> None:
+    """Checks the screen shows the heading «Информация о себе»."""
     expect(page.get_by_role("heading", name="Информация о себе")).to_be_visible()
 
 
@@ -158,6 +180,7 @@ def about_screen(page: Page) -> None:
     )
 )
 def fill_about(page: Page, scene: Scene) -> None:
+    """Fills «Информация о себе» with the actor's last name, first name, patronymic, birth date and sex, remembers what was typed, and clicks «Продолжить»."""
     _about(page, scene, scene.person.patronymic)
 
 
@@ -189,6 +212,7 @@ def vkid_password(persona: Persona) -> str:
 
 @then(parsers.re(r"VK ID просит ввести пароль(?:, указанный при регистрации с его телефоном| от аккаунта VK ID)"))
 def asks_for_vkid_password(page: Page, scene: Scene) -> None:
+    """Checks the screen «Введите пароль» names the actor's phone in its hint and shows the password field and «Забыли или не установили пароль?»."""
     expect(page.get_by_role("heading", name="Введите пароль", exact=True)).to_be_visible()
     hint = f"Используйте пароль, указанный при регистрации с телефоном {format_phone(scene.person.phone)}"
     expect(page.get_by_text(hint, exact=True)).to_be_visible()
@@ -198,12 +222,14 @@ def asks_for_vkid_password(page: Page, scene: Scene) -> None:
 
 @when(parsers.re(rf"(?:{WHO} )?вводит пароль от аккаунта VK(?: ID)? и нажимает «Продолжить»"))
 def enter_vkid_password(page: Page, scene: Scene) -> None:
+    """Types the actor's VK ID password (not their journal one) into «Введите пароль» and clicks «Продолжить»."""
     page.get_by_placeholder("Введите пароль", exact=True).fill(vkid_password(scene.person))
     page.get_by_role("button", name="Продолжить", exact=True).click()
 
 
 @then("VK ID просит подтвердить номер кодом из SMS")
 def asks_for_sms_code(page: Page, scene: Scene) -> None:
+    """Checks «Подтвердите номер» says the SMS went to the actor's masked number and shows «Код подтверждения» and «SMS придёт в течение 01:59»."""
     expect(page.get_by_role("heading", name="Подтвердите номер", exact=True)).to_be_visible()
     sent = f"Мы отправили SMS с кодом на номер {mask_phone(scene.person.phone)}"
     expect(page.get_by_text(sent, exact=True)).to_be_visible()
