@@ -20,12 +20,17 @@ run: setup
 	echo "Reports in $(REPORTS)/:$${written:- none}"; \
 	exit $$status
 
-# CI: lint first, then the same reports without traces (recording them costs time on every scenario).
+# CI: lint first; the simulator's own tests on both cores (-n 2), then the BDD suite in one worker with
+# the same reports as `make run` but no traces (recording them costs time on every scenario), then the
+# vendor example, a project of its own as it would be in a vendor's repository. Every part runs; any
+# failure fails the target. The reports are the BDD suite's.
 test: lint sdk
-	@$(PYTEST) tests features $(REPORT_ARGS) $(PYTEST_ARGS); status=$$?; \
-	echo "Reports in $(REPORTS)/: report.html, junit.xml, cucumber.json, allure-results/"; exit $$status
-	@# The vendor example is a project of its own, as it would be in a vendor's repository: its own run.
-	$(PYTEST) examples/vendor -p no:cacheprovider
+	@status=0; \
+	$(PYTEST) tests -n 2 $(PYTEST_ARGS) || status=$$?; \
+	$(PYTEST) features $(REPORT_ARGS) $(PYTEST_ARGS) || status=$$?; \
+	$(PYTEST) examples/vendor -p no:cacheprovider || status=$$?; \
+	echo "Reports in $(REPORTS)/ (the BDD suite): report.html, junit.xml, cucumber.json, allure-results/"; \
+	exit $$status
 
 # ruff (lint, import order, formatting) and mypy (strict for simulator/; see pyproject.toml).
 lint: setup

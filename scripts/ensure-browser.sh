@@ -1,6 +1,7 @@
 #!/bin/sh
 # Makes a Chromium available to Playwright: its own download where that works, otherwise the
-# system's (Debian's `chromium`, installed with apt-get when running as root). Also what the rest of
+# system's (Debian's `chromium`, installed with apt-get when running as root, and beside it Debian's
+# `chromium-headless-shell`, which the plugin runs for headless tests: it starts and renders faster). Also what the rest of
 # the harness needs beside it: ffmpeg for `--video on` (Playwright's own, or Debian's linked where
 # Playwright looks for it) and Xvfb for `sferum-sim replay` on a machine without a screen.
 set -eu
@@ -17,6 +18,10 @@ PY
 
 has_system_chromium() {
     "$PYTHON" -c 'import sys; from simulator.testing.browser import system_chromium; sys.exit(0 if system_chromium() else 1)'
+}
+
+has_system_shell() {
+    "$PYTHON" -c 'import sys; from simulator.testing.browser import system_chromium as c; sys.exit(0 if c(kind="shell") else 1)'
 }
 
 can_apt() {
@@ -41,7 +46,11 @@ playwright_ffmpeg() {
 }
 
 ensure_chromium() {
-    if has_playwright_chromium || has_system_chromium; then
+    if has_playwright_chromium; then
+        return 0
+    fi
+    if has_system_chromium; then
+        ensure_shell
         return 0
     fi
     echo "ensure-browser: downloading Playwright's Chromium…"
@@ -51,11 +60,22 @@ ensure_chromium() {
     echo "ensure-browser: Playwright's download failed (see /tmp/playwright-install.log); installing Debian's chromium"
     if can_apt; then
         apt_install chromium fonts-dejavu-core
+        ensure_shell
         has_system_chromium && return 0
     fi
     echo "ensure-browser: no Chromium. Install one (apt-get install chromium, or playwright install chromium)" >&2
     echo "               or point SFERUM_SIM_CHROMIUM at its binary." >&2
     return 1
+}
+
+# The headless shell beside Debian's chromium (same version, same source package); without it headless
+# runs use full Chromium.
+ensure_shell() {
+    has_system_shell && return 0
+    if can_apt && dpkg-query -W -f='${Status}' chromium 2>/dev/null | grep -q 'install ok installed'; then
+        echo "ensure-browser: installing Debian's chromium-headless-shell (headless runs)"
+        apt_install chromium-headless-shell || echo "ensure-browser: no chromium-headless-shell: headless runs use chromium" >&2
+    fi
 }
 
 ensure_ffmpeg() {

@@ -16,6 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from aiohttp import web
+from aiohttp.log import access_logger
 
 from . import tls
 from .app import TLS, create_app
@@ -48,8 +49,10 @@ def serve(args: argparse.Namespace) -> int:
     print(f"  {'control plane':<24} http://{args.host}:{args.port}/_sim/v1/health")
     print(f"  {'console':<24} http://{args.host}:{args.port}/_sim/")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    # A line a request costs time under a test suite's load; --access-log when one is wanted.
+    access_log = access_logger if args.access_log else None
     if not args.tls_port:
-        web.run_app(app, host=args.host, port=args.port, print=None)
+        web.run_app(app, host=args.host, port=args.port, print=None, access_log=access_log)
         return 0
     if not tls.available():
         print("sferum-sim: --tls-port needs the `tls` extra: pip install 'sferum-sim[tls]'", file=sys.stderr)
@@ -59,7 +62,7 @@ def serve(args: argparse.Namespace) -> int:
     rules = ", ".join(f"MAP {name} {args.host}:{args.tls_port}" for name in REAL_NAMES)
     print(f"  {'HTTPS (real names)':<24} https://{args.host}:{args.tls_port}, certificate {certificate.cert_file}")
     print(f'  Chromium: --host-resolver-rules="{rules}" --ignore-certificate-errors-spki-list={certificate.spki}')
-    asyncio.run(_serve_both(app, args.host, args.port, args.tls_port, certificate.context))
+    asyncio.run(_serve_both(app, args.host, args.port, args.tls_port, certificate.context, access_log))
     return 0
 
 
@@ -99,9 +102,16 @@ def _keep_state(app: web.Application, world: World, directory: Path) -> bool:
     return True
 
 
-async def _serve_both(app: web.Application, host: str, port: int, tls_port: int, context: ssl.SSLContext) -> None:
+async def _serve_both(
+    app: web.Application,
+    host: str,
+    port: int,
+    tls_port: int,
+    context: ssl.SSLContext,
+    access_log: logging.Logger | None,
+) -> None:
     """Plain HTTP and HTTPS from one app (web.run_app takes a single TLS setting for all sites)."""
-    runner = web.AppRunner(app)
+    runner = web.AppRunner(app, access_log=access_log)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     await web.TCPSite(runner, host, tls_port, ssl_context=context).start()
@@ -212,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         help="also serve HTTPS here, with a certificate made at start, "
         "so a browser mapping id.vk.com to it opens https://id.vk.com unchanged (needs the tls extra)",
     )
+    run.add_argument("--access-log", action="store_true", help="log every request (one line each)")
     run.set_defaults(func=serve)
     show = commands.add_parser("replay", help="run a scenario slowly in a visible browser, with captions")
     show.add_argument("feature", metavar="FEATURE", help="a .feature file")

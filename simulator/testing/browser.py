@@ -9,18 +9,34 @@ from pathlib import Path
 
 # Debian's /usr/bin/chromium is a shell wrapper; the real binary sits beside its libraries.
 SYSTEM_CHROMIUMS = ("/usr/lib/chromium/chromium", "chromium", "chromium-browser", "google-chrome")
+# Chromium's headless shell (Debian's `chromium-headless-shell`, same version): no window, no GPU process,
+# starts and renders faster. For headless runs only; a window (--headed, replay, guides) needs full Chromium.
+SYSTEM_SHELLS = ("/usr/lib/chromium/chromium-headless-shell", "chromium-headless-shell")
 ENV = "SFERUM_SIM_CHROMIUM"
+# --sim-browser: auto = the headless shell when the run is headless and the shell is installed.
+KINDS = ("auto", "shell", "full")
 
 
-def system_chromium() -> str | None:
-    """$SFERUM_SIM_CHROMIUM, else the first Chromium found on the system."""
+def installed(candidate: str) -> str | None:
+    """A binary's path when it exists: an absolute path as is, a name looked up on $PATH."""
+    if candidate.startswith("/"):
+        return candidate if Path(candidate).is_file() else None
+    return shutil.which(candidate)
+
+
+def system_chromium(*, headless: bool = False, kind: str = "auto") -> str | None:
+    """$SFERUM_SIM_CHROMIUM, else the system's Chromium of that kind: None when there is none.
+
+    kind "auto" is the headless shell for a headless run when it is installed, full Chromium otherwise;
+    "shell" is only the headless shell, "full" only full Chromium. Without `headless`, auto means full.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"browser kind {kind!r}: one of {', '.join(KINDS)}")
     if os.environ.get(ENV):
         return os.environ[ENV]
-    for candidate in SYSTEM_CHROMIUMS:
-        found = candidate if Path(candidate).is_file() else shutil.which(candidate)
-        if found:
-            return found
-    return None
+    shells = SYSTEM_SHELLS if kind == "shell" or (kind == "auto" and headless) else ()
+    fulls = SYSTEM_CHROMIUMS if kind != "shell" else ()
+    return next((found for candidate in (*shells, *fulls) if (found := installed(candidate))), None)
 
 
 def chromium_args(

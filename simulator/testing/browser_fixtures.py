@@ -41,9 +41,32 @@ def connect_options(connect_options: dict[str, Any] | None) -> dict[str, Any] | 
     return {**(connect_options or {}), ENDPOINT_ARG: endpoint}
 
 
+def browser_choice(args: dict[str, Any], kind: str, *, own_browser: bool) -> dict[str, Any]:
+    """Launch options naming the Chromium to run (none to add: Playwright's default), for --sim-browser `kind`.
+
+    Playwright's own download, when there is one, already runs its headless shell for a headless run;
+    "full" then asks for its full Chromium (channel "chromium"). Otherwise the system's: the headless shell
+    for a headless run when installed (auto, shell), full Chromium for a window. A channel or an
+    executable_path given already wins.
+    """
+    if "channel" in args or "executable_path" in args:
+        return {}
+    headless = bool(args.get("headless", True)) and not os.environ.get("PWDEBUG")
+    if kind == "shell" and not headless:
+        raise pytest.UsageError("--sim-browser=shell has no window: drop --headed, or use --sim-browser=full")
+    if own_browser:
+        return {"channel": "chromium"} if kind == "full" and headless else {}
+    found = system_chromium(headless=headless, kind=kind)
+    if found is None and kind == "shell":
+        raise pytest.UsageError(
+            "--sim-browser=shell: no Chromium headless shell (apt-get install chromium-headless-shell)"
+        )
+    return {"executable_path": found} if found else {}
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(
-    browser_type_launch_args: dict[str, Any], browser_type: BrowserType, sim: Simulator
+    browser_type_launch_args: dict[str, Any], browser_type: BrowserType, sim: Simulator, pytestconfig: pytest.Config
 ) -> dict[str, Any]:
     args = dict(browser_type_launch_args)
     if browser_type.name == "chromium":
@@ -52,16 +75,10 @@ def browser_type_launch_args(
             host = httpx.URL(sim.url).host
             real = {"extra_hosts": REAL_NAMES, "target": f"{host}:{sim.tls['port']}", "spki": sim.tls["spki"]}
         args["args"] = [*args.get("args", []), *chromium_args(**real)]
-        # Playwright's own Chromium when it was downloaded; the system's otherwise. A remote browser
-        # server gets these options too, and has its own browser: no local path for it.
-        if (
-            "channel" not in args
-            and "executable_path" not in args
-            and not remote_endpoint()
-            and not Path(browser_type.executable_path).exists()
-            and (found := system_chromium())
-        ):
-            args["executable_path"] = found
+        # A remote browser server gets these options too, and has its own browser: no local path for it.
+        if not remote_endpoint():
+            own = Path(browser_type.executable_path).exists()
+            args.update(browser_choice(args, pytestconfig.getoption("--sim-browser"), own_browser=own))
     return args
 
 

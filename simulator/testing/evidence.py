@@ -1,5 +1,8 @@
 """Per-step evidence of a BDD scenario: a trace group, a screenshot and the simulator's events per step.
 
+Each is gathered only when something reads it: the trace groups while pytest-playwright records a trace
+(--tracing on or retain-on-failure), the simulator's events when reports are written (--sim-report-dir).
+
 pytest-bdd calls the hooks below around every Gherkin step. What they gather (a `ScenarioEvidence` of
 reporting/records.py, as plain data) rides on the test's report (`report.sferum_sim`), which
 pytest-xdist serialises with the report, so the controller gets
@@ -153,6 +156,10 @@ class EvidencePlugin:
     def __init__(self, config: pytest.Config, report_dir: Path | None) -> None:
         self.policy: str = config.getoption("--step-screenshots")
         self.report_dir = report_dir
+        # pytest-playwright's --tracing: without a trace being recorded, a group is a round trip for nothing.
+        self.tracing = config.getoption("--tracing", default="off") not in ("off", None)
+        # The session's event log is read after every step only for the reports, which alone show it.
+        self.events = report_dir is not None
         self.root = config.rootpath
 
     # -- fixtures already alive in the test -----------------------------------------------------
@@ -185,22 +192,28 @@ class EvidencePlugin:
             return
         evidence.started = time.perf_counter()  # opening the page the step asks for is part of the step
         context = self._context(request, step_func)
-        if context is None:
-            evidence.ungrouped.append(step_title(step))
-        else:
-            # Steps that needed no page still belong in the trace: an empty group each, before this step's.
-            for title in evidence.ungrouped:
-                with contextlib.suppress(PlaywrightError):
-                    context.tracing.group(title)
-                    context.tracing.group_end()
-            evidence.ungrouped.clear()
-            # One group per step: the trace viewer then lists «Дано …», «Когда …», «Тогда …» with their actions inside.
-            context.tracing.group(step_title(step))
-            evidence.grouped = context
-            if evidence.browser is None and context.browser is not None:
-                evidence.browser = BrowserInfo(name=context.browser.browser_type.name, version=context.browser.version)
+        if context is not None and evidence.browser is None and context.browser is not None:
+            evidence.browser = BrowserInfo(name=context.browser.browser_type.name, version=context.browser.version)
+        if self.tracing:
+            self._group(evidence, context, step_title(step))
         record = evidence.pending[len(evidence.steps)]
         record.location = _location(step_func, self.root)
+
+    @staticmethod
+    def _group(evidence: Evidence, context: Any, title: str) -> None:
+        """Open the step's trace group; a step before any page existed gets its group once a context does."""
+        if context is None:
+            evidence.ungrouped.append(title)
+            return
+        # Steps that needed no page still belong in the trace: an empty group each, before this step's.
+        for earlier in evidence.ungrouped:
+            with contextlib.suppress(PlaywrightError):
+                context.tracing.group(earlier)
+                context.tracing.group_end()
+        evidence.ungrouped.clear()
+        # One group per step: the trace viewer then lists «Дано …», «Когда …», «Тогда …» with their actions inside.
+        context.tracing.group(title)
+        evidence.grouped = context
 
     # tryfirst: inside allure's own step, so a screenshot attaches to the step rather than the scenario
     @pytest.hookimpl(tryfirst=True)
@@ -252,7 +265,8 @@ class EvidencePlugin:
             with contextlib.suppress(PlaywrightError):  # the step closed its own context: nothing left to group
                 evidence.grouped.tracing.group_end()
             evidence.grouped = None
-        record.events = self._events(request, evidence)
+        if self.events:
+            record.events = self._events(request, evidence)
         evidence.steps.append(record)
 
     def _wants_screenshot(self, status: StepStatus) -> bool:

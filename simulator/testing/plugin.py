@@ -17,6 +17,7 @@ import respx
 from .. import tls
 from ..server import SimulatorServer
 from . import browser_fixtures, shard
+from .browser import KINDS
 from .client import SimSession, Simulator
 from .evidence import POLICIES, EvidencePlugin
 from .personas import Personas
@@ -54,6 +55,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=os.environ.get("SFERUM_SIM_REPORT_DIR"),
         metavar="DIR",
         help="write JUnit XML, Cucumber JSON, Allure results and an HTML report here [$SFERUM_SIM_REPORT_DIR]",
+    )
+    group.addoption(
+        "--sim-browser",
+        choices=KINDS,
+        default=os.environ.get("SFERUM_SIM_BROWSER", "auto"),
+        help="the system's Chromium to launch: shell (the headless shell), full, or auto = the headless shell "
+        "for a headless run when installed; $SFERUM_SIM_CHROMIUM names a binary instead [$SFERUM_SIM_BROWSER, auto]",
     )
     group.addoption(
         "--step-screenshots",
