@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, BrowserType, Page, expect
 
 from simulator.hosts import REAL_NAMES
 from simulator.testing import Persona, Personas, SimSession
-from simulator.testing.browser import chromium_args
+from simulator.testing.browser import chromium_args, system_chromium
 from simulator.testing.client import Simulator
 from simulator.web import SESSION_HEADER
 
@@ -79,7 +79,12 @@ def sdk_browser(
     plugin_args = set(chromium_args(REAL_NAMES, **real))
     args = [arg for arg in browser_type_launch_args.get("args", []) if arg not in plugin_args]
     args += chromium_args(REAL_NAMES, **real, relying_parties={JOURNAL_HOST: f"127.0.0.1:{journal_port}"})
-    browser = browser_type.launch(**{**browser_type_launch_args, "args": args})
+    launch = {**browser_type_launch_args, "args": args}
+    if "executable_path" in launch and (full := system_chromium(kind="full")):
+        # The SDK keeps its PKCE verifier in a Secure cookie of http://journal.example; the headless shell
+        # drops it despite --unsafely-treat-insecure-origin-as-secure, full Chromium keeps it.
+        launch["executable_path"] = full
+    browser = browser_type.launch(**launch)
     yield browser
     browser.close()
 
