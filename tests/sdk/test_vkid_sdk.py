@@ -122,6 +122,11 @@ def continue_in_profile(vkid: Page) -> None:
     vkid.get_by_role("button", name="Продолжить", exact=True).click()
 
 
+def widget_loaded(page: Page) -> None:
+    """The One Tap iframe has told the SDK it is ready: a click before that would reach no listener."""
+    expect(page.locator("body")).to_have_attribute("data-widget", "loaded", timeout=30_000)
+
+
 def assert_signed_in(page: Page, teacher: Persona) -> dict[str, Any]:
     """The page's chain exchangeCode → userInfo → publicInfo → refreshToken → logout went through."""
     expect(page.locator("body")).to_have_attribute("data-done", "yes", timeout=30_000)
@@ -169,6 +174,7 @@ def test_one_tap_signs_a_returning_user_in(
     journal_page.goto(f"{JOURNAL}/?mode={widget}")
     # «Продолжить как …» needs VK ID's cookie inside the iframe, a third-party context this Chromium
     # may refuse it in; then the button is «Войти с VK ID» and VK ID's own tab knows the user.
+    widget_loaded(journal_page)
     button = journal_page.frame_locator("iframe").get_by_role("button", name=ONE_TAP_BUTTON)
     with journal_page.context.expect_page() as opened:
         button.click()
@@ -181,6 +187,7 @@ def test_one_tap_offers_vkid_sign_in_to_a_new_browser(
     journal_page: Page, teacher: Persona, sim_session: SimSession
 ) -> None:
     journal_page.goto(f"{JOURNAL}/?mode=one_tap")
+    widget_loaded(journal_page)
     with journal_page.context.expect_page() as opened:
         journal_page.frame_locator("iframe").get_by_role("button", name="Войти с VK ID").click()
     sign_in_at_vkid(opened.value, teacher, sim_session)
