@@ -123,8 +123,22 @@ def continue_in_profile(vkid: Page) -> None:
 
 
 def widget_loaded(page: Page) -> None:
-    """The One Tap iframe has told the SDK it is ready: a click before that would reach no listener."""
+    """The One Tap button can be clicked as a person would: the SDK has shown its iframe, and drawn it.
+
+    The iframe tells the SDK it has loaded; the SDK shows it 300 ms later (until then it is transparent
+    and lets clicks through to the SDK's own placeholder). The iframe is another site's process: a click
+    reaches it only once the browser has drawn a frame with it shown — before that the click lands on
+    the iframe element of the page and nothing opens.
+    """
     expect(page.locator("body")).to_have_attribute("data-widget", "loaded", timeout=30_000)
+    expect(page.locator("[data-state]:has(iframe)")).to_have_attribute("data-state", "loaded")
+    page.evaluate(DRAWN)
+
+
+# Resolves after the browser has produced frames since the call: rAF callbacks run before a frame's paint.
+DRAWN = (
+    "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(done))))"
+)
 
 
 def assert_signed_in(page: Page, teacher: Persona) -> dict[str, Any]:
