@@ -5,6 +5,9 @@
 - outbox:  latency of the server-side wait, from a code being sent to the waiting client's answer
 - browse:  many page views in one long-lived session, each a new browser; the process's RSS before and after
 - load:    200 concurrent users over 20 sessions against a `serve` process for 60 s: req/s, p50/p99, errors, RSS
+
+`python -m bench runners` instead compares the harness with a raw Playwright script and playwright-bdd
+on the same flow (bench/runners/); `python -m bench suite` times the BDD suite as `make test` runs it.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ import httpx
 from aiohttp import web
 
 from bench.load import bench_load
+from bench.runners import bench_runners
+from bench.suite import bench_suite
 from simulator import SimulatorServer, World
 from simulator.app import create_app
 from simulator.hosts import Hosts
@@ -206,22 +211,32 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    parser.add_argument(
+        "part", nargs="?", default="simulator", choices=("simulator", "runners", "suite"), help="what to measure"
+    )
     parser.add_argument("--quick", action="store_true", help="small counts, for a smoke run")
-    parser.add_argument("--out", default="reports/bench.json")
+    parser.add_argument("--out", default=None, help="where the JSON goes (default: reports/bench[-PART].json)")
     args = parser.parse_args()
     scale = 10 if args.quick else 1
-    results = {
-        "flow": bench_flow(200 // scale),
-        "seed": bench_seed(200 // scale, 30),
-        "outbox": bench_outbox(50 // scale),
-        "browse": bench_browse(100_000 // scale),
-        "load": bench_load(seconds=60 / scale),
-    }
+    results: dict[str, Any]
+    if args.part == "runners":
+        results = {"runners": bench_runners(scenarios=20 // scale, rounds=3 if scale == 1 else 1)}
+    elif args.part == "suite":
+        results = {"suite": bench_suite(rounds=3 if scale == 1 else 1)}
+    else:
+        results = {
+            "flow": bench_flow(200 // scale),
+            "seed": bench_seed(200 // scale, 30),
+            "outbox": bench_outbox(50 // scale),
+            "browse": bench_browse(100_000 // scale),
+            "load": bench_load(seconds=60 / scale),
+        }
     for name, result in results.items():
         print(f"{name:<7} " + "  ".join(f"{k}={v}" for k, v in result.items()))
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(results, indent=2), encoding="utf-8")
-    print(f"written to {args.out}")
+    out = Path(args.out or ("reports/bench.json" if args.part == "simulator" else f"reports/bench-{args.part}.json"))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(f"written to {out}")
     return 0
 
 

@@ -50,7 +50,7 @@ class Tally:
             self.errors[key] = self.errors.get(key, 0) + 1
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
@@ -152,7 +152,7 @@ async def _load(url: str, jobs: int, users: int, seconds: float, pid: int) -> di
 
 def bench_load(users: int = 200, jobs: int = 20, seconds: float = 60) -> dict[str, Any]:
     """`users` concurrent clients over `jobs` sessions for `seconds` against a `serve` process."""
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "simulator", "serve", "--port", str(port)],
         stdout=subprocess.DEVNULL,

@@ -1,0 +1,50 @@
+"""The BDD suite's wall time, as `make test` runs it and as a team would run it: `python -m bench suite`.
+
+Three variants, interleaved over the rounds (one worker, the default browser): the bare suite, the suite
+writing every report (`--sim-report-dir`, screenshots only of failed steps), and the reports with a
+screenshot after every step (`--step-screenshots=on`). The costs of the reports are ratios to the bare run.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).parent.parent
+VARIANTS: dict[str, list[str]] = {
+    "bare": [],
+    "reports": ["--sim-report-dir={dir}"],
+    "reports_every_screenshot": ["--sim-report-dir={dir}", "--step-screenshots=on"],
+}
+
+
+def _run(arguments: list[str]) -> float:
+    with tempfile.TemporaryDirectory(prefix="sferum-suite-") as tmp:
+        command = [sys.executable, "-m", "pytest", "features", "-q", "-p", "no:randomly", "-p", "no:cacheprovider"]
+        command += [argument.format(dir=tmp) for argument in arguments]
+        started = time.perf_counter()
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+        wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"the BDD suite failed:\n{done.stdout[-3000:]}")
+    return wall
+
+
+def bench_suite(rounds: int = 3) -> dict[str, Any]:
+    """Each variant `rounds` times, interleaved: median wall seconds and the reports' cost over the bare run."""
+    walls: dict[str, list[float]] = {name: [] for name in VARIANTS}
+    names = list(VARIANTS)
+    for round_ in range(rounds):
+        for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
+            walls[name].append(_run(VARIANTS[name]))
+    result: dict[str, Any] = {f"{name}_s": round(statistics.median(w), 1) for name, w in walls.items()}
+    bare = statistics.median(walls["bare"])
+    for name in names[1:]:
+        result[f"{name}_over_bare"] = round(statistics.median(walls[name]) / bare, 3)
+    result["rounds"] = rounds
+    return result
