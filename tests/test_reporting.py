@@ -6,6 +6,7 @@ the runs are shared by the tests below so the module stays fast.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shlex
@@ -225,7 +226,8 @@ def test_a_failing_scenario_shows_its_step_screenshot_and_trace(project: Path, r
     assert statuses == [("Дано", "passed"), ("Когда", "passed"), ("Тогда", "failed"), ("И", "skipped")]
     failed = test["steps"][2]
     assert "Такой страницы нет" in failed["name"] and "на экране «Московская электронная школа»" in failed["error"]
-    assert (report / failed["screenshot"]).read_bytes().startswith(b"\x89PNG")
+    screenshot = report / failed["screenshot"]
+    assert screenshot.read_bytes().startswith(b"\xff\xd8\xff")  # a JPEG, written once
     assert [e["path"] for e in test["steps"][1]["events"] if e["kind"] == "request"] == ["/"]  # the simulator's record
     assert test["steps"][0]["events"][0]["kind"] == "vkid_account_created"
 
@@ -239,13 +241,16 @@ def test_a_failing_scenario_shows_its_step_screenshot_and_trace(project: Path, r
 
     html = (report / "report.html").read_text(encoding="utf-8")
     assert html.index("Проверка падает") < html.index("Страница входа открывается")  # failures first
-    assert "data:image/png;base64," in html and trace in html and "провален" in html
+    assert f'src="{failed["screenshot"]}"' in html and "data:image" not in html  # the file, referenced
+    assert trace in html and "провален" in html
 
     cucumber = json.loads((report / "cucumber.json").read_text(encoding="utf-8"))
     tiny = next(feature for feature in cucumber if feature["uri"].endswith("tiny.feature"))
     [scenario] = [s for s in tiny["elements"] if s["name"] == "Проверка падает"]
     assert [s["result"]["status"] for s in scenario["steps"]] == ["passed", "passed", "failed", "skipped"]
-    assert scenario["steps"][2]["embeddings"][0]["mime_type"] == "image/png"
+    [picture] = scenario["steps"][2]["embeddings"]
+    assert picture["mime_type"] == "image/jpeg"
+    assert base64.b64decode(picture["data"]) == screenshot.read_bytes()
     assert tiny["tags"] == [{"name": "@tiny", "line": 2}]
 
     junit = ET.parse(report / "junit.xml").getroot()
@@ -256,7 +261,9 @@ def test_a_failing_scenario_shows_its_step_screenshot_and_trace(project: Path, r
     assert sorted(r["status"] for r in allure) == ["broken", "broken", "failed", "passed", "passed", "passed", "passed"]
     [failing] = [r for r in allure if r["name"] == "Проверка падает"]
     assert [a["type"] for a in failing["attachments"]] == ["application/zip"]  # the trace
-    assert [a["type"] for a in failing["steps"][2]["attachments"]] == ["image/png"]  # the step's screenshot
+    [shot] = failing["steps"][2]["attachments"]  # the step's screenshot
+    assert shot["type"] == "image/jpg"  # allure-python's own name for a JPEG attachment
+    assert (report / "allure-results" / shot["source"]).read_bytes() == screenshot.read_bytes()
     assert failing["steps"][2]["parameters"] == [{"name": "heading", "value": "Такой страницы нет"}]  # no fixtures
 
 

@@ -42,6 +42,8 @@ except ImportError:  # pragma: no cover
     HAS_ALLURE = False
 
 POLICIES = ("off", "only-on-failure", "on")
+# JPEG at this quality: a screen of text stays legible at a tenth of a PNG's bytes and encoding time.
+SCREENSHOT_QUALITY = 70
 # Fixtures whose value tells what the browser shows; fetched early when a step asks for them, so the
 # first step that opens the page has its trace group too.
 BROWSER_FIXTURES = ("page", "context")
@@ -273,20 +275,22 @@ class EvidencePlugin:
         return self.policy == "on" or (self.policy == "only-on-failure" and status != "passed")
 
     def _screenshot(self, request: pytest.FixtureRequest, number: int, status: StepStatus) -> str | None:
+        """The viewport as a JPEG, written once under the report directory; Allure gets the same picture."""
         page = self._active(request, "page")
         if page is None or page.is_closed():
             return None
         try:
-            png = page.screenshot(type="png", timeout=5000)
+            image = page.screenshot(type="jpeg", quality=SCREENSHOT_QUALITY, timeout=5000)
         except PlaywrightError:  # a crashed page must not hide the step's own error
             return None
-        if HAS_ALLURE:
-            allure.attach(png, name=f"шаг {number}", attachment_type=allure.attachment_type.PNG)
+        if HAS_ALLURE:  # Allure's results folder holds its own copies: its readers look nowhere else
+            allure.attach(image, name=f"шаг {number}", attachment_type=allure.attachment_type.JPG)
         if self.report_dir is None:
             return None
-        relative = Path("evidence") / slug(request.node.nodeid) / f"{number:02d}-{status}.png"
-        (self.report_dir / relative).parent.mkdir(parents=True, exist_ok=True)
-        (self.report_dir / relative).write_bytes(png)
+        relative = Path("evidence") / slug(request.node.nodeid) / f"{number:02d}-{status}.jpg"
+        file = self.report_dir / relative
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_bytes(image)
         return relative.as_posix()
 
     def _events(self, request: pytest.FixtureRequest, evidence: Evidence) -> list[SimulatorEvent]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import mimetypes
 import re
 from pathlib import Path
 
@@ -34,7 +35,8 @@ def _step(step: StepRecord, directory: Path) -> Json:
     }
     if step.screenshot and (directory / step.screenshot).is_file():
         data = base64.b64encode((directory / step.screenshot).read_bytes()).decode()
-        out["embeddings"] = [{"mime_type": "image/png", "data": data, "name": Path(step.screenshot).name}]
+        kind = mimetypes.guess_type(step.screenshot)[0] or "application/octet-stream"
+        out["embeddings"] = [{"mime_type": kind, "data": data, "name": Path(step.screenshot).name}]
     if step.events:
         out["output"] = [event.line() for event in step.events]
     # The Gherkin argument as the Cucumber JSON schema has it: rows of cells, or a doc string under the step.

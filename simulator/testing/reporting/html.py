@@ -1,12 +1,12 @@
 """One HTML page in Russian that opens from disk: features → scenarios → steps, failures first.
 
-Screenshots are inlined (data: URIs) so the page needs no server and no folder beside it; traces stay
-files next to it (the trace viewer opens a zip, not a page).
+Screenshots and traces are the files next to it, referenced by relative links: each screenshot is written
+once, and the page stays small however many steps were photographed. Keep the folder together.
 """
 
 from __future__ import annotations
 
-import base64
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -69,11 +69,11 @@ def groups(results: Results) -> list[Group]:
 
 
 def write(path: Path, results: Results, directory: Path) -> None:
-    def inline(relative: str | None) -> str | None:
-        file = directory / relative if relative else None
-        if file is None or not file.is_file():
+    def picture(relative: str | None) -> str | None:
+        """The screenshot's address from the page, when the file is there."""
+        if not relative or not (directory / relative).is_file():
             return None
-        return "data:image/png;base64," + base64.b64encode(file.read_bytes()).decode()
+        return Path(os.path.relpath(directory / relative, path.parent)).as_posix()
 
     html = TEMPLATES.get_template("report.html").render(
         groups=groups(results),
@@ -83,7 +83,7 @@ def write(path: Path, results: Results, directory: Path) -> None:
         status_ru=STATUS_RU,
         step_status_ru=STEP_STATUS_RU,
         phase_ru=PHASE_RU,
-        inline=inline,
+        picture=picture,
         event_line=SimulatorEvent.line,
     )
     path.write_text(html, encoding="utf-8")
