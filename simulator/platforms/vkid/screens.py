@@ -220,17 +220,16 @@ async def restore(request: web.Request) -> web.StreamResponse:
         return _go(request, flow, "/auth/restore")
     if sent is None:
         return show(422, alert="Сначала получите код подтверждения.")
-    errors: dict[str, str] = {}
-    if error := confirmations.check(session, sent, data.get("code")):
-        errors["code"] = error
+    # The passwords first: a refused one must not use up the code, which stays typed in for the next try.
+    typed_code = {"code": data.get("code", "")}
     try:
         new_password = validation.password(data.get("password"))
-        if data.get("password2") != new_password:
-            errors["password2"] = "Пароли не совпадают"
     except ValidationError as error:
-        errors["password"] = error.message
-    if errors:
-        return show(422, errors=errors)
+        return show(422, errors={"password": error.message}, values=typed_code)
+    if data.get("password2") != new_password:
+        return show(422, errors={"password2": "Пароли не совпадают"}, values=typed_code)
+    if refused := confirmations.check(session, sent, data.get("code")):
+        return show(422, errors={"code": refused})
     session.set_password(account, new_password)
     flow.step = Step.PASSWORD
     flow.extra["notice"] = "Пароль изменён. Войдите с новым паролем."
