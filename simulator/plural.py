@@ -7,6 +7,7 @@ Forms = tuple[str, str, str]
 
 SUBSCRIBERS: Forms = ("подписчик", "подписчика", "подписчиков")
 MEMBERS: Forms = ("участник", "участника", "участников")
+MINUTES_AFTER: Forms = ("минуту", "минуты", "минут")  # «через 21 минуту»
 
 
 def plural(n: int, forms: Forms) -> str:

@@ -39,8 +39,18 @@ templates = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-templates.filters["phone"] = validation.format_phone
-templates.filters["masked"] = validation.mask_phone
+
+
+def unbreakable(text: str) -> str:
+    """A phone number on a screen never wraps inside itself: its spaces are no-break spaces.
+
+    (A hyphen before a digit is no line-break opportunity, so «111-11-11» stays whole already.)
+    """
+    return text.replace(" ", "\u00a0")
+
+
+templates.filters["phone"] = lambda value: unbreakable(validation.format_phone(value))  # «+7 199 111-11-11»
+templates.filters["masked"] = lambda value: unbreakable(validation.mask_phone(value))  # «+7 *** ** *11»
 templates.globals["SEXES"] = validation.SEXES
 
 

@@ -103,7 +103,8 @@ def eljur_student(
     )
     _seed(sim_session, student, entry)
     page.on("request", lambda request: diary.requested.append(request.url))
-    scene.actor = diary.student = student
+    scene.cast(student)
+    diary.student = student
     diary.before = sim_session.snapshot()
     scene.profiles_before = len(diary.before["profiles"])
 
@@ -125,7 +126,7 @@ def eljur_parent(
         gosuslugi=gosuslugi(parent, gosuslugi_logins, "phone", True),
     )
     _seed(sim_session, parent, entry)
-    scene.actor = parent
+    scene.cast(parent)
     diary.before = sim_session.snapshot()
 
 

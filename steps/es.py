@@ -52,7 +52,7 @@ def es_user(sim_session: SimSession, personas: Personas, scene: Scene, who: str,
         )
     )
     person.ids = sim_session.seed({"people": people})["people"][person.key]
-    scene.actor = person
+    scene.cast(person)
     scene.profiles_before = len(sim_session.snapshot()["profiles"])
 
 

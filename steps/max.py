@@ -11,7 +11,7 @@ from pytest_bdd import given, parsers, then, when
 from simulator.testing import SimSession
 from simulator.testing.client import Link
 
-from .common import WHO, Scene, button, read_code
+from .common import WHO, Scene, button, read_code, seed_masked_phone
 
 VPN = "Привязка учебного профиля Сферум в МАХ к учетной записи электронного журнала не работает при включенном VPN"
 
@@ -72,7 +72,7 @@ def asks_for_sms_code(page: Page, scene: Scene, registration: str | None, countd
     """Checks «Введите код из SMS» says the code (of registration, if so worded) went to the actor's masked number and the countdown reads this text."""
     expect(page.get_by_role("heading", name="Введите код из SMS")).to_be_visible()
     sent = "Код подтверждения регистрации отправлен в SMS" if registration else "Мы отправили SMS с кодом"
-    expect(page.get_by_text(f"{sent} на номер +7 *** ** *{scene.person.phone[-2:]}", exact=True)).to_be_visible()
+    expect(page.get_by_text(f"{sent} на номер {seed_masked_phone(scene.person.phone)}", exact=True)).to_be_visible()
     expect(page.get_by_test_id("countdown")).to_have_text(countdown)
 
 

@@ -10,7 +10,7 @@ from pytest_bdd import given, parsers, then, when
 
 from simulator import SESSION_HEADER
 from simulator.testing import Personas, SimSession
-from simulator.world.seed.schema import LinkedVia
+from simulator.world.seed.schema import CodeChannel, LinkedVia
 
 from .common import WHO, Scene
 
@@ -43,15 +43,26 @@ ACCOUNTS: dict[str, Accounts] = {
 }
 
 
-@given(parsers.re(r"учитель МЭШ, (?P<accounts>у которого .+)$"))
-def mes_teacher(sim_session: SimSession, personas: Personas, scene: Scene, accounts: str) -> None:
-    """Seeds a МЭШ teacher (in the school's first class, if a school is named) with the VK ID, profile, МАХ and link the words list, and makes them the actor."""
+# Seed 001: «Вход по номеру телефона необходимо подтвердить SMS-кодом или с помощью звонка» — the person's case.
+CODE_CHANNELS: dict[str, CodeChannel] = {"звонком": "call", "по SMS": "sms"}
+
+
+@given(
+    parsers.re(
+        r"учитель МЭШ, (?P<accounts>у которого .+?)"
+        r"(?:, и вход по номеру телефона он подтверждает (?P<how>звонком|по SMS))?$"
+    )
+)
+def mes_teacher(sim_session: SimSession, personas: Personas, scene: Scene, accounts: str, how: str | None) -> None:
+    """Seeds a МЭШ teacher (in the school's first class, if a school is named) with the VK ID, profile, МАХ and link the words list, VK ID confirming their phone by the call or SMS named (else as the session's setting says), and makes them the actor."""
     teacher = personas.make("teacher")
     org = scene.school["id"] if scene.org else None
     school_class = scene.school["classes"][0] if scene.org else None
-    created = sim_session.seed({"people": [teacher.entry(org=org, school_class=school_class, **ACCOUNTS[accounts])]})
+    channel = CODE_CHANNELS[how] if how else None
+    entry = teacher.entry(org=org, school_class=school_class, code_channel=channel, **ACCOUNTS[accounts])
+    created = sim_session.seed({"people": [entry]})
     teacher.ids = created["people"][teacher.key]
-    scene.actor = teacher
+    scene.cast(teacher)
     scene.profiles_before = len(sim_session.snapshot()["profiles"])
 
 
@@ -74,7 +85,7 @@ def mes_child(sim_session: SimSession, personas: Personas, scene: Scene, account
         entry["phone"] = None  # the e-mail is the only way in
     created = sim_session.seed({"people": [entry]})
     child.ids = created["people"][child.key]
-    scene.actor = child
+    scene.cast(child)
     scene.profiles_before = len(sim_session.snapshot()["profiles"])
 
 

@@ -6,16 +6,15 @@ from playwright.sync_api import Page, expect
 from pytest_bdd import given, parsers, then, when
 
 from simulator.testing import Persona, SimSession
-from simulator.validation import format_phone, mask_phone
 
-from .common import WHO, Scene, code_of, read_code
+from .common import WHO, Scene, code_of, read_code, read_latest_code, seed_masked_phone, seed_phone
 
 CHANNELS = {"звонком": "call", "по SMS": "sms"}
 
 
 @given(parsers.re(r"VK ID подтверждает вход (?P<how>звонком|по SMS)"))
 def confirmation_channel(sim_session: SimSession, how: str) -> None:
-    """Sets VK ID to send the phone confirmation code by a flash call («звонком») or by SMS."""
+    """Sets the session's default: VK ID confirms the phone of an account that names no channel of its own by a flash call («звонком») or by SMS. A number with no account, or one after its password, gets an SMS regardless."""
     sim_session.settings(phone_code_channel=CHANNELS[how])
 
 
@@ -86,8 +85,8 @@ def asks_for_code(page: Page, hint: str) -> None:
 
 @when(parsers.re(rf"(?:{WHO} )?вводит (?:полученный код|код из письма) и нажимает «Продолжить»"))
 def enter_code(page: Page, sim_session: SimSession, scene: Scene) -> None:
-    """Reads the next code sent to what the actor typed (or their phone), the SMS/e-mail code or a call's last four digits, types it into «Код подтверждения» and clicks «Продолжить»."""
-    message = read_code(sim_session, scene, scene.login or scene.person.phone)
+    """Reads the newest code sent to what the actor typed (or their phone), once one not read before has come — the SMS/e-mail code or a call's last four digits — types it into «Код подтверждения» and clicks «Продолжить»."""
+    message = read_latest_code(sim_session, scene, scene.login or scene.person.phone)
     scene.entered["code"] = code_of(message)
     page.get_by_label("Код подтверждения").fill(scene.entered["code"])
     page.get_by_role("button", name="Продолжить").click()
@@ -146,11 +145,45 @@ def set_password(page: Page, scene: Scene) -> None:
 def restore_password(page: Page, sim_session: SimSession, scene: Scene) -> None:
     """Reads the next code sent to what the actor typed, types it and a new password into «Новый пароль» and «Повторите пароль», remembers it and clicks «Сохранить пароль»."""
     message = read_code(sim_session, scene, scene.typed_login)
-    scene.password = scene.person.password[::-1] + "Нв"
     page.get_by_label("Код подтверждения").fill(code_of(message))
+    _new_password(page, scene)
+
+
+@when(
+    parsers.re(
+        rf"(?:{WHO} )?вводит код из (?:SMS|письма), новый пароль «(?P<new>[^«»]*)» дважды и нажимает «Сохранить пароль»"
+    )
+)
+def restore_with_password(page: Page, sim_session: SimSession, scene: Scene, new: str) -> None:
+    """Reads the next code sent to what the actor typed, remembers it, types it and this password into «Новый пароль» and «Повторите пароль» and clicks «Сохранить пароль»."""
+    scene.entered["code"] = code_of(read_code(sim_session, scene, scene.typed_login))
+    page.get_by_label("Код подтверждения").fill(scene.entered["code"])
+    for label in ("Новый пароль", "Повторите пароль"):
+        page.get_by_label(label).fill(new)
+    page.get_by_role("button", name="Сохранить пароль").click()
+
+
+@when(parsers.re(rf"(?:{WHO} )?вводит новый пароль дважды и нажимает «Сохранить пароль»"))
+def restore_again(page: Page, scene: Scene) -> None:
+    """Checks «Код подтверждения» still holds the code typed before (a refused password used it up not), types a new password into «Новый пароль» and «Повторите пароль», remembers it and clicks «Сохранить пароль»."""
+    expect(page.get_by_label("Код подтверждения")).to_have_value(scene.entered["code"])
+    _new_password(page, scene)
+
+
+def _new_password(page: Page, scene: Scene) -> None:
+    scene.password = scene.person.password[::-1] + "Нв"
     page.get_by_label("Новый пароль").fill(scene.password)
     page.get_by_label("Повторите пароль").fill(scene.password)
     page.get_by_role("button", name="Сохранить пароль").click()
+
+
+@then("VK ID предлагает восстановить пароль кодом в SMS на его номер")
+def offers_restore_by_sms(page: Page, scene: Scene) -> None:
+    """Checks «Восстановление пароля» says the code goes by SMS to the actor's number, masked as seed 003 masks it («+7 *** ** *11»)."""
+    expect(page.get_by_role("heading", name="Восстановление пароля", exact=True)).to_be_visible()
+    masked = seed_masked_phone(scene.person.phone)
+    text = f"Мы отправим код подтверждения в SMS на номер {masked}, и вы сможете задать новый пароль."
+    expect(page.get_by_text(text, exact=True)).to_be_visible()
 
 
 @then(parsers.re(r"VK ID показывает его учетные данные и кнопку «(?P<label>[^«»]+)»"))
@@ -214,24 +247,34 @@ def vkid_password(persona: Persona) -> str:
 def asks_for_vkid_password(page: Page, scene: Scene) -> None:
     """Checks the screen «Введите пароль» names the actor's phone in its hint and shows the password field and «Забыли или не установили пароль?»."""
     expect(page.get_by_role("heading", name="Введите пароль", exact=True)).to_be_visible()
-    hint = f"Используйте пароль, указанный при регистрации с телефоном {format_phone(scene.person.phone)}"
+    hint = f"Используйте пароль, указанный при регистрации с телефоном {seed_phone(scene.person.phone)}"
     expect(page.get_by_text(hint, exact=True)).to_be_visible()
     expect(page.get_by_placeholder("Введите пароль", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Забыли или не установили пароль?", exact=True)).to_be_visible()
 
 
-@when(parsers.re(rf"(?:{WHO} )?вводит пароль от аккаунта VK(?: ID)? и нажимает «Продолжить»"))
+@when(parsers.re(rf"(?:{WHO} )?вводит (?:новый )?пароль от аккаунта VK(?: ID)? и нажимает «Продолжить»"))
 def enter_vkid_password(page: Page, scene: Scene) -> None:
-    """Types the actor's VK ID password (not their journal one) into «Введите пароль» and clicks «Продолжить»."""
-    page.get_by_placeholder("Введите пароль", exact=True).fill(vkid_password(scene.person))
+    """Types the actor's VK ID password (not their journal one), or the one they set in the scenario, into «Введите пароль» and clicks «Продолжить»."""
+    page.get_by_placeholder("Введите пароль", exact=True).fill(scene.password or vkid_password(scene.person))
     page.get_by_role("button", name="Продолжить", exact=True).click()
+
+
+@when(parsers.re(rf"(?:{WHO} )?(?P<times>\d+ раза? )?вводит неверный пароль и нажимает «Продолжить»"))
+def enter_wrong_password(page: Page, scene: Scene, times: str | None) -> None:
+    """Types a password that is not the actor's into «Введите пароль» and clicks «Продолжить», once or the given number of times, checking each time that the field is marked invalid."""
+    wrong = vkid_password(scene.person)[::-1] + "-не-тот"
+    for _ in range(int(times.split()[0]) if times else 1):
+        page.get_by_placeholder("Введите пароль", exact=True).fill(wrong)
+        page.get_by_role("button", name="Продолжить", exact=True).click()
+        expect(page.get_by_placeholder("Введите пароль", exact=True)).to_have_attribute("aria-invalid", "true")
 
 
 @then("VK ID просит подтвердить номер кодом из SMS")
 def asks_for_sms_code(page: Page, scene: Scene) -> None:
     """Checks «Подтвердите номер» says the SMS went to the actor's masked number and shows «Код подтверждения» and «SMS придёт в течение 01:59»."""
     expect(page.get_by_role("heading", name="Подтвердите номер", exact=True)).to_be_visible()
-    sent = f"Мы отправили SMS с кодом на номер {mask_phone(scene.person.phone)}"
+    sent = f"Мы отправили SMS с кодом на номер {seed_masked_phone(scene.person.phone)}"
     expect(page.get_by_text(sent, exact=True)).to_be_visible()
     expect(page.get_by_label("Код подтверждения", exact=True)).to_be_visible()
     expect(page.get_by_test_id("countdown")).to_have_text("SMS придёт в течение 01:59")

@@ -156,7 +156,7 @@ def max_link_and_unlink(t: Tour) -> None:
     """In the app «Моя школа Журнал»: link through МАХ, then «Мой паспорт» → «Безопасность» → the unlink dialog."""
     scene = Scene()
     school(t.sim_session, scene, KAZAN)
-    mes.mes_teacher(t.sim_session, t.personas, scene, "у которого есть МАХ и учебный профиль Сферум в МАХ")
+    mes.mes_teacher(t.sim_session, t.personas, scene, "у которого есть МАХ и учебный профиль Сферум в МАХ", None)
     max_steps.mes_uses_max(t.sim_session, {})
     phone = t.phone()
     mes.sign_in(phone, t.sim_session, scene, "Кабинет учителя")
@@ -182,7 +182,7 @@ def mes_vkid_new_profile(t: Tour) -> None:
     then the administrator's statistics at sferum.ru."""
     scene = Scene()
     school(t.sim_session, scene, KAZAN)
-    mes.mes_teacher(t.sim_session, t.personas, scene, "у которого есть VK ID, но нет учебного профиля Сферум")
+    mes.mes_teacher(t.sim_session, t.personas, scene, "у которого есть VK ID, но нет учебного профиля Сферум", None)
     mes.sign_in(t.page, t.sim_session, scene, "Кабинет учителя")
     t.seen("mes-cabinet")
     mes.navigation_sferum(t.page)

@@ -44,12 +44,31 @@ def test_a_screen_opened_out_of_order_sends_the_user_back(sim_session: SimSessio
     assert location(http_browser.post("/auth/confirm", host=VKID_HOST), 303) == "/auth"
 
 
-def test_the_code_screen_counts_down_from_01_59(on_code_screen: Browser) -> None:
-    """«Звонок поступил в течение 01:59» and no resend button yet."""
+def live(html: str) -> str:
+    """The page without its <template>s: what the user can see and press before any script runs."""
+    return re.sub(r"<template.*?</template>", "", html, flags=re.DOTALL)
+
+
+def test_the_call_screen_counts_down_one_minute(on_code_screen: Browser, sim_session: SimSession) -> None:
+    """«Звонок поступил в течение 00:59», three seconds later «00:56» as seed 001 shows it; no resend yet."""
     page = on_code_screen.get("/auth/code", host=VKID_HOST)
     assert page.status_code == 200
-    assert re.search(r'data-countdown="119"[^>]*>Звонок поступил в течение <time>01:59</time>', page.text)
-    assert "Получить новый код" not in page.text
+    assert re.search(r'data-countdown="59"[^>]*>Звонок поступил в течение <time>00:59</time>', page.text)
+    assert "Получить новый код" not in live(page.text)
+    sim_session.advance(3)
+    page = on_code_screen.get("/auth/code", host=VKID_HOST)
+    assert re.search(r'data-countdown="56"[^>]*>Звонок поступил в течение <time>00:56</time>', page.text)
+
+
+def test_the_waiting_resend_control_is_kept_for_the_end_of_the_countdown(on_code_screen: Browser) -> None:
+    """While counting, «Получить новый код» waits in a <template> right after the countdown (countdown.js)."""
+    page = on_code_screen.get("/auth/code", host=VKID_HOST).text
+    assert re.search(
+        r'data-testid="countdown"[^>]*>.*?</p>\s*<template data-after-countdown>'
+        r'<form method="post" action="/auth/code/resend">.*?Получить новый код.*?</template>',
+        page,
+        flags=re.DOTALL,
+    )
 
 
 def test_a_wrong_code_shows_the_attempts_left(on_code_screen: Browser, sim_session: SimSession) -> None:
@@ -75,13 +94,33 @@ def test_an_expired_code_is_refused_on_the_screen(on_code_screen: Browser, sim_s
 
 
 def test_resend_waits_for_the_countdown(on_code_screen: Browser, sim_session: SimSession) -> None:
-    """Before 119 s a resend sends nothing; at 119 s it sends a new code, and the screen offers it."""
+    """Before the call's 59 s a resend sends nothing; at 59 s it makes a new call, and the screen offers it."""
     assert location(on_code_screen.post("/auth/code/resend", host=VKID_HOST), 303) == "/auth/code"
     assert len(sim_session.messages(to=PHONE)) == 1
-    sim_session.advance(119)
-    assert "Получить новый код" in on_code_screen.get("/auth/code", host=VKID_HOST).text
+    sim_session.advance(58)
+    assert "Получить новый код" not in live(on_code_screen.get("/auth/code", host=VKID_HOST).text)
     on_code_screen.post("/auth/code/resend", host=VKID_HOST)
+    assert len(sim_session.messages(to=PHONE)) == 1
+    sim_session.advance(1)
+    assert "Получить новый код" in live(on_code_screen.get("/auth/code", host=VKID_HOST).text)
+    on_code_screen.post("/auth/code/resend", host=VKID_HOST)
+    assert [m["channel"] for m in sim_session.messages(to=PHONE)] == ["call", "call"]
+
+
+def test_the_call_screen_offers_an_sms_instead(on_code_screen: Browser, sim_session: SimSession) -> None:
+    """«Получить код по SMS»: six digits by SMS to the same number, «Подтвердите номер», and that code signs in."""
+    assert "Получить код по SMS" in on_code_screen.get("/auth/code", host=VKID_HOST).text
+    after = last_message_id(sim_session)
+    assert location(on_code_screen.post("/auth/code/sms", host=VKID_HOST), 303) == "/auth/code"
+    message = sim_session.wait_message(to=PHONE, after=after)
+    assert message["channel"] == "sms" and re.fullmatch(r"\d{6}", message["code"])
+    page = on_code_screen.get("/auth/code", host=VKID_HOST).text
+    assert "<h1>Подтвердите номер</h1>" in page and "SMS придёт в течение <time>01:59</time>" in page
+    assert "Получить код по SMS" not in page
+    on_code_screen.post("/auth/code/sms", host=VKID_HOST)  # already an SMS: nothing more is sent
     assert len(sim_session.messages(to=PHONE)) == 2
+    response = on_code_screen.post("/auth/code", host=VKID_HOST, data={"code": message["code"]})
+    assert location(response, 303) == "/auth/profile"
 
 
 def test_the_sms_setting_sends_a_six_digit_sms(sim_session: SimSession, http_browser: Browser) -> None:
@@ -125,7 +164,9 @@ def on_password_screen(sim_session: SimSession, http_browser: Browser) -> Browse
 
 
 @pytest.mark.parametrize(
-    ("typed", "error"), [("wrong-pass", "Неверный пароль"), ("", "Заполните это поле")], ids=["wrong", "empty"]
+    ("typed", "error"),
+    [("wrong-pass", "Неверный пароль. Осталось попыток: 4"), ("", "Заполните это поле")],
+    ids=["wrong", "empty"],
 )
 def test_a_wrong_or_empty_password_is_a_field_error_on_the_same_screen(
     on_password_screen: Browser, sim_session: SimSession, typed: str, error: str
@@ -138,10 +179,61 @@ def test_a_wrong_or_empty_password_is_a_field_error_on_the_same_screen(
 
 
 def test_the_right_password_is_followed_by_an_sms(on_password_screen: Browser, sim_session: SimSession) -> None:
-    """After the password VK ID confirms the number by SMS."""
+    """After the password VK ID confirms the number by SMS, naming it masked with no-break spaces."""
     response = on_password_screen.post("/auth/password", host=VKID_HOST, data={"password": "vk-pass-1"})
     assert location(response, 303) == "/auth/code"
     assert [m["channel"] for m in sim_session.messages(to=PHONE)] == ["sms"]
+    # Seed 003: «Мы отправили SMS с кодом на номер +7 *** ** *11», the number never split across lines.
+    page = on_password_screen.get("/auth/code", host=VKID_HOST).text
+    assert f"Мы отправили SMS с кодом на номер +7\u00a0***\u00a0**\u00a0*{PHONE[-2:]}</p>" in page
+
+
+def wrong_passwords(browser: Browser, times: int) -> str:
+    """Types a wrong password `times` times; the last answer's page."""
+    for _ in range(times):
+        response = browser.post("/auth/password", host=VKID_HOST, data={"password": "wrong-pass"})
+        assert response.status_code == 422
+    return response.text
+
+
+LOCKED = "Превышено число попыток ввода пароля. Повторите попытку через 30 минут или восстановите пароль."
+
+
+def test_the_fifth_wrong_password_locks_even_the_right_one(
+    on_password_screen: Browser, sim_session: SimSession
+) -> None:
+    """Five tries, as for codes; then the right password is refused too, no code is sent, nothing changes."""
+    before = sim_session.snapshot()
+    assert "Неверный пароль. Осталось попыток: 1" in wrong_passwords(on_password_screen, 4)
+    assert LOCKED in wrong_passwords(on_password_screen, 1)
+    response = on_password_screen.post("/auth/password", host=VKID_HOST, data={"password": "vk-pass-1"})
+    assert response.status_code == 422 and LOCKED in response.text
+    sim_session.advance(29 * 60 + 1)
+    response = on_password_screen.post("/auth/password", host=VKID_HOST, data={"password": "vk-pass-1"})
+    assert "Повторите попытку через 1 минуту или восстановите пароль." in response.text
+    assert sim_session.messages(to=PHONE) == []
+    after = sim_session.snapshot()
+    assert {k: after[k] for k in ("vkid_accounts", "profiles", "links")} == {
+        k: before[k] for k in ("vkid_accounts", "profiles", "links")
+    }
+    sim_session.advance(60)
+    response = on_password_screen.post("/auth/password", host=VKID_HOST, data={"password": "vk-pass-1"})
+    assert location(response, 303) == "/auth/code"
+
+
+def test_a_new_password_set_by_phone_lifts_the_lock(on_password_screen: Browser, sim_session: SimSession) -> None:
+    """«Забыли или не установили пароль?» by phone: an SMS code, a new password, and it signs in at once."""
+    wrong_passwords(on_password_screen, 5)
+    assert location(on_password_screen.get("/auth/restore", host=VKID_HOST), 303) == "/auth/restore"
+    after = last_message_id(sim_session)
+    on_password_screen.post("/auth/restore", host=VKID_HOST, data={"action": "send"})
+    message = sim_session.wait_message(to=PHONE, after=after)
+    assert message["channel"] == "sms"
+    new = {"code": message["code"], "password": "new-vk-pass", "password2": "new-vk-pass", "action": "save"}
+    assert location(on_password_screen.post("/auth/restore", host=VKID_HOST, data=new), 303) == "/auth/password"
+    assert "Пароль изменён. Войдите с новым паролем." in on_password_screen.get("/auth/password", host=VKID_HOST).text
+    response = on_password_screen.post("/auth/password", host=VKID_HOST, data={"password": "new-vk-pass"})
+    assert location(response, 303) == "/auth/code"
 
 
 def test_a_too_short_new_password_is_a_field_error(sim_session: SimSession, http_browser: Browser) -> None:

@@ -25,7 +25,8 @@ SWITCHABLE = {
 }
 FAULT_TITLES = {**SWITCHABLE, "http_error": "Платформа отвечает ошибкой HTTP"}
 SETTING_TITLES = {
-    "phone_code_channel": ("Код VK ID на телефон", {"call": "звонком", "sms": "по SMS"}),
+    # A default: a person may have a channel of their own; no account, or a password first, means an SMS.
+    "phone_code_channel": ("Код VK ID на телефон, если у человека не задан свой", {"call": "звонком", "sms": "по SMS"}),
     "mes_sferum_in": ("МЭШ подключает Сферум", {"vk": "в VK Мессенджере (VK ID)", "max": "в МАХ"}),
 }
 CLOCK_STEPS = {60: "+1 мин", 300: "+5 мин", 86400: "+1 день"}

@@ -9,7 +9,15 @@ from typing import Any
 from faker import Faker
 
 from ..clock import DEFAULT_START
-from ..world.seed.schema import DuplicateEntry, GosuslugiEntry, JournalEntry, LinkedVia, PersonEntry
+from ..world.seed.schema import (
+    CodeChannel,
+    DuplicateEntry,
+    GosuslugiEntry,
+    JournalEntry,
+    LinkedVia,
+    PersonEntry,
+    VkIdEntry,
+)
 
 AGES = {"teacher": (25, 60), "parent": (28, 55), "admin": (30, 60), "student": (14, 17), "child": (8, 13)}
 
@@ -42,6 +50,7 @@ class Persona:
         vkid: bool = False,
         vkid_password: str | None = None,
         profile: bool = False,
+        code_channel: CodeChannel | None = None,
         max_account: bool = False,
         max_profile: bool = False,
         gosuslugi: GosuslugiEntry | None = None,
@@ -79,7 +88,10 @@ class Persona:
                 account["contact_added"] = False
             entry["journal"] = account
         if vkid or profile:
-            entry["vkid"] = {"password": vkid_password, "profile": profile}
+            vkid_entry: VkIdEntry = {"password": vkid_password, "profile": profile}
+            if code_channel is not None:
+                vkid_entry["code_channel"] = code_channel
+            entry["vkid"] = vkid_entry
         if max_account or max_profile:
             entry["max"] = {"profile": max_profile}
         if gosuslugi is not None:

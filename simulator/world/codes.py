@@ -10,7 +10,14 @@ from datetime import datetime, timedelta
 from .models import Channel
 
 CODE_LENGTH = {Channel.SMS: 6, Channel.CALL: 4, Channel.EMAIL: 6}
-RESEND_AFTER = timedelta(seconds=119)  # «SMS придёт в течение 01:59»
+# How long each channel's countdown runs before a new code may be asked for. The screens count down from
+# the first whole second: «SMS придёт в течение 01:59» (seeds 003, 004); a call comes within a minute,
+# «Звонок поступил в течение 00:59» — seed 001 shows it three seconds in, at «00:56».
+RESEND_AFTER = {
+    Channel.SMS: timedelta(seconds=119),
+    Channel.CALL: timedelta(seconds=59),
+    Channel.EMAIL: timedelta(seconds=119),
+}
 VALID_FOR = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
 
@@ -56,7 +63,7 @@ class Confirmation:
 
     @property
     def resend_at(self) -> datetime:
-        return self.sent_at + RESEND_AFTER
+        return self.sent_at + RESEND_AFTER[self.channel]
 
     def seconds_to_resend(self, now: datetime) -> int:
         # Rounded up: half a second left is still «00:01», never an early resend.

@@ -116,6 +116,9 @@ class VkIdAccount:
     birth_date: date | None = None
     sex: str | None = None
     profile_id: int | None = None
+    # How VK ID confirms this account's phone when no password comes first (seed 001: «SMS-кодом или с
+    # помощью звонка»): a call or an SMS; None leaves it to the session's setting `phone_code_channel`.
+    code_channel: Channel | None = None
 
 
 @dataclass

@@ -43,6 +43,7 @@ from .models import (
     to_json,
 )
 from .oauth import OAuthStore
+from .passwords import PasswordAttempts
 from .tickets import LinkTickets
 
 FAULTS = {
@@ -81,6 +82,7 @@ FAULT_PARAMS: dict[str, dict[str, tuple[Callable[[object], object], object]]] = 
 }
 
 SETTINGS = {
+    # How VK ID confirms a phone for an account that names no channel of its own (`Session.phone_code_channel`).
     "phone_code_channel": ("call", "sms"),
     "mes_sferum_in": ("vk", "max"),  # МЭШ connects Sferum in VK Messenger (VK ID) or in МАХ
 }
@@ -237,6 +239,7 @@ class Session:
         self.join_requests: dict[int, JoinRequest] = {}
         self.outbox: list[OutboxMessage] = []
         self.confirmations: dict[int, Confirmation] = {}
+        self.password_attempts: dict[int, PasswordAttempts] = {}  # by VK ID account: wrong passwords counted
         self.esia_codes = EsiaCodes()  # Госуслуги's one-time sign-in codes
         self.link_tickets = LinkTickets()  # МАХ's one-time tickets naming a profile to link
         self.faults: dict[str, Fault] = {}
@@ -281,6 +284,36 @@ class Session:
             if getattr(account, kind) == value:
                 return account
         return None
+
+    def phone_code_channel(self, account: VkIdAccount | None, *, after_password: bool = False) -> Channel:
+        """How VK ID sends the code that confirms a phone number: the seeds' cases, not one switch for all.
+
+        A number with no VK ID account gets an SMS (seeds 003 and 004, variant 3: «Введите код из смс»), and
+        so does an account whose password was just typed (variants 1 and 2). Otherwise the account's own
+        channel, a call or an SMS (seed 001: «SMS-кодом или с помощью звонка»), or, if it names none, the
+        session's setting `phone_code_channel`.
+        """
+        if account is None or after_password:
+            return Channel.SMS
+        return account.code_channel or Channel(self.settings["phone_code_channel"])
+
+    def check_password(self, account: VkIdAccount, entered: str) -> None:
+        """Let the account's owner in with `entered`, or raise the PasswordError to show; attempts are limited."""
+        attempts = self.password_attempts.get(account.id) or PasswordAttempts(account.id)
+        try:
+            attempts.check(entered, account.password, self.clock.now())
+        finally:
+            # Only a count or a lock is worth keeping: a right password at the first try leaves no trace.
+            if attempts.idle:
+                self.password_attempts.pop(account.id, None)
+            else:
+                self.password_attempts[account.id] = attempts
+
+    def set_password(self, account: VkIdAccount, password: str) -> None:
+        """A new password, set by someone who has just proved the phone or e-mail: the old one's lock goes."""
+        account.password = password
+        self.password_attempts.pop(account.id, None)
+        self.record("password_changed", account=account.id)
 
     def journal_login(self, journal: str, login: str, password: str) -> JournalAccount | None:
         for account in self.journal_accounts.values():

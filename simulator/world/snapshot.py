@@ -40,6 +40,7 @@ from .models import (
     to_json,
 )
 from .oauth import AuthCode, OAuthClient, Token
+from .passwords import PasswordAttempts
 from .session import FAULTS, SETTINGS, Fault, Limits, Session
 from .tickets import LinkTicket
 
@@ -129,6 +130,7 @@ def dump(session: Session) -> dict[str, Any]:
         "next_id": session.codes._next_id,
         "fixed": [{"to": to, "code": code} for (to, _), code in session.codes.fixed.items()],
     }
+    doc["password_attempts"] = to_json(list(session.password_attempts.values()))
     doc["esia_codes"] = [{"code": code, **to_json(issued)} for code, issued in session.esia_codes._codes.items()]
     doc["link_tickets"] = [
         {"ticket": ticket, **to_json(issued)} for ticket, issued in session.link_tickets._tickets.items()
@@ -201,6 +203,7 @@ def load(doc: object, *, key: str | None = None, limits: Limits | None = None) -
     _check_references(session)
 
     _load_codes(session, _object(_field(root, "codes", ""), "codes"))
+    _load_password_attempts(session, root)
     for i, item in enumerate(_list(_field(root, "esia_codes", ""), "esia_codes")):
         code, issued = _keyed(item, "code", f"esia_codes[{i}]")
         session.esia_codes._codes[code] = _entity(EsiaCode, issued, f"esia_codes[{i}]")
@@ -231,6 +234,7 @@ _FIELDS = {
     "links",
     *(name for name, _, _ in LISTS),
     "codes",
+    "password_attempts",
     "esia_codes",
     "link_tickets",
     "oauth",
@@ -256,6 +260,18 @@ def _load_codes(session: Session, codes: dict[str, Any]) -> None:
         if not code.isdigit() or len(code) not in (4, 6):
             raise SnapshotError(f"{path}.code: must be 4 or 6 digits")
         session.codes.fixed[(to, len(code))] = code
+
+
+def _load_password_attempts(session: Session, root: dict[str, Any]) -> None:
+    # Snapshots written before passwords had limited attempts have no such field: nothing was counted then.
+    for i, item in enumerate(_list(root.get("password_attempts", []), "password_attempts")):
+        path = f"password_attempts[{i}]"
+        attempts = _entity(PasswordAttempts, item, path)
+        if attempts.id not in session.vkid_accounts:
+            raise SnapshotError(f"{path}.id: no vkid_accounts entry {attempts.id!r}")
+        if attempts.id in session.password_attempts:
+            raise SnapshotError(f"{path}.id: {attempts.id!r} appears twice")
+        session.password_attempts[attempts.id] = attempts
 
 
 def _load_oauth(session: Session, oauth: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ ROUTES = [
     ("*", "/auth/restore", screens.restore),
     ("*", "/auth/code", screens.code),
     ("POST", "/auth/code/resend", screens.resend),
+    ("POST", "/auth/code/sms", screens.sms_instead),
     ("*", "/auth/about", screens.about),
     ("*", "/auth/profile", screens.profile),
     ("*", "/auth/confirm", screens.confirm),

@@ -16,6 +16,7 @@ from ...validation import ValidationError
 from ...world import Channel, Session
 from ...world.codes import resend_refusal
 from ...world.oauth import CODE_TTL, OAuthError
+from ...world.passwords import PasswordError
 from .. import confirmation as confirmations
 from . import flow as flows
 from . import one_tap, popup, protocol
@@ -141,9 +142,12 @@ async def login(request: web.Request) -> web.StreamResponse:
 
 
 def _send_code(request: web.Request, session: Session, flow: Flow) -> web.StreamResponse:
-    channel = Channel.EMAIL if flow.kind == "email" else Channel(session.settings["phone_code_channel"])
-    if flow.extra.get("after_password"):
-        channel = Channel.SMS  # after a password VK ID confirms the number by SMS
+    if flow.kind == "email":
+        channel = Channel.EMAIL
+    else:
+        channel = session.phone_code_channel(
+            flow.account(session), after_password=bool(flow.extra.get("after_password"))
+        )
     flow.confirmation_id = session.send_code(channel, flow.known_login()).id
     flow.step = Step.CODE
     return _go(request, flow, "/auth/code")
@@ -171,10 +175,13 @@ async def password(request: web.Request) -> web.StreamResponse:
             return show(422, errors={"password": error.message})
         flow.step, flow.about_for = Step.ABOUT, "email"
         return _go(request, flow, "/auth/about")
-    if not data.get("password"):
+    typed = data.get("password")
+    if not typed:  # an empty field is not a wrong password: it uses up no attempt
         return show(422, errors={"password": "Заполните это поле"})
-    if data["password"] != account.password:
-        return show(422, errors={"password": "Неверный пароль"})
+    try:
+        session.check_password(account, typed)
+    except PasswordError as error:
+        return show(422, errors={"password": str(error)})
     if flow.kind == "email":
         flow.step = Step.PROFILE
         return _go(request, flow, "/auth/profile")
@@ -213,18 +220,17 @@ async def restore(request: web.Request) -> web.StreamResponse:
         return _go(request, flow, "/auth/restore")
     if sent is None:
         return show(422, alert="Сначала получите код подтверждения.")
-    errors: dict[str, str] = {}
-    if error := confirmations.check(session, sent, data.get("code")):
-        errors["code"] = error
+    # The passwords first: a refused one must not use up the code, which stays typed in for the next try.
+    typed_code = {"code": data.get("code", "")}
     try:
         new_password = validation.password(data.get("password"))
-        if data.get("password2") != new_password:
-            errors["password2"] = "Пароли не совпадают"
     except ValidationError as error:
-        errors["password"] = error.message
-    if errors:
-        return show(422, errors=errors)
-    account.password = new_password
+        return show(422, errors={"password": error.message}, values=typed_code)
+    if data.get("password2") != new_password:
+        return show(422, errors={"password2": "Пароли не совпадают"}, values=typed_code)
+    if refused := confirmations.check(session, sent, data.get("code")):
+        return show(422, errors={"code": refused})
+    session.set_password(account, new_password)
     flow.step = Step.PASSWORD
     flow.extra["notice"] = "Пароль изменён. Войдите с новым паролем."
     return _go(request, flow, "/auth/password")
@@ -255,6 +261,16 @@ async def code(request: web.Request) -> web.StreamResponse:
         return _go(request, flow, "/auth/password")
     flow.step, flow.about_for = Step.ABOUT, "account"
     return _go(request, flow, "/auth/about")
+
+
+async def sms_instead(request: web.Request) -> web.StreamResponse:
+    """«Получить код по SMS» on the flash-call screen: the same number is confirmed by an SMS code instead."""
+    flow = _current(request, Step.CODE)
+    session = sim.session(request)
+    confirmation = flow.confirmation(session)
+    if confirmation.channel is Channel.CALL:
+        flow.confirmation_id = session.send_code(Channel.SMS, confirmation.target).id
+    return _go(request, flow, "/auth/code")
 
 
 async def resend(request: web.Request) -> web.StreamResponse:

@@ -13,12 +13,18 @@ refused seed changes nothing. The document's shape is typed in `schema` (`SeedDo
                              "org": 216579624, "class": "10А",
                              "children": ["s1"],            # a parent's children (person ids)
                              "contact_added": true},        # a student's contact entered by the class teacher
-                 "vkid": {"password": null, "profile": true},   # a VK ID account, with a profile
+                 "vkid": {"password": null, "profile": true,    # a VK ID account, with a profile,
+                          "code_channel": "call"},              # its phone confirmed by a call or "sms"
                  "max": {"profile": true},                      # a МАХ account, with a profile in МАХ
                  "gosuslugi": {"login": "phone", "password": "…", "confirmed": true},
                  "linked": "vkid",                              # already linked: "vkid" or "max"
                  "org_admin": 216579624,                        # the vkid profile administers it on sferum.ru
                  "duplicate": {"phone": "+7…", "classes": ["10А"]}}]}
+
+`vkid.code_channel` says how VK ID sends this person the code confirming the phone when no password is
+typed first: "call" (the last four digits of the calling number) or "sms"; left out, the session's setting
+`phone_code_channel` decides. A number with no VK ID account, and an account after its password, always
+get an SMS, as seeds 003 and 004 show.
 
 `organisations[].kind` is "school" (default), "kindergarten" or "supplementary". `org_admin` attaches
 the person's VK ID profile to that organisation as its administrator (role "admin"): it signs in to

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from ... import validation as v
 from ...clock import MSK
-from ..models import Journal, Role
+from ..models import Channel, Journal, Role
 from ..oauth import DEFAULT_BULLETS, OAuthClient, new_client_secret
 from .schema import (
     ClassSpec,
@@ -37,6 +37,7 @@ Raw = dict[str, object]
 
 TOP_LEVEL = ("organisations", "clients", "people")
 KINDS = ("school", "kindergarten", "supplementary")
+CODE_CHANNELS = ("call", "sms")
 # Ids end up in JSON read by browsers: beyond 2**53 JavaScript would silently round them.
 MAX_ID = 2**53 - 1
 CLASS_NAME_MAX = 8
@@ -356,7 +357,18 @@ def _vkid(
     profile = _flag(raw, "profile", path, False)
     if profile and not has_profile_data:
         raise SeedError(_at(path, "profile"), "a profile needs the person's birth_date and sex")
-    return VkIdSpec(password, profile)
+    return VkIdSpec(password, profile, _code_channel(raw, path, phone))
+
+
+def _code_channel(vkid: Raw, path: str, phone: str | None) -> Channel | None:
+    value = vkid.get("code_channel")
+    if value is None:
+        return None
+    path = _at(path, "code_channel")
+    channel = _choice(value, CODE_CHANNELS, path, "expected call or sms")
+    if not phone:
+        raise SeedError(path, "a code by call or SMS needs the person's phone")
+    return Channel(channel)
 
 
 def _max(person: Raw, path: str, taken: _Taken, phone: str | None, has_profile_data: bool) -> MaxSpec | None:

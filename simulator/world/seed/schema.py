@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal, NotRequired, TypedDict
 
-from ..models import Journal, Role
+from ..models import Channel, Journal, Role
 from ..oauth import OAuthClient
 
 OrganisationKind = Literal["school", "kindergarten", "supplementary"]
 LinkedVia = Literal["vkid", "max"]
 GosuslugiLogin = Literal["phone", "email"]
+CodeChannel = Literal["call", "sms"]
 
 
 class SeedError(ValueError):
@@ -69,6 +70,7 @@ JournalEntry = TypedDict(
 class VkIdEntry(TypedDict):
     password: NotRequired[str | None]
     profile: NotRequired[bool]
+    code_channel: NotRequired[CodeChannel | None]  # how VK ID confirms the phone; null: the session's setting
 
 
 class MaxEntry(TypedDict):
@@ -169,6 +171,7 @@ class JournalSpec:
 class VkIdSpec:
     password: str | None
     profile: bool
+    code_channel: Channel | None = None
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,7 @@ def _accounts(session: Session, spec: PersonSpec, person: Person) -> CreatedIds:
             password=spec.vkid.password,
             birth_date=person.birth_date,
             sex=person.sex,
+            code_channel=spec.vkid.code_channel,
         )
         ids["vkid_id"] = vkid.id
         if spec.vkid.profile:
