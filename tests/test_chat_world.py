@@ -236,16 +236,14 @@ def test_a_file_is_not_kept_when_its_message_is_refused(world, people) -> None:
     with pytest.raises(ChatRefused):
         world.post_message(channel, profile(world, people, "student"), "", file)
     with pytest.raises(ValidationError):
-        world.post_message(
-            world.class_chat(f"{SCHOOL['id']}-10А"), profile(world, people, "student"), "я" * 4097, file
-        )
+        world.post_message(world.class_chat(f"{SCHOOL['id']}-10А"), profile(world, people, "student"), "я" * 4097, file)
     assert world.chat_messages == []
 
 
 # -- what the statistics count ----------------------------------------------------------------------------
 
 
-def _weekly_sheet(world: Session, org: OrganisationEntry) -> dict[str, tuple[int, int]]:
+def _weekly_sheet(world: Session, org: OrganisationEntry) -> dict[object, tuple[object, object]]:
     """The administrator's sheet «Статистика», read from the .xlsx as a user opens it: ФИО → (messages, calls)."""
     book = load_workbook(BytesIO(statistics_workbook(weekly_report(world, org["id"]))))
     header, *rows = book["Статистика"].iter_rows(values_only=True)
@@ -292,7 +290,10 @@ def _busy(world: Session, people: dict[str, CreatedIds]) -> Session:
 def test_chats_made_by_hand_files_and_calls_round_trip(world, people) -> None:
     doc = dump(_busy(world, people))
     [call] = doc["calls"]
-    assert [p["profile_id"] for p in call["participants"]] == [people["teacher"]["profile_id"], people["student"]["profile_id"]]
+    assert [p["profile_id"] for p in call["participants"]] == [
+        people["teacher"]["profile_id"],
+        people["student"]["profile_id"],
+    ]
     assert doc["chat_messages"][0]["file"]["name"] == "задача.png"
     assert doc["chats"][-1]["created_by"] == people["teacher"]["profile_id"]
     restored = load(copy.deepcopy(doc))

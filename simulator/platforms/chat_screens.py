@@ -24,7 +24,7 @@ from ..world import Session, SferumProfile
 from ..world import organisations as orgs
 from ..world.files import content, message_file
 from ..world.models import Call, Chat, ChatKind, ChatMessage, MessageFile
-from ..world.session import NOT_ATTACHED, ChatRefused
+from ..world.session import NOT_ATTACHED, NOT_IN_ORGANISATION, ChatRefused
 from .chat_list import caption
 
 CHANNEL_READ_ONLY = "В информационном канале публикуют записи только его администраторы."
@@ -76,7 +76,11 @@ def _entries(session: Session, chat: Chat) -> list[Entry]:
         for m in session.chat_messages
         if m.chat_id == chat.id
     ]
-    entries += [Entry("call", c.started_at, session.profiles[c.profile_id], call=c) for c in session.calls if c.chat_id == chat.id]
+    entries += [
+        Entry("call", c.started_at, session.profiles[c.profile_id], call=c)
+        for c in session.calls
+        if c.chat_id == chat.id
+    ]
     return sorted(entries, key=lambda e: e.at)  # stable: at one instant of a frozen clock messages come first
 
 
@@ -95,7 +99,9 @@ def _render(
     context.setdefault("alert", None)
     shared = {"layout": place.layout, "place": place, "profile": visit.profile, "human_size": human_size}
     notice = visit.state.pop("notice", None)
-    response = sim.render(request, f"chats/{template}.html", status, **{**visit.layout, **shared, "notice": notice, **context})
+    response = sim.render(
+        request, f"chats/{template}.html", status, **{**visit.layout, **shared, "notice": notice, **context}
+    )
     return visit.save(request, response)
 
 
@@ -310,7 +316,7 @@ async def members(request: web.Request, place: Place, visit: Visit, session: Ses
     ids = [validation.record_id(value) for value in chosen]
     try:
         if None in ids:
-            raise ChatRefused("В чат можно добавить только участников организации.")
+            raise ChatRefused(NOT_IN_ORGANISATION)
         added = session.add_chat_members(chat, visit.profile, [i for i in ids if i is not None])
     except ChatRefused as refused:
         return _members_page(request, place, visit, session, chat, 409, alert=str(refused))

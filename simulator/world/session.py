@@ -98,6 +98,9 @@ ORG_CHATS = (
 
 
 NOT_ATTACHED = "Создавать чаты организации может только прикреплённый к ней учебный профиль."
+# Seed 001: «Сферум — это безопасное образовательное пространство, где вы сможете общаться только с
+# участниками своей школы в закрытых чатах».
+NOT_IN_ORGANISATION = "В чат можно добавить только участников своей организации: Сферум — закрытое пространство."
 
 
 class ChatRefused(PermissionError):
@@ -478,7 +481,9 @@ class Session:
         title = validation.chat_title(title)
         if self.attachment(profile.id, org_id) is None:
             raise ChatRefused(NOT_ATTACHED)
-        chat = Chat(len(self.chats) + 1, org_id, ChatKind.GROUP, title, created_by=profile.id, created_at=self.clock.now())
+        chat = Chat(
+            len(self.chats) + 1, org_id, ChatKind.GROUP, title, created_by=profile.id, created_at=self.clock.now()
+        )
         self.chats[chat.id] = chat
         self.memberships.append(Membership(chat.id, profile.id, self.clock.now()))
         self.record("chat_created", chat=chat.id, org=org_id, profile=profile.id)
@@ -504,10 +509,7 @@ class Session:
         inside = set(self.members(chat.id))
         for profile_id in profile_ids:
             if profile_id not in self.profiles or self.attachment(profile_id, chat.org_id) is None:
-                raise ChatRefused(
-                    "В чат можно добавить только участников организации: "
-                    "Сферум — закрытое пространство для участников своей школы."
-                )
+                raise ChatRefused(NOT_IN_ORGANISATION)
         added = [pid for pid in dict.fromkeys(profile_ids) if pid not in inside]
         now = self.clock.now()
         self.memberships.extend(Membership(chat.id, pid, now) for pid in added)

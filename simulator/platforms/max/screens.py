@@ -17,8 +17,8 @@ from ...validation import ValidationError
 from ...world import Channel, Session, SferumProfile
 from ...world.codes import resend_refusal
 from ...world.models import MaxAccount
-from .. import confirmation as confirmations
 from .. import chat_screens
+from .. import confirmation as confirmations
 from ..chat_list import chat_rows, chats_pending
 from . import accounts, link
 from .flow import COOKIE, Flow, Purpose, Step, load, save, state
