@@ -61,8 +61,8 @@ async def _read(request: web.Request, name: str) -> FileForm:
             raise ValueError("a nested multipart body is not a form")
         if part.filename is None:  # a text field
             raw = await _bounded(part, FIELDS_MAX - text_bytes)
-            if raw is None:
-                raise ValueError("the form's text fields are too long")
+            if raw is None:  # answered as any form over the limit: 413 and the limit, in Russian
+                raise web.HTTPRequestEntityTooLarge(max_size=FIELDS_MAX, actual_size=FIELDS_MAX + 1)
             text_bytes += len(raw)
             if part.name is not None and part.name not in form.fields:
                 form.fields[part.name] = raw.decode(part.get_charset(default="utf-8"))

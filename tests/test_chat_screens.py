@@ -178,6 +178,17 @@ def test_a_broken_upload_is_400_in_russian_and_stores_nothing(
     assert world(sim_session)["chat_messages"] == []
 
 
+def test_text_fields_over_the_forms_limit_are_413_as_any_form(messenger: Browser, sim_session: SimSession) -> None:
+    refused = messenger.post(
+        class_chat(sim_session),
+        host=MESSENGER,
+        data={"action": "send", "text": "я" * 40_000},
+        files={"file": ("", b"")},
+    )
+    assert refused.status_code == 413 and "Слишком большой запрос: не больше 64 КБ." in refused.text
+    assert world(sim_session)["chat_messages"] == []
+
+
 @pytest.mark.parametrize(
     "path",
     ["/chats/999999", "/chats/999999/members", "/chats/999999/calls/1", "/chats/999999/files/1"],
@@ -190,6 +201,34 @@ def test_a_chat_that_is_not_ones_own_does_not_exist(messenger: Browser, sim_sess
         assert answer.status_code == 404
         assert texts(answer, "alert") == [NO_CHAT]
     assert world(sim_session)["chat_messages"] == [] and world(sim_session)["calls"] == []
+
+
+def test_someone_not_in_a_chat_reaches_nothing_of_it(
+    messenger: Browser, student_messenger: Browser, sim_session: SimSession
+) -> None:
+    """A chat made by hand the student was not added to: its page, file, call and members do not exist for them."""
+    chat = location(messenger.post("/chats/new", host=MESSENGER, data={"title": "Учительская"}), 303).removesuffix(
+        "/members"
+    )
+    messenger.post(
+        chat, host=MESSENGER, data={"action": "send"}, files={"file": ("план.pdf", b"%PDF", "application/pdf")}
+    )
+    call = location(messenger.post(chat, host=MESSENGER, data={"action": "call"}), 303)
+    [message] = world(sim_session)["chat_messages"]
+    before = world(sim_session)
+    for method, path, data in [
+        ("GET", chat, {}),
+        ("POST", chat, {"action": "send", "text": "Можно к вам?"}),
+        ("GET", f"{chat}/files/{message['id']}", {}),
+        ("POST", call, {"action": "join"}),
+        ("POST", f"{chat}/members", {"member": str(before["calls"][0]["profile_id"])}),
+    ]:
+        answer = student_messenger.request(method, path, host=MESSENGER, data=data)
+        assert answer.status_code == 404, (method, path)
+        assert texts(answer, "alert") == [NO_CHAT]
+    after = world(sim_session)
+    for table in ("chat_messages", "calls", "memberships"):
+        assert after[table] == before[table], table
 
 
 def test_a_file_or_call_the_chat_does_not_have_is_not_found(messenger: Browser, sim_session: SimSession) -> None:

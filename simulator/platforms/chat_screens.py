@@ -181,6 +181,7 @@ async def chat(request: web.Request, place: Place, visit: Visit, session: Sessio
     if request.method == "GET":
         return _chat_page(request, place, visit, session, chat)
     form = await file_form(request)
+    chat = _chat(session, visit, request)  # still a member once the upload has arrived
     if chat.kind is ChatKind.CHANNEL:
         return _chat_page(request, place, visit, session, chat, 403, alert=CHANNEL_READ_ONLY)
     if form.fields.get("action") == "call":
@@ -254,6 +255,7 @@ async def call(request: web.Request, place: Place, visit: Visit, session: Sessio
     alert = None
     if request.method == "POST":
         action = (await sim.form(request)).get("action")
+        chat = _chat(session, visit, request)  # still a member once the form has arrived
         try:
             if action == "join":
                 session.join_call(found, visit.profile)
@@ -313,6 +315,7 @@ async def members(request: web.Request, place: Place, visit: Visit, session: Ses
     if request.method == "GET":
         return _members_page(request, place, visit, session, chat)
     chosen = (await sim.form_lists(request)).get("member", [])
+    chat = _chat(session, visit, request)  # still a member once the form has arrived
     ids = [validation.record_id(value) for value in chosen]
     try:
         if None in ids:
