@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, FilePayload, Page, expect
 from pytest_bdd import given, parsers, then, when
 
 from simulator import SESSION_HEADER
@@ -137,9 +137,8 @@ def attach(page: Page, chats: Chats, kind: str, name: str, size: str | None, uni
         data = PICTURE if kind == "картинку" else DOCUMENT
     chats.files[name] = data
     mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    page.get_by_label("Файл или изображение", exact=True).set_input_files(
-        files=[{"name": name, "mimeType": mime, "buffer": data}]
-    )
+    payload: FilePayload = {"name": name, "mimeType": mime, "buffer": data}
+    page.get_by_label("Файл или изображение", exact=True).set_input_files(files=[payload])
     page.get_by_role("button", name="Отправить", exact=True).click()
 
 
