@@ -10,6 +10,10 @@ EMAIL_MAX = 254
 PASSWORD_MIN = 6
 PASSWORD_MAX = 64
 MESSAGE_MAX = 4096  # VK Messenger's limit for one message
+CHAT_TITLE_MAX = 100
+FILE_MAX = 2 * 1024 * 1024  # one file or picture per message; the whole world is kept as JSON
+FILE_NAME_MAX = 255
+FILE_TOO_LARGE = f"Файл слишком большой: можно отправить файл не больше {FILE_MAX // (1024 * 1024)} МБ"
 
 _NAME = re.compile(r"[A-Za-zА-Яа-яЁё]+(?:[ '\-][A-Za-zА-Яа-яЁё]+)*")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
@@ -128,14 +132,45 @@ def code(value: object, length: int, field: str = "code") -> str:
     return value
 
 
-def message(value: object, field: str = "text") -> str:
-    """A chat message: any text, markup included (it is shown as text), neither blank nor over-long."""
+def message(value: object, field: str = "text", *, with_file: bool = False) -> str:
+    """A chat message: any text, markup included (it is shown as text), not over-long; blank only beside a file."""
     value = _text(value, field).strip()
-    if not value:
-        raise ValidationError(field, "Введите текст сообщения")
+    if not value and not with_file:
+        raise ValidationError(field, "Введите текст сообщения или прикрепите файл")
     if len(value) > MESSAGE_MAX:
         raise ValidationError(field, f"Сообщение не может быть длиннее {MESSAGE_MAX} символов")
     return value
+
+
+def chat_title(value: object, field: str = "title") -> str:
+    """«Название чата»: any text (shown as text), on one line, neither blank nor over-long."""
+    value = " ".join(_text(value, field).split())
+    if not value:
+        raise ValidationError(field, "Введите название чата")
+    if len(value) > CHAT_TITLE_MAX:
+        raise ValidationError(field, f"Название чата не может быть длиннее {CHAT_TITLE_MAX} символов")
+    if not value.isprintable():
+        raise ValidationError(field, "Название чата содержит недопустимые символы")
+    return value
+
+
+def file_name(value: object, field: str = "file") -> str:
+    """A sent file's name without the folders some browsers add; refused if nothing is left of it or it is too long."""
+    name = _text(value, field).replace("\\", "/").rsplit("/", 1)[-1].strip()
+    name = "".join(c for c in name if c.isprintable())
+    if not name or name in (".", ".."):
+        raise ValidationError(field, "У файла нет имени. Выберите файл ещё раз")
+    if len(name) > FILE_NAME_MAX:
+        raise ValidationError(field, f"Имя файла не может быть длиннее {FILE_NAME_MAX} символов")
+    return name
+
+
+def file_size(size: int, field: str = "file") -> int:
+    if size == 0:
+        raise ValidationError(field, "Файл пустой. Выберите другой файл")
+    if size > FILE_MAX:
+        raise ValidationError(field, FILE_TOO_LARGE)
+    return size
 
 
 def record_id(value: object) -> int | None:

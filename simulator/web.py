@@ -120,6 +120,19 @@ class UnreadableForm(ValueError):
     """A posted body that is not the form it claims to be: broken multipart, unknown charset, bad UTF-8."""
 
 
+async def form_lists(request: web.Request) -> dict[str, list[str]]:
+    """The posted form's text fields with every value of each: a list of checkboxes of one name."""
+    try:
+        data = await request.post()
+    except (ValueError, LookupError) as error:
+        raise UnreadableForm(str(error)) from None
+    fields: dict[str, list[str]] = {}
+    for name, value in data.items():
+        if isinstance(value, str):
+            fields.setdefault(name, []).append(value)
+    return fields
+
+
 async def form(request: web.Request) -> dict[str, str]:
     """The posted form's text fields (files are ignored); every platform reads its forms here."""
     try:

@@ -1,4 +1,8 @@
-"""Sferum in VK Messenger steps: signing in, the chat list, writing and calling, settings, organisations."""
+"""Sferum in VK Messenger steps: signing in, the chat list, writing and calling, settings, organisations.
+
+The chat screens are shared with ЭШ and МАХ (simulator/platforms/chat_screens.py): writing and calling
+steps here serve there too; files, call participants and chats made by hand are in sferum_chats.py.
+"""
 
 from __future__ import annotations
 
@@ -81,8 +85,9 @@ def write(page: Page, cast: Cast, text: str) -> None:
 
 @when(parsers.re(rf"(?:{WHO} )?начинает звонок"))
 def start_call(page: Page) -> None:
-    """Clicks «Начать звонок» and checks the status says the call began and the members were invited."""
+    """Clicks «Начать звонок» and checks the call screen opens, saying the call began and the members were invited."""
     page.get_by_role("button", name="Начать звонок", exact=True).click()
+    expect(page.get_by_role("heading", name="Звонок", exact=True)).to_be_visible()
     expect(page.get_by_role("status")).to_have_text("Звонок начат. Участники чата получили приглашение присоединиться.")
 
 

@@ -62,7 +62,8 @@ def tabs(page: httpx.Response) -> list[str]:
 
 def items(page: httpx.Response, testid: str) -> list[str]:
     found = re.findall(rf'<li data-testid="{testid}">(.*?)</li>', page.text, re.S)
-    return [" | ".join(unescape(t).strip() for t in re.findall(r"<span[^>]*>([^<]*)</span>", li)) for li in found]
+    parts = r"<(?:span|a)[^>]*>([^<]*)</(?:span|a)>"  # a chat's title is a link to it
+    return [" | ".join(unescape(t).strip() for t in re.findall(parts, li)) for li in found]
 
 
 def seed_person(session: SimSession, personas: Personas, role: str, **entry) -> tuple:

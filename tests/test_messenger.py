@@ -70,7 +70,10 @@ def test_a_message_is_stored_at_the_clock_and_shown_as_text(messenger: Browser, 
 
 @pytest.mark.parametrize(
     ("text", "error"),
-    [("   ", "Введите текст сообщения"), ("я" * 4097, "Сообщение не может быть длиннее 4096 символов")],
+    [
+        ("   ", "Введите текст сообщения или прикрепите файл"),
+        ("я" * 4097, "Сообщение не может быть длиннее 4096 символов"),
+    ],
 )
 def test_bad_messages_are_refused_with_the_text_kept(messenger: Browser, sim_session: SimSession, text, error) -> None:
     sim_session.advance(5 * 60)
@@ -85,12 +88,13 @@ def test_bad_messages_are_refused_with_the_text_kept(messenger: Browser, sim_ses
 def test_a_call_is_recorded_in_a_group_chat(messenger: Browser, sim_session: SimSession, teacher: tuple) -> None:
     sim_session.advance(5 * 60)
     path = f"/chats/{chat_id(sim_session, '10А · Общая беседа')}"
-    assert location(messenger.post(path, host=MESSENGER, data={"action": "call"}), 303) == path
+    started = messenger.post(path, host=MESSENGER, data={"action": "call"})
     [call] = sim_session.snapshot()["calls"]
+    assert location(started, 303) == f"{path}/calls/{call['id']}"
     assert call["profile_id"] == teacher[1]["profile_id"]
-    page = messenger.get(path, host=MESSENGER)
-    assert texts(page, "notice") == ["Звонок начат. Участники чата получили приглашение присоединиться."]
-    assert len(texts(page, "call")) == 1
+    screen = messenger.get(f"{path}/calls/{call['id']}", host=MESSENGER)
+    assert texts(screen, "notice") == ["Звонок начат. Участники чата получили приглашение присоединиться."]
+    assert len(texts(messenger.get(path, host=MESSENGER), "call")) == 1
 
 
 def test_information_channels_are_read_only(messenger: Browser, sim_session: SimSession) -> None:

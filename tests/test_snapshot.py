@@ -17,6 +17,7 @@ from tests.sim_browser import Browser
 from tests.sim_orgs import KINDERGARTEN, MESSENGER, SCHOOL, seed, sign_in_to
 
 JSON = {"Content-Type": "application/json"}
+PICTURE = ("задача.gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "image/gif")
 
 
 @pytest.fixture
@@ -31,7 +32,9 @@ def busy(sim_session: SimSession, new_http_browser: Any) -> tuple[SimSession, Br
     chats = sim_session.snapshot()["chats"]
     class_chat = next(c["id"] for c in chats if c["title"] == "10А · Общая беседа")
     messenger.post(f"/chats/{class_chat}", host=MESSENGER, data={"action": "send", "text": "Добрый день!"})
+    messenger.post(f"/chats/{class_chat}", host=MESSENGER, data={"action": "send"}, files={"file": PICTURE})
     messenger.post(f"/chats/{class_chat}", host=MESSENGER, data={"action": "call"})
+    messenger.post("/chats/new", host=MESSENGER, data={"title": "Кружок робототехники"})  # a chat made by hand
     sim_session.fix_code("+79990001122", "123456")
     sim_session.fault("vpn")
     sim_session.settings(mes_sferum_in="max")
@@ -44,6 +47,10 @@ def test_a_snapshot_put_back_reads_the_same(busy: tuple[SimSession, Browser], co
     assert taken["schema_version"] == SCHEMA_VERSION
     for table in ("people", "profiles", "links", "chats", "chat_messages", "calls", "outbox", "browsers"):
         assert taken[table], table
+    # What the chat screens add to the world: a file with its message, a call's participants, a chat made by hand.
+    assert [m["file"]["name"] for m in taken["chat_messages"] if m["file"]] == ["задача.gif"]
+    assert [len(c["participants"]) for c in taken["calls"]] == [1]
+    assert [c["title"] for c in taken["chats"] if c["created_by"]] == ["Кружок робототехники"]
     assert taken["codes"]["fixed"] == [{"to": "+79990001122", "code": "123456"}]
     assert taken["oauth"]["tokens"] and taken["events"]["last_id"] > 0
 

@@ -17,8 +17,10 @@ import httpx
 import pytest
 
 from simulator.state import StateDirectory, StateError
-from simulator.world import World
-from simulator.world.snapshot import SCHEMA_VERSION
+from simulator.testing import Personas
+from simulator.world import World, apply_seed
+from simulator.world.files import message_file
+from simulator.world.snapshot import SCHEMA_VERSION, dump
 
 WRITER = textwrap.dedent(
     """
@@ -75,6 +77,32 @@ def test_a_directory_keeps_sessions_and_forgets_deleted_ones(tmp_path: Path) -> 
     assert not list(tmp_path.glob("*.tmp"))
     with pytest.raises(StateError, match="in use by another sferum-sim"):
         StateDirectory(tmp_path, World()).restore()
+    state.close()
+
+
+def test_a_directory_keeps_chats_made_by_hand_files_and_calls(tmp_path: Path) -> None:
+    world = World()
+    session = world.create("chats", seed=2)
+    apply_seed(session, {"organisations": [{"id": 1, "name": "Школа №1", "classes": ["5А"]}]})
+    personas = Personas(3)
+    people = [personas.make(role) for role in ("teacher", "student")]
+    entries = [p.entry(org=1, school_class="5А", vkid=True, profile=True, linked="vkid") for p in people]
+    created = apply_seed(session, {"people": entries})["people"]
+    teacher, student = (session.profiles[created[p.key]["profile_id"]] for p in people)
+    chat = session.create_group_chat(teacher, 1, "Кружок")
+    session.add_chat_members(chat, teacher, [student.id])
+    session.post_message(chat, student, "Вот схема", message_file("схема.pdf", "application/pdf", b"%PDF-1.4"))
+    session.join_call(session.start_call(chat, teacher), student)
+    state = StateDirectory(tmp_path, world)
+    state.restore()
+    state.changed("chats")
+    state.flush()
+    state.close()
+
+    again = World()
+    state = StateDirectory(tmp_path, again)
+    assert "chats" in state.restore()
+    assert dump(again.get("chats")) == dump(session)
     state.close()
 
 

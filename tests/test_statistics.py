@@ -138,7 +138,10 @@ def test_the_administrator_is_a_user_without_a_journal_link(world: Session) -> N
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("   ", "Введите текст сообщения"), ("я" * 4097, "Сообщение не может быть длиннее 4096 символов")],
+    [
+        ("   ", "Введите текст сообщения или прикрепите файл"),
+        ("я" * 4097, "Сообщение не может быть длиннее 4096 символов"),
+    ],
 )
 def test_bad_messages_are_refused_and_not_stored(world: Session, text: str, message: str) -> None:
     teacher = seed(world, Personas(8), linked="vkid")

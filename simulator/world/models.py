@@ -164,6 +164,10 @@ class Chat:
     kind: ChatKind
     title: str  # «10А · Общая беседа»
     class_id: str | None = None
+    # A group chat a user made by hand («свои групповые чаты, созданные вручную»): who and when.
+    # None for the chats Sferum builds from the journal's data.
+    created_by: int | None = None
+    created_at: datetime | None = None
 
 
 @dataclass
@@ -221,20 +225,54 @@ class JoinRequest:
 
 
 @dataclass
+class MessageFile:
+    """A file or picture sent with a chat message («обмениваться контентом»), kept whole so members can open it."""
+
+    name: str  # as the sender's computer named it, without its folders
+    size: int  # bytes
+    content_type: str  # image/png … for pictures; what the browser declared for other files
+    data: str  # the bytes, base64: the world is JSON
+
+    @property
+    def picture(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+@dataclass
 class ChatMessage:
     id: int
     chat_id: int
     profile_id: int
-    text: str
+    text: str  # empty when the message is only a file
     sent_at: datetime
+    file: MessageFile | None = None
+
+
+@dataclass
+class CallParticipant:
+    profile_id: int
+    joined_at: datetime
+    left_at: datetime | None = None  # still in the call while None
 
 
 @dataclass
 class Call:
+    """A video call in a group chat: whoever starts it is its first participant; it ends when the last one leaves."""
+
     id: int
     chat_id: int
     profile_id: int  # who started it
     started_at: datetime
+    participants: list[CallParticipant] = field(default_factory=list)  # everyone who took part, in order of joining
+    ended_at: datetime | None = None
+
+    def present(self) -> list[int]:
+        """The profiles in the call now."""
+        return [p.profile_id for p in self.participants if p.left_at is None]
+
+    def took_part(self) -> set[int]:
+        """Everyone who has been in the call, its starter included."""
+        return {self.profile_id, *(p.profile_id for p in self.participants)}
 
 
 @dataclass

@@ -21,6 +21,7 @@ from .esia import EsiaCodes
 from .models import (
     Attachment,
     Call,
+    CallParticipant,
     Channel,
     Chat,
     ChatKind,
@@ -33,6 +34,7 @@ from .models import (
     Link,
     MaxAccount,
     Membership,
+    MessageFile,
     Organisation,
     OutboxMessage,
     Person,
@@ -95,6 +97,16 @@ ORG_CHATS = (
     ("Сотрудники", ChatKind.CHANNEL, frozenset({Role.TEACHER, Role.ADMIN})),
     ("Учителя", ChatKind.GROUP, frozenset({Role.TEACHER, Role.ADMIN})),
 )
+
+
+NOT_ATTACHED = "Создавать чаты организации может только прикреплённый к ней учебный профиль."
+# Seed 001: «Сферум — это безопасное образовательное пространство, где вы сможете общаться только с
+# участниками своей школы в закрытых чатах».
+NOT_IN_ORGANISATION = "В чат можно добавить только участников своей организации: Сферум — закрытое пространство."
+
+
+class ChatRefused(PermissionError):
+    """A chat action the rules do not allow; the message is the one the user sees. Nothing has changed."""
 
 
 class SessionEnded(RuntimeError):
@@ -447,8 +459,9 @@ class Session:
     # -- chats ------------------------------------------------------------------------------
 
     def _chat(self, org_id: int, title: str, kind: ChatKind, class_id: str | None = None) -> Chat:
+        """The chat Sferum builds under this title (made now if it is the first); chats made by hand are others."""
         for chat in self.chats.values():
-            if chat.org_id == org_id and chat.title == title:
+            if chat.org_id == org_id and chat.title == title and chat.created_by is None:
                 return chat
         chat = Chat(len(self.chats) + 1, org_id, kind, title, class_id)
         self.chats[chat.id] = chat
@@ -493,26 +506,104 @@ class Session:
         now = self.clock.now()
         return [m.profile_id for m in self.memberships if m.chat_id == chat_id and m.available_at <= now]
 
-    def post_message(self, chat: Chat, profile: SferumProfile, text: str) -> ChatMessage:
+    def create_group_chat(self, profile: SferumProfile, org_id: int, title: str) -> Chat:
+        """A group chat made by hand in an organisation the profile is attached to; its maker is its first member.
+
+        The title must pass `validation.chat_title` (ValidationError otherwise).
+        """
+        title = validation.chat_title(title)
+        if self.attachment(profile.id, org_id) is None:
+            raise ChatRefused(NOT_ATTACHED)
+        chat = Chat(
+            len(self.chats) + 1, org_id, ChatKind.GROUP, title, created_by=profile.id, created_at=self.clock.now()
+        )
+        self.chats[chat.id] = chat
+        self.memberships.append(Membership(chat.id, profile.id, self.clock.now()))
+        self.record("chat_created", chat=chat.id, org=org_id, profile=profile.id)
+        return chat
+
+    def chat_candidates(self, chat: Chat) -> list[SferumProfile]:
+        """Who may be added to a chat made by hand: the organisation's profiles not in it yet, by name."""
+        inside = set(self.members(chat.id))
+        found = [
+            self.profiles[a.profile_id]
+            for a in self.attachments
+            if a.org_id == chat.org_id and a.profile_id not in inside and a.profile_id in self.profiles
+        ]
+        return sorted(found, key=lambda p: (p.full_name, p.id))
+
+    def add_chat_members(self, chat: Chat, by: SferumProfile, profile_ids: Sequence[int]) -> list[int]:
+        """Add members of the chat's organisation to a chat made by hand, all of them or none; the ids added."""
+        self._check_member(chat, by)
+        if chat.created_by is None:
+            raise ChatRefused("Участников этого чата определяет электронный журнал: добавить в него никого нельзя.")
+        if not profile_ids:
+            raise ChatRefused("Выберите, кого добавить в чат.")
+        inside = set(self.members(chat.id))
+        for profile_id in profile_ids:
+            if profile_id not in self.profiles or self.attachment(profile_id, chat.org_id) is None:
+                raise ChatRefused(NOT_IN_ORGANISATION)
+        added = [pid for pid in dict.fromkeys(profile_ids) if pid not in inside]
+        now = self.clock.now()
+        self.memberships.extend(Membership(chat.id, pid, now) for pid in added)
+        self.record("chat_members_added", chat=chat.id, by=by.id, profiles=added)
+        return added
+
+    def post_message(
+        self, chat: Chat, profile: SferumProfile, text: str, file: MessageFile | None = None
+    ) -> ChatMessage:
         """A message written now; its text must pass `validation.message` (ValidationError otherwise)."""
-        text = validation.message(text)
+        text = validation.message(text, with_file=file is not None)
         self._check_can_write(chat, profile)
-        message = ChatMessage(len(self.chat_messages) + 1, chat.id, profile.id, text, self.clock.now())
+        message = ChatMessage(len(self.chat_messages) + 1, chat.id, profile.id, text, self.clock.now(), file)
         self.chat_messages.append(message)
+        self.record("chat_message", chat=chat.id, profile=profile.id, file=file.name if file else None)
         return message
 
+    def ongoing_call(self, chat_id: int) -> Call | None:
+        return next((c for c in self.calls if c.chat_id == chat_id and c.ended_at is None), None)
+
     def start_call(self, chat: Chat, profile: SferumProfile) -> Call:
+        """A video call in a group chat, its starter in it; a chat has one call going at a time."""
         self._check_can_write(chat, profile)
-        call = Call(len(self.calls) + 1, chat.id, profile.id, self.clock.now())
+        if self.ongoing_call(chat.id) is not None:
+            raise ChatRefused("В чате уже идёт звонок: присоединитесь к нему.")
+        now = self.clock.now()
+        call = Call(len(self.calls) + 1, chat.id, profile.id, now, [CallParticipant(profile.id, now)])
         self.calls.append(call)
+        self.record("call_started", call=call.id, chat=chat.id, profile=profile.id)
         return call
+
+    def join_call(self, call: Call, profile: SferumProfile) -> None:
+        """A member of the chat joins its call while it goes on; joining twice changes nothing."""
+        self._check_member(self.chats[call.chat_id], profile)
+        if call.ended_at is not None:
+            raise ChatRefused("Звонок уже завершён.")
+        if profile.id not in call.present():
+            call.participants.append(CallParticipant(profile.id, self.clock.now()))
+            self.record("call_joined", call=call.id, profile=profile.id)
+
+    def leave_call(self, call: Call, profile: SferumProfile) -> None:
+        """The profile leaves the call; when nobody is left, the call ends."""
+        now = self.clock.now()
+        present = [p for p in call.participants if p.profile_id == profile.id and p.left_at is None]
+        if not present:
+            raise ChatRefused("Вы не участвуете в этом звонке.")
+        for participant in present:
+            participant.left_at = now
+        self.record("call_left", call=call.id, profile=profile.id)
+        if not call.present():
+            call.ended_at = now
+
+    def _check_member(self, chat: Chat, profile: SferumProfile) -> None:
+        if profile.id not in self.members(chat.id):
+            raise ChatRefused("Чат не найден или вы не состоите в нём.")
 
     def _check_can_write(self, chat: Chat, profile: SferumProfile) -> None:
         # Platforms refuse these with a message first; the world only keeps its invariants.
-        if profile.id not in self.members(chat.id):
-            raise PermissionError(f"profile {profile.id} is not in chat {chat.id}")
+        self._check_member(chat, profile)
         if chat.kind is ChatKind.CHANNEL:
-            raise PermissionError("subscribers read an information channel; they do not write in it")
+            raise ChatRefused("В информационном канале публикуют записи только его администраторы.")
 
     def lessons_of(self, account: JournalAccount) -> list[Lesson]:
         classes = set(self._classes_of(account))

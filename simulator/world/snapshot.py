@@ -71,8 +71,9 @@ LISTS: tuple[tuple[str, type[Any], str], ...] = (
     ("attachments", Attachment, "attachments"),
     ("outbox", OutboxMessage, "outbox"),
 )
-# What points at what: (document field, attribute, the table it names). A dangling reference would
-# load and then fail on the first page that follows it, so it is refused here.
+# What points at what: (document field, attribute, the table it names); "a.b" is attribute b of each of
+# a row's a. A dangling reference would load and then fail on the first page that follows it, so it is
+# refused here.
 REFERENCES: tuple[tuple[str, str, str], ...] = (
     ("classes", "org_id", "organisations"),
     ("journal_accounts", "person_id", "people"),
@@ -90,12 +91,14 @@ REFERENCES: tuple[tuple[str, str, str], ...] = (
     ("lessons", "class_id", "classes"),
     ("chats", "org_id", "organisations"),
     ("chats", "class_id", "classes"),
+    ("chats", "created_by", "profiles"),
     ("memberships", "chat_id", "chats"),
     ("memberships", "profile_id", "profiles"),
     ("chat_messages", "chat_id", "chats"),
     ("chat_messages", "profile_id", "profiles"),
     ("calls", "chat_id", "chats"),
     ("calls", "profile_id", "profiles"),
+    ("calls", "participants.profile_id", "profiles"),
     ("attachments", "profile_id", "profiles"),
     ("attachments", "org_id", "organisations"),
     ("invitations", "org_id", "organisations"),
@@ -313,10 +316,18 @@ def _check_references(session: Session) -> None:
     rows.update({name: getattr(session, attribute) for name, _, attribute in LISTS})
     for name, attribute, target in REFERENCES:
         for i, row in enumerate(rows[name]):
-            value = getattr(row, attribute)
-            for one in value if isinstance(value, list) else [value]:
+            for one in _values(row, attribute.split(".")):
                 if one is not None and one not in tables[target]:
                     raise SnapshotError(f"{name}[{i}].{attribute}: no {target} entry {one!r}")
+
+
+def _values(row: Any, path: list[str]) -> list[Any]:
+    """The values at `path` below `row`, through lists: "participants.profile_id" of a call."""
+    value = getattr(row, path[0])
+    found = value if isinstance(value, list) else [value]
+    if len(path) == 1:
+        return found
+    return [one for item in found for one in _values(item, path[1:])]
 
 
 def _set_rng(rng: random.Random, value: object, path: str) -> None:

@@ -3,6 +3,9 @@
 Counted from the world's messages and calls: only those in the organisation's group chats, by a
 profile attached to the organisation, written after it was attached («Статистика считает только те
 сообщения, которые были написаны в групповые чаты с прикрепленного к организации учебного профиля»).
+Group chats made by hand in the organisation count as the ones Sferum builds («Для общения можно
+использовать свои групповые чаты, созданные вручную»). A call counts for everyone who took part in it,
+its starter and those who joined, in the week it started.
 The week is the 7 days ending with the session clock's date, so tests move it with the clock.
 """
 
@@ -50,9 +53,11 @@ def weekly_report(session: Session, org_id: int) -> WeeklyReport:
 
     def counted(events: Iterable[ChatMessage | Call]) -> Counter[int]:
         return Counter(
-            e.profile_id
+            profile_id
             for e in events
-            if e.chat_id in group_chats and e.profile_id in since and since[e.profile_id] <= _at(e) <= now
+            if e.chat_id in group_chats
+            for profile_id in _who(e)
+            if profile_id in since and since[profile_id] <= _at(e) <= now
         )
 
     messages, calls = counted(session.chat_messages), counted(session.calls)
@@ -72,6 +77,10 @@ def weekly_report(session: Session, org_id: int) -> WeeklyReport:
         )
     users.sort(key=lambda u: (u.full_name, u.profile_id))
     return WeeklyReport(now.date(), org_id, first_day, users)
+
+
+def _who(event: ChatMessage | Call) -> set[int]:
+    return {event.profile_id} if isinstance(event, ChatMessage) else event.took_part()
 
 
 def _at(event: ChatMessage | Call) -> datetime:

@@ -1,5 +1,6 @@
 """ЭШ URLs."""
 
+from .. import chat_screens
 from . import screens
 
 ROUTES = [
@@ -9,4 +10,5 @@ ROUTES = [
     ("GET", "/sferum/authorize", screens.authorize),
     ("GET", "/sferum/callback", screens.callback),
     ("GET", "/sferum", screens.sferum),
+    *chat_screens.routes(screens.PLACE, screens.chat_visit),
 ]

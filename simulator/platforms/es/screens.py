@@ -1,4 +1,9 @@
-"""ЭШ screens: the electronic diary, the menu tab «Авторизация в Сферум» and, once linked, the tab «Сферум»."""
+"""ЭШ screens: the electronic diary, the menu tab «Авторизация в Сферум» and, once linked, the tab «Сферум».
+
+Seed 004: «Звонки и чаты теперь доступны прямо в АИС «Электронной школе»»: the tab lists the chats and video
+conferences, and its chats open in the shared chat screens (simulator/platforms/chat_screens.py) framed
+by the diary's layout — messages, files and pictures, calls.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from aiohttp import web
 from ... import web as sim
 from ...world import Journal, JournalAccount, Role, Session
 from ...world.models import Lesson
+from .. import chat_screens
 from ..chat_list import chat_rows, chats_pending
 from ..journal import password_sign_in
 from ..relying_party import RelyingParty, SignInFailed
@@ -27,6 +33,7 @@ SFERUM_ROLES = frozenset({Role.STUDENT, Role.PARENT})
 ROLES = {Role.STUDENT: "Ученик", Role.PARENT: "Родитель", Role.TEACHER: "Учитель", Role.ADMIN: "Администратор"}
 LESSON_LENGTH = timedelta(minutes=45)
 LINKED = "Авторизация в Сферум выполнена: учебный профиль привязан к вашей учетной записи ЭШ."
+PLACE = chat_screens.Place("es", "es/layout.html", home="/sferum", prefix="/sferum/chats")
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,17 @@ def _menu(session: Session, account: JournalAccount) -> list[tuple[str, str]]:
     return tabs
 
 
+def _layout(session: Session, account: JournalAccount) -> dict[str, Any]:
+    """What the diary's layout shows around every screen: who is signed in and the menu."""
+    return {
+        "account": account,
+        "person": session.people[account.person_id],
+        "role": ROLES[account.role],
+        "pupils": _pupils(session, account),
+        "menu": _menu(session, account),
+    }
+
+
 def _page(
     request: web.Request, account: JournalAccount, template: str, status: int = 200, **context: Any
 ) -> web.Response:
@@ -65,13 +83,8 @@ def _page(
         request,
         f"es/{template}.html",
         status,
-        account=account,
-        person=session.people[account.person_id],
-        role=ROLES[account.role],
-        pupils=_pupils(session, account),
-        menu=_menu(session, account),
         notice=_state(request).pop("notice", None),
-        **context,
+        **{**_layout(session, account), **context},
     )
 
 
@@ -170,8 +183,46 @@ async def sferum(request: web.Request) -> web.StreamResponse:
         chats=chat_rows(session, link.profile_id),
         pending=chats_pending(session, link.profile_id),
         conferences=conference_rows(session, account),
+        calls=call_rows(session, link.profile_id),
+        chats_at=PLACE.prefix + "/",
     )
     return _respond(request, response, state)
+
+
+@dataclass(frozen=True)
+class CallRow:
+    chat_title: str
+    href: str
+    started_at: datetime
+    people: int  # in the call now
+
+
+def call_rows(session: Session, profile_id: int) -> list[CallRow]:
+    """Calls going on now in the profile's chats: video conferences to join."""
+    rows = []
+    for chat in session.chats_of(profile_id):
+        call = session.ongoing_call(chat.id)
+        if call is not None:
+            rows.append(CallRow(chat.title, PLACE.url(chat, "calls", call.id), call.started_at, len(call.present())))
+    return rows
+
+
+# -- a chat of the tab «Сферум»: the shared chat screens in the diary's frame ----------------------
+
+
+async def chat_visit(request: web.Request) -> chat_screens.Visit:
+    """The profile the diary account is linked to; an account that is not linked goes back to the diary."""
+    account = _account(request)
+    session = sim.session(request)
+    link = session.links.get(account.id)
+    if link is None or account.role not in SFERUM_ROLES:
+        raise web.HTTPSeeOther("/diary")
+    state = _state(request)
+
+    def save(request: web.Request, response: web.StreamResponse) -> web.StreamResponse:
+        return _respond(request, response, state)
+
+    return chat_screens.Visit(session.profiles[link.profile_id], state, save, _layout(session, account))
 
 
 def conference_rows(session: Session, account: JournalAccount) -> list[LessonRow]:

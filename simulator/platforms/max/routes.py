@@ -1,5 +1,6 @@
 """МАХ URLs (web.max.ru in production)."""
 
+from .. import chat_screens
 from . import screens
 
 ROUTES = [
@@ -13,4 +14,5 @@ ROUTES = [
     ("POST", "/code/resend", screens.resend),
     ("*", "/profile", screens.profile),
     ("GET", "/sferum", screens.sferum),
+    *chat_screens.routes(screens.PLACE, screens.chat_visit),
 ]

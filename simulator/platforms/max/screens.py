@@ -1,4 +1,8 @@
-"""МАХ screens: sign-in by phone and SMS code, registration, the journal linking request, «Сферум в МАХ»."""
+"""МАХ screens: sign-in by phone and SMS code, registration, the journal linking request, «Сферум в МАХ».
+
+«Сферум в МАХ» lists the profile's chats; they open in the shared chat screens
+(simulator/platforms/chat_screens.py) framed by its layout: messages, files and pictures, calls.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +17,11 @@ from ...validation import ValidationError
 from ...world import Channel, Session, SferumProfile
 from ...world.codes import resend_refusal
 from ...world.models import MaxAccount
+from .. import chat_screens
 from .. import confirmation as confirmations
 from ..chat_list import chat_rows, chats_pending
 from . import accounts, link
-from .flow import Flow, Purpose, Step, load, save, state
+from .flow import COOKIE, Flow, Purpose, Step, load, save, state
 
 SENDER = "МАХ"
 VPN_REFUSAL = (
@@ -24,6 +29,7 @@ VPN_REFUSAL = (
     "Отключите VPN и повторите попытку."
 )
 _STATE = re.compile(r"[A-Za-z0-9_\-]{16,128}")
+PLACE = chat_screens.Place("max", "max/sferum_layout.html", home="/sferum", prefix="/sferum/chats")
 
 
 def _screen(request: web.Request, name: str, flow: Flow | None, status: int = 200, **context: Any) -> web.Response:
@@ -232,4 +238,27 @@ async def sferum(request: web.Request) -> web.StreamResponse:
         organisations=organisations,
         chats=chats,
         pending=pending,
+        notice=None,
+        chats_at=PLACE.prefix + "/",
     )
+
+
+async def chat_visit(request: web.Request) -> chat_screens.Visit:
+    """The educational profile of the МАХ account signed in; anyone else signs in to МАХ first."""
+    account = _signed_in(request)
+    if account is None:
+        back = request.path if request.method == "GET" else PLACE.home
+        response = web.HTTPSeeOther("/login")
+        save(request, response, Flow(Purpose.SIGN_IN, back=back))
+        raise response
+    session = sim.session(request)
+    profile = session.profiles.get(account.profile_id) if account.profile_id else None
+    if profile is None:
+        raise web.HTTPSeeOther(PLACE.home)  # «Сферум в МАХ» says there is no profile yet
+    current = state(request)
+
+    def keep(request: web.Request, response: web.StreamResponse) -> web.StreamResponse:
+        sim.save_browser_state(request, response, COOKIE, current)
+        return response
+
+    return chat_screens.Visit(profile, current, keep, {"account": account})

@@ -1,11 +1,12 @@
 """Sferum messenger URLs (web.vk.me in production)."""
 
+from .. import chat_screens
 from . import screens
 
 ROUTES = [
     ("GET", "/", screens.home),
     ("GET", "/chats", screens.all_chats),
-    ("*", r"/chats/{chat_id:\d{1,18}}", screens.chat),
+    *chat_screens.routes(screens.PLACE, screens.chat_visit),
     ("GET", "/settings/account", screens.account_settings),
     ("GET", "/organisations", screens.organisations),
     ("POST", "/organisations/requests", screens.join_request),

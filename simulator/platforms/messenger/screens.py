@@ -1,8 +1,9 @@
 """Sferum in VK Messenger (web): signed in through VK ID as VK's own app.
 
-The educational profile's chats (built by Sferum after the profile is attached to an organisation),
-a chat to write in and call from, the account settings with the profile's ID, and the organisations
-screen where invitations are answered and join requests sent.
+The educational profile's chats (built by Sferum after the profile is attached to an organisation, or
+made by hand), the shared chat screens (simulator/platforms/chat_screens.py: messages, files, calls,
+members), the account settings with the profile's ID, and the organisations screen where invitations
+are answered and join requests sent.
 """
 
 from __future__ import annotations
@@ -15,11 +16,10 @@ from aiohttp import web
 
 from ... import validation
 from ... import web as sim
-from ...validation import ValidationError
 from ...world import SferumProfile
 from ...world import organisations as orgs
-from ...world.models import Chat, ChatKind
-from ..chat_list import caption, chat_rows, chats_pending
+from .. import chat_screens
+from ..chat_list import chat_rows, chats_pending
 from ..relying_party import RelyingParty, SignInFailed
 
 COOKIE = "messenger_session"
@@ -31,7 +31,6 @@ VK_ID = RelyingParty(
     first_party=True,
 )
 PREVIEW = 3  # chats on the main screen; «Показать все» lists the rest
-CHANNEL_READ_ONLY = "В информационном канале публикуют записи только его администраторы."
 
 
 def _state(request: web.Request) -> dict[str, Any]:
@@ -53,21 +52,26 @@ async def _signed_in(request: web.Request) -> SferumProfile:
     return profile
 
 
+def _layout(request: web.Request, profile: SferumProfile) -> dict[str, Any]:
+    """What VK Мессенджер's layout shows around every screen."""
+    session = sim.session(request)
+    return {
+        "profile": profile,
+        "organisations": [session.organisations[i] for i in profile.org_ids if i in session.organisations],
+        "settings_back": base64.urlsafe_b64encode(request.path_qs.encode()).decode(),
+    }
+
+
 def _page(
     request: web.Request, template: str, profile: SferumProfile, status: int = 200, **context: Any
 ) -> web.Response:
-    session = sim.session(request)
-    organisations = [session.organisations[i] for i in profile.org_ids if i in session.organisations]
     context.setdefault("alert", None)
     return sim.render(
         request,
         f"messenger/{template}.html",
         status,
-        profile=profile,
-        organisations=organisations,
         notice=_state(request).pop("notice", None),
-        settings_back=base64.urlsafe_b64encode(request.path_qs.encode()).decode(),
-        **context,
+        **{**_layout(request, profile), **context},
     )
 
 
@@ -105,60 +109,19 @@ async def all_chats(request: web.Request) -> web.StreamResponse:
     return _page(request, "chats", profile, chats=chats, pending=chats_pending(session, profile.id))
 
 
-def _chat(request: web.Request, profile: SferumProfile) -> Chat:
-    """A chat the profile is in now; any other chat does not exist for it."""
-    session = sim.session(request)
-    chat = session.chats.get(int(request.match_info["chat_id"]))
-    if chat is None or profile.id not in session.members(chat.id):
-        raise web.HTTPNotFound(
-            text=sim.templates.get_template("error.html").render(message="Чат не найден или вы не состоите в нём."),
-            content_type="text/html",
-        )
-    return chat
+PLACE = chat_screens.Place("messenger", "messenger/layout.html", home="/", prefix="/chats", can_create=True)
 
 
-def _chat_page(
-    request: web.Request, profile: SferumProfile, chat: Chat, status: int = 200, **context: Any
-) -> web.Response:
-    session = sim.session(request)
-    events: list[tuple[Any, str, Any]] = [
-        (m.sent_at, "message", m) for m in session.chat_messages if m.chat_id == chat.id
-    ]
-    events += [(c.started_at, "call", c) for c in session.calls if c.chat_id == chat.id]
-    events.sort(key=lambda e: e[0])  # stable: at one instant of a frozen clock messages come first
-    context.setdefault("errors", {})
-    context.setdefault("values", {})
-    return _page(
-        request,
-        "chat",
-        profile,
-        status,
-        chat=chat,
-        caption=caption(session, chat),
-        channel=chat.kind is ChatKind.CHANNEL,
-        events=[(kind, event, session.profiles[event.profile_id]) for _, kind, event in events],
-        **context,
-    )
-
-
-async def chat(request: web.Request) -> web.StreamResponse:
-    """A chat: its messages and calls; in a group chat the user writes and starts calls."""
+async def chat_visit(request: web.Request) -> chat_screens.Visit:
+    """The signed-in profile, framed by VK Мессенджер's layout, for the shared chat screens."""
     profile = await _signed_in(request)
-    chat = _chat(request, profile)
-    if request.method == "GET":
-        return _chat_page(request, profile, chat)
-    session = sim.session(request)
-    data = await sim.form(request)
-    if chat.kind is ChatKind.CHANNEL:
-        return _chat_page(request, profile, chat, 403, alert=CHANNEL_READ_ONLY)
-    if data.get("action") == "call":
-        session.start_call(chat, profile)
-        return _after(request, request.path, "Звонок начат. Участники чата получили приглашение присоединиться.")
-    try:
-        session.post_message(chat, profile, data.get("text", ""))
-    except ValidationError as error:
-        return _chat_page(request, profile, chat, 422, errors={"text": error.message}, values=data)
-    return sim.redirect(request.path)
+    state = _state(request)
+
+    def save(request: web.Request, response: web.StreamResponse) -> web.StreamResponse:
+        sim.save_browser_state(request, response, COOKIE, state)
+        return response
+
+    return chat_screens.Visit(profile, state, save, _layout(request, profile))
 
 
 # -- account settings ----------------------------------------------------------------------------

@@ -1,0 +1,304 @@
+"""Chat steps wherever Sferum opens its chats: ЭШ's tab «Сферум», «Сферум в МАХ», VK Мессенджер.
+
+Seed 004: «общаться в чатах…, совершать онлайн-звонки, обмениваться контентом»; seed 001: «свои групповые
+чаты, созданные вручную». The chat screens are the same on every platform, so these steps are too;
+what differs is only how the chat is reached. Expected types and sizes of files come from what the step
+sent, never from the simulator.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from playwright.sync_api import BrowserContext, FilePayload, Page, expect
+from pytest_bdd import given, parsers, then, when
+
+from simulator import SESSION_HEADER
+from simulator.testing import Persona, Personas, SimSession
+
+from .cast import Cast, person
+from .common import WHO, Scene
+from .messenger import vkid_sign_in
+
+# A 1×1 PNG: what a picture is to a browser, made here rather than by the simulator.
+PICTURE = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
+)
+DOCUMENT = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+UNITS = {"байт": 1, "КБ": 1024, "МБ": 1024 * 1024}
+# «одноклассник» and the like: the people of a chat scenario besides its actor, by the word the feature uses.
+OTHERS = r"(?:одноклассник|ученик|учитель)"
+WHOM = {"одноклассника": "одноклассник", "ученика": "ученик", "учителя": "учитель"}  # the same, as objects
+
+
+@dataclass
+class Chats:
+    """What a chat scenario sent and the browsers of the people besides the actor."""
+
+    files: dict[str, bytes] = field(default_factory=dict)  # by name: the bytes the actor sent
+    pages: dict[str, Page] = field(default_factory=dict)  # by the word the feature calls the person
+
+
+@pytest.fixture
+def chats() -> Chats:
+    return Chats()
+
+
+def _own_browser(new_context: Callable[..., BrowserContext], sim_session: SimSession) -> Page:
+    """Another person's browser: own cookies, the same test session."""
+    context = new_context(
+        extra_http_headers={SESSION_HEADER: sim_session.key}, locale="ru-RU", timezone_id="Europe/Moscow"
+    )
+    return context.new_page()
+
+
+def profile_id(who: Persona) -> int:
+    """The educational profile a person chats from: the one in МАХ if they have one, else VK ID's."""
+    return int(who.ids.get("max_profile_id") or who.ids["profile_id"])
+
+
+def _people(scene: Scene, cast: Cast, words: str) -> list[Persona]:
+    """«ученик, одноклассник» → those people, in that order."""
+    return [person(scene, cast, word.strip()) for word in words.split(",")]
+
+
+def _name(who: Persona) -> str:
+    """As the chat and the call show a person: last and first name."""
+    return f"{who.last_name} {who.first_name}"
+
+
+# -- the world ------------------------------------------------------------------------------------
+
+
+@given("его одноклассник уже авторизован в Сферум из ЭШ")
+def es_classmate(sim_session: SimSession, personas: Personas, scene: Scene, cast: Cast) -> None:
+    """Seeds a student of the actor's class in ЭШ, linked to a VK ID profile long ago (their chats are built)."""
+    classmate = personas.make("student")
+    entry = classmate.entry(
+        journal="es",
+        org=scene.school["id"],
+        school_class=scene.school["classes"][0],
+        vkid=True,
+        profile=True,
+        linked="vkid",
+    )
+    classmate.ids = sim_session.seed({"people": [entry]})["people"][classmate.key]
+    cast.people["одноклассник"] = classmate
+    scene.profiles_before = len(sim_session.snapshot()["profiles"])
+
+
+# -- reaching a chat --------------------------------------------------------------------------------
+
+
+def _open(page: Page, title: str) -> None:
+    page.get_by_test_id("chat").get_by_role("link", name=title, exact=True).click()
+    expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
+
+
+@when(parsers.re(rf"(?:{WHO} )?открывает во вкладке «Сферум» чат «(?P<title>[^«»]+)»"))
+def open_es_chat(page: Page, title: str) -> None:
+    """Clicks the ЭШ menu's tab «Сферум», then the chat with this title, and checks its heading."""
+    page.get_by_role("navigation", name="Меню").get_by_role("link", name="Сферум", exact=True).click()
+    _open(page, title)
+
+
+@when(parsers.re(rf"(?:{WHO} )?открывает МАХ"))
+def open_max(page: Page, sim_session: SimSession) -> None:
+    """Opens МАХ in the browser and checks it asks to sign in («Вход в МАХ»)."""
+    page.goto(sim_session.url("max", "/"))
+    expect(page.get_by_role("heading", name="Вход в МАХ")).to_be_visible()
+
+
+@when(parsers.re(rf"(?:{WHO} )?открывает в «Сферум в МАХ» чат «(?P<title>[^«»]+)»"))
+def open_max_chat(page: Page, title: str) -> None:
+    """Clicks «Сферум в МАХ» in МАХ's menu, then the chat with this title, and checks its heading."""
+    page.get_by_role("navigation", name="Меню").get_by_role("link", name="Сферум в МАХ", exact=True).click()
+    _open(page, title)
+
+
+# -- writing, files ----------------------------------------------------------------------------------
+
+
+@when(
+    parsers.re(
+        rf"(?:{WHO} )?прикрепляет (?P<kind>картинку|файл) «(?P<name>[^«»]+)»"
+        r"(?: размером (?P<size>\d+) (?P<unit>байт|КБ|МБ))? и нажимает «Отправить»"
+    )
+)
+def attach(page: Page, chats: Chats, kind: str, name: str, size: str | None, unit: str | None) -> None:
+    """Chooses a file of this name in «Файл или изображение» — a real PNG for a picture, a small PDF for a document, or that many bytes — and clicks «Отправить»."""
+    if size is not None and unit is not None:
+        data = b"0" * (int(size) * UNITS[unit])
+    else:
+        data = PICTURE if kind == "картинку" else DOCUMENT
+    chats.files[name] = data
+    mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    payload: FilePayload = {"name": name, "mimeType": mime, "buffer": data}
+    page.get_by_label("Файл или изображение", exact=True).set_input_files(files=[payload])
+    page.get_by_role("button", name="Отправить", exact=True).click()
+
+
+@when(parsers.re(rf"(?:{WHO} )?вводит сообщение из (?P<length>\d+) символов и нажимает «Отправить»"))
+def send_long(page: Page, length: str) -> None:
+    """Types a message of this many letters into «Сообщение» and clicks «Отправить»."""
+    page.get_by_label("Сообщение", exact=True).fill("я" * int(length))
+    page.get_by_role("button", name="Отправить", exact=True).click()
+
+
+@then(parsers.re(r"в чате показана картинка «(?P<name>[^«»]+)»"))
+def picture_shown(page: Page, name: str) -> None:
+    """Checks the chat shows the picture of this name, loaded (the browser could draw it), and a link to it."""
+    picture = page.get_by_role("img", name=name, exact=True)
+    expect(picture).to_be_visible()
+    expect(picture).to_have_js_property("naturalWidth", 1)
+    expect(page.get_by_test_id("file-link").filter(has_text=name)).to_be_visible()
+
+
+@then(parsers.re(r"в чате файл «(?P<name>[^«»]+)» для скачивания"))
+def file_downloads(page: Page, chats: Chats, name: str) -> None:
+    """Checks the chat links the file of this name, and that clicking it downloads exactly the bytes sent under that name."""
+    with page.expect_download() as download:
+        page.get_by_test_id("file-link").filter(has_text=name).click()
+    assert download.value.suggested_filename == name
+    with open(download.value.path(), "rb") as saved:
+        got = saved.read()
+        assert got == chats.files[name], got.decode(errors="replace")[-2500:]
+
+
+@then(parsers.re(r"в мире записаны его сообщения и файл «(?P<name>[^«»]+)» типа (?P<mime>\S+) с его размером"))
+def file_recorded(sim_session: SimSession, scene: Scene, cast: Cast, chats: Chats, name: str, mime: str) -> None:
+    """Checks the world: the actor's messages are the texts written and one file of this name, this type and the size sent, at the Sferum clock's time."""
+    world = sim_session.snapshot()
+    mine = [m for m in world["chat_messages"] if m["profile_id"] == profile_id(scene.person)]
+    assert [m["text"] for m in mine if m["text"]] == cast.messages
+    files = [m["file"] for m in mine if m["file"]]
+    assert [(f["name"], f["content_type"], f["size"]) for f in files] == [(name, mime, len(chats.files[name]))]
+    assert {m["sent_at"] for m in mine} == {world["clock"]["now"]}
+
+
+@then("в мире нет ни одного его сообщения")
+def nothing_written(sim_session: SimSession, scene: Scene) -> None:
+    """Checks the world holds no chat message of the actor's profile."""
+    world = sim_session.snapshot()
+    assert [m for m in world["chat_messages"] if m["profile_id"] == profile_id(scene.person)] == []
+
+
+# -- calls --------------------------------------------------------------------------------------------
+
+
+@then(parsers.re(r"в звонке в чате «(?P<title>[^«»]+)» участники: (?P<who>.+)$"))
+def call_participants(page: Page, scene: Scene, cast: Cast, title: str, who: str) -> None:
+    """Checks the call screen is this chat's and lists exactly these people in it, in the order they joined."""
+    expect(page.get_by_role("heading", name="Звонок", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("call-chat")).to_have_text(title)
+    people = _people(scene, cast, who)
+    expect(page.get_by_role("heading", name=f"Участники звонка: {len(people)}")).to_be_visible()
+    expect(page.get_by_test_id("call-participant")).to_have_text([_name(p) for p in people])
+
+
+@when(parsers.re(r"одноклассник открывает вкладку «Сферум» в своём электронном дневнике"))
+def classmate_opens_tab(
+    new_context: Callable[..., BrowserContext], sim_session: SimSession, cast: Cast, chats: Chats
+) -> None:
+    """In the classmate's own browser: signs in to ЭШ with their login and password and clicks the tab «Сферум»."""
+    page = chats.pages["одноклассник"] = _own_browser(new_context, sim_session)
+    classmate = cast.people["одноклассник"]
+    page.goto(sim_session.url("es", "/"))
+    page.get_by_label("Логин").fill(classmate.login)
+    page.get_by_label("Пароль").fill(classmate.password)
+    page.get_by_role("button", name="Войти").click()
+    page.get_by_role("navigation", name="Меню").get_by_role("link", name="Сферум", exact=True).click()
+
+
+@then(parsers.re(r"среди видеоконференций одноклассника идёт звонок в чате «(?P<title>[^«»]+)»"))
+def call_among_conferences(chats: Chats, title: str) -> None:
+    """Checks the classmate's tab «Сферум» lists, under «Видеоконференции», the call going on in this chat."""
+    page = chats.pages["одноклассник"]
+    section = page.get_by_role("region", name="Видеоконференции")
+    expect(section.get_by_test_id("ongoing-call")).to_contain_text(f"Звонок · {title}")
+
+
+def _join(page: Page) -> None:
+    page.get_by_role("button", name="Присоединиться", exact=True).click()
+    expect(page.get_by_role("status")).to_have_text("Вы присоединились к звонку.")
+
+
+@when("одноклассник присоединяется к звонку")
+def classmate_joins(chats: Chats) -> None:
+    """In the classmate's browser: clicks the call among the video conferences, then «Присоединиться»."""
+    page = chats.pages["одноклассник"]
+    page.get_by_test_id("ongoing-call").get_by_role("link").click()
+    _join(page)
+
+
+@when(parsers.re(rf"(?P<word>{OTHERS}) присоединяется к звонку в чате «(?P<title>[^«»]+)» из VK Мессенджера"))
+def joins_from_messenger(
+    new_context: Callable[..., BrowserContext],
+    sim_session: SimSession,
+    scene: Scene,
+    cast: Cast,
+    chats: Chats,
+    word: str,
+    title: str,
+) -> None:
+    """In that person's own browser: signs in to VK Мессенджер through VK ID, opens the chat, «Присоединиться к звонку», «Присоединиться»."""
+    page = chats.pages[word] = _own_browser(new_context, sim_session)
+    page.goto(sim_session.url("messenger", "/chats"))
+    vkid_sign_in(page, sim_session, scene, cast.people[word].phone)
+    _open(page, title)
+    page.get_by_test_id("ongoing-call").get_by_role("link", name="Присоединиться к звонку").click()
+    _join(page)
+
+
+@then(
+    parsers.re(
+        r"в мире записан звонок в чате «(?P<title>[^«»]+)», начатый (?P<starter>учеником|учителем) по часам Сферума, "
+        r"участники: (?P<who>.+)$"
+    )
+)
+def call_recorded(sim_session: SimSession, scene: Scene, cast: Cast, title: str, starter: str, who: str) -> None:
+    """Checks the world: this chat has one call, started by that person at the Sferum clock's time, with exactly these participants in order."""
+    world = sim_session.snapshot()
+    [chat] = [c for c in world["chats"] if c["title"] == title and c["created_by"] is None]
+    [call] = [c for c in world["calls"] if c["chat_id"] == chat["id"]]
+    by = person(scene, cast, {"учеником": "ученик", "учителем": "учитель"}[starter])
+    assert (call["profile_id"], call["started_at"]) == (profile_id(by), world["clock"]["now"])
+    assert [p["profile_id"] for p in call["participants"]] == [profile_id(p) for p in _people(scene, cast, who)]
+
+
+# -- a group chat made by hand ----------------------------------------------------------------------
+
+
+@when(parsers.re(rf"(?:{WHO} )?отмечает среди участников организации (?P<whom>{'|'.join(WHOM)}) и нажимает «Добавить»"))
+def choose_member(page: Page, scene: Scene, cast: Cast, whom: str) -> None:
+    """Ticks that person in «Участники организации» and clicks «Добавить»."""
+    member = person(scene, cast, WHOM[whom])
+    page.get_by_role("group", name="Участники организации").get_by_label(member.full_name, exact=False).check()
+    page.get_by_role("button", name="Добавить", exact=True).click()
+
+
+@then(parsers.re(r"в чате (?P<caption>\d+ участник\w*): (?P<who>.+)$"))
+def chat_members(page: Page, scene: Scene, cast: Cast, caption: str, who: str) -> None:
+    """Checks «Участники чата» shows this count (as the seed writes «15 участников») and exactly these people, by name."""
+    expect(page.get_by_role("heading", name="Участники чата")).to_be_visible()
+    expect(page.get_by_test_id("chat-caption")).to_have_text(caption)
+    names = sorted(p.full_name for p in _people(scene, cast, who))
+    expect(page.get_by_test_id("member")).to_have_count(len(names))
+    shown = sorted(page.get_by_test_id("member").locator("span:first-child").all_inner_texts())
+    assert shown == names
+
+
+@then(parsers.re(r"в мире чат «(?P<title>[^«»]+)» школы создан учителем, в нём (?P<first>\w+) и (?P<second>\w+)"))
+def made_by_hand(sim_session: SimSession, scene: Scene, cast: Cast, title: str, first: str, second: str) -> None:
+    """Checks the world: one group chat of this title belongs to the school, was made by the teacher at the clock's time, and has exactly these two members."""
+    world = sim_session.snapshot()
+    [chat] = [c for c in world["chats"] if c["title"] == title]
+    teacher = person(scene, cast, "учитель")
+    assert (chat["org_id"], chat["kind"], chat["created_by"]) == (scene.school["id"], "group", profile_id(teacher))
+    assert chat["created_at"] is not None
+    members = {m["profile_id"] for m in world["memberships"] if m["chat_id"] == chat["id"]}
+    assert members == {profile_id(person(scene, cast, first)), profile_id(person(scene, cast, second))}
