@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from ...ages import FOURTEEN, age
 from ...world import JournalAccount, Person, Role
 from ...world.models import GosuslugiAccount, Lesson
 
-CONFIRMED_FROM_AGE = 14  # from 14 a student needs a confirmed Госуслуги account, as adults do
+CONFIRMED_FROM_AGE = FOURTEEN  # from 14 a student needs a confirmed Госуслуги account, as adults do
 
 NO_ACCOUNT = (
     "Вход невозможен: пользователь с этой учетной записью Госуслуг в ЭлЖур не найден. "
@@ -31,10 +32,6 @@ NOT_A_STUDENT = "Подключиться к онлайн-уроку может 
 NO_LESSON = "Онлайн-урок не найден в вашем дневнике."
 NOT_ONLINE = "Этот урок проходит в классе: онлайн-подключения к нему нет."
 PROFILE_TAKEN = "Этот учебный профиль уже привязан к другой учетной записи ЭлЖур."
-
-
-def age(birth: date, today: date) -> int:
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
 def entry_refusal(
