@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 from pytest_bdd import given, parsers, then, when
 
+from simulator import SESSION_HEADER
 from simulator.testing import Persona, Personas, SimSession
 from simulator.world import PersonEntry
 from simulator.world.seed.schema import GosuslugiEntry, GosuslugiLogin
 
 from .common import WHO, Scene, button
+from .gosuslugi import gosuslugi_login_screen
 from .vkid import vkid_password
 
 GREEN = "rgb(46, 158, 79)"  # the «Онлайн-урок» button's colour
@@ -31,11 +34,28 @@ ACCOUNTS: dict[str, dict[str, Any]] = {
 
 @dataclass
 class Diary:
-    """The ЭлЖур side of a scenario: the student, the world before, the addresses the browser asked for."""
+    """The ЭлЖур side of a scenario: the student, the world before, the addresses the browser asked for,
+    and the class teacher with their own browser."""
 
     student: Persona | None = None
     before: dict[str, Any] = field(default_factory=dict)
     requested: list[str] = field(default_factory=list)
+    teacher: Persona | None = None
+    teacher_page: Page | None = None
+
+    @property
+    def class_teacher(self) -> Persona:
+        """The class teacher a «Дано» step has put in the journal."""
+        if self.teacher is None:
+            raise AssertionError("no class teacher yet: a «Дано» step must add one")
+        return self.teacher
+
+    @property
+    def teacher_browser(self) -> Page:
+        """The class teacher's own browser page, once they have signed in."""
+        if self.teacher_page is None:
+            raise AssertionError("the class teacher has not opened ЭлЖур yet")
+        return self.teacher_page
 
     @property
     def known_student(self) -> Persona:
@@ -107,6 +127,53 @@ def eljur_student(
     diary.student = student
     diary.before = sim_session.snapshot()
     scene.profiles_before = len(diary.before["profiles"])
+
+
+@given(
+    parsers.re(
+        r"ученик ЭлЖур (?P<age>14 лет и старше|младше 14 лет) без учетной записи Госуслуг"
+        r"(?P<added>, чей телефон классный руководитель уже добавил в журнал)?$"
+    )
+)
+def eljur_student_without_gosuslugi(
+    sim_session: SimSession, personas: Personas, scene: Scene, diary: Diary, page: Page, age: str, added: str | None
+) -> None:
+    """Seeds an ЭлЖур student (9Б or 6А by age) with no Госуслуги account, their phone in the journal only if the words say so, makes them the actor and records the world."""
+    kind, school_class = CLASSES[age]
+    student = personas.make("student", age=kind)
+    entry = student.entry(journal="eljur", org=scene.school["id"], school_class=school_class, contact_added=bool(added))
+    _seed(sim_session, student, entry)
+    page.on("request", lambda request: diary.requested.append(request.url))
+    scene.actor = diary.student = student
+    diary.before = sim_session.snapshot()
+    scene.profiles_before = len(diary.before["profiles"])
+
+
+@given("классный руководитель его класса с подтвержденной учетной записью Госуслуг")
+def eljur_class_teacher(
+    sim_session: SimSession,
+    personas: Personas,
+    scene: Scene,
+    diary: Diary,
+    gosuslugi_logins: dict[str, tuple[str, str]],
+) -> None:
+    """Seeds the ЭлЖур class teacher of the student's class, with a confirmed Госуслуги account by phone; the student stays the actor."""
+    teacher = personas.make("teacher")
+    entry = teacher.entry(
+        journal="eljur",
+        org=scene.school["id"],
+        school_class=_class_name(diary),
+        gosuslugi=gosuslugi(teacher, gosuslugi_logins, "phone", True),
+    )
+    _seed(sim_session, teacher, entry)
+    diary.teacher = teacher
+    diary.before = sim_session.snapshot()
+
+
+def _class_name(diary: Diary) -> str:
+    """The student's class as the journal names it («6А»)."""
+    class_id = _class_of(diary)
+    return str(next(c["name"] for c in diary.before["classes"] if c["id"] == class_id))
 
 
 @given("его родитель с подтвержденной учетной записью Госуслуг")
@@ -242,3 +309,89 @@ def nothing_linked(sim_session: SimSession, diary: Diary) -> None:
     assert world["links"] == [] and diary.before["links"] == []
     assert world["profiles"] == diary.before["profiles"]
     assert world["vkid_accounts"] == diary.before["vkid_accounts"]
+
+
+# -- «Мой класс»: the class teacher, in their own browser ---------------------------------------------
+
+
+@when("классный руководитель входит в ЭлЖур через Госуслуги")
+def class_teacher_signs_in(
+    new_context: Callable[..., BrowserContext],
+    sim_session: SimSession,
+    diary: Diary,
+    gosuslugi_logins: dict[str, tuple[str, str]],
+) -> None:
+    """Opens ЭлЖур in the class teacher's own browser, «Войти через Госуслуги», signs in with their Госуслуги login and checks «Дневник»."""
+    if diary.teacher_page is None:
+        context = new_context(
+            extra_http_headers={SESSION_HEADER: sim_session.key}, locale="ru-RU", timezone_id="Europe/Moscow"
+        )
+        diary.teacher_page = context.new_page()
+    page = diary.teacher_browser
+    page.goto(sim_session.url("eljur", "/"))
+    button(page, "Войти через Госуслуги").click()
+    gosuslugi_login_screen(page)
+    login, password = gosuslugi_logins[diary.class_teacher.key]
+    page.get_by_label("Телефон / Email / СНИЛС", exact=True).fill(login)
+    page.get_by_label("Пароль", exact=True).fill(password)
+    page.get_by_role("button", name="Войти", exact=True).click()
+    expect(page.get_by_role("heading", name="Дневник", exact=True)).to_be_visible()
+
+
+@when("классный руководитель открывает раздел «Мой класс»")
+def open_class(diary: Diary) -> None:
+    """Clicks «Мой класс» in the class teacher's navigation and checks the heading names the student's class."""
+    page = diary.teacher_browser
+    page.get_by_role("navigation", name="Разделы").get_by_role("link", name="Мой класс", exact=True).click()
+    expect(page.get_by_role("heading", name=f"Мой класс: {_class_name(diary)}", exact=True)).to_be_visible()
+
+
+def _student_row(diary: Diary) -> Locator:
+    page = diary.teacher_browser
+    name = diary.known_student.full_name
+    return page.get_by_test_id("student").filter(has=page.get_by_test_id("student-name").get_by_text(name, exact=True))
+
+
+@then(parsers.re(r"в списке класса у ученика написано «(?P<text>[^«»]+)»"))
+def class_list_says(diary: Diary, text: str) -> None:
+    """Checks the student's row in «Мой класс» says exactly this about their phone or e-mail."""
+    expect(_student_row(diary).get_by_test_id("contact")).to_have_text(text)
+
+
+@when(parsers.re(r"классный руководитель вводит (?P<by>телефон|e-mail) ученика и нажимает «Сохранить»"))
+def class_teacher_adds(diary: Diary, by: str) -> None:
+    """Types the phone (as the seed writes numbers, «+7 199 111-11-11») or e-mail the student registered with into «Телефон или e-mail ученика» in their row, and clicks «Сохранить» there."""
+    student = diary.known_student
+    row = _student_row(diary)
+    row.get_by_label("Телефон или e-mail ученика", exact=True).fill(
+        seed_phone(student.phone) if by == "телефон" else student.email
+    )
+    row.get_by_role("button", name="Сохранить", exact=True).click()
+
+
+def seed_phone(phone: str) -> str:
+    """+71991111111 as seed 003 prints a number: «+7 199 111-11-11» (a rule of the test, not the simulator's)."""
+    d = phone.removeprefix("+7")
+    return f"+7 {d[:3]} {d[3:6]}-{d[6:8]}-{d[8:]}"
+
+
+@then(parsers.re(r"ЭлЖур сообщает классному руководителю, что (?P<by>телефон|e-mail) ученика добавлен в журнал"))
+def class_teacher_told(diary: Diary, by: str) -> None:
+    """Checks the class teacher's notice names the student and the phone (as the seed prints numbers) or e-mail, and the row shows it."""
+    student = diary.known_student
+    shown = seed_phone(student.phone) if by == "телефон" else student.email
+    page = diary.teacher_browser
+    expect(page.get_by_role("status")).to_have_text(
+        f"Телефон или e-mail ученика {student.full_name} добавлен в журнал: {shown}."
+    )
+    expect(_student_row(diary).get_by_test_id("contact")).to_have_text(f"Телефон или e-mail для входа: {shown}")
+
+
+@then(parsers.re(r"в журнале у ученика записан (?:телефон|e-mail), с которым он зарегистрировался на Госуслугах"))
+def contact_stored(sim_session: SimSession, diary: Diary) -> None:
+    """Checks the world: the student's ЭлЖур account holds as its contact the login of their own Госуслуги account."""
+    world = sim_session.snapshot()
+    student = diary.known_student
+    [account] = [a for a in world["journal_accounts"] if a["person_id"] == student.key and a["journal"] == "eljur"]
+    [gosuslugi_account] = [a for a in world["gosuslugi_accounts"] if a["person_id"] == student.key]
+    assert account["contact"] == gosuslugi_account["login"] in (student.phone, student.email)

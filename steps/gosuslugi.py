@@ -47,3 +47,72 @@ def sign_in_with_gosuslugi(
     button(page, "Войти через Госуслуги").click()
     gosuslugi_login_screen(page)
     gosuslugi_sign_in(page, scene, gosuslugi_logins)
+
+
+# -- «Регистрация»: the simplified account of seed 003 ----------------------------------------------
+
+BY = {"телефон": "phone", "телефону": "phone", "e-mail": "email"}
+
+
+def registered_with(scene: Scene, by: str) -> str:
+    """What the actor registers with: their own phone or e-mail («с привязкой к своему телефону или e-mail»)."""
+    return scene.person.phone if BY[by] == "phone" else scene.person.email
+
+
+@then("открывается «Регистрация» на Госуслугах")
+def registration_screen(page: Page) -> None:
+    """Checks the Госуслуги heading «Регистрация» and its fields: the name, «Дата рождения», «Мобильный телефон или электронная почта»."""
+    expect(page.get_by_role("heading", name="Регистрация", exact=True)).to_be_visible()
+    for label in ("Фамилия", "Имя", "Дата рождения", "Мобильный телефон или электронная почта"):
+        expect(page.get_by_label(label, exact=True)).to_be_visible()
+
+
+@when(
+    parsers.re(
+        rf"(?:{WHO} )?указывает свои фамилию, имя, дату рождения и (?P<by>телефон|e-mail) и нажимает «Зарегистрироваться»"
+    )
+)
+def fill_registration(page: Page, scene: Scene, by: str) -> None:
+    """Types the actor's last and first name, birth date and own phone or e-mail into «Регистрация», remembers the login and clicks «Зарегистрироваться»."""
+    actor = scene.person
+    scene.login = registered_with(scene, by)
+    page.get_by_label("Фамилия", exact=True).fill(actor.last_name)
+    page.get_by_label("Имя", exact=True).fill(actor.first_name)
+    page.get_by_label("Дата рождения", exact=True).fill(actor.birth_date.strftime("%d.%m.%Y"))
+    page.get_by_label("Мобильный телефон или электронная почта", exact=True).fill(scene.login)
+    page.get_by_role("button", name="Зарегистрироваться", exact=True).click()
+
+
+@then(parsers.re(r"Госуслуги просят подтвердить (?P<what>телефон кодом из SMS|почту кодом из письма)"))
+def registration_code_screen(page: Page, scene: Scene, what: str) -> None:
+    """Checks the code screen names where the code went (the number masked as seed 003 prints «+7 *** ** *11», or the e-mail) and shows «Код подтверждения» and its countdown."""
+    if what.startswith("телефон"):
+        expect(page.get_by_role("heading", name="Подтверждение телефона", exact=True)).to_be_visible()
+        sent = f"Мы отправили SMS с кодом на номер +7 *** ** *{scene.typed_login[-2:]}"
+        waiting = "SMS придёт в течение 01:59"
+    else:
+        expect(page.get_by_role("heading", name="Подтверждение почты", exact=True)).to_be_visible()
+        sent = f"Мы отправили письмо с кодом на адрес {scene.typed_login}"
+        waiting = "Письмо придёт в течение 01:59"
+    expect(page.get_by_text(sent, exact=True)).to_be_visible()
+    expect(page.get_by_label("Код подтверждения", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("countdown")).to_have_text(waiting)
+
+
+@when(parsers.re(rf"(?:{WHO} )?придумывает пароль от Госуслуг, повторяет его и нажимает «Сохранить»"))
+def registration_password(page: Page, scene: Scene, gosuslugi_logins: dict[str, tuple[str, str]]) -> None:
+    """Checks «Создайте пароль», types a new password into «Пароль» and «Повторите пароль», remembers it as the actor's Госуслуги sign-in and clicks «Сохранить»."""
+    expect(page.get_by_role("heading", name="Создайте пароль", exact=True)).to_be_visible()
+    password = f"Gu-{scene.person.password}"
+    page.get_by_label("Пароль", exact=True).fill(password)
+    page.get_by_label("Повторите пароль", exact=True).fill(password)
+    page.get_by_role("button", name="Сохранить", exact=True).click()
+    gosuslugi_logins[scene.person.key] = (scene.typed_login, password)
+
+
+@then(parsers.re(r"на Госуслугах создана упрощенная учетная запись (?:ученика )?по (?P<by>телефону|e-mail)"))
+def simplified_account_created(sim_session: SimSession, scene: Scene, by: str) -> None:
+    """Checks the world: one Госуслуги account on the actor's own phone or e-mail, not confirmed, and it is the actor's (their person)."""
+    login = registered_with(scene, by)
+    accounts = [a for a in sim_session.snapshot()["gosuslugi_accounts"] if a["login"] == login]
+    assert [(a["confirmed"], a["person_id"]) for a in accounts] == [(False, scene.person.key)], accounts

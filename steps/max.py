@@ -51,6 +51,38 @@ def vpn_off(sim_session: SimSession) -> None:
 # -- МАХ screens ------------------------------------------------------------------------------------
 
 
+@when(parsers.re(rf"(?:{WHO} )?открывает МАХ на компьютере"))
+def open_max(page: Page, sim_session: SimSession) -> None:
+    """Opens МАХ (its web version stands for the app installed on the computer)."""
+    page.goto(sim_session.url("max", "/"))
+
+
+@then("МАХ открыт под его настоящими ФИО")
+def max_signed_in(page: Page, scene: Scene) -> None:
+    """Checks «Сферум в МАХ» is open, its top bar shows the actor's last and first name, and there is no profile yet."""
+    expect(page.get_by_role("heading", name="Сферум в МАХ", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("max-user")).to_have_text(f"{scene.person.last_name} {scene.person.first_name}")
+    expect(page.get_by_test_id("no-profile")).to_be_visible()
+
+
+@then("в МАХ зарегистрирован аккаунт с его ФИО, учебного профиля пока нет")
+def registered_without_profile(sim_session: SimSession, scene: Scene) -> None:
+    """Checks the world: one МАХ account on the actor's phone, with the full name typed, and no profile yet."""
+    accounts = [a for a in sim_session.snapshot()["max_accounts"] if a["phone"] == scene.person.phone]
+    entered = scene.entered
+    expected = (entered["Фамилия"], entered["Имя"], entered["Отчество (необязательно)"], None)
+    assert [(a["last_name"], a["first_name"], a["patronymic"], a["profile_id"]) for a in accounts] == [expected]
+
+
+@then("МАХ предлагает скачать приложение:")
+def max_downloads(page: Page, datatable: list[list[str]]) -> None:
+    """Checks «Скачать МАХ» lists, under each heading of the table, exactly its comma-separated links, in order."""
+    for heading, labels in datatable[1:]:
+        section = {"Для телефона": "stores", "Для компьютера": "desktop"}[heading]
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+        expect(page.get_by_test_id(section).get_by_role("link")).to_have_text(labels.split(", "))
+
+
 @then("МАХ показывает запрос на привязку учебного профиля Сферум в МАХ к учетной записи «МЭШ»")
 def link_request(page: Page) -> None:
     """Checks the screen «Вход в МАХ» shows the request «Привязка учебного профиля Сферум в МАХ к учетной записи «МЭШ»»."""

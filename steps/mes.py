@@ -73,10 +73,10 @@ CHILD_ACCOUNTS: dict[str, Accounts] = {
 }
 
 
-@given(parsers.re(r"ученик младше 14 лет с учетной записью МЭШ(?P<accounts>.*)$"))
-def mes_child(sim_session: SimSession, personas: Personas, scene: Scene, accounts: str) -> None:
-    """A child whose VK ID (if any) is registered by e-mail only, with a password, as seed 002 has it."""
-    child = personas.make("student", age="child")
+@given(parsers.re(r"ученик (?P<age>младше 14 лет|14 лет и старше) с учетной записью МЭШ(?P<accounts>.*)$"))
+def mes_child(sim_session: SimSession, personas: Personas, scene: Scene, age: str, accounts: str) -> None:
+    """A student (under 14, or 14 to 17) whose VK ID (if any) is registered by e-mail only, with a password, as seed 002 has it."""
+    child = personas.make("student", age="child" if age == "младше 14 лет" else None)
     org = scene.school["id"] if scene.org else None
     school_class = scene.school["classes"][0] if scene.org else None
     entry = child.entry(org=org, school_class=school_class, **CHILD_ACCOUNTS[accounts])

@@ -278,3 +278,54 @@ def asks_for_sms_code(page: Page, scene: Scene) -> None:
     expect(page.get_by_text(sent, exact=True)).to_be_visible()
     expect(page.get_by_label("Код подтверждения", exact=True)).to_be_visible()
     expect(page.get_by_test_id("countdown")).to_have_text("SMS придёт в течение 01:59")
+
+
+# -- the text as the seeds print it, and the links on it ---------------------------------------------
+
+
+@then("VK ID показывает текст, как его печатает инструкция:")
+def vkid_prints(page: Page, docstring: str) -> None:
+    """Checks every line of the doc string is a whole line of the screen's text, in the same order."""
+    shown = [line.strip() for line in page.locator("main").inner_text().splitlines() if line.strip()]
+    at = 0
+    for line in (line.strip() for line in docstring.splitlines() if line.strip()):
+        assert line in shown[at:], f"«{line}» is not a line of the screen after line {at}:\n" + "\n".join(shown)
+        at = shown.index(line, at) + 1
+
+
+@then(parsers.re(r"VK ID перечисляет, что сервис «(?P<service>[^«»]+)» получит из учебного профиля:"))
+def shared_data_listed(page: Page, service: str, datatable: list[list[str]]) -> None:
+    """Checks «Передаваемые данные» names the service and lists exactly the table's items, in order."""
+    expect(page.get_by_role("heading", name="Передаваемые данные", exact=True)).to_be_visible()
+    expect(page.get_by_text(f"Сервис «{service}» получит из вашего учебного профиля:", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("shared-data").get_by_role("listitem")).to_have_text([row[0] for row in datatable[1:]])
+
+
+@when(parsers.re(rf"(?:{WHO} )?нажимает «←» у заголовка «Информация о себе»"))
+def back_from_about(page: Page) -> None:
+    """Checks the arrow before the heading «Информация о себе» reads «←» and clicks it (its name is «Назад»)."""
+    arrow = page.locator(".screen-title").filter(has=page.get_by_role("heading", name="Информация о себе"))
+    back = arrow.get_by_role("button", name="Назад", exact=True)
+    expect(back).to_have_text("←")
+    back.click()
+
+
+@then(parsers.re(r"открывается справка VK ID «(?P<title>[^«»]+)»"))
+def vkid_help(page: Page, sim_session: SimSession, title: str) -> None:
+    """Checks a page of VK ID's own help (on VK ID's host) with exactly this heading is open."""
+    expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
+    assert page.url.startswith(sim_session.url("vkid", "/help/")), page.url
+
+
+@then("аккаунт VK ID на эту почту не создан")
+def no_email_account(sim_session: SimSession, scene: Scene) -> None:
+    """Checks the world: no VK ID account signs in with the e-mail the actor typed."""
+    assert [a for a in sim_session.snapshot()["vkid_accounts"] if a["email"] == scene.typed_login] == []
+
+
+@then("в VK ID создан аккаунт на его номер телефона с введёнными ФИО")
+def phone_account_created(sim_session: SimSession, scene: Scene) -> None:
+    """Checks the world: exactly one VK ID account on the actor's phone, with the last and first name typed on «Информация о себе», and a profile."""
+    accounts = [a for a in sim_session.snapshot()["vkid_accounts"] if a["phone"] == scene.person.phone]
+    assert [(a["last_name"], a["first_name"]) for a in accounts] == [(scene.entered["Фамилия"], scene.entered["Имя"])]
+    assert accounts[0]["profile_id"] is not None

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from simulator import SimulatorServer
+from simulator.ages import age
 from simulator.platforms.eljur import rules
 from simulator.testing import Persona, Personas, SimSession, Simulator
 from tests.http_browser import HttpBrowser, location
@@ -173,8 +174,8 @@ def test_gosuslugi_account_without_a_journal_account(client, world, people) -> N
 
 def test_age_boundary() -> None:
     today = date(2024, 10, 16)
-    assert rules.age(date(2010, 10, 16), today) == 14
-    assert rules.age(date(2010, 10, 17), today) == 13
+    assert age(date(2010, 10, 16), today) == 14
+    assert age(date(2010, 10, 17), today) == 13
 
 
 # -- the online lesson ----------------------------------------------------------------------------

@@ -15,6 +15,8 @@ from pytest_bdd.feature import get_feature
 
 ROOT = Path(__file__).resolve().parents[1]
 FEATURE = ROOT / "features" / "mes_teacher_vkid.feature"
+# E02's first scenario, by its name: E02 has another one («Подробнее...»).
+SCENARIO = "не может получить идентификационные данные"
 NAME = "mes_teacher_vkid-01-E02"
 
 
@@ -27,7 +29,7 @@ def sferum_sim(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def produced(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
     out = tmp_path_factory.mktemp("guides")
-    run = sferum_sim("guide", str(FEATURE), "--scenario", "E02", "-o", str(out))
+    run = sferum_sim("guide", str(FEATURE), "--scenario", SCENARIO, "-o", str(out))
     assert run.returncode == 0, run.stderr
     return out, run
 

@@ -1,4 +1,5 @@
-"""Every «…» label the seeds quote is on the screen the seed puts it on, spelled exactly.
+"""Every «…» label the seeds quote is on the screen the seed puts it on, spelled exactly; so are the
+sentences the seeds print as a screen shows them (`PRINTED`).
 
 The labels come from the seeds (../shared/seeds/) when they are there, otherwise from the copy kept in
 tests/seed_labels.json, which also names the screen of each label. Per seed, a tour walks the seed's
@@ -54,6 +55,9 @@ SCREENS = {
     "vkid-password": ".platform-vkid [data-screen=password]",
     "vkid-account": ".platform-vkid [data-screen=profile]",
     "vkid-create-refused": ".platform-vkid [data-screen=profile] [role=alert]",
+    "vkid-about": ".platform-vkid [data-screen=about]",
+    "eljur-login": ".platform-eljur [data-screen=eljur-login]",
+    "max-install": ".platform-max [data-screen=max-install]",
     "eljur-diary": ".platform-eljur [data-screen=eljur-diary]",
     "eljur-lesson": ".platform-eljur [data-screen=eljur-lesson]",
     "es-diary": ".platform-es [data-screen=es-diary]",
@@ -77,6 +81,44 @@ def seed_labels(seeds: Path = SEEDS) -> dict[str, set[str]]:
         found = {quote.replace("*", "").removeprefix("«").removesuffix("»") for quote in quotes}
         labels[path.name.split("_")[0]] = found - NOT_LABELS - {""}
     return labels
+
+
+# Sentences a seed prints as the screen shows them (not quoted in «»), and the screen: each is checked to be
+# the seed's own words (`seed_text`) and to be on that screen.
+PRINTED: dict[str, dict[str, str]] = {
+    "000": {
+        "Для привязки обязательно необходимо скачать приложение МАХ и авторизоваться в нем.": "max-install",
+        "О том, как скачать МАХ, читайте здесь.": "max-install",
+    },
+    "001": {
+        "Мессенджер не подключен": "mes-dialog",
+        "С сервисом «МЭШ ВКС» можно связать свой учебный профиль": "vkid-login",
+        "Вход в учебный профиль в VK Мессенджере по VK ID": "vkid-login",
+        "Общение в защищенном от посторонних лиц пространстве": "vkid-login",
+        "Регистрации ВКонтакте не нужна, а если аккаунт уже есть, его никто не увидит": "vkid-login",
+        "Вход в VK ID": "vkid-login",
+    },
+    "003": {
+        "С сервисом «ЭлЖур» можно связать свой учебный профиль:": "vkid-login",
+        "VK Мессенджер и VK Звонки можно использовать для учебных коммуникаций": "vkid-login",
+        "Для этого используйте учебный профиль VK ID": "vkid-login",
+        "Ваш профиль ВКонтакте никто не увидит": "vkid-login",
+        "Нажимая на «Продолжить», вы принимаете пользовательское соглашение и политику конфиденциальности сервиса. "
+        "Передаваемые данные >": "vkid-login",
+        "Введите пароль": "vkid-password",
+        "Информация о себе": "vkid-about",
+        "Дети после 14 лет должны подтвердить свою учетную запись на Госуслугах как взрослые, то есть через МФЦ или "
+        "если есть личная дебетовая карта Сбербанка или Открытия в онлайн-банкинге.": "eljur-login",
+    },
+}
+MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def seed_text(seed: str, seeds: Path = SEEDS) -> str:
+    """A seed as a reader reads it: markdown links and emphasis dropped, whitespace collapsed."""
+    [path] = seeds.glob(f"{seed}_*.txt")
+    plain = MARKDOWN_LINK.sub(r"\1", path.read_text(encoding="utf-8")).replace("**", "")
+    return " ".join(plain.split())
 
 
 COPY_LABELS: dict[str, dict[str, str]] = json.loads(COPY.read_text(encoding="utf-8"))
@@ -175,6 +217,14 @@ def max_link_and_unlink(t: Tour) -> None:
     mes.unlink_icon(phone)
     t.seen("mes-unlink", phone)
 
+    computer, colleague = t.another_browser(), Scene(org=scene.org)
+    mes.mes_teacher(t.sim_session, t.personas, colleague, "у которого нет ни МАХ, ни учебного профиля Сферум")
+    mes.sign_in(computer, t.sim_session, colleague, "Кабинет учителя")
+    mes.navigation_sferum(computer)
+    press(computer, "Перейти к подключению")
+    max_steps.enter_phone(computer, colleague)
+    t.seen("max-install", computer)
+
 
 @tour("001")
 def mes_vkid_new_profile(t: Tour) -> None:
@@ -211,7 +261,9 @@ def mes_child_email(t: Tour) -> None:
     """A child's МЭШ account whose e-mail has VK ID without a profile: creating one by e-mail is refused."""
     scene = Scene()
     school(t.sim_session, scene, MOSCOW)
-    mes.mes_child(t.sim_session, t.personas, scene, ", у почты которого есть VK ID без учебного профиля")
+    mes.mes_child(
+        t.sim_session, t.personas, scene, "младше 14 лет", ", у почты которого есть VK ID без учебного профиля"
+    )
     mes.sign_in(t.page, t.sim_session, scene, "Дневник ученика")
     mes.navigation_sferum(t.page)
     t.seen("mes-dialog")
@@ -237,7 +289,8 @@ def vkid_with_password(t: Tour, page: Page, scene: Scene, *, record: bool = Fals
 
 @tour("003")
 def eljur_online_lesson(t: Tour) -> None:
-    """Variant 1 to the online lesson; variant 2 (a classmate, another browser) up to «Создать учебный профиль»."""
+    """Variant 1 to the online lesson; variant 2 (a classmate, another browser) to «Информация о себе»; a student
+    of 14 with a simplified Госуслуги account refused at the entry (a third browser)."""
     scene, logins = Scene(), dict[str, tuple[str, str]]()
     school(t.sim_session, scene, LYCEUM)
     has = "у которого есть аккаунт VK с паролем и учебный профиль"
@@ -258,6 +311,14 @@ def eljur_online_lesson(t: Tour) -> None:
     eljur.open_diary(other)
     press(other, "Онлайн-урок")
     vkid_with_password(t, other, classmate)
+    press(other, "Создать учебный профиль")
+    t.seen("vkid-about", other)
+
+    third, unconfirmed = t.another_browser(), Scene(org=scene.org)
+    simplified = ("14 лет и старше", "упрощенной", None)
+    eljur.eljur_student(t.sim_session, t.personas, unconfirmed, eljur.Diary(), logins, third, *simplified, "")
+    gosuslugi.sign_in_with_gosuslugi(third, t.sim_session, unconfirmed, logins, "ЭлЖур")
+    t.seen("eljur-login", third)
 
 
 @tour("004")
@@ -315,4 +376,17 @@ def test_labels_appear_on_their_screens(
         elif not any(on_screen(label, text) for text in shown[screen]):
             texts = "\n--\n".join(shown[screen])
             missing.append(f"«{label}» is missing from screen {screen!r}, which shows:\n{texts}")
+    for text, screen in PRINTED.get(seed, {}).items():  # the sentences the seed prints, on their screens too
+        if not any(on_screen(text, seen) for seen in shown.get(screen, [])):
+            texts = "\n--\n".join(shown.get(screen, ["(the tour never reached it)"]))
+            missing.append(f"the printed «{text}» is missing from screen {screen!r}, which shows:\n{texts}")
     assert not missing, f"seed {seed}:\n" + "\n\n".join(missing)
+
+
+@pytest.mark.parametrize("seed", sorted(PRINTED))
+def test_printed_sentences_are_the_seeds_own_words(seed: str) -> None:
+    if not SEEDS.is_dir():
+        pytest.skip(f"no seeds at {SEEDS}")
+    in_seed = seed_text(seed)
+    missing = [text for text in PRINTED[seed] if text not in in_seed]
+    assert not missing, f"seed {seed} does not print: {missing}"

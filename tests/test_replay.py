@@ -21,6 +21,8 @@ from simulator.trainer.runner import display
 
 ROOT = Path(__file__).resolve().parents[1]
 FEATURE = ROOT / "features" / "mes_teacher_vkid.feature"
+# E02's first scenario, by its name: E02 has another one («Подробнее...»).
+SCENARIO = "не может получить идентификационные данные"
 needs_screen = pytest.mark.skipif(
     not (os.environ.get("DISPLAY") or shutil.which("Xvfb")),
     reason="no screen (DISPLAY) and no Xvfb to open a headed browser on",
@@ -29,7 +31,7 @@ needs_screen = pytest.mark.skipif(
 
 def replay(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "simulator", "replay", str(FEATURE), "--scenario", "E02", "--slowmo", "0", *args],
+        [sys.executable, "-m", "simulator", "replay", str(FEATURE), "--scenario", SCENARIO, "--slowmo", "0", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,

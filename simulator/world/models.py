@@ -78,8 +78,9 @@ class JournalAccount:
     org_id: int | None = None
     class_id: str | None = None
     children: list[str] = field(default_factory=list)  # a parent's: the children's person ids
-    # A student's phone/e-mail entered by the class teacher; without it ЭлЖур lets nobody in.
-    contact_added: bool = True
+    # A student's phone or e-mail as the class teacher entered it in the journal (normalised, as Госуслуги
+    # logins are): ЭлЖур lets a student in only with the Госуслуги account registered on it (seed 003).
+    contact: str | None = None
 
 
 @dataclass

@@ -354,6 +354,65 @@ class Session:
                 return account
         return None
 
+    def gosuslugi_by_login(self, login: str) -> GosuslugiAccount | None:
+        return next((a for a in self.gosuslugi_accounts.values() if a.login == login), None)
+
+    def register_gosuslugi(
+        self,
+        *,
+        login: str,
+        password: str,
+        last_name: str,
+        first_name: str,
+        patronymic: str | None,
+        birth_date: date,
+    ) -> GosuslugiAccount:
+        """A simplified (unconfirmed) Госуслуги account on a confirmed phone or e-mail.
+
+        It belongs to the person whose own phone or e-mail it is when the name and birth date typed are theirs;
+        otherwise to a new person with what was typed. ValueError if the login already has an account.
+        """
+        if self.gosuslugi_by_login(login) is not None:
+            raise ValueError(f"{login} already signs in to a Госуслуги account")
+        typed = (last_name.casefold(), first_name.casefold(), birth_date)
+        person = next(
+            (
+                p
+                for p in self.people.values()
+                if login in (p.phone, p.email)
+                and (p.last_name.casefold(), p.first_name.casefold(), p.birth_date) == typed
+            ),
+            None,
+        )
+        account_id = self.new_id(self.gosuslugi_accounts)
+        if person is None:
+            person = Person(
+                id=f"gosuslugi-{account_id}",  # account ids are unique, so is this
+                last_name=last_name,
+                first_name=first_name,
+                patronymic=patronymic,
+                birth_date=birth_date,
+                phone=None if "@" in login else login,
+                email=login if "@" in login else None,
+            )
+            self.people[person.id] = person
+        account = GosuslugiAccount(account_id, person.id, login, password, confirmed=False)
+        self.gosuslugi_accounts[account.id] = account
+        self.record("gosuslugi_account_created", account=account.id, person=person.id, confirmed=False)
+        return account
+
+    def journal_by_contact(self, journal: str, contact: str) -> JournalAccount | None:
+        """The student whose phone or e-mail the class teacher entered as `contact`."""
+        return next(
+            (a for a in self.journal_accounts.values() if a.journal == journal and a.contact == contact),
+            None,
+        )
+
+    def set_contact(self, account: JournalAccount, contact: str) -> None:
+        """The class teacher enters a student's phone or e-mail in the journal (normalised by the caller)."""
+        account.contact = contact
+        self.record("contact_added", journal=account.journal, journal_account=account.id, contact=contact)
+
     def journal_accounts_of(self, person_id: str, journal: str | None = None) -> list[JournalAccount]:
         return [a for a in self.journal_accounts.values() if a.person_id == person_id and journal in (None, a.journal)]
 

@@ -8,6 +8,8 @@ ROUTES = [
     ("GET", "/login/callback", screens.gosuslugi_callback),
     ("POST", "/logout", screens.sign_out),
     ("GET", "/diary", screens.diary),
+    ("GET", "/class", screens.class_list),
+    ("POST", "/class/students/{student_id}/contact", screens.class_contact),
     ("GET", "/lessons/{lesson_id}", screens.online_lesson),
     ("GET", "/vkid/callback", screens.vkid_callback),
 ]

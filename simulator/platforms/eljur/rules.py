@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from datetime import date
 
+from ...ages import FOURTEEN, age
 from ...world import JournalAccount, Person, Role
 from ...world.models import GosuslugiAccount, Lesson
 
-CONFIRMED_FROM_AGE = 14  # from 14 a student needs a confirmed Госуслуги account, as adults do
+CONFIRMED_FROM_AGE = FOURTEEN  # from 14 a student needs a confirmed Госуслуги account, as adults do
 
 NO_ACCOUNT = (
-    "Вход невозможен: пользователь с этой учетной записью Госуслуг в ЭлЖур не найден. "
-    "Обратитесь к классному руководителю."
+    "Вход невозможен: пользователь с этой учетной записью Госуслуг в ЭлЖур не найден. Если вы ученик, сообщите "
+    "классному руководителю номер телефона или e-mail, с которым вы регистрировались на Госуслугах, для добавления "
+    "в журнал."
 )
+# Seed 003, word for word after «Вход невозможен: …».
 NOT_CONFIRMED = (
-    "Вход невозможен: ваша учетная запись на Госуслугах не подтверждена. Ученикам 14 лет и старше нужно "
-    "подтвердить учетную запись как взрослым: через МФЦ или в онлайн-банкинге, если есть личная дебетовая "
-    "карта Сбербанка или Открытия."
+    "Вход невозможен: ваша учетная запись на Госуслугах не подтверждена. Дети после 14 лет должны подтвердить свою "
+    "учетную запись на Госуслугах как взрослые, то есть через МФЦ или если есть личная дебетовая карта Сбербанка "
+    "или Открытия в онлайн-банкинге."
 )
 CONTACT_MISSING = (
     "Вход невозможен: классный руководитель ещё не добавил в журнал телефон или e-mail, с которым вы "
@@ -33,14 +36,14 @@ NOT_ONLINE = "Этот урок проходит в классе: онлайн-�
 PROFILE_TAKEN = "Этот учебный профиль уже привязан к другой учетной записи ЭлЖур."
 
 
-def age(birth: date, today: date) -> int:
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-
-
 def entry_refusal(
     account: JournalAccount | None, person: Person, gosuslugi: GosuslugiAccount, today: date
 ) -> str | None:
-    """Why this Госуслуги account may not enter ЭлЖур, or None when it may."""
+    """Why this Госуслуги account may not enter ЭлЖур, or None when it may.
+
+    `person` is who Госуслуги says signed in (their birth date is Госуслуги's); a student enters only with the
+    Госуслуги account on the phone or e-mail the class teacher entered in the journal.
+    """
     if account is None:
         return NO_ACCOUNT
     if account.role is Role.STUDENT:
@@ -48,7 +51,7 @@ def entry_refusal(
         adult = person.birth_date is None or age(person.birth_date, today) >= CONFIRMED_FROM_AGE
         if adult and not gosuslugi.confirmed:
             return NOT_CONFIRMED
-        if not account.contact_added:
+        if account.contact != gosuslugi.login:
             return CONTACT_MISSING
     return None
 

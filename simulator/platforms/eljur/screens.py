@@ -10,7 +10,7 @@ from ...world import Journal, JournalAccount, Role
 from ...world.models import Lesson
 from ..gosuslugi import esia
 from ..relying_party import RelyingParty, SignInFailed
-from . import rules
+from . import class_teacher, rules
 
 SIGN_IN = sim.SignIn("eljur_session", "account_id", lambda session: session.journal_accounts)
 WEEKDAYS = ("Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота", "Воскресенье")
@@ -95,7 +95,8 @@ async def gosuslugi_callback(request: web.Request) -> web.StreamResponse:
         return _respond(request, _login_page(request, 400, str(error)), state)
     person = session.people[gosuslugi_account.person_id]
     accounts = session.journal_accounts_of(person.id, Journal.ELJUR)
-    account = accounts[0] if accounts else None
+    # A student the journal knows by the contact the class teacher entered, whoever Госуслуги says it is.
+    account = accounts[0] if accounts else session.journal_by_contact(Journal.ELJUR, gosuslugi_account.login)
     refusal = rules.entry_refusal(account, person, gosuslugi_account, session.clock.now().date())
     if refusal is not None:
         return _respond(request, _login_page(request, 403, refusal), {})
@@ -114,6 +115,33 @@ async def diary(request: web.Request) -> web.StreamResponse:
     return _diary(request, _account(request))
 
 
+# -- «Мой класс»: the class teacher enters students' phones or e-mails ---------------------------
+
+
+def _not_for_you(request: web.Request, account: JournalAccount, message: str) -> web.Response:
+    return sim.render(request, "eljur/refused.html", 403, account=account, message=message, title="Раздел недоступен")
+
+
+async def class_list(request: web.Request) -> web.StreamResponse:
+    account = _account(request)
+    if refusal := class_teacher.refusal(account):
+        return _not_for_you(request, account, refusal)
+    return class_teacher.page(request, account, notice=_state(request).pop("notice", None))
+
+
+async def class_contact(request: web.Request) -> web.StreamResponse:
+    """«Сохранить» next to a student: stored and back to the list with a notice, or the list with the error."""
+    account = _account(request)
+    if refusal := class_teacher.refusal(account):
+        return _not_for_you(request, account, refusal)
+    done = await class_teacher.add_contact(request, account)
+    if isinstance(done, web.Response):
+        return done
+    state = _state(request)
+    state["notice"] = done
+    return _respond(request, sim.redirect("/class"), state)
+
+
 # -- «Онлайн-урок» ----------------------------------------------------------------------------
 
 
@@ -126,7 +154,9 @@ async def online_lesson(request: web.Request) -> web.StreamResponse:
     refusal = rules.lesson_refusal(account, lesson, session.lessons_of(account))
     if refusal is not None:
         status, message = refusal
-        return sim.render(request, "eljur/refused.html", status, account=account, message=message)
+        return sim.render(
+            request, "eljur/refused.html", status, account=account, message=message, title="Онлайн-урок недоступен"
+        )
     assert lesson is not None  # lesson_refusal refuses a lesson that does not exist
     link = session.links.get(account.id)
     if link is None:

@@ -9,6 +9,7 @@ ROUTES = [
     ("*", "/login", screens.phone),
     ("GET", "/install", screens.install),
     ("GET", "/download", screens.download),
+    ("GET", "/download/{where}", screens.download_from),
     ("*", "/register", screens.register),
     ("*", "/code", screens.code),
     ("POST", "/code/resend", screens.resend),

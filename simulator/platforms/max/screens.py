@@ -21,6 +21,7 @@ from .. import chat_screens
 from .. import confirmation as confirmations
 from ..chat_list import chat_rows, chats_pending
 from . import accounts, link
+from .downloads import BY_SLUG, DOWNLOADS
 from .flow import COOKIE, Flow, Purpose, Step, load, save, state
 
 SENDER = "МАХ"
@@ -120,7 +121,17 @@ async def install(request: web.Request) -> web.StreamResponse:
 
 
 async def download(request: web.Request) -> web.StreamResponse:
-    return _screen(request, "download", load(request))
+    """«Скачать МАХ» («О том, как скачать МАХ, читайте здесь»): the stores and the computer versions."""
+    return _screen(request, "download", load(request), downloads=DOWNLOADS)
+
+
+async def download_from(request: web.Request) -> web.StreamResponse:
+    """One store's or one computer's download page; an unknown one is explained, not a crash."""
+    where = BY_SLUG.get(request.match_info["where"])
+    if where is None:
+        message = "Такой версии МАХ нет. Выберите магазин приложений или компьютер на странице «Скачать МАХ»."
+        return _screen(request, "error", None, 404, message=message, back="/download")
+    return _screen(request, "download_from", load(request), where=where)
 
 
 # -- «Регистрация в МАХ»: the real full name ----------------------------------------------------

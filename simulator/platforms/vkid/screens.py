@@ -12,6 +12,7 @@ from yarl import URL
 
 from ... import validation
 from ... import web as sim
+from ...ages import under_fourteen
 from ...validation import ValidationError
 from ...world import Channel, Session
 from ...world.codes import resend_refusal
@@ -20,8 +21,9 @@ from ...world.passwords import PasswordError
 from .. import confirmation as confirmations
 from . import flow as flows
 from . import one_tap, popup, protocol
-from .errors import IDENTITY_UNAVAILABLE
+from .errors import EMAIL_PROFILE_REFUSED, EMAIL_PROFILE_UNDER_FOURTEEN, IDENTITY_HELP, IDENTITY_UNAVAILABLE_MESSAGE
 from .flow import Flow, Step
+from .shared_data import shared_data
 
 LAYOUT = "vkid/{}.html"
 
@@ -50,13 +52,15 @@ def _current(request: web.Request, *steps: str) -> Flow:
     """The flow if the user may be on this screen now; otherwise an explanation page."""
     flow = flows.load(request)
     if flow is None:
-        raise web.HTTPBadRequest(
-            text=sim.templates.get_template("vkid/lost.html").render(),
-            content_type="text/html",
-        )
+        raise _lost()
     if flow.step not in steps:
         raise web.HTTPSeeOther(f"/auth/{flow.step}" if flow.step != Step.LOGIN else "/auth")
     return flow
+
+
+def _lost() -> web.HTTPBadRequest:
+    """«Сессия входа не найдена»: no sign-in under way in this browser."""
+    return web.HTTPBadRequest(text=sim.templates.get_template("vkid/lost.html").render(), content_type="text/html")
 
 
 def _back(redirect_uri: str, params: dict[str, str]) -> web.Response:
@@ -124,7 +128,7 @@ def _complete(request: web.Request, session: Session, flow: Flow) -> web.StreamR
 async def login(request: web.Request) -> web.StreamResponse:
     flow = _current(request, Step.LOGIN)
     if request.method == "GET":
-        return _screen(request, flow, "login")
+        return _screen(request, flow, "login", values={"login": flow.login or ""})
     session = sim.session(request)
     data = await sim.form(request)
     try:
@@ -132,7 +136,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     except ValidationError as error:
         return _screen(request, flow, "login", 422, errors={"login": error.message}, values=data)
     if session.fault("identity_unavailable"):
-        return _screen(request, flow, "login", 503, alert=IDENTITY_UNAVAILABLE, values=data)
+        return _screen(request, flow, "login", 503, alert=IDENTITY_UNAVAILABLE_MESSAGE, more=IDENTITY_HELP, values=data)
     account = session.vkid_by_login(kind, value)
     flow.kind, flow.login, flow.account_id = kind, value, account.id if account else None
     if account is not None and (account.password or kind == "email"):
@@ -318,6 +322,9 @@ async def about(request: web.Request) -> web.StreamResponse:
             errors[field] = error.message
     if errors:
         return _screen(request, flow, "about", 422, errors=errors, values=data)
+    if flow.about_for == "email" and not under_fourteen(about["birth_date"], session.clock.now().date()):
+        # Nothing is stored: the account on this e-mail would exist only for its profile.
+        return _screen(request, flow, "about", 422, alert=EMAIL_PROFILE_UNDER_FOURTEEN, by_phone=True, values=data)
 
     if flow.about_for == "account":  # a new VK ID; its profile is created on the next screen
         account = session.create_vkid_account(
@@ -345,6 +352,48 @@ async def about(request: web.Request) -> web.StreamResponse:
     return _complete(request, session, flow)
 
 
+# The screen before «Информация о себе», by whom it is for: «←» goes there. A new VK ID's code is spent,
+# so its «←» goes back to the number, as «Изменить номер» would.
+BEFORE_ABOUT = {
+    "profile": (Step.PROFILE, "/auth/profile"),
+    "email": (Step.PASSWORD, "/auth/password"),
+    "account": (Step.LOGIN, "/auth"),
+}
+
+
+async def back(request: web.Request) -> web.StreamResponse:
+    """«←» on «Информация о себе»: the previous screen; nothing typed there is kept."""
+    flow = _current(request, Step.ABOUT)
+    flow.step, path = BEFORE_ABOUT[flow.about_for or "account"]
+    flow.extra.pop("password", None)
+    return _go(request, flow, path)
+
+
+async def by_phone(request: web.Request) -> web.StreamResponse:
+    """«Войти по номеру телефона» after a refused e-mail profile: «Вход в VK ID» again, nothing typed kept."""
+    flow = _current(request, Step.ABOUT)
+    flow.step, flow.kind, flow.login, flow.account_id, flow.about_for = Step.LOGIN, None, None, None, None
+    flow.extra.pop("password", None)
+    return _go(request, flow, "/auth")
+
+
+# -- «Передаваемые данные >» and VK ID's help ---------------------------------------------------
+
+
+async def shared(request: web.Request) -> web.StreamResponse:
+    """«Передаваемые данные >»: what the service will receive, by the scope it asked for; back to where the user was."""
+    flow = flows.load(request)
+    if flow is None:
+        raise _lost()
+    back_to = f"/auth/{flow.step}" if flow.step != Step.LOGIN else "/auth"
+    return _screen(request, flow, "shared", items=shared_data(flow.request["scope"]), back=back_to)
+
+
+async def identity_help(request: web.Request) -> web.StreamResponse:
+    """«Подробнее...» after «невозможно получить идентификационные данные»: what it means and what to do."""
+    return sim.render(request, "vkid/identity_help.html", signing_in=flows.load(request) is not None)
+
+
 # -- «Продолжить в учебном профиле» / «Создать учебный профиль» -------------------------------
 
 
@@ -361,14 +410,7 @@ async def profile(request: web.Request) -> web.StreamResponse:
     if data.get("action") != "create" or account.profile_id:
         return _go(request, flow, "/auth/profile")
     if flow.kind == "email":
-        return _screen(
-            request,
-            flow,
-            "profile",
-            422,
-            alert="Через «Создание учебного профиля» зарегистрировать профиль по электронной почте пока нельзя. "
-            "Войдите по номеру телефона.",
-        )
+        return _screen(request, flow, "profile", 422, alert=EMAIL_PROFILE_REFUSED)
     if "about" in flow.extra:  # the user has just told VK ID about themselves
         about = flow.extra.pop("about")
         about["birth_date"] = date.fromisoformat(about["birth_date"])

@@ -12,7 +12,7 @@ refused seed changes nothing. The document's shape is typed in `schema` (`SeedDo
                  "journal": {"journal": "mes", "role": "teacher", "login": "…", "password": "…",
                              "org": 216579624, "class": "10А",
                              "children": ["s1"],            # a parent's children (person ids)
-                             "contact_added": true},        # a student's contact entered by the class teacher
+                             "contact_added": true},        # the class teacher entered a student's Госуслуги login
                  "vkid": {"password": null, "profile": true,    # a VK ID account, with a profile,
                           "code_channel": "call"},              # its phone confirmed by a call or "sms"
                  "max": {"profile": true},                      # a МАХ account, with a profile in МАХ

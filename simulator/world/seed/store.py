@@ -60,6 +60,11 @@ def _new_profile(session: Session, account: m.VkIdAccount | m.MaxAccount, person
     )
 
 
+def _contact(spec: PersonSpec) -> str | None:
+    """What the class teacher entered for a student: the Госуслуги login, or else the phone or e-mail on record."""
+    return spec.gosuslugi.login if spec.gosuslugi is not None else spec.phone or spec.email
+
+
 def _accounts(session: Session, spec: PersonSpec, person: Person) -> CreatedIds:
     ids: CreatedIds = {}
     journal_account = None
@@ -75,7 +80,7 @@ def _accounts(session: Session, spec: PersonSpec, person: Person) -> CreatedIds:
             org_id=journal.org_id,
             class_id=journal.class_id,
             children=list(journal.children),
-            contact_added=journal.contact_added,
+            contact=_contact(spec) if journal.contact_added and journal.role is Role.STUDENT else None,
         )
         session.journal_accounts[journal_account.id] = journal_account
         ids["journal_account"] = journal_account.id
