@@ -218,7 +218,7 @@ def max_link_and_unlink(t: Tour) -> None:
     t.seen("mes-unlink", phone)
 
     computer, colleague = t.another_browser(), Scene(org=scene.org)
-    mes.mes_teacher(t.sim_session, t.personas, colleague, "у которого нет ни МАХ, ни учебного профиля Сферум")
+    mes.mes_teacher(t.sim_session, t.personas, colleague, "у которого нет ни МАХ, ни учебного профиля Сферум", None)
     mes.sign_in(computer, t.sim_session, colleague, "Кабинет учителя")
     mes.navigation_sferum(computer)
     press(computer, "Перейти к подключению")
