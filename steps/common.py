@@ -13,6 +13,7 @@ from playwright.sync_api import Locator, Page, expect
 from pytest_bdd import given, parsers, then, when
 
 from simulator.testing import Persona, SimSession
+from simulator.testing.acts import Alert, Click, Fill, Gained, Group, Heading, Notice, Reload, acts, checks
 from simulator.testing.client import Link, Message
 
 # fixtures/ in the repository, package data of the wheel: found the same way in both.
@@ -95,24 +96,28 @@ def school(sim_session: SimSession, scene: Scene, name: str) -> None:
 
 
 @when(parsers.re(rf"(?:{WHO} )?нажимает «(?P<label>[^«»]+)»"))
+@acts(Click(Group("label")))
 def press(page: Page, label: str) -> None:
     """Clicks the button or link with exactly this label."""
     button(page, label).click()
 
 
 @then(parsers.re(r"открывается окно «(?P<title>[^«»]+)»"))
+@checks(Heading(Group("title")))
 def dialog_opens(page: Page, title: str) -> None:
     """Checks the screen shows a heading with exactly this title; the world is not checked."""
     expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
 
 
 @then(parsers.re(r"(?P<platform>МЭШ|VK ID) сообщает «(?P<text>.+)»$"))
+@checks(Notice(Group("text"), platform=Group("platform")))
 def platform_says(page: Page, platform: str, text: str) -> None:
     """Checks the screen shows exactly this text (whichever platform is named); the world is not checked."""
     expect(page.get_by_text(text, exact=True)).to_be_visible()
 
 
 @then(parsers.re(r"(?P<platform>МЭШ|VK ID) показывает ошибку «(?P<text>.+)»$"))
+@checks(Alert(Group("text"), platform=Group("platform")))
 def platform_shows_error(page: Page, platform: str, text: str) -> None:
     """Checks the page's alert reads exactly this text; the world is not checked."""
     expect(page.get_by_role("alert")).to_have_text(text)
@@ -134,12 +139,14 @@ def time_passes(sim_session: SimSession, minutes: str) -> None:
 
 
 @when(parsers.re(rf"(?:{WHO} )?обновляет страницу"))
+@acts(Reload())
 def reload(page: Page) -> None:
     """Reloads the page in the browser."""
     page.reload()
 
 
 @when(parsers.re(rf"(?:{WHO} )?вводит «(?P<value>[^»]*)» в поле «(?P<label>[^«»]+)» и нажимает «(?P<press>[^«»]+)»"))
+@acts(Fill(Group("label"), Group("value")), Click(Group("press")))
 def type_into(page: Page, value: str, label: str, press: str) -> None:
     """Fills the field with this label with the value and clicks the button or link with the given label."""
     page.get_by_label(label, exact=True).fill(value)
@@ -185,6 +192,7 @@ JOURNALS = {"МЭШ": "mes", "ЭлЖур": "eljur", "ЭШ": "es"}
 
 
 @then(parsers.re(r"учетная запись (?P<journal>МЭШ|ЭлЖур|ЭШ) привязана к его учебному профилю$"))
+@checks(Gained("linked", journal=Group("journal"), without=("profile_created",)))
 def linked_to_own_profile(sim_session: SimSession, scene: Scene, journal: str) -> None:
     """Checks the world: the actor's journal account has exactly one link, via VK ID, to their own profile, and no profile was added."""
     links = _links_of(sim_session, scene.person, JOURNALS[journal])
@@ -205,6 +213,7 @@ def nothing_linked(sim_session: SimSession, scene: Scene) -> None:
         r"(?P<journal>МЭШ|ЭлЖур|ЭШ)$"
     )
 )
+@checks(Gained("linked", journal=Group("journal"), also=("profile_created",)))
 def created_profile_linked(sim_session: SimSession, scene: Scene, journal: str) -> None:
     """Checks the world: one new profile, of the VK ID account on the actor's phone, has the name typed, their birth date and sex, and is the only link (via VK ID) of their journal account."""
     world = sim_session.snapshot()

@@ -10,6 +10,7 @@ from playwright.sync_api import Locator, Page, expect
 from pytest_bdd import given, parsers, then, when
 
 from simulator.testing import Persona, Personas, SimSession
+from simulator.testing.acts import Click, Open, acts
 from simulator.world import PersonEntry
 from simulator.world.seed.schema import GosuslugiEntry, GosuslugiLogin
 
@@ -133,6 +134,7 @@ def eljur_parent(
 
 
 @when(parsers.re(rf"(?:{WHO} )?открывает ЭлЖур и нажимает «Войти через Госуслуги»"))
+@acts(Open("eljur"), Click("Войти через Госуслуги"))
 def open_eljur(page: Page, sim_session: SimSession) -> None:
     """Opens ЭлЖур and clicks «Войти через Госуслуги»."""
     page.goto(sim_session.url("eljur", "/"))

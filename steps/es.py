@@ -6,6 +6,7 @@ from playwright.sync_api import Locator, Page, expect
 from pytest_bdd import given, parsers, then, when
 
 from simulator.testing import Personas, SimSession
+from simulator.testing.acts import Actor, Click, Fill, Open, acts
 from simulator.world import PersonEntry
 
 from .common import WHO, Scene, _links_of, code_of, read_code
@@ -74,6 +75,12 @@ def classmates_linked(sim_session: SimSession, personas: Personas, scene: Scene,
 
 
 @when(parsers.re(rf"{WHO} входит в электронный дневник"))
+@acts(
+    Open("es"),
+    Fill("Логин", Actor("login")),
+    Fill("Пароль", Actor("password")),
+    Click("Войти", role="button"),
+)
 def sign_in(page: Page, sim_session: SimSession, scene: Scene) -> None:
     """Opens ЭШ, signs in with the actor's login and password and checks the heading «Электронный дневник»."""
     page.goto(sim_session.url("es", "/"))
