@@ -189,10 +189,11 @@ def _links_of(sim_session: SimSession, person: Persona, journal: str) -> list[Li
 
 
 JOURNALS = {"МЭШ": "mes", "ЭлЖур": "eljur", "ЭШ": "es"}
+JOURNAL_WORDS = {journal: word for word, journal in JOURNALS.items()}
 
 
 @then(parsers.re(r"учетная запись (?P<journal>МЭШ|ЭлЖур|ЭШ) привязана к его учебному профилю$"))
-@checks(Gained("linked", journal=Group("journal"), without=("profile_created",)))
+@checks(Gained("linked", journal=Group("journal"), without=("profile_created",), names=JOURNAL_WORDS))
 def linked_to_own_profile(sim_session: SimSession, scene: Scene, journal: str) -> None:
     """Checks the world: the actor's journal account has exactly one link, via VK ID, to their own profile, and no profile was added."""
     links = _links_of(sim_session, scene.person, JOURNALS[journal])
@@ -213,7 +214,7 @@ def nothing_linked(sim_session: SimSession, scene: Scene) -> None:
         r"(?P<journal>МЭШ|ЭлЖур|ЭШ)$"
     )
 )
-@checks(Gained("linked", journal=Group("journal"), also=("profile_created",)))
+@checks(Gained("linked", journal=Group("journal"), also=("profile_created",), names=JOURNAL_WORDS))
 def created_profile_linked(sim_session: SimSession, scene: Scene, journal: str) -> None:
     """Checks the world: one new profile, of the VK ID account on the actor's phone, has the name typed, their birth date and sex, and is the only link (via VK ID) of their journal account."""
     world = sim_session.snapshot()

@@ -38,9 +38,10 @@ class LibraryStep:
     def name(self) -> str:
         return f"{self.function.__module__.rpartition('.')[2]}.{self.function.__name__}"
 
-    def arguments(self, text: str) -> dict[str, str] | None:
+    def arguments(self, text: str) -> dict[str, str | None] | None:
+        """The step's groups in this sentence (None where an optional group took no part), as pytest-bdd passes them."""
         match = re.fullmatch(self.pattern, text)
-        return {k: v for k, v in match.groupdict().items() if v is not None} if match else None
+        return match.groupdict() if match else None
 
     def write(self, values: Mapping[str, str], actor: str | None, *, name_actor: bool = True) -> str:
         """This step's sentence with these values; Unwritable when it cannot say them."""
@@ -61,7 +62,7 @@ class Library:
     def checking(self) -> list[tuple[LibraryStep, Checks]]:
         return [(s, d) for s in self.steps if s.kind == "then" for d in s.declarations if isinstance(d, Checks)]
 
-    def given(self, text: str) -> tuple[LibraryStep, dict[str, str]]:
+    def given(self, text: str) -> tuple[LibraryStep, dict[str, str | None]]:
         for step in self.steps:
             if step.kind == "given" and (arguments := step.arguments(text)) is not None:
                 return step, arguments

@@ -32,7 +32,7 @@ def sentence(pattern: str, values: Mapping[str, str], *, actor: str | None = Non
     """The sentence of `pattern` with these group values; `actor` is the word for who acts (учитель …)."""
     parsed = sre_parse.parse(pattern)
     names = {index: name for name, index in parsed.state.groupdict.items()}
-    text, _ = _render(list(parsed), _Context(values, names, actor, name_actor))
+    text, _ = _render(list(parsed.data), _Context(values, names, actor, name_actor))
     match = re.fullmatch(pattern, text)
     if match is None or any(match.group(name) != value for name, value in values.items()):
         raise Unwritable(f"«{text}» does not read back through {pattern!r} with {dict(values)}")

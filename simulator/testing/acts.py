@@ -149,14 +149,15 @@ class OnlyButton:
 class Gained:
     """The world's event log gained an event of this kind (`linked`, `profile_created`, …) by the last action.
 
-    `journal` takes the journal of the event (as its platform's name); `also` and `without` are event
-    kinds that must or must not have come with it.
+    `journal` takes the journal of the event (as `names` or its platform's name says it); `also` and
+    `without` are event kinds that must or must not have come with it.
     """
 
     kind: str
     journal: Group | None = None
     also: tuple[str, ...] = ()
     without: tuple[str, ...] = ()
+    names: Mapping[str, str] = field(default_factory=dict)  # journal → the word the step uses, if not its title
 
 
 Check = Heading | Notice | Alert | Shows | Screen | OnlyButton | Gained
