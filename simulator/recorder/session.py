@@ -128,6 +128,8 @@ class Recording:
         self.who = WHO[options.persona]
         self.givens = list(options.given_sentences())
         self.library: Library = load()
+        for text in self.givens:
+            self.library.given(text)  # a sentence the library lacks is told before anything starts
         self.capture = Capture(Hosts())
         self.entries: list[Entry] = []
         self.given_entries: list[str] = []  # «Дано» lines a switch before the first action added
@@ -268,7 +270,7 @@ class Recording:
 
     def settle(self) -> None:
         """Read what the person did since the last call, then wait for the page the last action leads to."""
-        self.pump(0)
+        self.pump()
         self._drain()
         deadline = time.monotonic() + NAVIGATION_WAIT
         while self.pending is not None and self.pending.navigates and time.monotonic() < deadline:
