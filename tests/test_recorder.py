@@ -236,8 +236,32 @@ def test_the_panel_undoes_the_last_step(recording: Recording) -> None:
     assert recording.feature_text().endswith("И нажимает на кнопку перехода в Сферум в навигационной панели\n")
     press(recording, "undo")
     assert recording.feature_text().endswith("Когда учитель входит в «Кабинет учителя»\n")
-    press(recording, "finish")
+    finish = panel.read(recording.page)["buttons"]["finish"]
+    recording.page.mouse.click(finish["x"], finish["y"])
+    recording.run()  # what `sferum-sim record` waits in: it returns once «Готово» is read
     assert recording.finished
+
+
+def test_the_record_command_writes_the_feature_and_runs_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def person(recording: Recording, tick: float = 0.15) -> None:  # instead of waiting for someone at a window
+        page, actor = recording.page, recording.actor
+        assert actor is not None
+        page.get_by_label("Логин").fill(actor.login)
+        page.get_by_label("Пароль").fill(actor.password)
+        page.get_by_role("button", name="Войти").click()
+        press(recording, "finish")
+
+    monkeypatch.setattr(Recording, "run", person)
+    output = tmp_path / "features" / "new.feature"
+    assert cli(["record", "-o", str(output), "--headless", "--title", "Вход в кабинет"]) == 0
+    assert output.read_text(encoding="utf-8") == (
+        "# language: ru\n@mes\nФункция: Вход в кабинет\n  Записано командой sferum-sim record: учитель, МЭШ.\n\n"
+        "  Сценарий: Вход в кабинет\n    Дано учитель МЭШ, у которого есть учебный профиль Сферум\n"
+        "    Когда учитель входит в «Кабинет учителя»\n"
+    )
+    assert f"Сценарий {output} выполнен: всё зелёное." in capsys.readouterr().out
 
 
 @needs_screen
