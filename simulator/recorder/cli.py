@@ -67,6 +67,8 @@ def main(args: argparse.Namespace) -> int:
         with _screen(args.headless) as env:
             options.env = env
             with Recording(options) as recording:
+                console = f"{recording.sim.url if recording.sim else ''}/_sim/?session={recording.session.key}"
+                print(f"Консоль сессии (коды, сбои, часы): {console}", file=sys.stderr)
                 print(
                     "Запись идёт: работайте в окне браузера. «Добавить проверку» на панели — предложенная проверка, "
                     "«Готово» (или закрыть окно, или Ctrl+C) — конец записи.",
