@@ -13,7 +13,7 @@ from playwright.sync_api import Locator, Page, expect
 from pytest_bdd import given, parsers, then, when
 
 from simulator.testing import Persona, SimSession
-from simulator.testing.acts import Alert, Click, Fill, Gained, Group, Heading, Notice, Reload, acts, checks
+from simulator.testing.acts import Alert, Click, Fill, Gained, Group, Heading, Notice, Reload, Unchanged, acts, checks
 from simulator.testing.client import Link, Message
 
 # fixtures/ in the repository, package data of the wheel: found the same way in both.
@@ -202,6 +202,7 @@ def linked_to_own_profile(sim_session: SimSession, scene: Scene, journal: str) -
 
 
 @then("учетная запись МЭШ не привязана, учебный профиль не создан")
+@checks(Unchanged(("linked", "profile_created"), journal="mes"))
 def nothing_linked(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world: the actor's МЭШ account has no link and there are as many profiles as when the actor was seeded."""
     assert _links_of(sim_session, scene.person, "mes") == []
@@ -233,6 +234,7 @@ def created_profile_linked(sim_session: SimSession, scene: Scene, journal: str) 
 
 
 @then("учебный профиль не создан")
+@checks(Unchanged(("profile_created",)))
 def no_profile_created(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world: there are as many profiles as when the actor was seeded."""
     assert len(sim_session.snapshot()["profiles"]) == scene.profiles_before
@@ -251,6 +253,7 @@ def email_profile_linked(sim_session: SimSession, scene: Scene) -> None:
 
 
 @then("код подтверждения не отправлен")
+@checks(Unchanged(("code_sent",)))
 def no_code_sent(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world: the simulator sent no message to the actor's phone or e-mail."""
     assert sim_session.messages(to=scene.person.phone) == []

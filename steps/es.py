@@ -6,7 +6,7 @@ from playwright.sync_api import Locator, Page, expect
 from pytest_bdd import given, parsers, then, when
 
 from simulator.testing import Personas, SimSession
-from simulator.testing.acts import Actor, Click, Fill, Open, acts
+from simulator.testing.acts import Actor, Click, Fill, Group, Notice, Open, acts, checks
 from simulator.world import PersonEntry
 
 from .common import WHO, Scene, _links_of, code_of, read_code
@@ -98,12 +98,14 @@ def menu_tabs(page: Page, shown: str, hidden: str) -> None:
 
 
 @when(parsers.re(rf"(?:{WHO} )?нажимает на вкладку меню «(?P<tab>[^«»]+)»"))
+@acts(Click(Group("tab"), role="link", within="Меню"))
 def open_tab(page: Page, tab: str) -> None:
     """Clicks the tab of this name in the ЭШ menu."""
     _menu(page).get_by_role("link", name=tab, exact=True).click()
 
 
 @then(parsers.re(r"ЭШ сообщает «(?P<text>.+)»$"))
+@checks(Notice(Group("text"), on="es"))
 def es_says(page: Page, text: str) -> None:
     """Checks the screen shows a status reading exactly this text."""
     expect(page.get_by_role("status").filter(has_text=text)).to_have_text(text)

@@ -171,6 +171,7 @@ def passport_shows_no_link(page: Page) -> None:
 
 
 @when(parsers.re(rf"(?:{WHO} )?нажимает на значок отвязки рядом с id аккаунта"))
+@acts(Click("Отвязать аккаунт «Сферум»", role="link"))
 def unlink_icon(page: Page) -> None:
     """Clicks «Отвязать аккаунт «Сферум»» in the Sferum account section."""
     page.get_by_test_id("sferum-account").get_by_role("link", name="Отвязать аккаунт «Сферум»").click()

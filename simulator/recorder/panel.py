@@ -6,6 +6,7 @@ the page text a «Тогда» step reads never includes it. Its buttons send co
 binding; after each change the recorder pushes the new state (`show`), and a new document asks for
 it (the state binding), so the panel survives every navigation.
 
+«Добавить проверку» adds the first check proposed; a click on a proposal adds that one.
 `window.__sferumRecorder.state()` tells what the panel shows and where its buttons are, so a test can
 read the panel and click its buttons with the mouse, as a person does.
 """
@@ -23,16 +24,18 @@ SCRIPT = r"""
   let host = null, root = null;
   let state = {text: "", proposals: [], who: [], codes: [], note: ""};
   const css = `
-    .panel { position: fixed; right: 12px; bottom: 12px; width: 380px; max-height: 55vh; display: flex;
+    .panel { position: fixed; right: 12px; bottom: 12px; width: 400px; max-height: 70vh; display: flex;
              flex-direction: column; gap: 6px; padding: 10px 12px; border-radius: 10px; background: #111827f0;
              color: #f9fafb; font: 13px/1.35 system-ui, sans-serif; box-shadow: 0 6px 24px rgba(0,0,0,.35); }
-    .panel.folded .body { display: none; }
+    .panel.folded .body, .panel.folded .buttons { display: none; }
+    .body { display: flex; flex-direction: column; gap: 6px; overflow: auto; min-height: 0; }
     h2 { margin: 0; font-size: 14px; display: flex; justify-content: space-between; align-items: center; }
     .who, .codes, .note { color: #d1d5db; font-size: 12px; white-space: pre-line; }
     .note:empty, .codes:empty { display: none; }
     pre { margin: 0; padding: 6px; background: #030712; border-radius: 6px; overflow: auto; max-height: 26vh;
           white-space: pre-wrap; font: 12px/1.4 ui-monospace, monospace; }
-    .proposals { color: #a7f3d0; font-size: 12px; }
+    .proposals { color: #a7f3d0; font-size: 12px; display: flex; flex-direction: column; gap: 3px; }
+    .proposals button.proposal { background: #064e3b; color: #d1fae5; font-weight: 400; text-align: left; }
     .proposals:empty { display: none; }
     .buttons { display: flex; gap: 6px; flex-wrap: wrap; }
     button { font: 600 12px system-ui, sans-serif; padding: 6px 8px; border-radius: 6px; border: 0;
@@ -47,13 +50,13 @@ SCRIPT = r"""
     root = host.attachShadow({mode: "closed"});
     root.innerHTML = `<style>${css}</style><section class="panel" aria-label="Запись сценария">
       <h2>Запись сценария <button class="fold" title="Свернуть">—</button></h2>
+      <div class="buttons">
+        <button data-command="undo">Отменить последний шаг</button>
+        <button data-command="check">Добавить проверку</button>
+        <button data-command="finish">Готово</button>
+      </div>
       <div class="body">
-        <div class="who"></div><div class="codes"></div><pre></pre><div class="proposals"></div><div class="note"></div>
-        <div class="buttons">
-          <button data-command="undo">Отменить последний шаг</button>
-          <button data-command="check">Добавить проверку</button>
-          <button data-command="finish">Готово</button>
-        </div>
+        <div class="proposals"></div><div class="note"></div><div class="who"></div><div class="codes"></div><pre></pre>
       </div></section>`;
     root.addEventListener("click", e => {
       const fold = e.target.closest(".fold");
@@ -71,9 +74,20 @@ SCRIPT = r"""
     const pre = root.querySelector("pre");
     pre.textContent = state.text;
     pre.scrollTop = pre.scrollHeight;
-    root.querySelector(".proposals").textContent = state.proposals.length
-      ? "Проверка, которую можно добавить:\n" + state.proposals.map((p, i) => (i ? "  " : "→ ") + p).join("\n") : "";
-    root.querySelector(".proposals").style.whiteSpace = "pre-line";
+    const proposals = root.querySelector(".proposals");
+    proposals.textContent = "";
+    if (state.proposals.length) {
+      const title = document.createElement("div");
+      title.textContent = "Проверки, которые можно добавить (щелчок — добавить эту):";
+      proposals.appendChild(title);
+    }
+    state.proposals.forEach((text, i) => {
+      const item = document.createElement("button");
+      item.className = "proposal";
+      item.dataset.command = `check:${i}`;
+      item.textContent = text;
+      proposals.appendChild(item);
+    });
     root.querySelector(".note").textContent = state.note || "";
     root.querySelector("[data-command=check]").disabled = !state.proposals.length;
     root.querySelector("[data-command=undo]").disabled = !state.undoable;
@@ -83,12 +97,14 @@ SCRIPT = r"""
     state() {
       render();
       const centre = name => {
-        const r = root.querySelector(`[data-command=${name}]`).getBoundingClientRect();
-        return {x: r.left + r.width / 2, y: r.top + r.height / 2, enabled: !root.querySelector(`[data-command=${name}]`).disabled};
+        const button = root.querySelector(`[data-command="${name}"]`);
+        const r = button.getBoundingClientRect();
+        return {x: r.left + r.width / 2, y: r.top + r.height / 2, enabled: !button.disabled};
       };
       return {text: root.querySelector("pre").textContent, proposals: state.proposals, who: state.who,
               codes: state.codes, note: state.note,
-              buttons: {undo: centre("undo"), check: centre("check"), finish: centre("finish")}};
+              buttons: {undo: centre("undo"), check: centre("check"), finish: centre("finish"),
+                        ...Object.fromEntries(state.proposals.map((_, i) => [`check:${i}`, centre(`check:${i}`)]))}};
     },
   };
   const start = () => {

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..hosts import PLATFORMS
-from ..testing.acts import Alert, Check, Checks, Gained, Group, Heading, Notice, OnlyButton, Screen, Shows
+from ..testing.acts import Alert, Check, Checks, Gained, Group, Heading, Notice, OnlyButton, Screen, Shows, Unchanged
 from .library import Library, LibraryStep, Unwritable
 from .matching import Entry
 
 # The order proposals are offered in: what went wrong or was announced first, the world last.
-RANK = {Alert: 0, Notice: 1, Heading: 2, Screen: 2, OnlyButton: 3, Shows: 3, Gained: 4}
+RANK = {Alert: 0, Notice: 1, Heading: 2, Screen: 2, OnlyButton: 3, Shows: 3, Gained: 4, Unchanged: 4}
 
 
 @dataclass(frozen=True)
@@ -71,10 +71,16 @@ def _template(text: str) -> re.Pattern[str]:
 
 
 def _check(
-    check: Check, shown: Shown | None, gained: Sequence[Mapping[str, Any]]
+    check: Check, shown: Shown | None, gained: Sequence[Mapping[str, Any]], journal: str | None
 ) -> tuple[dict[str, str], set[str], int] | None:
     """The group values, the things covered and the specificity of one check, if it holds."""
     values: dict[str, str] = {}
+    if isinstance(check, Unchanged):
+        if shown is None or not shown.alerts or (check.journal is not None and check.journal != journal):
+            return None
+        if {event["kind"] for event in gained} & set(check.kinds):
+            return None
+        return values, {f"unchanged:{kind}" for kind in check.kinds}, len(check.kinds) + (check.journal is not None)
     if isinstance(check, Gained):
         kinds = {event["kind"] for event in gained}
         event = next((e for e in gained if e["kind"] == check.kind), None)
@@ -95,11 +101,13 @@ def _check(
         return (values, {"heading"}, 1) if check.title == shown.heading else None
     if isinstance(check, Notice | Alert):
         texts = shown.notices if isinstance(check, Notice) else shown.alerts
+        if check.on is not None and check.on != shown.platform:
+            return None
         if not texts or not _bind(check.text, texts[0], values):
             return None
         if check.platform is not None and not _bind(check.platform, _platform_name(shown.platform), values):
             return None
-        return values, {"notice" if isinstance(check, Notice) else "alert"}, 0
+        return values, {"notice" if isinstance(check, Notice) else "alert"}, int(check.on is not None)
     if isinstance(check, Shows):
         match = _template(check.text).search(shown.text)
         return (match.groupdict(), {f"text:{check.text}"}, 1) if match else None
@@ -127,11 +135,12 @@ def propose(
     *,
     who: str,
     personal: Collection[str] = (),
+    journal: str | None = None,
 ) -> list[Entry]:
     """The «Тогда» entries worth proposing, in the order they are offered."""
     candidates = []
     for order, (step, declaration) in enumerate(library.checking()):
-        found = _all(declaration, shown, gained)
+        found = _all(declaration, shown, gained, journal)
         if found is None:
             continue
         values, covers, specificity = found
@@ -154,13 +163,13 @@ def propose(
 
 
 def _all(
-    declaration: Checks, shown: Shown | None, gained: Sequence[Mapping[str, Any]]
+    declaration: Checks, shown: Shown | None, gained: Sequence[Mapping[str, Any]], journal: str | None
 ) -> tuple[dict[str, str], set[str], int] | None:
     values: dict[str, str] = {}
     covers: set[str] = set()
     specificity = 0
     for check in declaration.checks:
-        found = _check(check, shown, gained)
+        found = _check(check, shown, gained, journal)
         if found is None:
             return None
         values.update(found[0])

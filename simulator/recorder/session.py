@@ -382,14 +382,17 @@ class Recording:
             else:  # the step's own words cannot be known: keep what was done, as placeholders
                 index = self.entries.index(entry)
                 self.entries[index : index + 1] = [self.matcher.placeholder(raw) for raw in entry.raws]
-        self.proposals = propose(self.library, shown, gained, who=self.who, personal=self._personal())
+        self.proposals = propose(
+            self.library, shown, gained, who=self.who, personal=self._personal(), journal=self.options.journal
+        )
 
     def _command(self, name: str) -> None:
         if self.pending is not None:
             self._resolve(self._look())
-        if name == "check":
-            if self.proposals:
-                self.entries.append(self.proposals.pop(0))
+        if name == "check" or name.startswith("check:"):
+            index = int(name.partition(":")[2] or 0) if name.partition(":")[2].isdigit() or name == "check" else -1
+            if 0 <= index < len(self.proposals):
+                self.entries.append(self.proposals.pop(index))
                 self.note = ""
         elif name == "undo":
             if self.entries:

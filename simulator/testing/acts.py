@@ -109,18 +109,21 @@ class Heading:
 
 @dataclass(frozen=True)
 class Notice:
-    """The screen's notice (role=status) reads this; `platform` takes the platform's name (МЭШ, VK ID)."""
+    """The screen's notice (role=status) reads this; `platform` takes the platform's name (МЭШ, VK ID);
+    `on` limits the step to one platform's pages."""
 
     text: Group
     platform: Group | None = None
+    on: str | None = None
 
 
 @dataclass(frozen=True)
 class Alert:
-    """The screen's alert (role=alert) reads this; `platform` takes the platform's name."""
+    """The screen's alert (role=alert) reads this; `platform` takes the platform's name; `on` as for Notice."""
 
     text: Group
     platform: Group | None = None
+    on: str | None = None
 
 
 @dataclass(frozen=True)
@@ -160,7 +163,18 @@ class Gained:
     names: Mapping[str, str] = field(default_factory=dict)  # journal → the word the step uses, if not its title
 
 
-Check = Heading | Notice | Alert | Shows | Screen | OnlyButton | Gained
+@dataclass(frozen=True)
+class Unchanged:
+    """The action was refused (the screen shows an alert) and the world gained none of these event kinds.
+
+    `journal` limits the step to recordings in that journal (its sentence names it).
+    """
+
+    kinds: tuple[str, ...]
+    journal: str | None = None
+
+
+Check = Heading | Notice | Alert | Shows | Screen | OnlyButton | Gained | Unchanged
 
 
 @dataclass(frozen=True)
