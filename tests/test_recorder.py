@@ -361,3 +361,14 @@ def test_record_refuses_to_overwrite_and_needs_a_world(tmp_path: Path, capsys: p
     assert cli(["record", "-o", str(tmp_path / "y.feature"), "--headless", *given]) == 2
     assert "нет шага «Дано учитель, которого нет в библиотеке»" in capsys.readouterr().err
     assert not (tmp_path / "x.feature").exists() and not (tmp_path / "y.feature").exists()
+
+
+def test_the_catalogue_says_what_each_declared_step_is_recorded_from() -> None:
+    from simulator.testing.step_catalogue import build
+
+    records = {step.function: step.records for step in build(None).steps if step.module.endswith((".common", ".vkid"))}
+    assert records["press"] == "запись: кнопка или ссылка ‹label›"
+    assert records["enter_phone"] == "запись: его телефон в поле «Телефон или почта» → кнопка «Продолжить»"
+    assert records["press_continue_again"] == "запись: кнопка «Продолжить» (экран login)"
+    assert records["asks_for_code"] == "проверка: экран code-call; проверка: экран code-sms"
+    assert records["shows_as_text"] == ""  # declares nothing: the recorder never writes it

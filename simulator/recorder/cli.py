@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
+import shutil
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -46,6 +48,11 @@ def _screen(headless: bool) -> Iterator[Mapping[str, str] | None]:
     if headless:
         yield None
         return
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or shutil.which("Xvfb")):
+        raise RecorderError(
+            "нет экрана: переменная DISPLAY не задана, и Xvfb не установлен (apt-get install xvfb); "
+            "для записи из скрипта — --headless"
+        )
     with display() as env:
         yield env
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, BrowserContext, Error, Page, Playwright, sync_playwright
 
@@ -259,9 +260,12 @@ class Recording:
     # -- the loop --------------------------------------------------------------------------------------
 
     def pump(self, ms: int = PUMP) -> bool:
-        """Let the page's messages in; False once the window is closed."""
+        """Let the page's messages in; False once every page of the recording is closed."""
         if self._page is None or self._page.is_closed():
-            return False
+            pages = [page for page in self._context.pages if not page.is_closed()] if self._context else []
+            if not pages:
+                return False
+            self._page = pages[-1]  # the person closed a tab and goes on in another
         try:
             self._page.wait_for_timeout(ms)
         except Error:

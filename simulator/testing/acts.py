@@ -206,3 +206,61 @@ def declared(function: Callable[..., object]) -> tuple[Acts | Checks, ...]:
     """What a step function declares, in the order the decorators read from the top."""
     found = getattr(function, ATTRIBUTE, ())
     return tuple(d for d in found if isinstance(d, Acts | Checks)) if isinstance(found, tuple) else ()
+
+
+# -- what a declaration says, in the catalogue (sferum-sim steps) -----------------------------------
+
+ACTOR_WORDS = {"phone": "его телефон", "email": "его почта", "login": "его логин", "password": "его пароль"}
+
+
+def _said(value: Value) -> str:
+    if isinstance(value, Group):
+        return f"‹{value.name}›"
+    if isinstance(value, Actor):
+        return ACTOR_WORDS.get(value.attribute, f"его {value.attribute}")
+    if isinstance(value, Code):
+        return "присланный код"
+    return f"«{value}»"
+
+
+def _action(action: Action) -> str:
+    if isinstance(action, Click):
+        what = {"button": "кнопка", "link": "ссылка", None: "кнопка или ссылка"}.get(action.role, action.role)
+        where = f" в «{action.within}»" if action.within else ""
+        return f"{what} {_said(action.label)}{where}"
+    if isinstance(action, Fill):
+        return f"{_said(action.value)} в поле {_said(action.label)}"
+    if isinstance(action, Open):
+        return f"адрес {action.platform}{action.path}"
+    if isinstance(action, Reload):
+        return "обновление страницы"
+    return f"сбой «{action.fault}» {'включён' if action.on else 'выключен'}"
+
+
+def _check(check: Check) -> str:
+    if isinstance(check, Heading):
+        return f"заголовок {_said(check.title)}"
+    if isinstance(check, Notice | Alert):
+        what = "уведомление" if isinstance(check, Notice) else "ошибка"
+        return f"{what} {_said(check.text)}" + (f" на {check.on}" if check.on else "")
+    if isinstance(check, Shows):
+        return f"текст «{check.text}»"
+    if isinstance(check, Screen):
+        return f"экран {check.name}"
+    if isinstance(check, OnlyButton):
+        return f"единственная кнопка {_said(check.label)}"
+    if isinstance(check, Gained):
+        return f"в мире: {' + '.join((check.kind, *check.also))}" + "".join(f", без {k}" for k in check.without)
+    return f"отказ, в мире нет: {', '.join(check.kinds)}" + (f" ({check.journal})" if check.journal else "")
+
+
+def describe(declarations: tuple[Acts | Checks, ...]) -> str:
+    """What the recorder writes the step from («запись: …») or proposes it on («проверка: …»), in short."""
+    said = []
+    for declaration in declarations:
+        if isinstance(declaration, Acts):
+            text = " → ".join(_action(a) for a in declaration.actions)
+            said.append(f"запись: {text}" + (f" (экран {declaration.screen})" if declaration.screen else ""))
+        else:
+            said.append("проверка: " + " и ".join(_check(c) for c in declaration.checks))
+    return "; ".join(said)
