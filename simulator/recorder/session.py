@@ -367,9 +367,7 @@ class Recording:
             found = self._page.evaluate(OBSERVE)
         except Error:
             return None
-        return Shown.of(
-            self.capture.hosts.platform_of(self._page.url.split("/")[2]) if "//" in self._page.url else None, found
-        )
+        return Shown.of(self.capture.hosts.platform_of(urlsplit(self._page.url).netloc), found)
 
     def _resolve(self, shown: Shown | None) -> None:
         pending, self.pending = self.pending, None
