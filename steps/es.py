@@ -6,7 +6,7 @@ from playwright.sync_api import Locator, Page, expect
 from pytest_bdd import given, parsers, then, when
 
 from simulator.testing import Personas, SimSession
-from simulator.testing.acts import Actor, Click, Fill, Group, Notice, Open, acts, checks
+from simulator.testing.acts import Actor, Click, Fill, Group, Joined, Notice, Open, acts, checks
 from simulator.world import PersonEntry
 
 from .common import WHO, Scene, _links_of, code_of, read_code
@@ -157,6 +157,7 @@ def _profile_id(sim_session: SimSession, scene: Scene) -> int:
 
 
 @then(parsers.re(IN_CHATS))
+@checks(Joined(Group("channel"), Group("chat")))
 def profile_in_chats(sim_session: SimSession, scene: Scene, channel: str, chat: str) -> None:
     """Sferum has put the profile in these chats (they show up once built: Membership.available_at)."""
     profile_id = _profile_id(sim_session, scene)

@@ -372,3 +372,17 @@ def test_the_catalogue_says_what_each_declared_step_is_recorded_from() -> None:
     assert records["press_continue_again"] == "запись: кнопка «Продолжить» (экран login)"
     assert records["asks_for_code"] == "проверка: экран code-call; проверка: экран code-sms"
     assert records["shows_as_text"] == ""  # declares nothing: the recorder never writes it
+
+
+def test_chats_the_world_gained_are_proposed_as_the_step_that_names_them() -> None:
+    from simulator.recorder.proposing import propose
+
+    school = "МБОУ «Школа»"
+    chats = [{"title": f"{school} · Объявления", "kind": "channel"}, {"title": "5А · Общая беседа", "kind": "group"}]
+    gained = [{"id": 9, "kind": "chats_joined", "org": school, "chats": chats}]
+    [proposal] = propose(load(), None, gained, who="ученик")
+    assert proposal.step is not None and proposal.step.write(proposal.values, "ученик") == (
+        "его учебный профиль добавлен в информационный канал школы «Объявления» и в чат «5А · Общая беседа»"
+    )
+    teacher = [*chats, {"title": f"{school} · Сотрудники", "kind": "channel"}]  # more than the sentence names
+    assert propose(load(), None, [{**gained[0], "chats": teacher}], who="учитель") == []

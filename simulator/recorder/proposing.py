@@ -17,12 +17,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..hosts import PLATFORMS
-from ..testing.acts import Alert, Check, Checks, Gained, Group, Heading, Notice, OnlyButton, Screen, Shows, Unchanged
+from ..testing.acts import (
+    Alert,
+    Check,
+    Checks,
+    Gained,
+    Group,
+    Heading,
+    Joined,
+    Notice,
+    OnlyButton,
+    Screen,
+    Shows,
+    Unchanged,
+)
 from .library import Library, LibraryStep, Unwritable
 from .matching import Entry
 
 # The order proposals are offered in: what went wrong or was announced first, the world last.
-RANK = {Alert: 0, Notice: 1, Heading: 2, Screen: 2, OnlyButton: 3, Shows: 3, Gained: 4, Unchanged: 4}
+RANK = {Alert: 0, Notice: 1, Heading: 2, Screen: 2, OnlyButton: 3, Shows: 3, Gained: 4, Unchanged: 4, Joined: 4}
 
 
 @dataclass(frozen=True)
@@ -75,6 +88,8 @@ def _check(
 ) -> tuple[dict[str, str], set[str], int] | None:
     """The group values, the things covered and the specificity of one check, if it holds."""
     values: dict[str, str] = {}
+    if isinstance(check, Joined):
+        return _joined(check, gained)
     if isinstance(check, Unchanged):
         if shown is None or not shown.alerts or (check.journal is not None and check.journal != journal):
             return None
@@ -116,6 +131,21 @@ def _check(
     if len(shown.buttons) != 1:  # OnlyButton
         return None
     return {check.label.name: shown.buttons[0]}, {"button"}, 0
+
+
+def _joined(check: Joined, gained: Sequence[Mapping[str, Any]]) -> tuple[dict[str, str], set[str], int] | None:
+    joined = [
+        (event.get("org"), chat) for event in gained if event["kind"] == "chats_joined" for chat in event["chats"]
+    ]
+    channels = [(org, chat["title"]) for org, chat in joined if chat["kind"] == "channel"]
+    others = [chat["title"] for _, chat in joined if chat["kind"] != "channel"]
+    if len(channels) != 1 or len(others) != 1:
+        return None
+    org, title = channels[0]
+    prefix = f"{org} · "
+    if not title.startswith(prefix):
+        return None
+    return {check.channel.name: title.removeprefix(prefix), check.chat.name: others[0]}, {"world:chats_joined"}, 1
 
 
 @dataclass(frozen=True)

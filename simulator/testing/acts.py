@@ -174,7 +174,17 @@ class Unchanged:
     journal: str | None = None
 
 
-Check = Heading | Notice | Alert | Shows | Screen | OnlyButton | Gained | Unchanged
+@dataclass(frozen=True)
+class Joined:
+    """The profile joined chats by the last action (`chats_joined` in the event log): one information
+    channel of the school, whose title after «школа · » the `channel` group takes, and one other chat,
+    whose title `chat` takes — exactly these."""
+
+    channel: Group
+    chat: Group
+
+
+Check = Heading | Notice | Alert | Shows | Screen | OnlyButton | Gained | Unchanged | Joined
 
 
 @dataclass(frozen=True)
@@ -251,6 +261,8 @@ def _check(check: Check) -> str:
         return f"единственная кнопка {_said(check.label)}"
     if isinstance(check, Gained):
         return f"в мире: {' + '.join((check.kind, *check.also))}" + "".join(f", без {k}" for k in check.without)
+    if isinstance(check, Joined):
+        return f"в мире: профиль вступил в канал {_said(check.channel)} и чат {_said(check.chat)}"
     return f"отказ, в мире нет: {', '.join(check.kinds)}" + (f" ({check.journal})" if check.journal else "")
 
 
