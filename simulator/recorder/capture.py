@@ -119,6 +119,10 @@ SCRIPT = (
   }
   if (window.top === window) {
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", loaded); else loaded();
+    // Back or forward to a page kept whole in the browser's cache: no new document, the page is shown again.
+    addEventListener("pageshow", e => {
+      if (e.persisted) send({kind: "load", how: "back_forward", referrer: document.referrer, shown: OBSERVE(), ...place()});
+    });
   }
 })();
 """

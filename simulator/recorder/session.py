@@ -381,7 +381,7 @@ class Recording:
             if all(read.values()):
                 entry.values.update({group: str(value) for group, value in read.items()})
                 entry.reads = {}
-            else:  # the step's own words cannot be known: keep what was done, as placeholders
+            elif entry in self.entries:  # the step's own words cannot be known: keep what was done, as placeholders
                 index = self.entries.index(entry)
                 self.entries[index : index + 1] = [self.matcher.placeholder(raw) for raw in entry.raws]
         self.proposals = propose(
@@ -391,19 +391,20 @@ class Recording:
     def _command(self, name: str) -> None:
         if self.pending is not None:
             self._resolve(self._look())
-        if name == "check" or name.startswith("check:"):
-            index = int(name.partition(":")[2] or 0) if name.partition(":")[2].isdigit() or name == "check" else -1
-            if 0 <= index < len(self.proposals):
+        command, _, number = name.partition(":")
+        if command == "check":
+            index = int(number) if number.isdigit() else 0  # «Добавить проверку»: the first one proposed
+            if index < len(self.proposals):
                 self.entries.append(self.proposals.pop(index))
                 self.note = ""
-        elif name == "undo":
+        elif command == "undo":
             if self.entries:
                 removed = self.entries.pop()
                 self.note = (
                     "Отменено: " + (removed.locator or "шаг") if removed.placeholder else "Последний шаг отменён"
                 )
                 self.proposals = []
-        elif name == "finish":
+        elif command == "finish":
             self.finished = True
 
     # -- the simulator's side --------------------------------------------------------------------------
