@@ -292,6 +292,19 @@ def test_recording_in_a_headed_browser_on_a_virtual_screen() -> None:
         assert panel.read(page)["text"].endswith("    Когда учитель входит в «Кабинет учителя»\n")
 
 
+WORLDS = sorted(key for key in DEFAULT_GIVENS if key[0] != "admin" or key[1] == "mes")
+
+
+@pytest.mark.parametrize(("persona", "journal"), WORLDS)
+def test_each_persona_starts_in_its_world_on_its_platform(persona: str, journal: str) -> None:
+    with Recording(Options(persona=persona, journal=journal, headless=True)) as recording:
+        assert recording.actor is not None and recording.actor.role == persona
+        recording.settle()
+        platform = "sferum" if persona == "admin" else journal
+        assert recording.page.url == recording.session.url(platform, "/")
+        assert panel.read(recording.page)["who"][0] == f"Вы — {recording.who}: {recording.actor.full_name}"
+
+
 # -- without a browser ---------------------------------------------------------------------------------
 
 

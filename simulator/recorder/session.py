@@ -27,7 +27,7 @@ from playwright.sync_api import Browser, BrowserContext, Error, Page, Playwright
 from ..hosts import PLATFORMS, Hosts
 from ..server import SimulatorServer
 from ..testing.browser import chromium_args, system_chromium
-from ..testing.client import Message, SimSession, Simulator
+from ..testing.client import Message, SimSession, Simulator, SimulatorError
 from ..testing.personas import Persona, Personas
 from ..testing.plugin import DEFAULT_SEED
 from ..validation import format_phone
@@ -55,25 +55,24 @@ from .writing import Header, feature, platform_tags
 
 WHO = {"teacher": "учитель", "student": "ученик", "parent": "родитель", "admin": "администратор"}
 JOURNALS = ("mes", "eljur", "es")
-SCHOOL = 'школа «МБОУ "Школа №51" Вахитовского района г. Казани»'
-# The world a persona starts in when no «Дано» is given: a sentence of the library for each case.
+# Each journal's school as the repository's features seed it (fixtures/schools.json): its classes fit the steps.
+SCHOOLS = {
+    "mes": 'школа «МБОУ "Школа №51" Вахитовского района г. Казани»',
+    "eljur": "школа «МАОУ «Лицей №2»»",
+    "es": 'школа «МБОУ "Средняя школа №12" г. Тулы»',
+}
+ELJUR_STUDENT = "ученик ЭлЖур 14 лет и старше с подтвержденной учетной записью Госуслуг по телефону"
+# The world a persona starts in when no «Дано» is given: sentences of the library for each case.
 DEFAULT_GIVENS: dict[tuple[str, str], tuple[str, ...]] = {
     ("teacher", "mes"): ("учитель МЭШ, у которого есть учебный профиль Сферум",),
     ("student", "mes"): ("ученик младше 14 лет с учетной записью МЭШ",),
-    ("student", "eljur"): (
-        SCHOOL,
-        "ученик ЭлЖур 14 лет и старше с подтвержденной учетной записью Госуслуг по телефону",
-    ),
-    ("parent", "eljur"): (
-        SCHOOL,
-        "ученик ЭлЖур 14 лет и старше с подтвержденной учетной записью Госуслуг по телефону",
-        "его родитель с подтвержденной учетной записью Госуслуг",
-    ),
+    ("student", "eljur"): (SCHOOLS["eljur"], ELJUR_STUDENT),
+    ("parent", "eljur"): (SCHOOLS["eljur"], ELJUR_STUDENT, "его родитель с подтвержденной учетной записью Госуслуг"),
     **{
-        (persona, "es"): (SCHOOL, f"{WHO[persona]} ЭШ, у которого есть VK ID с паролем и учебный профиль Сферум")
+        (persona, "es"): (SCHOOLS["es"], f"{WHO[persona]} ЭШ, у которого есть VK ID с паролем и учебный профиль Сферум")
         for persona in ("teacher", "student", "parent")
     },
-    **{("admin", journal): (SCHOOL, "у организации есть администратор на sferum.ru") for journal in JOURNALS},
+    **{("admin", journal): (SCHOOLS[journal], "у организации есть администратор на sferum.ru") for journal in JOURNALS},
 }
 NAVIGATION_WAIT = 10.0  # seconds a click on a link or a submit button may take to bring its document
 PUMP = 25  # ms: Playwright delivers the page's messages while the sync API waits
@@ -144,6 +143,7 @@ class Recording:
         self.note = ""
         self.finished = False
         self.actor: Persona | None = None
+        self.gosuslugi: tuple[str, str] | None = None  # the actor's Госуслуги login and password, if seeded
         self._server: SimulatorServer | None = None
         self._playwright: Playwright | None = None
         self._browser: Browser | None = None
@@ -234,12 +234,19 @@ class Recording:
                     if name not in fixtures:
                         fixtures[name] = self.library.fixture(name)
                     kwargs[name] = fixtures[name]
-            step.function(**kwargs)
+            try:
+                step.function(**kwargs)
+            except (SimulatorError, AssertionError, KeyError) as error:
+                raise RecorderError(f"шаг «Дано {text}» не выполнен: {error}") from error
         scene, cast = fixtures.get("scene"), fixtures.get("cast")
         actor = getattr(scene, "actor", None)
         if actor is None and cast is not None and cast.people:
             actor = list(cast.people.values())[-1]
-        return actor if isinstance(actor, Persona) else None
+        if not isinstance(actor, Persona):
+            return None
+        # ЭлЖур's people sign in through Госуслуги, with an account of their own (steps/gosuslugi.py)
+        self.gosuslugi = fixtures.get("gosuslugi_logins", {}).get(actor.key)
+        return actor
 
     def close(self) -> None:
         closers = [
@@ -475,6 +482,8 @@ class Recording:
         if actor is None:
             return [f"Вы — {self.who}"]
         lines = [f"Вы — {self.who}: {actor.full_name}", f"Логин: {actor.login}   Пароль: {actor.password}"]
+        if self.gosuslugi is not None:
+            lines.append(f"Госуслуги: {self.gosuslugi[0]}   Пароль: {self.gosuslugi[1]}")
         return [*lines, f"Телефон: {format_phone(actor.phone)}   Почта: {actor.email}"]
 
     def _show(self) -> None:
