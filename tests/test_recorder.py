@@ -290,6 +290,9 @@ def test_recording_in_a_headed_browser_on_a_virtual_screen() -> None:
         page.get_by_role("button", name="Войти").click()
         until(recording, lambda: "входит" in panel.read(page)["text"], "the sign-in on the panel")
         assert panel.read(page)["text"].endswith("    Когда учитель входит в «Кабинет учителя»\n")
+        page.get_by_role("navigation", name="Навигационная панель").get_by_role("link", name="Сферум").click()
+        press(recording, "check")  # the panel's button, clicked where the window shows it
+        assert panel.read(page)["text"].endswith("    Тогда открывается окно «Мессенджер не подключен»\n")
 
 
 WORLDS = sorted(key for key in DEFAULT_GIVENS if key[0] != "admin" or key[1] == "mes")

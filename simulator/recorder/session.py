@@ -74,6 +74,7 @@ DEFAULT_GIVENS: dict[tuple[str, str], tuple[str, ...]] = {
     },
     **{("admin", journal): (SCHOOLS[journal], "у организации есть администратор на sferum.ru") for journal in JOURNALS},
 }
+WINDOW = {"width": 1366, "height": 900}
 NAVIGATION_WAIT = 10.0  # seconds a click on a link or a submit button may take to bring its document
 PUMP = 25  # ms: Playwright delivers the page's messages while the sync API waits
 
@@ -184,11 +185,10 @@ class Recording:
         self._session = self.sim.new_session(seed=self.options.seed)
         self._playwright = sync_playwright().start()
         self._browser = self._launch(self._playwright)
+        # A window's page follows the window as the person resizes it; headless, a laptop's screen.
+        size: dict[str, Any] = {"no_viewport": True} if not self.options.headless else {"viewport": WINDOW}
         self._context = self._browser.new_context(
-            extra_http_headers={SESSION_HEADER: self.session.key},
-            locale="ru-RU",
-            timezone_id="Europe/Moscow",
-            viewport={"width": 1366, "height": 900},
+            extra_http_headers={SESSION_HEADER: self.session.key}, locale="ru-RU", timezone_id="Europe/Moscow", **size
         )
         self.capture.install(self._context, self.panel_state, panel.SCRIPT)
         self._page = self._context.new_page()
@@ -202,7 +202,8 @@ class Recording:
 
     def _launch(self, playwright: Playwright) -> Browser:
         chromium = playwright.chromium
-        launch: dict[str, Any] = {"headless": self.options.headless, "args": chromium_args()}
+        window = [] if self.options.headless else [f"--window-size={WINDOW['width']},{WINDOW['height']}"]
+        launch: dict[str, Any] = {"headless": self.options.headless, "args": [*chromium_args(), *window]}
         if self.options.env is not None:
             launch["env"] = dict(self.options.env)
         if not Path(chromium.executable_path).exists():
