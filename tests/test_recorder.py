@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Playwright
 
 from simulator.cli import main as cli
 from simulator.recorder import DEFAULT_GIVENS, Options, Recording, panel, run_feature
@@ -131,9 +133,10 @@ def sign_in_and_open_vkid(recording: Recording) -> None:
 
 
 @pytest.fixture
-def recording(request: pytest.FixtureRequest) -> Iterator[Recording]:
+def recording(request: pytest.FixtureRequest, playwright: Playwright) -> Iterator[Recording]:
+    """A recording whose browser is launched by this test process's Playwright (one sync Playwright a thread)."""
     options: Options = request.param
-    with Recording(options) as started:
+    with Recording(options, playwright=playwright) as started:
         yield started
 
 
@@ -271,7 +274,14 @@ def test_the_record_command_writes_the_feature_and_runs_it(
 
     monkeypatch.setattr(Recording, "run", person)
     output = tmp_path / "features" / "new.feature"
-    assert cli(["record", "-o", str(output), "--headless", "--title", "Вход в кабинет"]) == 0
+    # The command starts its own Playwright: in a thread of its own, as a process of its own would.
+    codes: list[int] = []
+    command = threading.Thread(
+        target=lambda: codes.append(cli(["record", "-o", str(output), "--headless", "--title", "Вход в кабинет"]))
+    )
+    command.start()
+    command.join(timeout=300)
+    assert codes == [0]
     assert output.read_text(encoding="utf-8") == (
         "# language: ru\n@mes\nФункция: Вход в кабинет\n  Записано командой sferum-sim record: учитель, МЭШ.\n\n"
         "  Сценарий: Вход в кабинет\n    Дано учитель МЭШ, у которого есть учебный профиль Сферум\n"
@@ -281,8 +291,8 @@ def test_the_record_command_writes_the_feature_and_runs_it(
 
 
 @needs_screen
-def test_recording_in_a_headed_browser_on_a_virtual_screen() -> None:
-    with display() as env, Recording(Options(headless=False, env=env)) as recording:
+def test_recording_in_a_headed_browser_on_a_virtual_screen(playwright: Playwright) -> None:
+    with display() as env, Recording(Options(headless=False, env=env), playwright=playwright) as recording:
         assert recording.actor is not None
         page = recording.page
         page.get_by_label("Логин").fill(recording.actor.login)
@@ -299,8 +309,8 @@ WORLDS = sorted(key for key in DEFAULT_GIVENS if key[0] != "admin" or key[1] == 
 
 
 @pytest.mark.parametrize(("persona", "journal"), WORLDS)
-def test_each_persona_starts_in_its_world_on_its_platform(persona: str, journal: str) -> None:
-    with Recording(Options(persona=persona, journal=journal, headless=True)) as recording:
+def test_each_persona_starts_in_its_world_on_its_platform(persona: str, journal: str, playwright: Playwright) -> None:
+    with Recording(Options(persona=persona, journal=journal, headless=True), playwright=playwright) as recording:
         assert recording.actor is not None and recording.actor.role == persona
         recording.settle()
         platform = "sferum" if persona == "admin" else journal

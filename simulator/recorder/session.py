@@ -120,7 +120,8 @@ class Pending:
 
 
 class Recording:
-    def __init__(self, options: Options) -> None:
+    def __init__(self, options: Options, *, playwright: Playwright | None = None) -> None:
+        """`playwright`: a running one to launch the browser with (one process runs a single sync Playwright)."""
         if options.persona not in WHO:
             raise RecorderError(f"нет такой персоны: {options.persona} (учитель teacher, ученик student, …)")
         if options.journal not in JOURNALS:
@@ -146,7 +147,8 @@ class Recording:
         self.actor: Persona | None = None
         self.gosuslugi: tuple[str, str] | None = None  # the actor's Госуслуги login and password, if seeded
         self._server: SimulatorServer | None = None
-        self._playwright: Playwright | None = None
+        self._playwright: Playwright | None = None  # started by the recording, stopped when it closes
+        self._given_playwright = playwright
         self._browser: Browser | None = None
         self.sim: Simulator | None = None
         self._session: SimSession | None = None
@@ -183,8 +185,9 @@ class Recording:
             url = self._server.url
         self.sim = Simulator(url)
         self._session = self.sim.new_session(seed=self.options.seed)
-        self._playwright = sync_playwright().start()
-        self._browser = self._launch(self._playwright)
+        if self._given_playwright is None:
+            self._playwright = sync_playwright().start()
+        self._browser = self._launch(self._given_playwright or self._playwright)
         # A window's page follows the window as the person resizes it; headless, a laptop's screen.
         size: dict[str, Any] = {"no_viewport": True} if not self.options.headless else {"viewport": WINDOW}
         self._context = self._browser.new_context(
@@ -200,7 +203,8 @@ class Recording:
         self.settle()
         return self
 
-    def _launch(self, playwright: Playwright) -> Browser:
+    def _launch(self, playwright: Playwright | None) -> Browser:
+        assert playwright is not None
         chromium = playwright.chromium
         window = [] if self.options.headless else [f"--window-size={WINDOW['width']},{WINDOW['height']}"]
         launch: dict[str, Any] = {"headless": self.options.headless, "args": [*chromium_args(), *window]}
