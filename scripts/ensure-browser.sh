@@ -3,7 +3,7 @@
 # system's (Debian's `chromium`, installed with apt-get when running as root, and beside it Debian's
 # `chromium-headless-shell`, which the plugin runs for headless tests: it starts and renders faster). Also what the rest of
 # the harness needs beside it: ffmpeg for `--video on` (Playwright's own, or Debian's linked where
-# Playwright looks for it) and Xvfb for `sferum-sim replay` on a machine without a screen.
+# Playwright looks for it) and Xvfb for `sferum-sim replay` and `record` on a machine without a screen.
 set -eu
 PYTHON=${PYTHON:-python3}
 

@@ -1,5 +1,6 @@
 """`sferum-sim serve`: the simulator; `replay` and `guide`: the trainer mode; `report merge`: shards' reports as one;
-`new-platform`: a new platform's folder, first screen and test; `steps`: the step library's catalogue."""
+`new-platform`: a new platform's folder, first screen and test; `steps`: the step library's catalogue;
+`record`: a scenario recorded from clicks in a browser."""
 
 from __future__ import annotations
 
@@ -185,6 +186,12 @@ def step_catalogue(args: argparse.Namespace) -> int:
     return print_catalogue(args.format, args.features)
 
 
+def add_record_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from .recorder.cli import add_parser  # the recorder's own arguments; it imports Playwright only when run
+
+    add_parser(commands)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="sferum-sim", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -266,6 +273,7 @@ def main(argv: list[str] | None = None) -> int:
         help="where the example sentences come from (default: features, when it exists)",
     )
     catalogue.set_defaults(func=step_catalogue)
+    add_record_parser(commands)
     args = parser.parse_args(argv)
     command: Callable[[argparse.Namespace], int] = args.func
     return command(args)

@@ -15,6 +15,7 @@ from pytest_bdd import given, parsers, then, when
 
 from simulator import SESSION_HEADER
 from simulator.testing import Persona, SimSession
+from simulator.testing.acts import Alert, Click, Fill, Gained, Group, Heading, Notice, Reload, Unchanged, acts, checks
 from simulator.testing.client import Link, Message
 
 # fixtures/ in the repository, package data of the wheel: found the same way in both.
@@ -159,24 +160,28 @@ def another_computer(
 
 
 @when(parsers.re(rf"(?:{WHO} )?нажимает «(?P<label>[^«»]+)»"))
+@acts(Click(Group("label")))
 def press(page: Page, label: str) -> None:
     """Clicks the button or link with exactly this label."""
     button(page, label).click()
 
 
 @then(parsers.re(r"открывается окно «(?P<title>[^«»]+)»"))
+@checks(Heading(Group("title")))
 def dialog_opens(page: Page, title: str) -> None:
     """Checks the screen shows a heading with exactly this title; the world is not checked."""
     expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
 
 
 @then(parsers.re(r"(?P<platform>МЭШ|VK ID) сообщает «(?P<text>.+)»$"))
+@checks(Notice(Group("text"), platform=Group("platform")))
 def platform_says(page: Page, platform: str, text: str) -> None:
     """Checks the screen shows exactly this text (whichever platform is named); the world is not checked."""
     expect(page.get_by_text(text, exact=True)).to_be_visible()
 
 
 @then(parsers.re(r"(?P<platform>МЭШ|VK ID) показывает ошибку «(?P<text>.+)»$"))
+@checks(Alert(Group("text"), platform=Group("platform")))
 def platform_shows_error(page: Page, platform: str, text: str) -> None:
     """Checks the page's alert reads exactly this text; the world is not checked."""
     expect(page.get_by_role("alert")).to_have_text(text)
@@ -227,12 +232,14 @@ def countdown_replaced(page: Page, label: str) -> None:
 
 
 @when(parsers.re(rf"(?:{WHO} )?обновляет страницу"))
+@acts(Reload())
 def reload(page: Page) -> None:
     """Reloads the page in the browser."""
     page.reload()
 
 
 @when(parsers.re(rf"(?:{WHO} )?вводит «(?P<value>[^»]*)» в поле «(?P<label>[^«»]+)» и нажимает «(?P<press>[^«»]+)»"))
+@acts(Fill(Group("label"), Group("value")), Click(Group("press")))
 def type_into(page: Page, value: str, label: str, press: str) -> None:
     """Fills the field with this label with the value and clicks the button or link with the given label."""
     page.get_by_label(label, exact=True).fill(value)
@@ -275,9 +282,11 @@ def _links_of(sim_session: SimSession, person: Persona, journal: str) -> list[Li
 
 
 JOURNALS = {"МЭШ": "mes", "ЭлЖур": "eljur", "ЭШ": "es"}
+JOURNAL_WORDS = {journal: word for word, journal in JOURNALS.items()}
 
 
 @then(parsers.re(r"учетная запись (?P<journal>МЭШ|ЭлЖур|ЭШ) привязана к его учебному профилю$"))
+@checks(Gained("linked", journal=Group("journal"), without=("profile_created",), names=JOURNAL_WORDS))
 def linked_to_own_profile(sim_session: SimSession, scene: Scene, journal: str) -> None:
     """Checks the world: the actor's journal account has exactly one link, via VK ID, to their own profile, and no profile was added."""
     links = _links_of(sim_session, scene.person, JOURNALS[journal])
@@ -286,6 +295,7 @@ def linked_to_own_profile(sim_session: SimSession, scene: Scene, journal: str) -
 
 
 @then(parsers.re(r"учетная запись (?P<journal>МЭШ|ЭШ) не привязана, учебный профиль не создан"))
+@checks(Unchanged(("linked", "profile_created"), journal="mes"))
 def nothing_linked(sim_session: SimSession, scene: Scene, journal: str) -> None:
     """Checks the world: the actor's МЭШ (or ЭШ) account has no link and there are as many profiles as when the actor was seeded."""
     assert _links_of(sim_session, scene.person, JOURNALS[journal]) == []
@@ -298,6 +308,7 @@ def nothing_linked(sim_session: SimSession, scene: Scene, journal: str) -> None:
         r"(?P<journal>МЭШ|ЭлЖур|ЭШ)$"
     )
 )
+@checks(Gained("linked", journal=Group("journal"), also=("profile_created",), names=JOURNAL_WORDS))
 def created_profile_linked(sim_session: SimSession, scene: Scene, journal: str) -> None:
     """Checks the world: one new profile, of the VK ID account on the actor's phone, has the name typed, their birth date and sex, and is the only link (via VK ID) of their journal account."""
     world = sim_session.snapshot()
@@ -316,6 +327,7 @@ def created_profile_linked(sim_session: SimSession, scene: Scene, journal: str) 
 
 
 @then("учебный профиль не создан")
+@checks(Unchanged(("profile_created",)))
 def no_profile_created(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world: there are as many profiles as when the actor was seeded."""
     assert len(sim_session.snapshot()["profiles"]) == scene.profiles_before
@@ -334,6 +346,7 @@ def email_profile_linked(sim_session: SimSession, scene: Scene) -> None:
 
 
 @then("код подтверждения не отправлен")
+@checks(Unchanged(("code_sent",)))
 def no_code_sent(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world: the simulator sent no message to the actor's phone or e-mail."""
     assert sim_session.messages(to=scene.person.phone) == []

@@ -12,6 +12,7 @@ from pytest_bdd import given, parsers, then, when
 
 from simulator import SESSION_HEADER
 from simulator.testing import Persona, Personas, SimSession
+from simulator.testing.acts import Alert, Click, Group, Open, Unchanged, acts, checks
 from simulator.world import PersonEntry
 from simulator.world.seed.schema import GosuslugiEntry, GosuslugiLogin
 
@@ -201,6 +202,7 @@ def eljur_parent(
 
 
 @when(parsers.re(rf"(?:{WHO} )?открывает ЭлЖур и нажимает «Войти через Госуслуги»"))
+@acts(Open("eljur"), Click("Войти через Госуслуги"))
 def open_eljur(page: Page, sim_session: SimSession) -> None:
     """Opens ЭлЖур and clicks «Войти через Госуслуги»."""
     page.goto(sim_session.url("eljur", "/"))
@@ -208,6 +210,7 @@ def open_eljur(page: Page, sim_session: SimSession) -> None:
 
 
 @when(parsers.re(rf"(?:{WHO} )?переходит в раздел «Дневник»"))
+@acts(Click("Дневник", role="link"))
 def open_diary(page: Page) -> None:
     """Clicks «Дневник» in the navigation and checks its heading."""
     page.get_by_role("navigation").get_by_role("link", name="Дневник", exact=True).click()
@@ -215,6 +218,7 @@ def open_diary(page: Page) -> None:
 
 
 @then(parsers.re(r"(?P<platform>ЭлЖур|Госуслуги) сообщает «(?P<text>.+)»$"))
+@checks(Alert(Group("text"), platform=Group("platform")))
 def eljur_says(page: Page, platform: str, text: str) -> None:
     """Checks the page's alert reads exactly this text."""
     expect(page.get_by_role("alert")).to_have_text(text)
@@ -303,6 +307,7 @@ def nothing_new(sim_session: SimSession, diary: Diary) -> None:
 
 
 @then(parsers.re(r"учетн(?:ая запись|ые записи) ЭлЖур не привязан[аы], учебный профиль не создан"))
+@checks(Unchanged(("linked", "profile_created"), journal="eljur"))
 def nothing_linked(sim_session: SimSession, diary: Diary) -> None:
     """Checks the world holds no link (nor did it before), and profiles and VK ID accounts are as they were when seeded."""
     world = sim_session.snapshot()

@@ -6,6 +6,7 @@ from playwright.sync_api import Locator, Page, expect
 from pytest_bdd import given, parsers, then, when
 
 from simulator.testing import Personas, SimSession
+from simulator.testing.acts import Actor, Click, Fill, Group, Joined, Notice, Open, acts, checks
 from simulator.world import PersonEntry
 
 from .common import WHO, Scene, _links_of, code_of, read_code
@@ -74,6 +75,12 @@ def classmates_linked(sim_session: SimSession, personas: Personas, scene: Scene,
 
 
 @when(parsers.re(rf"{WHO} входит в электронный дневник"))
+@acts(
+    Open("es"),
+    Fill("Логин", Actor("login")),
+    Fill("Пароль", Actor("password")),
+    Click("Войти", role="button"),
+)
 def sign_in(page: Page, sim_session: SimSession, scene: Scene) -> None:
     """Opens ЭШ, signs in with the actor's login and password and checks the heading «Электронный дневник»."""
     page.goto(sim_session.url("es", "/"))
@@ -91,12 +98,14 @@ def menu_tabs(page: Page, shown: str, hidden: str) -> None:
 
 
 @when(parsers.re(rf"(?:{WHO} )?нажимает на вкладку меню «(?P<tab>[^«»]+)»"))
+@acts(Click(Group("tab"), role="link", within="Меню"))
 def open_tab(page: Page, tab: str) -> None:
     """Clicks the tab of this name in the ЭШ menu."""
     _menu(page).get_by_role("link", name=tab, exact=True).click()
 
 
 @then(parsers.re(r"ЭШ сообщает «(?P<text>.+)»$"))
+@checks(Notice(Group("text"), on="es"))
 def es_says(page: Page, text: str) -> None:
     """Checks the screen shows a status reading exactly this text."""
     expect(page.get_by_role("status").filter(has_text=text)).to_have_text(text)
@@ -148,6 +157,7 @@ def _profile_id(sim_session: SimSession, scene: Scene) -> int:
 
 
 @then(parsers.re(IN_CHATS))
+@checks(Joined(Group("channel"), Group("chat")))
 def profile_in_chats(sim_session: SimSession, scene: Scene, channel: str, chat: str) -> None:
     """Sferum has put the profile in these chats (they show up once built: Membership.available_at)."""
     profile_id = _profile_id(sim_session, scene)

@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 from pytest_bdd import given, parsers, then, when
 
 from simulator.testing import SimSession
+from simulator.testing.acts import CODE, Actor, Click, Fill, Group, Notice, Switch, acts, checks
 from simulator.testing.client import Link
 
 from .common import WHO, Scene, button, read_code, seed_masked_phone
@@ -37,12 +38,14 @@ def mes_uses_max(sim_session: SimSession, recorded: dict[str, Any]) -> None:
 
 
 @given(parsers.re(r"(?:у (?:учителя|пользователя) )?включен VPN"))
+@acts(Switch("vpn", on=True))
 def vpn_on(sim_session: SimSession) -> None:
     """Switches on the simulator's fault «vpn»: the user's VPN is on."""
     sim_session.fault("vpn")
 
 
 @when(parsers.re(rf"(?:{WHO} )?выключает VPN"))
+@acts(Switch("vpn", on=False))
 def vpn_off(sim_session: SimSession) -> None:
     """Clears the simulator's fault «vpn»."""
     sim_session.clear_fault("vpn")
@@ -93,6 +96,7 @@ def link_request(page: Page) -> None:
 
 
 @when(parsers.re(rf"(?:{WHO} )?вводит свой номер телефона в поле «Номер телефона» и нажимает «Продолжить»"))
+@acts(Fill("Номер телефона", Actor("phone")), Click("Продолжить", role="button"))
 def enter_phone(page: Page, scene: Scene) -> None:
     """Types the actor's phone number into «Номер телефона» and clicks «Продолжить»."""
     page.get_by_label("Номер телефона", exact=True).fill(scene.person.phone)
@@ -109,6 +113,7 @@ def asks_for_sms_code(page: Page, scene: Scene, registration: str | None, countd
 
 
 @when(parsers.re(rf"(?:{WHO} )?вводит полученный код из SMS и нажимает «(?P<label>Перейти в МАХ|Войти)»"))
+@acts(Fill("Код подтверждения", CODE), Click(Group("label")))
 def enter_sms_code(page: Page, sim_session: SimSession, scene: Scene, label: str) -> None:
     """Reads the next message to the actor's phone, checks it is an SMS, types its code into «Код подтверждения» and clicks «Перейти в МАХ» or «Войти»."""
     message = read_code(sim_session, scene, scene.person.phone)
@@ -118,6 +123,7 @@ def enter_sms_code(page: Page, sim_session: SimSession, scene: Scene, label: str
 
 
 @then(parsers.re(r"МАХ сообщает «(?P<text>.+)»$"))
+@checks(Notice(Group("text"), on="max"))
 def max_says(page: Page, text: str) -> None:
     """Checks the screen shows exactly this text."""
     expect(page.get_by_text(text, exact=True)).to_be_visible()

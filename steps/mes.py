@@ -10,6 +10,7 @@ from pytest_bdd import given, parsers, then, when
 
 from simulator import SESSION_HEADER
 from simulator.testing import Personas, SimSession
+from simulator.testing.acts import Actor, Click, Fill, Open, Shows, acts, checks
 from simulator.world.seed.schema import CodeChannel, LinkedVia
 
 from .common import WHO, Scene
@@ -90,6 +91,13 @@ def mes_child(sim_session: SimSession, personas: Personas, scene: Scene, age: st
 
 
 @when(parsers.re(rf"{WHO} входит в «(?P<cabinet>[^«»]+)»"))
+@acts(
+    Open("mes"),
+    Fill("Логин", Actor("login")),
+    Fill("Пароль", Actor("password")),
+    Click("Войти", role="button"),
+    reads={"cabinet": "cabinet"},
+)
 def sign_in(page: Page, sim_session: SimSession, scene: Scene, cabinet: str) -> None:
     """Opens МЭШ, signs in with the actor's login and password and checks the cabinet shown is the named one."""
     page.goto(sim_session.url("mes", "/"))
@@ -100,12 +108,14 @@ def sign_in(page: Page, sim_session: SimSession, scene: Scene, cabinet: str) -> 
 
 
 @when(parsers.re(rf"(?:{WHO} )?нажимает на кнопку перехода в Сферум в навигационной панели"))
+@acts(Click("Сферум", role="link", within="Навигационная панель"))
 def navigation_sferum(page: Page) -> None:
     """Clicks the link «Сферум» in the «Навигационная панель»."""
     page.get_by_role("navigation", name="Навигационная панель").get_by_role("link", name="Сферум").click()
 
 
 @then("МЭШ показывает, что Сферум подключен к его учебному профилю")
+@checks(Shows("Сферум подключен: учебный профиль"))
 def mes_shows_link(page: Page, sim_session: SimSession, scene: Scene) -> None:
     """Checks МЭШ's Sferum status on the screen shows the id of the profile the world links the actor's account to."""
     profile_id = next(link["profile_id"] for link in sim_session.links() if link["person_id"] == scene.person.key)
@@ -146,6 +156,7 @@ def app_messenger(page: Page) -> None:
 
 
 @when(parsers.re(rf"(?:{WHO} )?переходит в «Мой паспорт» и открывает вкладку «Безопасность»"))
+@acts(Click("Мой паспорт", role="link"), Click("Безопасность", role="link", within="Разделы паспорта"))
 def passport_security(page: Page) -> None:
     """Clicks «Мой паспорт», checks its heading and opens the tab «Безопасность» in «Разделы паспорта»."""
     page.get_by_role("link", name="Мой паспорт", exact=True).click()
@@ -171,6 +182,7 @@ def passport_shows_no_link(page: Page) -> None:
 
 
 @when(parsers.re(rf"(?:{WHO} )?нажимает на значок отвязки рядом с id аккаунта"))
+@acts(Click("Отвязать аккаунт «Сферум»", role="link"))
 def unlink_icon(page: Page) -> None:
     """Clicks «Отвязать аккаунт «Сферум»» in the Sferum account section."""
     page.get_by_test_id("sferum-account").get_by_role("link", name="Отвязать аккаунт «Сферум»").click()

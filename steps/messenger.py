@@ -10,6 +10,7 @@ from playwright.sync_api import Locator, Page, expect
 from pytest_bdd import parsers, then, when
 
 from simulator.testing import SimSession
+from simulator.testing.acts import Click, Fill, Group, Notice, acts, checks
 
 from .cast import Cast, report_id
 from .common import WHO, Scene, code_of, read_code
@@ -48,6 +49,7 @@ def sign_in(page: Page, sim_session: SimSession, scene: Scene, cast: Cast, other
 
 
 @when(parsers.re(rf"(?:{WHO} )?открывает чаты в VK Мессенджере"))
+@acts(Click("Чаты", role="link"))
 def open_chats(page: Page) -> None:
     """Clicks «Чаты» in the menu."""
     _menu(page).get_by_role("link", name="Чаты", exact=True).click()
@@ -84,6 +86,7 @@ def write(page: Page, cast: Cast, text: str) -> None:
 
 
 @when(parsers.re(rf"(?:{WHO} )?начинает звонок"))
+@acts(Click("Начать звонок", role="button"))
 def start_call(page: Page) -> None:
     """Clicks «Начать звонок» and checks the call screen opens, saying the call began and the members were invited."""
     page.get_by_role("button", name="Начать звонок", exact=True).click()
@@ -118,6 +121,7 @@ def recorded(sim_session: SimSession, scene: Scene, cast: Cast, calls: str) -> N
 
 
 @when(parsers.re(rf"(?:{WHO} )?открывает настройки аккаунта в VK Мессенджере"))
+@acts(Click("Настройки аккаунта", role="link"))
 def open_settings(page: Page, cast: Cast) -> None:
     """Clicks «Настройки аккаунта» in the menu, checks its heading and address, and remembers the profile ID it shows."""
     _menu(page).get_by_role("link", name="Настройки аккаунта", exact=True).click()
@@ -150,6 +154,7 @@ def invitation_notice(page: Page, name: str) -> None:
 
 
 @when(parsers.re(rf"(?:{WHO} )?открывает «Организации» в VK Мессенджере"))
+@acts(Click("Организации", role="link"))
 def open_organisations(page: Page) -> None:
     """Clicks «Организации» in the menu and checks its heading."""
     _menu(page).get_by_role("link", name="Организации", exact=True).click()
@@ -164,12 +169,14 @@ def invitation_listed(page: Page, name: str, role: str) -> None:
 
 
 @then(parsers.re(r"Сферум сообщает «(?P<text>.+)»$"))
+@checks(Notice(Group("text"), on="messenger"))
 def sferum_says(page: Page, text: str) -> None:
     """Checks the status on the screen reads exactly this text."""
     expect(page.get_by_role("status")).to_have_text(text)
 
 
 @when(parsers.re(rf"(?:{WHO} )?ищет организацию «(?P<query>[^«»]+)»"))
+@acts(Fill("Название или ID организации", Group("query")), Click("Найти", role="button"))
 def search(page: Page, query: str) -> None:
     """Types the query into «Название или ID организации» and clicks «Найти»."""
     page.get_by_label("Название или ID организации").fill(query)

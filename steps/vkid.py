@@ -6,6 +6,20 @@ from playwright.sync_api import Page, expect
 from pytest_bdd import given, parsers, then, when
 
 from simulator.testing import Persona, SimSession
+from simulator.testing.acts import (
+    CODE,
+    Actor,
+    Click,
+    Fill,
+    Group,
+    Heading,
+    OnlyButton,
+    Screen,
+    Shows,
+    Switch,
+    acts,
+    checks,
+)
 
 from .common import WHO, Scene, code_of, read_code, read_latest_code, seed_masked_phone, seed_phone
 
@@ -19,18 +33,21 @@ def confirmation_channel(sim_session: SimSession, how: str) -> None:
 
 
 @given("VK ID не может получить идентификационные данные")
+@acts(Switch("identity_unavailable", on=True))
 def identity_unavailable(sim_session: SimSession) -> None:
     """Switches on the simulator's fault «identity_unavailable»: VK ID cannot get the identification data."""
     sim_session.fault("identity_unavailable")
 
 
 @when("VK ID снова может получить идентификационные данные")
+@acts(Switch("identity_unavailable", on=False))
 def identity_back(sim_session: SimSession) -> None:
     """Clears the fault «identity_unavailable»: VK ID gets the identification data again."""
     sim_session.clear_fault("identity_unavailable")
 
 
 @then(parsers.re(r"открывается «Вход в VK ID» с сервисом «(?P<service>[^«»]+)»"))
+@checks(Heading("Вход в VK ID"), Shows("С сервисом «{service}» можно связать свой учебный профиль"))
 def vkid_login_screen(page: Page, service: str) -> None:
     """Checks the screen shows «Вход в VK ID» and says the named service can be linked with the educational profile."""
     expect(page.get_by_role("heading", name="Вход в VK ID")).to_be_visible()
@@ -44,6 +61,7 @@ def vkid_explains(page: Page, text: str) -> None:
 
 
 @when(parsers.re(rf"(?:{WHO} )?вводит свой номер телефона в поле «Телефон или почта» и нажимает «Продолжить»"))
+@acts(Fill("Телефон или почта", Actor("phone")), Click("Продолжить", role="button"))
 def enter_phone(page: Page, scene: Scene) -> None:
     """Types the actor's phone number into «Телефон или почта» and clicks «Продолжить»."""
     scene.login = scene.person.phone
@@ -52,6 +70,7 @@ def enter_phone(page: Page, scene: Scene) -> None:
 
 
 @when(parsers.re(rf"(?:{WHO} )?указывает электронную почту в поле «Телефон или почта» и нажимает «Продолжить»"))
+@acts(Fill("Телефон или почта", Actor("email")), Click("Продолжить", role="button"))
 def enter_email(page: Page, scene: Scene) -> None:
     """Types the actor's e-mail into «Телефон или почта» and clicks «Продолжить»."""
     scene.login = scene.person.email
@@ -72,18 +91,22 @@ def countdown(page: Page, text: str) -> None:
 
 
 @when(parsers.re(r"(?:снова )?нажимает «Продолжить» на экране «Вход в VK ID»"))
+@acts(Click("Продолжить", role="button"), screen="login")
 def press_continue_again(page: Page) -> None:
     """Clicks «Продолжить»."""
     page.get_by_role("button", name="Продолжить").click()
 
 
 @then(parsers.re(r"VK ID просит подтвердить вход: «(?P<hint>[^«»]+)»"))
+@checks(Screen("code-call", {"hint": "Введите последние 4 цифры этого номера"}))
+@checks(Screen("code-sms", {"hint": "Мы отправили SMS с кодом на номер"}))
 def asks_for_code(page: Page, hint: str) -> None:
     """Checks the screen shows this hint."""
     expect(page.get_by_text(hint)).to_be_visible()
 
 
 @when(parsers.re(rf"(?:{WHO} )?вводит (?:полученный код|код из письма) и нажимает «Продолжить»"))
+@acts(Fill("Код подтверждения", CODE), Click("Продолжить", role="button"))
 def enter_code(page: Page, sim_session: SimSession, scene: Scene) -> None:
     """Reads the newest code sent to what the actor typed (or their phone), once one not read before has come — the SMS/e-mail code or a call's last four digits — types it into «Код подтверждения» and clicks «Продолжить»."""
     message = read_latest_code(sim_session, scene, scene.login or scene.person.phone)
@@ -187,6 +210,7 @@ def offers_restore_by_sms(page: Page, scene: Scene) -> None:
 
 
 @then(parsers.re(r"VK ID показывает его учетные данные и кнопку «(?P<label>[^«»]+)»"))
+@checks(Heading("Проверьте учетные данные"), OnlyButton(Group("label")))
 def shows_account(page: Page, scene: Scene, label: str) -> None:
     """Checks the screen shows «Проверьте учетные данные», the account with the actor's first name, and the button with this label."""
     expect(page.get_by_role("heading", name="Проверьте учетные данные")).to_be_visible()
@@ -195,6 +219,7 @@ def shows_account(page: Page, scene: Scene, label: str) -> None:
 
 
 @when(parsers.re(rf"(?:{WHO} )?проверяет данные учебного профиля и нажимает «Продолжить»"))
+@acts(Click("Продолжить", role="button"), screen="confirm")
 def confirm_profile(page: Page, scene: Scene) -> None:
     """Checks the profile on the screen has the actor's last name and clicks «Продолжить»."""
     expect(page.get_by_test_id("profile")).to_contain_text(scene.person.last_name)
@@ -211,6 +236,14 @@ def about_screen(page: Page) -> None:
     parsers.re(
         rf"(?:{WHO} )?указывает (?:настоящие )?ФИО, дату рождения,? (?:и )?пол(?: ребёнка)? и нажимает «Продолжить»"
     )
+)
+@acts(
+    Fill("Фамилия", Actor("last_name")),
+    Fill("Имя", Actor("first_name")),
+    Fill("Отчество (необязательно)", Actor("patronymic")),
+    Fill("Дата рождения", Actor("birth_date")),
+    Fill("Пол", Actor("sex")),
+    Click("Продолжить", role="button"),
 )
 def fill_about(page: Page, scene: Scene) -> None:
     """Fills «Информация о себе» with the actor's last name, first name, patronymic, birth date and sex, remembers what was typed, and clicks «Продолжить»."""

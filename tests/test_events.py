@@ -63,3 +63,33 @@ def test_events_are_in_the_openapi_document(server: SimulatorServer) -> None:
     paths = httpx.get(server.url + "/_sim/v1/openapi.json").json()["paths"]
     operation = paths["/_sim/v1/sessions/{key}/events"]["get"]
     assert [p["name"] for p in operation["parameters"]] == ["key", "after"]
+
+
+def test_chats_a_profile_joins_are_logged(session: SimSession) -> None:
+    session.seed({"organisations": [{"id": 7, "name": "Школа №7", "kind": "school", "classes": ["5А"]}]})
+    person = {
+        "id": "s",
+        "last_name": "Петров",
+        "first_name": "Пётр",
+        "patronymic": "Петрович",
+        "birth_date": "2007-03-04",
+        "sex": "male",
+        "phone": "+79990002233",
+        "journal": {
+            "journal": "es",
+            "role": "student",
+            "login": "petrov",
+            "password": "Пароль-1",
+            "org": 7,
+            "class": "5А",
+        },
+        "vkid": {"profile": True},
+        "linked": "vkid",
+    }
+    session.seed({"people": [person]})
+    [joined] = [e for e in session.events() if e["kind"] == "chats_joined"]
+    assert joined["org"] == "Школа №7"
+    assert joined["chats"] == [
+        {"title": "Школа №7 · Объявления", "kind": "channel"},
+        {"title": "5А · Общая беседа", "kind": "group"},
+    ]

@@ -13,6 +13,8 @@ from pathlib import Path
 from pytest_bdd.feature import get_features
 from pytest_bdd.steps import step_function_context_registry
 
+from .acts import declared, describe
+
 LIBRARY = "sferum_sim_steps"
 KEYWORDS = {"given": "Дано", "when": "Когда", "then": "Тогда"}
 FORMATS = ("text", "markdown", "html")
@@ -36,6 +38,7 @@ class StepEntry:
     function: str
     doc: str
     example: Example | None
+    records: str = ""  # what `sferum-sim record` writes it from or proposes it on (acts.py)
 
     @property
     def keyword(self) -> str:
@@ -104,6 +107,7 @@ def build(features: Path | None = Path("features")) -> Catalogue:
                 function=context.step_func.__name__,
                 doc=inspect.getdoc(context.step_func) or "",
                 example=example,
+                records=describe(declared(context.step_func)),
             )
         )
     order = list(modules)
@@ -129,6 +133,8 @@ def as_text(catalogue: Catalogue) -> str:
             lines.append(
                 f"         {step.function}: {step.doc.splitlines()[0]}" if step.doc else f"         {step.function}"
             )
+            if step.records:
+                lines.append(f"         {step.records}")
         lines.append("")
     lines.append(f"{len(catalogue.steps)} steps in {LIBRARY}")
     return "\n".join(lines) + "\n"
@@ -148,7 +154,9 @@ def as_markdown(catalogue: Catalogue) -> str:
         "`sferum-sim steps --format markdown > docs/steps.md`; `tests/test_step_catalogue.py` keeps it in sync.",
         "Enable the library in a project with one line in its `conftest.py`: "
         f'`pytest_plugins = ["{LIBRARY}"]`. Patterns are regular expressions matched against the whole sentence '
-        "after the keyword (`И`/`Но` take the keyword of the step before).",
+        "after the keyword (`И`/`Но` take the keyword of the step before). "
+        "A step that declares what it stands for (`simulator/testing/acts.py`) has a `sferum-sim record` line: "
+        "what the recorder writes it from (запись) or proposes it on (проверка).",
         "",
         f"{len(catalogue.steps)} steps in {len(list(_by_module(catalogue)))} modules.",
         "",
@@ -164,6 +172,8 @@ def as_markdown(catalogue: Catalogue) -> str:
                     f"  - Пример: {_code(f'{step.keyword} {step.example.sentence}')} — `{step.example.location}`"
                 )
             lines.append(f"  - `{step.function}`" + (f": {' '.join(step.doc.split())}" if step.doc else ""))
+            if step.records:
+                lines.append(f"  - `sferum-sim record` — {step.records}")
         lines.append("")
     return "\n".join(lines)
 
@@ -183,7 +193,9 @@ def as_html(catalogue: Catalogue) -> str:
             )
             rows.append(
                 f"<tr><td>{esc(step.keyword)}</td><td><code>{esc(step.pattern)}</code></td>"
-                f"<td>{example}</td><td><code>{esc(step.function)}</code> {esc(' '.join(step.doc.split()))}</td></tr>"
+                f"<td>{example}</td><td><code>{esc(step.function)}</code> {esc(' '.join(step.doc.split()))}"
+                + (f"<br><small>sferum-sim record — {esc(step.records)}</small>" if step.records else "")
+                + "</td></tr>"
             )
     return (
         '<!doctype html>\n<html lang="ru"><head><meta charset="utf-8"><title>Шаги sferum-sim</title>'

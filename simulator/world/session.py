@@ -542,9 +542,11 @@ class Session:
         ]
         wanted += [self.class_chat(class_id) for class_id in class_ids]
         joined = {m.chat_id for m in self.memberships if m.profile_id == profile.id}
-        for chat in wanted:
-            if chat.id not in joined:
-                self.memberships.append(Membership(chat.id, profile.id, available_at))
+        new = [chat for chat in wanted if chat.id not in joined]
+        for chat in new:
+            self.memberships.append(Membership(chat.id, profile.id, available_at))
+        if new:
+            self.record("chats_joined", profile=profile.id, org=org.name, chats=[_chat_entry(c) for c in new])
 
     def class_chat(self, class_id: str) -> Chat:
         school_class = self.classes[class_id]
@@ -554,6 +556,8 @@ class Session:
         """A chat's invitation link lets in any profile, attached to the organisation or not."""
         if profile.id not in self.members(chat.id):
             self.memberships.append(Membership(chat.id, profile.id, self.clock.now()))
+            org = self.organisations.get(chat.org_id)
+            self.record("chats_joined", profile=profile.id, org=org.name if org else None, chats=[_chat_entry(chat)])
 
     def chats_of(self, profile_id: int) -> list[Chat]:
         """The chats a profile sees now: those whose creation has finished."""
@@ -803,3 +807,8 @@ class Session:
             }
         )
         return snapshot
+
+
+def _chat_entry(chat: Chat) -> dict[str, str]:
+    """A chat as the event log names it: its title and kind (channel or group)."""
+    return {"title": chat.title, "kind": chat.kind.value}

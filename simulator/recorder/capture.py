@@ -1,0 +1,256 @@
+"""What the person does in the recording browser, as the page sees it.
+
+An init script (every document of the context, before its own scripts) listens in the capture phase,
+ahead of the page's own handlers: clicks on buttons, links, check boxes; text typed into fields (sent
+when the field changes or just before the click that submits it); and each new document with how it
+was reached (a typed address, a reload, back/forward) and what it shows. Everything goes to Python
+through one binding (`expose_binding`); the Python side only queues it, and the recorder reads the
+queue between Playwright calls, so the order of what was done is kept.
+
+Clicks on the recorder's own panel come from inside its closed shadow root: the page sees them on the
+panel's host element only, and skips them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from playwright.sync_api import BrowserContext
+
+from ..hosts import Hosts
+
+BINDING = "__sferumRecord"
+STATE_BINDING = "__sferumRecordState"
+PANEL_HOST = "sferum-recorder"
+CONSOLE = "/_sim"  # the simulator's console: a trainer's tool, not part of the scenario
+
+# What the page shows, read the same way from a new document and from a live one (see proposing.py).
+OBSERVE = r"""
+() => {
+  const visible = el => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+  const text = s => (s || "").replace(/\s+/g, " ").trim();
+  const dialog = [...document.querySelectorAll("[role=dialog], dialog[open]")].find(visible);
+  const screenEl = document.querySelector("[data-screen]");
+  const heading = [...(dialog || document).querySelectorAll("h1, h2, [role=heading]")].find(visible);
+  const main = dialog || screenEl || document.body;
+  const testids = {};
+  for (const el of document.querySelectorAll("[data-testid]")) {
+    const id = el.getAttribute("data-testid");
+    if (!(id in testids) && visible(el)) testids[id] = text(el.innerText);
+  }
+  return {
+    url: location.href,
+    screen: screenEl ? screenEl.getAttribute("data-screen") : null,
+    // A heading with a control inside («← Информация о себе») is not named by its text alone.
+    heading: heading && !heading.querySelector("a, button, [aria-label]") ? text(heading.innerText) : null,
+    notices: [...document.querySelectorAll("[role=status]")].filter(visible).map(e => text(e.innerText)),
+    alerts: [...document.querySelectorAll("[role=alert]")].filter(visible).map(e => text(e.innerText)),
+    text: document.body ? document.body.innerText : "",
+    buttons: main ? [...main.querySelectorAll("button, input[type=submit]")].filter(visible)
+      .map(e => text(e.innerText || e.value)) : [],
+    testids,
+  };
+}
+"""
+
+SCRIPT = (
+    r"""
+(() => {
+  if (window.__sferumCapture) return;
+  window.__sferumCapture = true;
+  const OBSERVE = """
+    + OBSERVE
+    + r""";
+  const send = payload => { try { window.__sferumRecord(payload); } catch (e) { /* the page is going away */ } };
+  const text = s => (s || "").replace(/\s+/g, " ").trim();
+  const ours = e => e.target instanceof Element && e.target.localName === "sferum-recorder";
+  const place = () => {
+    const s = document.querySelector("[data-screen]");
+    return {url: location.href, screen: s ? s.getAttribute("data-screen") : null};
+  };
+  function accessibleName(el) {
+    const by = el.getAttribute("aria-labelledby");
+    if (by) return text(by.split(/\s+/).map(id => (document.getElementById(id) || {}).innerText || "").join(" "));
+    return text(el.getAttribute("aria-label")) || text(el.innerText) || text(el.value) || text(el.getAttribute("title"));
+  }
+  function fieldLabel(el) {
+    const own = el.labels && el.labels[0] ? text(el.labels[0].innerText) : "";
+    return own || text(el.getAttribute("aria-label")) || text(el.getAttribute("placeholder")) || el.name || "";
+  }
+  function within(el) {
+    const area = el.parentElement && el.parentElement.closest("nav[aria-label], [role=navigation][aria-label], [role=tablist][aria-label]");
+    return area ? text(area.getAttribute("aria-label")) : null;
+  }
+  const CLICKABLE = "a[href], button, input[type=submit], input[type=button], [role=button], [role=link], [role=tab]";
+  const FIELDS = "input:not([type=checkbox]):not([type=radio]):not([type=submit]):not([type=button]), textarea, select";
+  const pending = new Set();  // fields typed into and not yet sent
+  function typed(el) {
+    return {kind: "fill", label: fieldLabel(el), value: el.value, secret: el.type === "password",
+            control: el.localName === "select" ? "select" : "text", ...place()};
+  }
+  function flush() { for (const el of pending) send(typed(el)); pending.clear(); }
+  addEventListener("input", e => {
+    if (!ours(e) && e.target instanceof Element && e.target.matches(FIELDS)) pending.add(e.target);
+  }, true);
+  addEventListener("change", e => {
+    if (ours(e) || !(e.target instanceof Element) || !e.target.matches(FIELDS)) return;
+    pending.delete(e.target);
+    send(typed(e.target));
+  }, true);
+  addEventListener("click", e => {
+    if (ours(e) || !(e.target instanceof Element)) return;
+    const box = e.target.closest("input[type=checkbox], input[type=radio]");
+    const el = box || e.target.closest(CLICKABLE);
+    if (!el) return;
+    flush();
+    let role = el.getAttribute("role") || (box ? box.type : el.matches("a[href]") ? "link" : "button");
+    const href = el.getAttribute("href");
+    const submits = !!el.form && (el.type === "submit" || (el.localName === "button" && !el.getAttribute("type")));
+    const navigates = role === "link" ? !!href && !href.startsWith("#") && el.target !== "_blank" : submits;
+    send({kind: "click", role, label: box ? fieldLabel(box) : accessibleName(el), within: within(el), navigates, ...place()});
+  }, true);
+  addEventListener("submit", () => flush(), true);
+  function loaded() {
+    const entry = performance.getEntriesByType("navigation")[0];
+    send({kind: "load", how: entry ? entry.type : "navigate", referrer: document.referrer, shown: OBSERVE(), ...place()});
+  }
+  if (window.top === window) {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", loaded); else loaded();
+    // Back or forward to a page kept whole in the browser's cache: no new document, the page is shown again.
+    addEventListener("pageshow", e => {
+      if (e.persisted) send({kind: "load", how: "back_forward", referrer: document.referrer, shown: OBSERVE(), ...place()});
+    });
+  }
+})();
+"""
+)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where an action was done: the page's address, its platform and its screen (`data-screen`)."""
+
+    url: str
+    platform: str | None
+    screen: str | None
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.url).path or "/"
+
+
+@dataclass(frozen=True)
+class Clicked:
+    role: str  # button | link | checkbox | radio | tab …
+    label: str
+    within: str | None  # the named navigation landmark around it
+    navigates: bool  # a link or a submit button: a new document follows
+    place: Place
+
+
+@dataclass(frozen=True)
+class Typed:
+    label: str
+    value: str
+    secret: bool
+    control: str  # text | select
+    place: Place
+
+
+@dataclass(frozen=True)
+class Opened:
+    """An address opened by hand (or by the recorder at the start): a document no click led to."""
+
+    place: Place
+
+
+@dataclass(frozen=True)
+class Reloaded:
+    place: Place
+
+
+@dataclass(frozen=True)
+class WentBack:
+    """Back or forward in the browser's history."""
+
+    place: Place
+
+
+@dataclass(frozen=True)
+class Switched:
+    """A fault switched on or off on the control plane (the console), seen in the event log."""
+
+    fault: str
+    on: bool
+
+
+Raw = Clicked | Typed | Opened | Reloaded | WentBack | Switched
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A new document: how it was reached and what it shows."""
+
+    how: str  # navigate | reload | back_forward
+    referrer: str
+    shown: dict[str, Any]
+    place: Place
+
+
+@dataclass(frozen=True)
+class Command:
+    """A button of the recorder's panel: undo, check or finish."""
+
+    name: str
+
+
+Captured = Clicked | Typed | Loaded | Command
+
+
+@dataclass
+class Capture:
+    """The queue the page fills; `install` wires it to a context before its first page opens."""
+
+    hosts: Hosts
+    queue: list[Captured] = field(default_factory=list)
+
+    def install(self, context: BrowserContext, state: Callable[[], dict[str, Any]], *scripts: str) -> None:
+        context.expose_binding(BINDING, lambda _source, payload: self.take(payload))
+        context.expose_binding(STATE_BINDING, lambda _source: state())
+        context.add_init_script(SCRIPT)
+        for script in scripts:
+            context.add_init_script(script)
+
+    def take(self, payload: Any) -> None:
+        if isinstance(payload, dict) and (captured := self.parse(payload)) is not None:
+            self.queue.append(captured)
+
+    def parse(self, payload: dict[str, Any]) -> Captured | None:
+        kind = payload.get("kind")
+        if kind == "panel":
+            return Command(str(payload.get("command", "")))
+        url = str(payload.get("url", ""))
+        if urlsplit(url).scheme not in ("http", "https") or urlsplit(url).path.startswith(CONSOLE):
+            return None  # the blank page a new window starts on; the simulator's console
+        place = Place(url, self.hosts.platform_of(urlsplit(url).netloc), payload.get("screen"))
+        if kind == "click":
+            label = str(payload.get("label", ""))
+            return Clicked(
+                str(payload.get("role")), label, payload.get("within"), bool(payload.get("navigates")), place
+            )
+        if kind == "fill":
+            value = str(payload.get("value", ""))
+            return Typed(
+                str(payload.get("label", "")), value, bool(payload.get("secret")), str(payload["control"]), place
+            )
+        if kind == "load":
+            shown = payload.get("shown")
+            return Loaded(str(payload.get("how")), str(payload.get("referrer", "")), shown or {}, place)
+        return None
+
+    def take_all(self) -> list[Captured]:
+        taken, self.queue = self.queue, []
+        return taken

@@ -1,0 +1,228 @@
+"""From what the person did to the library's «Когда» steps that say it.
+
+Each «Когда» step declares its actions (simulator/testing/acts.py). When the person clicks (or reloads,
+or a fault is switched), the actions since the last step — fields typed, an address opened, then the
+click — are bound to every declaration: the declaration's last action to the click, its fields to
+fields typed, its constants and the actor's own data (phone, login, a code the simulator sent) to what
+was typed. The binding that covers most of what was done, and then says most about it (constants
+beat regex groups: «вводит свой номер телефона …» beats «вводит «+7…» в поле …»), wins. A step that
+declares several clicks («переходит в «Мой паспорт» и открывает вкладку «Безопасность»») may take in
+the steps written just before it. What no step covers is written as a marked placeholder with the
+Playwright locator of what was done.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..testing.acts import Action, Actor, Acts, Click, Code, Fill, Group, Open, Reload, Switch, Value
+from ..testing.personas import Persona
+from .capture import Clicked, Opened, Raw, Reloaded, Switched, Typed, WentBack
+from .library import Library, LibraryStep, Unwritable
+
+MERGE_DEPTH = 2  # how many steps written just before a click a multi-click step may take in
+READ_LATER = "…"  # stands for a group read from the page after the step, while checking it can be written
+
+
+@dataclass
+class Entry:
+    """A line of the scenario: a library step with its values, or a placeholder for an action no step covers."""
+
+    kind: str  # given | when | then
+    step: LibraryStep | None
+    values: dict[str, str] = field(default_factory=dict)
+    raws: tuple[Raw, ...] = ()
+    reads: Mapping[str, str] = field(default_factory=dict)  # groups still to read after the step → data-testid
+    locator: str | None = None  # a placeholder's Playwright code
+
+    @property
+    def placeholder(self) -> bool:
+        return self.step is None
+
+
+@dataclass(frozen=True)
+class Binding:
+    covered: frozenset[int]  # indexes of the raws the declaration stands for
+    values: dict[str, str]
+    specificity: int
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def actor_has(actor: Persona, attribute: str, typed: str) -> bool:
+    """Whether what was typed is this attribute of the actor, as a person would type it."""
+    value = getattr(actor, attribute, None)
+    if value is None or value == "":
+        return False
+    if isinstance(value, date):
+        return typed.strip() in (value.isoformat(), value.strftime("%d.%m.%Y"))
+    if attribute == "phone":
+        return len(_digits(typed)) >= 10 and _digits(typed)[-10:] == _digits(str(value))[-10:]
+    if attribute == "email":
+        return typed.strip().casefold() == str(value).casefold()
+    return typed.strip() == str(value)
+
+
+class Matcher:
+    def __init__(self, library: Library, actor: Persona | None, codes: Callable[[], Collection[str]], who: str) -> None:
+        self.library = library
+        self.actor = actor
+        self.codes = codes
+        self.who = who
+
+    # values
+
+    def _value(self, declared: Value | str, typed: str, values: dict[str, str]) -> int | None:
+        """Specificity of a declared value matching what was done (binding groups into `values`), None if not."""
+        if isinstance(declared, Group):
+            if declared.name in values and values[declared.name] != typed:
+                return None
+            values[declared.name] = typed
+            return 0
+        if isinstance(declared, Actor):
+            return 1 if self.actor is not None and actor_has(self.actor, declared.attribute, typed) else None
+        if isinstance(declared, Code):
+            return 1 if typed.strip() in self.codes() else None
+        return 1 if declared == typed else None
+
+    def _action(self, action: Action, raw: Raw, values: dict[str, str]) -> int | None:
+        if isinstance(action, Click) and isinstance(raw, Clicked):
+            if action.role is None and raw.role not in ("button", "link"):
+                return None
+            if action.role is not None and action.role != raw.role:
+                return None
+            if action.within is not None and action.within != raw.within:
+                return None
+            label = self._value(action.label, raw.label, values)
+            return None if label is None else label + (action.role is not None) + (action.within is not None)
+        if isinstance(action, Fill) and isinstance(raw, Typed):
+            label = self._value(action.label, raw.label, values)
+            value = self._value(action.value, raw.value, values) if label is not None else None
+            return None if label is None or value is None else label + value
+        if isinstance(action, Open) and isinstance(raw, Opened):
+            return 2 if (raw.place.platform, raw.place.path) == (action.platform, action.path) else None
+        if isinstance(action, Reload) and isinstance(raw, Reloaded):
+            return 1
+        if isinstance(action, Switch) and isinstance(raw, Switched):
+            return 2 if (raw.fault, raw.on) == (action.fault, action.on) else None
+        return None
+
+    def bind(self, acts: Acts, raws: Sequence[Raw]) -> Binding | None:
+        """The best binding of the declaration to `raws`: its last action is the last raw; clicks keep their order."""
+        best: Binding | None = None
+        for binding in self._bindings(acts, raws):
+            if best is None or (len(binding.covered), binding.specificity) > (len(best.covered), best.specificity):
+                best = binding
+        return best
+
+    def _bindings(self, acts: Acts, raws: Sequence[Raw]) -> Iterator[Binding]:
+        actions = acts.actions
+        if not actions or not raws:
+            return
+        last = len(raws) - 1
+
+        def extend(i: int, used: dict[int, int], values: dict[str, str], score: int) -> Iterator[Binding]:
+            if i == len(actions):
+                first = min(used.values())
+                screen = getattr(raws[first], "place", None)
+                if acts.screen is not None and (screen is None or screen.screen != acts.screen):
+                    return
+                yield Binding(frozenset(used.values()), values, score + (2 if acts.screen else 0))
+                return
+            action = actions[i]
+            if i == len(actions) - 1:
+                candidates = [last] if last not in used.values() else []
+            else:
+                ordered = isinstance(action, Click)
+                floor = max((j for a, j in used.items() if isinstance(actions[a], Click)), default=-1)
+                candidates = [j for j in range(last) if j not in used.values() and (not ordered or j > floor)]
+            for j in candidates:
+                trial = dict(values)
+                got = self._action(action, raws[j], trial)
+                if got is not None:
+                    yield from extend(i + 1, {**used, i: j}, trial, score + got)
+
+        yield from extend(0, {}, {}, 0)
+
+    # steps
+
+    def _writable(self, step: LibraryStep, values: Mapping[str, str], reads: Mapping[str, str]) -> bool:
+        try:
+            step.write({**values, **dict.fromkeys(reads, READ_LATER)}, self.who)
+        except Unwritable:
+            return False
+        return True
+
+    def match(self, current: Sequence[Raw], earlier: Sequence[Entry]) -> tuple[list[Entry], int]:
+        """The entries for the actions since the last step, ending with a trigger (a click, …), and how many
+        of the `earlier` entries (the last ones written) they replace."""
+        mergeable = 0
+        for entry in reversed(earlier):
+            if mergeable == MERGE_DEPTH or entry.kind != "when" or not entry.raws or entry.reads:
+                break
+            mergeable += 1
+        best: tuple[tuple[int, int, int], LibraryStep, Acts, Binding, int] | None = None
+        for depth in range(mergeable + 1):
+            before = [raw for entry in earlier[len(earlier) - depth :] for raw in entry.raws]
+            raws = [*before, *current]
+            for step, acts in self.library.acting("when"):
+                binding = self.bind(acts, raws)
+                if binding is None or not set(range(len(before))) <= binding.covered:
+                    continue
+                if not self._writable(step, binding.values, acts.reads):
+                    continue
+                score = (len(binding.covered), binding.specificity, -depth)
+                if best is None or score > best[0]:
+                    best = (score, step, acts, binding, depth)
+        if best is None:
+            return [self.placeholder(raw) for raw in current], 0
+        _, step, acts, binding, depth = best
+        before = [raw for entry in earlier[len(earlier) - depth :] for raw in entry.raws]
+        raws = [*before, *current]
+        left = [self.placeholder(raw) for i, raw in enumerate(raws) if i not in binding.covered]
+        taken = tuple(raw for i, raw in enumerate(raws) if i in binding.covered)
+        return [*left, Entry("when", step, dict(binding.values), taken, dict(acts.reads))], depth
+
+    def given_switch(self, raw: Switched) -> Entry | None:
+        """A fault switched before anything was done: a «Дано» step may say it."""
+        for step, acts in self.library.acting("given"):
+            binding = self.bind(acts, [raw])
+            if binding is not None and self._writable(step, binding.values, {}):
+                return Entry("given", step, dict(binding.values), (raw,))
+        return None
+
+    def placeholder(self, raw: Raw) -> Entry:
+        return Entry("when", None, {}, (raw,), locator=locator(raw))
+
+
+def _quoted(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def locator(raw: Raw) -> str:
+    """What was done, as the Playwright code a new step would run."""
+    if isinstance(raw, Clicked):
+        role = raw.role if raw.role in ("button", "link", "checkbox", "radio", "tab") else "button"
+        area = f'page.get_by_role("navigation", name={_quoted(raw.within)})' if raw.within else "page"
+        return f"{area}.get_by_role({_quoted(role)}, name={_quoted(raw.label)}, exact=True).click()"
+    if isinstance(raw, Typed):
+        value = "<пароль>" if raw.secret else raw.value
+        action = "select_option" if raw.control == "select" else "fill"
+        return f"page.get_by_label({_quoted(raw.label)}, exact=True).{action}({_quoted(value)})"
+    if isinstance(raw, Opened):
+        platform = raw.place.platform
+        target = (
+            f"sim_session.url({_quoted(platform)}, {_quoted(raw.place.path)})" if platform else _quoted(raw.place.url)
+        )
+        return f"page.goto({target})"
+    if isinstance(raw, Reloaded):
+        return "page.reload()"
+    if isinstance(raw, WentBack):
+        return "page.go_back()"
+    return f"sim_session.{'fault' if raw.on else 'clear_fault'}({_quoted(raw.fault)})"

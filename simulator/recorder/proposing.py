@@ -1,0 +1,208 @@
+"""«Тогда» checks to propose after an action: from what the page shows and what the world gained.
+
+The page is read once a new document has loaded (or live, after an action that loaded none): its
+heading (an open dialog's first), its notices and alerts, its text, its buttons. The world's gains are
+the event log's entries since the action (a link made, a profile created). Every «Тогда» step that
+declares checks (simulator/testing/acts.py) is tried against them; for each thing seen, the step that
+says most about it is proposed («открывается «Вход в VK ID» с сервисом «МЭШ ВКС»» rather than
+«открывается окно «Вход в VK ID»»). A check that would name the actor's own data is not proposed: the
+scenario runs later with another persona.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..hosts import PLATFORMS
+from ..testing.acts import (
+    Alert,
+    Check,
+    Checks,
+    Gained,
+    Group,
+    Heading,
+    Joined,
+    Notice,
+    OnlyButton,
+    Screen,
+    Shows,
+    Unchanged,
+)
+from .library import Library, LibraryStep, Unwritable
+from .matching import Entry
+
+# The order proposals are offered in: what went wrong or was announced first, the world last.
+RANK = {Alert: 0, Notice: 1, Heading: 2, Screen: 2, OnlyButton: 3, Shows: 3, Gained: 4, Unchanged: 4, Joined: 4}
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a page showed (capture.OBSERVE's answer) and on which platform."""
+
+    platform: str | None
+    screen: str | None = None
+    heading: str | None = None
+    notices: tuple[str, ...] = ()
+    alerts: tuple[str, ...] = ()
+    text: str = ""
+    buttons: tuple[str, ...] = ()
+    testids: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, platform: str | None, found: Mapping[str, Any]) -> Shown:
+        return cls(
+            platform,
+            found.get("screen"),
+            found.get("heading") or None,
+            tuple(found.get("notices") or ()),
+            tuple(found.get("alerts") or ()),
+            str(found.get("text") or ""),
+            tuple(found.get("buttons") or ()),
+            dict(found.get("testids") or {}),
+        )
+
+
+def _platform_name(platform: str | None) -> str | None:
+    return PLATFORMS[platform].title if platform is not None and platform in PLATFORMS else None
+
+
+def _bind(group: Group | None, value: str | None, values: dict[str, str]) -> bool:
+    if value is None:
+        return False
+    if group is not None:
+        values[group.name] = value
+    return True
+
+
+def _template(text: str) -> re.Pattern[str]:
+    parts = re.split(r"\{(\w+)\}", text)
+    pattern = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>[^«»\\n]+?)" for i, p in enumerate(parts))
+    return re.compile(pattern)
+
+
+def _check(
+    check: Check, shown: Shown | None, gained: Sequence[Mapping[str, Any]], journal: str | None
+) -> tuple[dict[str, str], set[str], int] | None:
+    """The group values, the things covered and the specificity of one check, if it holds."""
+    values: dict[str, str] = {}
+    if isinstance(check, Joined):
+        return _joined(check, gained)
+    if isinstance(check, Unchanged):
+        if shown is None or not shown.alerts or (check.journal is not None and check.journal != journal):
+            return None
+        if {event["kind"] for event in gained} & set(check.kinds):
+            return None
+        return values, {f"unchanged:{kind}" for kind in check.kinds}, len(check.kinds) + (check.journal is not None)
+    if isinstance(check, Gained):
+        kinds = {event["kind"] for event in gained}
+        event = next((e for e in gained if e["kind"] == check.kind), None)
+        if event is None or not set(check.also) <= kinds or set(check.without) & kinds:
+            return None
+        if check.journal is not None:
+            journal = str(event.get("journal"))
+            if not _bind(check.journal, check.names.get(journal) or _platform_name(journal), values):
+                return None
+        return values, {f"world:{check.kind}"}, 1 + len(check.also) + len(check.without)
+    if shown is None:
+        return None
+    if isinstance(check, Heading):
+        if shown.heading is None:
+            return None
+        if isinstance(check.title, Group):
+            return {check.title.name: shown.heading}, {"heading"}, 0
+        return (values, {"heading"}, 1) if check.title == shown.heading else None
+    if isinstance(check, Notice | Alert):
+        texts = shown.notices if isinstance(check, Notice) else shown.alerts
+        if check.on is not None and check.on != shown.platform:
+            return None
+        if not texts or not _bind(check.text, texts[0], values):
+            return None
+        if check.platform is not None and not _bind(check.platform, _platform_name(shown.platform), values):
+            return None
+        return values, {"notice" if isinstance(check, Notice) else "alert"}, int(check.on is not None)
+    if isinstance(check, Shows):
+        match = _template(check.text).search(shown.text)
+        return (match.groupdict(), {f"text:{check.text}"}, 1) if match else None
+    if isinstance(check, Screen):
+        return (dict(check.values), {"screen", "heading"}, 2) if shown.screen == check.name else None
+    if len(shown.buttons) != 1:  # OnlyButton
+        return None
+    return {check.label.name: shown.buttons[0]}, {"button"}, 0
+
+
+def _joined(check: Joined, gained: Sequence[Mapping[str, Any]]) -> tuple[dict[str, str], set[str], int] | None:
+    joined = [
+        (event.get("org"), chat) for event in gained if event["kind"] == "chats_joined" for chat in event["chats"]
+    ]
+    channels = [(org, chat["title"]) for org, chat in joined if chat["kind"] == "channel"]
+    others = [chat["title"] for _, chat in joined if chat["kind"] != "channel"]
+    if len(channels) != 1 or len(others) != 1:
+        return None
+    org, title = channels[0]
+    prefix = f"{org} · "
+    if not title.startswith(prefix):
+        return None
+    return {check.channel.name: title.removeprefix(prefix), check.chat.name: others[0]}, {"world:chats_joined"}, 1
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    step: LibraryStep
+    values: dict[str, str]
+    covers: frozenset[str]
+    specificity: int
+    rank: int
+    order: int
+
+
+def propose(
+    library: Library,
+    shown: Shown | None,
+    gained: Sequence[Mapping[str, Any]],
+    *,
+    who: str,
+    personal: Collection[str] = (),
+    journal: str | None = None,
+) -> list[Entry]:
+    """The «Тогда» entries worth proposing, in the order they are offered."""
+    candidates = []
+    for order, (step, declaration) in enumerate(library.checking()):
+        found = _all(declaration, shown, gained, journal)
+        if found is None:
+            continue
+        values, covers, specificity = found
+        if any(secret and secret in value for value in values.values() for secret in personal):
+            continue
+        try:
+            step.write(values, who)
+        except Unwritable:
+            continue
+        rank = min(RANK[type(check)] for check in declaration.checks)
+        candidates.append(_Candidate(step, values, frozenset(covers), specificity, rank, order))
+    chosen: list[_Candidate] = []
+    covered: set[str] = set()
+    for candidate in sorted(candidates, key=lambda c: (-c.specificity, c.order)):
+        if not candidate.covers <= covered:
+            chosen.append(candidate)
+            covered |= candidate.covers
+    chosen.sort(key=lambda c: (c.rank, c.order))
+    return [Entry("then", c.step, c.values) for c in chosen]
+
+
+def _all(
+    declaration: Checks, shown: Shown | None, gained: Sequence[Mapping[str, Any]], journal: str | None
+) -> tuple[dict[str, str], set[str], int] | None:
+    values: dict[str, str] = {}
+    covers: set[str] = set()
+    specificity = 0
+    for check in declaration.checks:
+        found = _check(check, shown, gained, journal)
+        if found is None:
+            return None
+        values.update(found[0])
+        covers |= found[1]
+        specificity += found[2]
+    return values, covers, specificity

@@ -1,0 +1,513 @@
+"""A recording: the simulator, a session prepared by «Дано» steps, a browser watched while a person works.
+
+`Recording` is what `sferum-sim record` runs and what a test drives: a test uses `recording.page` as a
+person uses the window, calls `settle()` where a person would pause, and reads `feature_text()`.
+
+Between Playwright calls the recorder reads what the page captured (capture.py), in order: fields
+typed wait for the click that submits them; a click (or a reload, or a fault switched in the console)
+is matched to a «Когда» step (matching.py); the document it leads to, and the event log's gains, give
+the «Тогда» checks to propose (proposing.py); the panel's buttons add a proposed check, undo the last
+line or finish. The scenario's text is rendered anew after each change (writing.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Browser, BrowserContext, Error, Page, Playwright, sync_playwright
+
+from ..hosts import PLATFORMS, Hosts
+from ..server import SimulatorServer
+from ..testing.browser import chromium_args, system_chromium
+from ..testing.client import Message, SimSession, Simulator, SimulatorError
+from ..testing.personas import Persona, Personas
+from ..testing.plugin import DEFAULT_SEED
+from ..validation import format_phone
+from ..web import SESSION_HEADER
+from ..world import World
+from . import panel
+from .capture import (
+    OBSERVE,
+    Capture,
+    Captured,
+    Clicked,
+    Command,
+    Loaded,
+    Opened,
+    Raw,
+    Reloaded,
+    Switched,
+    Typed,
+    WentBack,
+)
+from .library import Library, LibraryError, load
+from .matching import Entry, Matcher
+from .proposing import Shown, propose
+from .writing import Header, feature, platform_tags
+
+WHO = {"teacher": "учитель", "student": "ученик", "parent": "родитель", "admin": "администратор"}
+JOURNALS = ("mes", "eljur", "es")
+# Each journal's school as the repository's features seed it (fixtures/schools.json): its classes fit the steps.
+SCHOOLS = {
+    "mes": 'школа «МБОУ "Школа №51" Вахитовского района г. Казани»',
+    "eljur": "школа «МАОУ «Лицей №2»»",
+    "es": 'школа «МБОУ "Средняя школа №12" г. Тулы»',
+}
+ELJUR_STUDENT = "ученик ЭлЖур 14 лет и старше с подтвержденной учетной записью Госуслуг по телефону"
+# The world a persona starts in when no «Дано» is given: sentences of the library for each case.
+DEFAULT_GIVENS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("teacher", "mes"): ("учитель МЭШ, у которого есть учебный профиль Сферум",),
+    ("student", "mes"): ("ученик младше 14 лет с учетной записью МЭШ",),
+    ("student", "eljur"): (SCHOOLS["eljur"], ELJUR_STUDENT),
+    ("parent", "eljur"): (SCHOOLS["eljur"], ELJUR_STUDENT, "его родитель с подтвержденной учетной записью Госуслуг"),
+    **{
+        (persona, "es"): (SCHOOLS["es"], f"{WHO[persona]} ЭШ, у которого есть VK ID с паролем и учебный профиль Сферум")
+        for persona in ("teacher", "student", "parent")
+    },
+    **{("admin", journal): (SCHOOLS[journal], "у организации есть администратор на sferum.ru") for journal in JOURNALS},
+}
+WINDOW = {"width": 1366, "height": 900}
+NAVIGATION_WAIT = 10.0  # seconds a click on a link or a submit button may take to bring its document
+PUMP = 25  # ms: Playwright delivers the page's messages while the sync API waits
+
+
+class RecorderError(RuntimeError):
+    """Something to tell the person, in Russian, before or instead of recording."""
+
+
+@dataclass
+class Options:
+    persona: str = "teacher"
+    journal: str = "mes"
+    givens: Sequence[str] = ()  # empty: DEFAULT_GIVENS for the persona and journal
+    sim_url: str | None = None
+    headless: bool = False
+    seed: int = DEFAULT_SEED
+    title: str = "Записанный сценарий"
+    env: Mapping[str, str] | None = None  # the browser's environment (a virtual screen's DISPLAY)
+
+    def given_sentences(self) -> tuple[str, ...]:
+        if self.givens:
+            return tuple(self.givens)
+        if (self.persona, self.journal) not in DEFAULT_GIVENS:
+            raise RecorderError(
+                f"для «{WHO.get(self.persona, self.persona)}» в журнале {self.journal} нет готового мира: "
+                "назовите его шагами «Дано» (--given «…», список: sferum-sim steps)"
+            )
+        return DEFAULT_GIVENS[(self.persona, self.journal)]
+
+    @property
+    def start_platform(self) -> str:
+        return "sferum" if self.persona == "admin" else self.journal
+
+
+@dataclass
+class Pending:
+    """The last action, until the page it led to (and the world's gains) are read."""
+
+    entry: Entry | None
+    navigates: bool
+    cursor: int  # the event log's last id before it
+    since: float = field(default_factory=time.monotonic)
+
+
+class Recording:
+    def __init__(self, options: Options, *, playwright: Playwright | None = None) -> None:
+        """`playwright`: a running one to launch the browser with (one process runs a single sync Playwright)."""
+        if options.persona not in WHO:
+            raise RecorderError(f"нет такой персоны: {options.persona} (учитель teacher, ученик student, …)")
+        if options.journal not in JOURNALS:
+            raise RecorderError(f"нет такого журнала: {options.journal} (mes, eljur или es)")
+        self.options = options
+        self.who = WHO[options.persona]
+        self.givens = list(options.given_sentences())
+        self.library: Library = load()
+        for text in self.givens:
+            self.library.given(text)  # a sentence the library lacks is told before anything starts
+        self.capture = Capture(Hosts())
+        self.entries: list[Entry] = []
+        self.given_entries: list[str] = []  # «Дано» lines a switch before the first action added
+        self.buffer: list[Raw] = []
+        self.proposals: list[Entry] = []
+        self.pending: Pending | None = None
+        self.walked: set[str] = set()
+        self.events: list[dict[str, Any]] = []
+        self.messages: list[Message] = []
+        self.switches: list[Switched] = []
+        self.note = ""
+        self.finished = False
+        self.actor: Persona | None = None
+        self.gosuslugi: tuple[str, str] | None = None  # the actor's Госуслуги login and password, if seeded
+        self._server: SimulatorServer | None = None
+        self._playwright: Playwright | None = None  # started by the recording, stopped when it closes
+        self._given_playwright = playwright
+        self._browser: Browser | None = None
+        self.sim: Simulator | None = None
+        self._session: SimSession | None = None
+        self._page: Page | None = None
+        self._context: BrowserContext | None = None
+
+    # -- lifetime ------------------------------------------------------------------------------------
+
+    def __enter__(self) -> Recording:
+        try:
+            return self.start()
+        except BaseException:
+            self.close()
+            raise
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    @property
+    def session(self) -> SimSession:
+        assert self._session is not None, "the recording has not started"
+        return self._session
+
+    @property
+    def page(self) -> Page:
+        assert self._page is not None, "the recording has not started"
+        return self._page
+
+    def start(self) -> Recording:
+        url = self.options.sim_url
+        if not url:
+            # People type codes at their own pace: the clock runs, and codes expire as they do in life.
+            self._server = SimulatorServer(world=World(running_clock=True)).start()
+            url = self._server.url
+        self.sim = Simulator(url)
+        self._session = self.sim.new_session(seed=self.options.seed)
+        if self._given_playwright is None:
+            self._playwright = sync_playwright().start()
+        self._browser = self._launch(self._given_playwright or self._playwright)
+        # A window's page follows the window as the person resizes it; headless, a laptop's screen.
+        size: dict[str, Any] = {"no_viewport": True} if not self.options.headless else {"viewport": WINDOW}
+        self._context = self._browser.new_context(
+            extra_http_headers={SESSION_HEADER: self.session.key}, locale="ru-RU", timezone_id="Europe/Moscow", **size
+        )
+        self.capture.install(self._context, self.panel_state, panel.SCRIPT)
+        self._page = self._context.new_page()
+        self.actor = self._prepare(self._page)
+        self.matcher = Matcher(self.library, self.actor, self._codes, self.who)
+        self._fetch_events()
+        self.switches.clear()  # the «Дано» steps' own switches are in the «Дано» lines already
+        self.page.goto(self.session.url(self.options.start_platform, "/"))
+        self.settle()
+        return self
+
+    def _launch(self, playwright: Playwright | None) -> Browser:
+        assert playwright is not None
+        chromium = playwright.chromium
+        window = [] if self.options.headless else [f"--window-size={WINDOW['width']},{WINDOW['height']}"]
+        launch: dict[str, Any] = {"headless": self.options.headless, "args": [*chromium_args(), *window]}
+        if self.options.env is not None:
+            launch["env"] = dict(self.options.env)
+        if not Path(chromium.executable_path).exists():
+            # A window needs full Chromium; headless, the headless shell starts faster.
+            found = system_chromium(headless=self.options.headless)
+            if found is None:
+                raise RecorderError(
+                    "нет Chromium: установите его (scripts/ensure-browser.sh) или задайте SFERUM_SIM_CHROMIUM"
+                )
+            launch["executable_path"] = found
+        return chromium.launch(**launch)
+
+    def _prepare(self, page: Page) -> Persona | None:
+        """Run the «Дано» steps against the session, as pytest would, and return who acts."""
+        assert self.sim is not None
+        fixtures: dict[str, Any] = {
+            "sim": self.sim,
+            "sim_session": self.session,
+            "personas": Personas(self.options.seed),
+            "page": page,
+        }
+        for text in self.givens:
+            step, arguments = self.library.given(text)
+            kwargs: dict[str, Any] = {}
+            for name in inspect.signature(step.function).parameters:
+                if arguments is not None and name in arguments:
+                    kwargs[name] = arguments[name]
+                else:
+                    if name not in fixtures:
+                        fixtures[name] = self.library.fixture(name)
+                    kwargs[name] = fixtures[name]
+            try:
+                step.function(**kwargs)
+            except (SimulatorError, AssertionError, KeyError) as error:
+                raise RecorderError(f"шаг «Дано {text}» не выполнен: {error}") from error
+        scene, cast = fixtures.get("scene"), fixtures.get("cast")
+        actor = getattr(scene, "actor", None)
+        if actor is None and cast is not None and cast.people:
+            actor = list(cast.people.values())[-1]
+        if not isinstance(actor, Persona):
+            return None
+        # ЭлЖур's people sign in through Госуслуги, with an account of their own (steps/gosuslugi.py)
+        self.gosuslugi = fixtures.get("gosuslugi_logins", {}).get(actor.key)
+        return actor
+
+    def close(self) -> None:
+        closers = [
+            self._context.close if self._context else None,
+            self._browser.close if self._browser else None,
+            self._playwright.stop if self._playwright else None,
+            self._session.delete if self._session else None,
+            self.sim.close if self.sim else None,
+            self._server.stop if self._server else None,
+        ]
+        for close in closers:
+            if close is not None:
+                with contextlib.suppress(Exception):  # what is already gone: the window the person closed
+                    close()
+        self._context = self._browser = self._playwright = None
+        self._session = self.sim = self._server = None
+
+    # -- the loop --------------------------------------------------------------------------------------
+
+    def pump(self, ms: int = PUMP) -> bool:
+        """Let the page's messages in; False once every page of the recording is closed."""
+        if self._page is None or self._page.is_closed():
+            pages = [page for page in self._context.pages if not page.is_closed()] if self._context else []
+            if not pages:
+                return False
+            self._page = pages[-1]  # the person closed a tab and goes on in another
+        try:
+            self._page.wait_for_timeout(ms)
+        except Error:
+            return False
+        return True
+
+    def settle(self) -> None:
+        """Read what the person did since the last call, then wait for the page the last action leads to."""
+        self.pump()
+        self._drain()
+        deadline = time.monotonic() + NAVIGATION_WAIT
+        while self.pending is not None and self.pending.navigates and time.monotonic() < deadline:
+            if not self.pump():
+                break
+            self._drain()
+        if self.pending is not None:
+            self._resolve(self._look())
+        self._fetch_events()
+        for switch in self.switches:
+            self._switched(switch)
+        self.switches.clear()
+        self._show()
+
+    def run(self, tick: float = 0.15) -> None:
+        """Record until the panel's «Готово», the window closing, or Ctrl+C."""
+        try:
+            while not self.finished and self.pump(int(tick * 1000)):
+                self.settle()
+        except KeyboardInterrupt:
+            pass
+        if self.buffer:
+            self._flush()
+
+    def _drain(self) -> None:
+        for captured in self.capture.take_all():
+            self._handle(captured)
+
+    def _handle(self, captured: Captured) -> None:
+        if isinstance(captured, Command):
+            self._command(captured.name)
+        elif isinstance(captured, Typed):
+            self.buffer = [raw for raw in self.buffer if not (isinstance(raw, Typed) and raw.label == captured.label)]
+            self.buffer.append(captured)
+        elif isinstance(captured, Clicked):
+            self._trigger(captured, navigates=captured.navigates)
+        else:
+            self._loaded(captured)
+
+    def _loaded(self, loaded: Loaded) -> None:
+        if loaded.place.platform:
+            self.walked.add(loaded.place.platform)
+        shown = Shown.of(loaded.place.platform, loaded.shown)
+        if self.pending is not None and self.pending.navigates:
+            self._resolve(shown)
+        elif loaded.how == "reload":
+            self._trigger(Reloaded(loaded.place), navigates=False)
+            self._resolve(shown)
+        elif loaded.how == "back_forward":
+            self._trigger(WentBack(loaded.place), navigates=False)
+            self._resolve(shown)
+        elif not loaded.referrer:  # typed into the address bar (or the recorder's own first page)
+            self.buffer.append(Opened(loaded.place))
+
+    def _trigger(self, raw: Raw, *, navigates: bool) -> None:
+        if self.pending is not None:
+            self._resolve(None)  # the page it led to is gone already: only the world's gains are known
+        current, self.buffer = [*self.buffer, raw], []
+        new, replaced = self.matcher.match(current, self.entries)
+        if replaced:
+            del self.entries[-replaced:]
+        self.entries += new
+        self.proposals = []
+        missing = [entry for entry in new if entry.placeholder]
+        self.note = (
+            f"Нет шага для: {'; '.join(str(e.locator) for e in missing)} — записано как «НЕТ ШАГА»" if missing else ""
+        )
+        last = new[-1]
+        self.pending = Pending(None if last.placeholder else last, navigates, self._cursor())
+
+    def _flush(self) -> None:
+        """Fields typed with nothing after them: placeholders, so nothing done is lost."""
+        self.entries += [self.matcher.placeholder(raw) for raw in self.buffer]
+        self.buffer = []
+
+    def _switched(self, raw: Switched) -> None:
+        if not any(entry.kind == "when" for entry in self.entries):
+            given = self.matcher.given_switch(raw)
+            if given is not None and given.step is not None:
+                self.givens.append(given.step.write(given.values, self.who))
+                return
+        self._trigger(raw, navigates=False)
+        self._resolve(None)
+
+    def _look(self) -> Shown | None:
+        """What the page shows now (after an action that loaded no new document)."""
+        if self._page is None or self._page.is_closed():
+            return None
+        try:
+            found = self._page.evaluate(OBSERVE)
+        except Error:
+            return None
+        return Shown.of(self.capture.hosts.platform_of(urlsplit(self._page.url).netloc), found)
+
+    def _resolve(self, shown: Shown | None) -> None:
+        pending, self.pending = self.pending, None
+        if pending is None:
+            return
+        self._fetch_events()
+        gained = [e for e in self.events if e["id"] > pending.cursor and e["kind"] != "request"]
+        entry = pending.entry
+        if entry is not None and entry.reads:
+            read = {group: (shown.testids.get(testid) if shown else None) for group, testid in entry.reads.items()}
+            if all(read.values()):
+                entry.values.update({group: str(value) for group, value in read.items()})
+                entry.reads = {}
+            elif entry in self.entries:  # the step's own words cannot be known: keep what was done, as placeholders
+                index = self.entries.index(entry)
+                self.entries[index : index + 1] = [self.matcher.placeholder(raw) for raw in entry.raws]
+        self.proposals = propose(
+            self.library, shown, gained, who=self.who, personal=self._personal(), journal=self.options.journal
+        )
+
+    def _command(self, name: str) -> None:
+        if self.pending is not None:
+            self._resolve(self._look())
+        command, _, number = name.partition(":")
+        if command == "check":
+            index = int(number) if number.isdigit() else 0  # «Добавить проверку»: the first one proposed
+            if index < len(self.proposals):
+                self.entries.append(self.proposals.pop(index))
+                self.note = ""
+        elif command == "undo":
+            if self.entries:
+                removed = self.entries.pop()
+                self.note = (
+                    "Отменено: " + (removed.locator or "шаг") if removed.placeholder else "Последний шаг отменён"
+                )
+                self.proposals = []
+        elif command == "finish":
+            self.finished = True
+
+    # -- the simulator's side --------------------------------------------------------------------------
+
+    def _cursor(self) -> int:
+        return int(self.events[-1]["id"]) if self.events else 0
+
+    def _fetch_events(self) -> None:
+        if self._session is None:
+            return
+        new = self.session.events(after=self._cursor())
+        self.events += new
+        for event in new:
+            kind = event["kind"]
+            if kind == "request" and event.get("platform") and not str(event.get("path", "")).startswith("/_sim"):
+                self.walked.add(str(event["platform"]))
+            elif kind in ("fault_on", "fault_off"):
+                self.switches.append(Switched(str(event["name"]), kind == "fault_on"))
+            elif kind == "code_sent":
+                self.messages = self.session.messages()
+
+    def _codes(self) -> set[str]:
+        return {_typed_code(message) for message in self.messages}
+
+    def _personal(self) -> list[str]:
+        actor = self.actor
+        if actor is None:
+            return []
+        return [
+            value
+            for value in (
+                actor.last_name,
+                actor.first_name,
+                actor.phone,
+                format_phone(actor.phone),
+                actor.email,
+                actor.login,
+            )
+            if value
+        ]
+
+    # -- what is shown -----------------------------------------------------------------------------
+
+    def feature_text(self) -> str:
+        tags = platform_tags(self.walked)
+        description = (
+            f"Записано командой sferum-sim record: {self.who}, {PLATFORMS[self.options.start_platform].title}."
+        )
+        return feature(Header(self.options.title, description, tags), self.givens, self.entries, self.who)
+
+    def placeholders(self) -> list[Entry]:
+        return [entry for entry in self.entries if entry.placeholder]
+
+    def panel_state(self) -> dict[str, Any]:
+        keyword = "И" if self.entries and self.entries[-1].kind == "then" else "Тогда"
+        proposals = [f"{keyword} {p.step.write(p.values, self.who)}" for p in self.proposals if p.step is not None]
+        return {
+            "text": self.feature_text(),
+            "proposals": proposals,
+            "who": self._who_lines(),
+            "codes": [_code_line(message) for message in self.messages[-3:]],
+            "note": self.note,
+            "undoable": bool(self.entries),
+        }
+
+    def _who_lines(self) -> list[str]:
+        actor = self.actor
+        if actor is None:
+            return [f"Вы — {self.who}"]
+        lines = [f"Вы — {self.who}: {actor.full_name}", f"Логин: {actor.login}   Пароль: {actor.password}"]
+        if self.gosuslugi is not None:
+            lines.append(f"Госуслуги: {self.gosuslugi[0]}   Пароль: {self.gosuslugi[1]}")
+        return [*lines, f"Телефон: {format_phone(actor.phone)}   Почта: {actor.email}"]
+
+    def _show(self) -> None:
+        if self._page is not None and not self._page.is_closed():
+            panel.show(self._page, self.panel_state())
+
+
+def _typed_code(message: Message) -> str:
+    """What the person types for this message: the code, or a flash call's last four digits."""
+    if message["channel"] == "call" and message["caller"]:
+        return "".join(ch for ch in message["caller"] if ch.isdigit())[-4:]
+    return message["code"]
+
+
+def _code_line(message: Message) -> str:
+    if message["channel"] == "call":
+        return f"Звонок на {message['to']} с номера {message['caller']}: введите {_typed_code(message)}"
+    what = "SMS" if message["channel"] == "sms" else "Письмо"
+    return f"{what} на {message['to']}: код {message['code']}"
+
+
+__all__ = ["DEFAULT_GIVENS", "LibraryError", "Options", "RecorderError", "Recording"]

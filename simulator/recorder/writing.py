@@ -1,0 +1,61 @@
+"""The recorded scenario as a `.feature` file: `# language: ru`, the platforms' tags, «Дано», then the steps.
+
+Keywords follow Gherkin's habit: «Когда»/«Тогда» open a block, «И» continues it. The actor is named
+where a block of actions starts, or where the sentence before had another subject («Когда VK ID
+снова может …»), and left out on «И» lines that go on with what they do, as the features in the
+repository read. A placeholder is preceded by a comment saying no step of the library covers it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ..hosts import PLATFORM_TABLE
+from .matching import Entry
+
+INDENT = "    "
+KEYWORDS = {"given": "Дано", "when": "Когда", "then": "Тогда"}
+PLACEHOLDER = "НЕТ ШАГА:"
+PLACEHOLDER_NOTE = "# В библиотеке нет шага для этого действия: напишите шаг (см. CONTRIBUTING.md) и замените строку"
+
+
+@dataclass(frozen=True)
+class Header:
+    title: str
+    description: str
+    tags: tuple[str, ...]  # platform names, in the platform table's order
+
+
+def platform_tags(walked: Iterable[str]) -> tuple[str, ...]:
+    seen = set(walked)
+    return tuple(p.name for p in PLATFORM_TABLE if p.name in seen)
+
+
+def step_lines(givens: Sequence[str], entries: Sequence[Entry], who: str) -> list[str]:
+    """The scenario's lines (without indentation): its «Дано» sentences, then each entry."""
+    lines = [f"{'И' if i else 'Дано'} {text}" for i, text in enumerate(givens)]
+    previous_kind = "given" if givens else ""
+    subject_continues = False  # the line before named or implied the actor as its subject
+    for entry in entries:
+        keyword = "И" if entry.kind == previous_kind else KEYWORDS[entry.kind]
+        if entry.step is None:
+            lines += [PLACEHOLDER_NOTE, f"{keyword} {PLACEHOLDER} {entry.locator}"]
+            subject_continues = False
+        else:
+            naming = entry.step.names_actor(entry.values, who) if entry.kind == "when" else "never"
+            starts = entry.kind != previous_kind or not subject_continues
+            text = entry.step.write(entry.values, who, name_actor=naming != "optional" or starts)
+            lines.append(f"{keyword} {text}")
+            subject_continues = entry.kind == "when" and naming != "never"
+        previous_kind = entry.kind
+    return lines
+
+
+def feature(header: Header, givens: Sequence[str], entries: Sequence[Entry], who: str) -> str:
+    tags = " ".join(f"@{tag}" for tag in header.tags)
+    head = ["# language: ru", *([tags] if tags else []), f"Функция: {header.title}"]
+    if header.description:
+        head.append(f"  {header.description}")
+    body = [f"{INDENT}{line}" for line in step_lines(givens, entries, who)]
+    return "\n".join([*head, "", f"  Сценарий: {header.title}", *body]) + "\n"

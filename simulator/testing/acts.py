@@ -1,0 +1,278 @@
+"""What a step stands for, declared beside it, so `sferum-sim record` finds the sentence that says it.
+
+A «Когда» step declares the user's actions it performs, in order (`@acts`): a click on a button or a
+link by its label, text typed into a field by the field's label, an address opened, a page reloaded,
+a switch flipped on the control plane. A «Тогда» step declares what it checks (`@checks`): the screen's
+heading, its notice or alert, a text on it, the screen itself, what the world gained. A value in a
+declaration is a constant, the step's own regex group that takes it (`Group("label")`), something of
+the actor's (`Actor("phone")`) or a confirmation code the simulator sent (`CODE`).
+
+The recorder reads these from the step functions: the library stays the one place a sentence is
+defined, and a new step is recordable as soon as it says what it does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+F = TypeVar("F", bound=Callable[..., object])
+ATTRIBUTE = "__sferum_record__"
+
+
+@dataclass(frozen=True)
+class Group:
+    """The step's regex group of this name takes what the user used (a label, a value)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Actor:
+    """An attribute of the scenario's actor (`Persona`): phone, email, login, password, …"""
+
+    attribute: str
+
+
+@dataclass(frozen=True)
+class Code:
+    """A confirmation code the simulator sent in the session: an SMS or e-mail code, a call's last four digits."""
+
+
+CODE = Code()
+Value = str | Group | Actor | Code
+
+
+# -- what a «Когда» step does ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Click:
+    """A click on a button or a link (`role` None: either) with this label, inside the landmark named `within`."""
+
+    label: str | Group
+    role: str | None = None
+    within: str | None = None
+
+
+@dataclass(frozen=True)
+class Fill:
+    """This value typed into the field with this label (a <select>'s chosen option counts as typed)."""
+
+    label: str | Group
+    value: Value
+
+
+@dataclass(frozen=True)
+class Open:
+    """The platform's page at this path opened by its address."""
+
+    platform: str
+    path: str = "/"
+
+
+@dataclass(frozen=True)
+class Reload:
+    """The page reloaded."""
+
+
+@dataclass(frozen=True)
+class Switch:
+    """A fault switched on (`on`) or off on the control plane, as a trainer does in the console."""
+
+    fault: str
+    on: bool
+
+
+Action = Click | Fill | Open | Reload | Switch
+
+
+@dataclass(frozen=True)
+class Acts:
+    """A «Когда» step's actions; `screen` is the `data-screen` it starts on, `reads` its groups shown after it."""
+
+    actions: tuple[Action, ...]
+    screen: str | None = None
+    reads: Mapping[str, str] = field(default_factory=dict)  # group → data-testid whose text gives it
+
+
+# -- what a «Тогда» step checks ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Heading:
+    """The screen's heading (an open dialog's, else the page's first) reads exactly this."""
+
+    title: str | Group
+
+
+@dataclass(frozen=True)
+class Notice:
+    """The screen's notice (role=status) reads this; `platform` takes the platform's name (МЭШ, VK ID);
+    `on` limits the step to one platform's pages."""
+
+    text: Group
+    platform: Group | None = None
+    on: str | None = None
+
+
+@dataclass(frozen=True)
+class Alert:
+    """The screen's alert (role=alert) reads this; `platform` takes the platform's name; `on` as for Notice."""
+
+    text: Group
+    platform: Group | None = None
+    on: str | None = None
+
+
+@dataclass(frozen=True)
+class Shows:
+    """The page shows a text like this; `{name}` parts are the step's groups (no «» inside them)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Screen:
+    """The screen is this `data-screen`; the step's groups then have these values."""
+
+    name: str
+    values: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OnlyButton:
+    """The screen has a single button, whose label the group takes."""
+
+    label: Group
+
+
+@dataclass(frozen=True)
+class Gained:
+    """The world's event log gained an event of this kind (`linked`, `profile_created`, …) by the last action.
+
+    `journal` takes the journal of the event (as `names` or its platform's name says it); `also` and
+    `without` are event kinds that must or must not have come with it.
+    """
+
+    kind: str
+    journal: Group | None = None
+    also: tuple[str, ...] = ()
+    without: tuple[str, ...] = ()
+    names: Mapping[str, str] = field(default_factory=dict)  # journal → the word the step uses, if not its title
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """The action was refused (the screen shows an alert) and the world gained none of these event kinds.
+
+    `journal` limits the step to recordings in that journal (its sentence names it).
+    """
+
+    kinds: tuple[str, ...]
+    journal: str | None = None
+
+
+@dataclass(frozen=True)
+class Joined:
+    """The profile joined chats by the last action (`chats_joined` in the event log): one information
+    channel of the school, whose title after «школа · » the `channel` group takes, and one other chat,
+    whose title `chat` takes — exactly these."""
+
+    channel: Group
+    chat: Group
+
+
+Check = Heading | Notice | Alert | Shows | Screen | OnlyButton | Gained | Unchanged | Joined
+
+
+@dataclass(frozen=True)
+class Checks:
+    """A «Тогда» step's checks: it is proposed when all of them hold after an action."""
+
+    checks: tuple[Check, ...]
+
+
+def acts(*actions: Action, screen: str | None = None, reads: Mapping[str, str] | None = None) -> Callable[[F], F]:
+    """Declare what the user does that this step stands for (a step may declare several ways)."""
+    return _declare(Acts(actions, screen, dict(reads or {})))
+
+
+def checks(*what: Check) -> Callable[[F], F]:
+    """Declare what this step checks, so the recorder can propose it (a step may declare several cases)."""
+    return _declare(Checks(what))
+
+
+def _declare(declaration: Acts | Checks) -> Callable[[F], F]:
+    def mark(function: F) -> F:
+        setattr(function, ATTRIBUTE, (declaration, *declared(function)))
+        return function
+
+    return mark
+
+
+def declared(function: Callable[..., object]) -> tuple[Acts | Checks, ...]:
+    """What a step function declares, in the order the decorators read from the top."""
+    found = getattr(function, ATTRIBUTE, ())
+    return tuple(d for d in found if isinstance(d, Acts | Checks)) if isinstance(found, tuple) else ()
+
+
+# -- what a declaration says, in the catalogue (sferum-sim steps) -----------------------------------
+
+ACTOR_WORDS = {"phone": "его телефон", "email": "его почта", "login": "его логин", "password": "его пароль"}
+
+
+def _said(value: Value) -> str:
+    if isinstance(value, Group):
+        return f"‹{value.name}›"
+    if isinstance(value, Actor):
+        return ACTOR_WORDS.get(value.attribute, f"его {value.attribute}")
+    if isinstance(value, Code):
+        return "присланный код"
+    return f"«{value}»"
+
+
+def _action(action: Action) -> str:
+    if isinstance(action, Click):
+        what = {"button": "кнопка", "link": "ссылка", None: "кнопка или ссылка"}.get(action.role, action.role)
+        where = f" в «{action.within}»" if action.within else ""
+        return f"{what} {_said(action.label)}{where}"
+    if isinstance(action, Fill):
+        return f"{_said(action.value)} в поле {_said(action.label)}"
+    if isinstance(action, Open):
+        return f"адрес {action.platform}{action.path}"
+    if isinstance(action, Reload):
+        return "обновление страницы"
+    return f"сбой «{action.fault}» {'включён' if action.on else 'выключен'}"
+
+
+def _check(check: Check) -> str:
+    if isinstance(check, Heading):
+        return f"заголовок {_said(check.title)}"
+    if isinstance(check, Notice | Alert):
+        what = "уведомление" if isinstance(check, Notice) else "ошибка"
+        return f"{what} {_said(check.text)}" + (f" на {check.on}" if check.on else "")
+    if isinstance(check, Shows):
+        return f"текст «{check.text}»"
+    if isinstance(check, Screen):
+        return f"экран {check.name}"
+    if isinstance(check, OnlyButton):
+        return f"единственная кнопка {_said(check.label)}"
+    if isinstance(check, Gained):
+        return f"в мире: {' + '.join((check.kind, *check.also))}" + "".join(f", без {k}" for k in check.without)
+    if isinstance(check, Joined):
+        return f"в мире: профиль вступил в канал {_said(check.channel)} и чат {_said(check.chat)}"
+    return f"отказ, в мире нет: {', '.join(check.kinds)}" + (f" ({check.journal})" if check.journal else "")
+
+
+def describe(declarations: tuple[Acts | Checks, ...]) -> str:
+    """What the recorder writes the step from («запись: …») or proposes it on («проверка: …»), in short."""
+    said = []
+    for declaration in declarations:
+        if isinstance(declaration, Acts):
+            text = " → ".join(_action(a) for a in declaration.actions)
+            said.append(f"запись: {text}" + (f" (экран {declaration.screen})" if declaration.screen else ""))
+        else:
+            said.append("проверка: " + " и ".join(_check(c) for c in declaration.checks))
+    return "; ".join(said)
