@@ -58,7 +58,8 @@ F06 = """\
     И учетная запись МЭШ привязана к его учебному профилю
 """
 
-# E02 (seed 001): after «Продолжить» VK ID cannot get the identification data; once it can, «Продолжить» again.
+# E02 (seed 001): after «Продолжить» VK ID cannot get the identification data; once it can, «Продолжить» again,
+# and the number, with no VK ID account yet, gets its code by SMS (seeds 003, 004).
 E02 = f"""\
 # language: ru
 @mes @vkid
@@ -77,7 +78,7 @@ E02 = f"""\
     И учетная запись МЭШ не привязана, учебный профиль не создан
     Когда VK ID снова может получить идентификационные данные
     И нажимает «Продолжить» на экране «Вход в VK ID»
-    Тогда VK ID просит подтвердить вход: «Введите последние 4 цифры этого номера»
+    Тогда VK ID просит подтвердить вход: «Мы отправили SMS с кодом на номер»
 """
 
 needs_screen = pytest.mark.skipif(
