@@ -61,10 +61,15 @@ browser: $(VENV)/.installed
 
 # The official VK ID web SDK at the version tests/sdk/package-lock.json pins, for tests/sdk (Node and npm).
 SDK_MODULES := tests/sdk/node_modules/.package-lock.json
-sdk: $(SDK_MODULES)
+BDD_MODULES := bench/runners/playwright_bdd/node_modules/.package-lock.json
+sdk: $(SDK_MODULES) $(BDD_MODULES)
 
 $(SDK_MODULES): tests/sdk/package.json tests/sdk/package-lock.json
 	cd tests/sdk && npm ci --no-audit --no-fund
+
+# playwright-bdd, the peer the harness is measured against (bench/runners) and checked with (tests/test_bench_runners.py).
+$(BDD_MODULES): bench/runners/playwright_bdd/package.json bench/runners/playwright_bdd/package-lock.json
+	cd bench/runners/playwright_bdd && npm ci --no-audit --no-fund
 
 serve: setup
 	$(BIN)/sferum-sim serve
@@ -76,8 +81,9 @@ guides: setup
 replay: setup
 	$(BIN)/sferum-sim replay $(FEATURE) $(if $(SCENARIO),--scenario "$(SCENARIO)")
 
-bench: setup
+bench: setup sdk
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench runners
 
 clean:
 	rm -rf $(VENV) $(REPORTS)/* *.egg-info tests/sdk/node_modules
