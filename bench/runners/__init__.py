@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -111,12 +110,17 @@ def _parent_of(pid: int) -> int:
         return 0
 
 
-class BrowserCpu:
-    """Samples the CPU of the Chromium processes under one process while it runs; a process's last sample is its share."""
+BROWSER_NAMES = ("chromium", "chrome", "headless_shell")
+
+
+class TreeCpu:
+    """Samples the CPU of every process under one process while it runs, by owner: the browser's
+    processes, and the rest (the runner: test framework, harness, Playwright's driver). A process's last
+    sample is its share: up to one sampling interval at the end of each process goes uncounted."""
 
     def __init__(self, root: int) -> None:
         self.root = root
-        self.seen: dict[int, float] = {}
+        self.seen: dict[int, tuple[str, float]] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -132,15 +136,17 @@ class BrowserCpu:
             for entry in Path("/proc").iterdir():
                 if not entry.name.isdigit():
                     continue
+                pid = int(entry.name)
+                if pid not in self.seen and not self._descends(pid):
+                    continue
                 try:
                     comm = (entry / "comm").read_text().strip()
                 except OSError:
                     continue
-                pid = int(entry.name)
-                if comm.startswith(("chromium", "chrome", "headless_shell")) and self._descends(pid):
-                    self.seen[pid] = max(self.seen.get(pid, 0.0), _cpu_of(pid))
+                owner = "browser" if comm.startswith(BROWSER_NAMES) else "runner"
+                self.seen[pid] = (owner, max(self.seen.get(pid, (owner, 0.0))[1], _cpu_of(pid)))
 
-    def __enter__(self) -> BrowserCpu:
+    def __enter__(self) -> TreeCpu:
         self._thread.start()
         return self
 
@@ -148,14 +154,8 @@ class BrowserCpu:
         self._stop.set()
         self._thread.join()
 
-    @property
-    def seconds(self) -> float:
-        return sum(self.seen.values())
-
-
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+    def seconds(self, owner: str) -> float:
+        return sum(cpu for kind, cpu in self.seen.values() if kind == owner)
 
 
 # -- the runners ---------------------------------------------------------------------------------------
@@ -164,19 +164,21 @@ def _children_cpu() -> float:
 def _timed(
     runner: str, command: list[str], job: Job, server_pid: int, env: dict[str, str], read: Callable[[str], list[float]]
 ) -> Run:
-    tree_before, server_before = _children_cpu(), _cpu_of(server_pid)
+    server_before = _cpu_of(server_pid)
     started = time.perf_counter()
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **env}, cwd=job.work_dir
     )
-    with BrowserCpu(process.pid) as browser:
+    with TreeCpu(process.pid) as tree:
         stdout, stderr = process.communicate()
     wall = time.perf_counter() - started
     if process.returncode != 0:
         raise RuntimeError(f"{runner} failed ({process.returncode}):\n{stdout[-3000:]}\n{stderr[-3000:]}")
-    tree = _children_cpu() - tree_before
-    cpu = {"browser": browser.seconds, "simulator": _cpu_of(server_pid) - server_before}
-    cpu["runner"] = max(tree - cpu["browser"], 0.0)
+    cpu = {
+        "browser": tree.seconds("browser"),
+        "simulator": _cpu_of(server_pid) - server_before,
+        "runner": tree.seconds("runner"),
+    }
     return Run(runner, read(stdout), wall, cpu)
 
 

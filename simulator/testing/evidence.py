@@ -13,6 +13,7 @@ workers and the controller share it, and a shard's directory travels whole to th
 from __future__ import annotations
 
 import contextlib
+import functools
 import inspect
 import time
 from collections.abc import Callable
@@ -142,8 +143,9 @@ def evidence_for(scenario: Any, root: Path) -> Evidence:
     )
 
 
+@functools.cache
 def _location(func: Callable[..., Any], root: Path) -> str | None:
-    """Where the step is defined (file:line), for Cucumber's `match.location`."""
+    """Where the step is defined (file:line), for Cucumber's `match.location`: read once per step function."""
     try:
         path = Path(inspect.getsourcefile(func) or "")
         line = inspect.getsourcelines(func)[1]

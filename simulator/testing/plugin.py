@@ -16,7 +16,7 @@ import respx
 
 from .. import tls
 from ..server import SimulatorServer
-from . import browser_fixtures, shard
+from . import browser_fixtures, shard, step_lookup
 from .browser import KINDS
 from .client import SimSession, Simulator
 from .evidence import POLICIES, EvidencePlugin
@@ -94,6 +94,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("--shard"):
         shard.parse(config.getoption("--shard"))  # a typo fails now, not after collection
         config.pluginmanager.register(shard, "sferum_sim.shard")
+    step_lookup.install()
     directory = report_dir(config)
     if not config.pluginmanager.has_plugin("sferum_sim.evidence"):
         config.pluginmanager.register(EvidencePlugin(config, directory), "sferum_sim.evidence")
