@@ -1,4 +1,4 @@
-"""The same flow in three runners, side by side: `python -m bench runners` (or `make bench-runners`).
+"""The same flow in three runners, side by side: `python -m bench runners` (`make bench` runs it too).
 
 - ours:           the scenario of f06.feature.in through the harness (pytest-bdd, the plugin, the step library)
 - raw:            a plain Playwright script making the same clicks and checks (raw.py): the floor
