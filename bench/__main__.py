@@ -2,6 +2,7 @@
 
 - flow:    complete VK ID sign-ins (authorize → phone → code → profile → token → user_info) over HTTP
 - seed:    seeding sessions with a school of people, and the memory a session costs
+- grow:    one shared session seeded with 10 000 people, 100 at a time
 - outbox:  latency of the server-side wait, from a code being sent to the waiting client's answer
 - browse:  many page views in one long-lived session, each a new browser; the process's RSS before and after
 - load:    200 concurrent users over 20 sessions against a `serve` process for 60 s: req/s, p50/p99, errors, RSS
@@ -125,6 +126,22 @@ def bench_seed(sessions: int, people: int) -> dict[str, Any]:
     }
 
 
+def bench_grow(people: int, batch: int = 100) -> dict[str, Any]:
+    """One shared session grown `batch` people at a time, as many CI jobs seeding one session would."""
+    personas = Personas(4)
+    entries = [
+        p.entry(org=1, school_class="10А", vkid=True, profile=True)
+        for p in (personas.make("student", key=f"g{i}") for i in range(people))
+    ]
+    session = World().create("grow", seed=1)
+    apply_seed(session, {"organisations": [{"id": 1, "name": "Школа", "classes": ["10А"]}]})
+    started = time.perf_counter()
+    for first in range(0, people, batch):
+        apply_seed(session, {"people": entries[first : first + batch]})
+    elapsed = time.perf_counter() - started
+    return {"people": people, "batch": batch, "seconds": round(elapsed, 2)}
+
+
 def bench_outbox(n: int) -> dict[str, Any]:
     latencies = []
     with SimulatorServer() as server:
@@ -227,6 +244,7 @@ def main() -> int:
         results = {
             "flow": bench_flow(200 // scale),
             "seed": bench_seed(200 // scale, 30),
+            "grow": bench_grow(10_000 // scale),
             "outbox": bench_outbox(50 // scale),
             "browse": bench_browse(100_000 // scale),
             "load": bench_load(seconds=60 / scale),

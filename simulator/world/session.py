@@ -284,11 +284,11 @@ class Session:
 
     # -- identities -------------------------------------------------------------------------
 
-    def new_id(self, taken: Mapping[int, object]) -> int:
-        """VK-style nine-digit ids, drawn from the session's seed."""
+    def new_id(self, *taken: Mapping[int, object]) -> int:
+        """VK-style nine-digit ids, drawn from the session's seed, free in every one of `taken`."""
         while True:
             candidate = self.rng.randint(100_000_000, 999_999_999)
-            if candidate not in taken:
+            if all(candidate not in ids for ids in taken):
                 return candidate
 
     def vkid_by_login(self, kind: str, value: str) -> VkIdAccount | None:
@@ -430,7 +430,7 @@ class Session:
             raise ValueError("this VK ID account already has an educational profile")
         in_max = isinstance(account, MaxAccount)
         profile = SferumProfile(
-            id=self.new_id({**self.profiles, **self.vkid_accounts, **self.max_accounts}),
+            id=self.new_id(self.profiles, self.vkid_accounts, self.max_accounts),
             vkid_id=None if in_max else account.id,
             max_id=account.id if in_max else None,
             first_name=first_name,
