@@ -149,7 +149,7 @@ def another_computer(
     scene.earlier.remove(persona)
     scene.cast(persona)
     scene.login, scene.password, scene.entered = None, None, {}
-    scene.profiles_before = len(sim_session.snapshot()["profiles"])
+    scene.profiles_before = len(sim_session.snapshot("profiles")["profiles"])
     context = new_context(
         extra_http_headers={SESSION_HEADER: sim_session.key}, locale="ru-RU", timezone_id="Europe/Moscow"
     )
@@ -211,7 +211,7 @@ def seconds_pass(sim_session: SimSession, seconds: str) -> None:
 @given("часы симулятора идут, и страница сама отсчитывает секунды")
 def clock_runs(page: Page, sim_session: SimSession) -> None:
     """Sets the simulator's clock running from where it stands (countdowns tick in the page) and hands the page's timers to Playwright's clock, so the test moves them."""
-    sim_session.set_clock(sim_session.snapshot()["clock"]["now"], running=True)
+    sim_session.set_clock(sim_session.snapshot("clock")["clock"]["now"], running=True)
     page.clock.install()
 
 
@@ -291,7 +291,7 @@ def linked_to_own_profile(sim_session: SimSession, scene: Scene, journal: str) -
     """Checks the world: the actor's journal account has exactly one link, via VK ID, to their own profile, and no profile was added."""
     links = _links_of(sim_session, scene.person, JOURNALS[journal])
     assert [(link["profile_id"], link["via"]) for link in links] == [(scene.person.ids["profile_id"], "vkid")]
-    assert len(sim_session.snapshot()["profiles"]) == scene.profiles_before
+    assert len(sim_session.snapshot("profiles")["profiles"]) == scene.profiles_before
 
 
 @then(parsers.re(r"учетная запись (?P<journal>МЭШ|ЭШ) не привязана, учебный профиль не создан"))
@@ -299,7 +299,7 @@ def linked_to_own_profile(sim_session: SimSession, scene: Scene, journal: str) -
 def nothing_linked(sim_session: SimSession, scene: Scene, journal: str) -> None:
     """Checks the world: the actor's МЭШ (or ЭШ) account has no link and there are as many profiles as when the actor was seeded."""
     assert _links_of(sim_session, scene.person, JOURNALS[journal]) == []
-    assert len(sim_session.snapshot()["profiles"]) == scene.profiles_before
+    assert len(sim_session.snapshot("profiles")["profiles"]) == scene.profiles_before
 
 
 @then(
@@ -330,7 +330,7 @@ def created_profile_linked(sim_session: SimSession, scene: Scene, journal: str) 
 @checks(Unchanged(("profile_created",)))
 def no_profile_created(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world: there are as many profiles as when the actor was seeded."""
-    assert len(sim_session.snapshot()["profiles"]) == scene.profiles_before
+    assert len(sim_session.snapshot("profiles")["profiles"]) == scene.profiles_before
 
 
 @then("на платформе создан учебный профиль по почте с введёнными данными, и он привязан к учетной записи МЭШ ученика")

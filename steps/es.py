@@ -54,7 +54,7 @@ def es_user(sim_session: SimSession, personas: Personas, scene: Scene, who: str,
     )
     person.ids = sim_session.seed({"people": people})["people"][person.key]
     scene.cast(person)
-    scene.profiles_before = len(sim_session.snapshot()["profiles"])
+    scene.profiles_before = len(sim_session.snapshot("profiles")["profiles"])
 
 
 @given("в Сферуме уже общаются ученики школы:")
@@ -68,7 +68,7 @@ def classmates_linked(sim_session: SimSession, personas: Personas, scene: Scene,
         for _ in range(int(how_many))
     ]
     sim_session.seed({"people": people})
-    scene.profiles_before = len(sim_session.snapshot()["profiles"])
+    scene.profiles_before = len(sim_session.snapshot("profiles")["profiles"])
 
 
 # -- the diary ------------------------------------------------------------------------------------

@@ -114,5 +114,5 @@ def registration_password(page: Page, scene: Scene, gosuslugi_logins: dict[str, 
 def simplified_account_created(sim_session: SimSession, scene: Scene, by: str) -> None:
     """Checks the world: one Госуслуги account on the actor's own phone or e-mail, not confirmed, and it is the actor's (their person)."""
     login = registered_with(scene, by)
-    accounts = [a for a in sim_session.snapshot()["gosuslugi_accounts"] if a["login"] == login]
+    accounts = [a for a in sim_session.snapshot("gosuslugi_accounts")["gosuslugi_accounts"] if a["login"] == login]
     assert [(a["confirmed"], a["person_id"]) for a in accounts] == [(False, scene.person.key)], accounts

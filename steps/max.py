@@ -71,7 +71,7 @@ def max_signed_in(page: Page, scene: Scene) -> None:
 @then("в МАХ зарегистрирован аккаунт с его ФИО, учебного профиля пока нет")
 def registered_without_profile(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world: one МАХ account on the actor's phone, with the full name typed, and no profile yet."""
-    accounts = [a for a in sim_session.snapshot()["max_accounts"] if a["phone"] == scene.person.phone]
+    accounts = [a for a in sim_session.snapshot("max_accounts")["max_accounts"] if a["phone"] == scene.person.phone]
     entered = scene.entered
     expected = (entered["Фамилия"], entered["Имя"], entered["Отчество (необязательно)"], None)
     assert [(a["last_name"], a["first_name"], a["patronymic"], a["profile_id"]) for a in accounts] == [expected]
@@ -192,7 +192,7 @@ def linked_existing_profile(sim_session: SimSession, scene: Scene) -> None:
     ids = scene.person.ids
     links = _mes_links(sim_session, scene)
     assert [(link["profile_id"], link["via"]) for link in links] == [(ids["profile_id"], "max")]
-    profiles = sim_session.snapshot()["profiles"]
+    profiles = sim_session.snapshot("profiles")["profiles"]
     assert len(profiles) == scene.profiles_before  # no second profile
     profile = next(p for p in profiles if p["id"] == ids["profile_id"])
     assert (profile["vkid_id"], profile["max_id"]) == (ids["vkid_id"], ids["max_id"])
@@ -224,14 +224,14 @@ def registered_and_linked(sim_session: SimSession, scene: Scene) -> None:
 @then("аккаунт в МАХ не создан")
 def no_max_account(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world holds no МАХ account on the actor's phone."""
-    assert [a for a in sim_session.snapshot()["max_accounts"] if a["phone"] == scene.person.phone] == []
+    assert [a for a in sim_session.snapshot("max_accounts")["max_accounts"] if a["phone"] == scene.person.phone] == []
 
 
 @then("привязка прежняя: новая не создана")
 def links_unchanged(sim_session: SimSession, scene: Scene, recorded: dict[str, Any]) -> None:
     """Checks the world's links are the ones recorded when МЭШ switched to МАХ, and no profile was added."""
     assert recorded["links"] and sim_session.links() == recorded["links"]
-    assert len(sim_session.snapshot()["profiles"]) == scene.profiles_before
+    assert len(sim_session.snapshot("profiles")["profiles"]) == scene.profiles_before
 
 
 @then("учетная запись МЭШ по-прежнему привязана к учебному профилю")
@@ -247,5 +247,5 @@ def unlinked(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world: the actor's МЭШ account has no link, and the profile it had still exists."""
     assert _mes_links(sim_session, scene) == []
     ids = scene.person.ids
-    profile_ids = {p["id"] for p in sim_session.snapshot()["profiles"]}
+    profile_ids = {p["id"] for p in sim_session.snapshot("profiles")["profiles"]}
     assert (ids.get("max_profile_id") or ids["profile_id"]) in profile_ids

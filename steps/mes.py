@@ -64,7 +64,7 @@ def mes_teacher(sim_session: SimSession, personas: Personas, scene: Scene, accou
     created = sim_session.seed({"people": [entry]})
     teacher.ids = created["people"][teacher.key]
     scene.cast(teacher)
-    scene.profiles_before = len(sim_session.snapshot()["profiles"])
+    scene.profiles_before = len(sim_session.snapshot("profiles")["profiles"])
 
 
 CHILD_ACCOUNTS: dict[str, Accounts] = {
@@ -87,7 +87,7 @@ def mes_child(sim_session: SimSession, personas: Personas, scene: Scene, age: st
     created = sim_session.seed({"people": [entry]})
     child.ids = created["people"][child.key]
     scene.cast(child)
-    scene.profiles_before = len(sim_session.snapshot()["profiles"])
+    scene.profiles_before = len(sim_session.snapshot("profiles")["profiles"])
 
 
 @when(parsers.re(rf"{WHO} входит в «(?P<cabinet>[^«»]+)»"))

@@ -88,7 +88,7 @@ def es_classmate(sim_session: SimSession, personas: Personas, scene: Scene, cast
     )
     classmate.ids = sim_session.seed({"people": [entry]})["people"][classmate.key]
     cast.people["одноклассник"] = classmate
-    scene.profiles_before = len(sim_session.snapshot()["profiles"])
+    scene.profiles_before = len(sim_session.snapshot("profiles")["profiles"])
 
 
 # -- reaching a chat --------------------------------------------------------------------------------

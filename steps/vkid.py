@@ -353,12 +353,12 @@ def vkid_help(page: Page, sim_session: SimSession, title: str) -> None:
 @then("аккаунт VK ID на эту почту не создан")
 def no_email_account(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world: no VK ID account signs in with the e-mail the actor typed."""
-    assert [a for a in sim_session.snapshot()["vkid_accounts"] if a["email"] == scene.typed_login] == []
+    assert [a for a in sim_session.snapshot("vkid_accounts")["vkid_accounts"] if a["email"] == scene.typed_login] == []
 
 
 @then("в VK ID создан аккаунт на его номер телефона с введёнными ФИО")
 def phone_account_created(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world: exactly one VK ID account on the actor's phone, with the last and first name typed on «Информация о себе», and a profile."""
-    accounts = [a for a in sim_session.snapshot()["vkid_accounts"] if a["phone"] == scene.person.phone]
+    accounts = [a for a in sim_session.snapshot("vkid_accounts")["vkid_accounts"] if a["phone"] == scene.person.phone]
     assert [(a["last_name"], a["first_name"]) for a in accounts] == [(scene.entered["Фамилия"], scene.entered["Имя"])]
     assert accounts[0]["profile_id"] is not None

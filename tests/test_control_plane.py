@@ -129,6 +129,18 @@ def test_an_invalid_seed_is_422_and_stores_nothing(control: httpx.Client, sim_se
     assert sim_session.snapshot()["people"] == []
 
 
+def test_a_snapshot_can_be_asked_for_some_parts(control: httpx.Client, sim_session: SimSession) -> None:
+    """`only=profiles,people` answers those parts, each as the whole snapshot has it; a wrong name is 400."""
+    sim_session.seed(world(person()))
+    whole = control.get(f"/sessions/{sim_session.key}").json()
+    some = control.get(f"/sessions/{sim_session.key}", params={"only": "profiles,people"}).json()
+    assert set(some) == {"profiles", "people"}
+    assert some == {"profiles": whole["profiles"], "people": whole["people"]} and len(some["profiles"]) == 1
+    assert sim_session.snapshot("links") == {"links": []}
+    response = control.get(f"/sessions/{sim_session.key}", params={"only": "profiles,<b>"})
+    assert_api_error(response, 400, "invalid_parameter", "'<b>'")
+
+
 def test_a_seed_with_a_number_for_a_phone_is_422(control: httpx.Client, sim_session: SimSession) -> None:
     """A JSON number where a string is expected is a seed error, not a crash."""
     doc = {"people": [{"id": "p1", "first_name": "Иван", "last_name": "Иванов", "phone": 79991234567}]}

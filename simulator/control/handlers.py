@@ -16,7 +16,15 @@ from ..clock import DEFAULT_START, ClockError, within_calendar
 from ..platforms import installed
 from ..world import SeedError, Session, UnknownSession, apply_seed, parse_client
 from ..world.models import to_json
-from ..world.session import FAULTS, SETTINGS, InvalidFaultParams, SessionEnded, UnknownFault, UnknownSetting
+from ..world.session import (
+    FAULTS,
+    SETTINGS,
+    SNAPSHOT_PARTS,
+    InvalidFaultParams,
+    SessionEnded,
+    UnknownFault,
+    UnknownSetting,
+)
 from ..world.snapshot import SnapshotError
 from ..world.snapshot import dump as dump_session
 from ..world.snapshot import load as load_session
@@ -153,8 +161,13 @@ async def create_session(request: web.Request) -> web.Response:
 
 
 async def get_session(request: web.Request) -> web.Response:
-    """Everything the session holds: people, accounts, profiles, links, faults, clock."""
-    return web.json_response(_session(request).snapshot())
+    """Everything the session holds: people, accounts, profiles, links, faults, clock; `only=profiles,links` some."""
+    only = None
+    if "only" in request.query:
+        only = request.query["only"].split(",")
+        if unknown := [name for name in only if name not in SNAPSHOT_PARTS]:
+            raise errors.InvalidParameter(f"only: no part {unknown[0][:40]!r}; parts: {', '.join(SNAPSHOT_PARTS)}")
+    return web.json_response(_session(request).snapshot(only))
 
 
 async def delete_session(request: web.Request) -> web.Response:

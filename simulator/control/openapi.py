@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from ..hosts import PLATFORMS
-from ..world.session import PATH_MAX, SETTINGS
+from ..world.session import PATH_MAX, SETTINGS, SNAPSHOT_PARTS
 from ..world.world import KEY_RE
 from . import errors
 from .errors import ControlError
@@ -18,6 +18,7 @@ ERRORS: dict[str, tuple[type[ControlError], ...]] = {
     "create_session": (errors.InvalidParameter, errors.SessionExists),
     "seed": (errors.InvalidSeed,),
     "events": (errors.InvalidParameter,),
+    "get_session": (errors.InvalidParameter,),
     "outbox": (errors.InvalidParameter,),
     "outbox_wait": (errors.InvalidParameter, errors.Timeout),
     "fix_code": (errors.InvalidParameter,),
@@ -41,16 +42,20 @@ PATH_PARAMETERS = {
     "to": {"type": "string", "minLength": 1},  # a phone number or an e-mail address
     "name": {"type": "string", "minLength": 1},
 }
+PART = "|".join(SNAPSHOT_PARTS)
 QUERY_PARAMETERS = {
     "to": STRING,
     "channel": {"enum": ["sms", "call", "email"]},
     "after": {"type": "integer", "minimum": 0},  # an event's or message's id
     "timeout": {"type": "number", "minimum": 0, "maximum": WAIT_MAX},
+    # The snapshot's parts to answer with, comma-separated; without it, all of them.
+    "only": {"type": "string", "pattern": f"^({PART})(,({PART}))*$"},
 }
 QUERIES = {
     "outbox": ["to", "channel", "after"],
     "outbox_wait": ["to", "channel", "after", "timeout"],
     "events": ["after"],
+    "get_session": ["only"],
 }
 BODIES = {
     "create_session": {

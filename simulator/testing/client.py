@@ -118,8 +118,9 @@ class SimSession:
     def seed(self, document: dict[str, Any]) -> dict[str, Any]:
         return self._call("POST", "/seed", json=document)
 
-    def snapshot(self) -> dict[str, Any]:
-        return self._call("GET")
+    def snapshot(self, *only: str) -> dict[str, Any]:
+        """The session as JSON; naming parts (`snapshot("profiles")`) asks for those alone."""
+        return self._call("GET", params={"only": ",".join(only)} if only else None)
 
     def links(self) -> list[Link]:
         return cast(list[Link], _items(self._call("GET", "/links"), "links"))

@@ -8,7 +8,7 @@ import itertools
 import random
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -89,6 +89,32 @@ SETTINGS = {
     "mes_sferum_in": ("vk", "max"),  # МЭШ connects Sferum in VK Messenger (VK ID) or in МАХ
 }
 
+# The parts of a session's snapshot (GET /_sim/v1/sessions/{key}), in order; `?only=` picks some.
+SNAPSHOT_PARTS = (
+    "key",
+    "seed",
+    "clock",
+    "organisations",
+    "classes",
+    "people",
+    "journal_accounts",
+    "vkid_accounts",
+    "profiles",
+    "links",
+    "gosuslugi_accounts",
+    "max_accounts",
+    "lessons",
+    "chats",
+    "memberships",
+    "chat_messages",
+    "calls",
+    "attachments",
+    "invitations",
+    "join_requests",
+    "faults",
+    "settings",
+    "clients",
+)
 # Sferum builds an organisation's chats from the journal's data a while after a link is made.
 CHATS_DELAY = timedelta(minutes=5)
 # The organisation-wide chats: title after «<organisation> · », kind, and the roles that are in it.
@@ -778,35 +804,39 @@ class Session:
 
     # -- views ------------------------------------------------------------------------------
 
-    def snapshot(self) -> dict[str, Any]:
-        snapshot: dict[str, Any] = to_json(
-            {
-                "key": self.key,
-                "seed": self.seed,
-                "clock": self.clock.to_json(),
-                "organisations": list(self.organisations.values()),
-                "classes": list(self.classes.values()),
-                "people": list(self.people.values()),
-                "journal_accounts": list(self.journal_accounts.values()),
-                "vkid_accounts": list(self.vkid_accounts.values()),
-                "profiles": list(self.profiles.values()),
-                "links": list(self.links.values()),
-                "gosuslugi_accounts": list(self.gosuslugi_accounts.values()),
-                "max_accounts": list(self.max_accounts.values()),
-                "lessons": list(self.lessons.values()),
-                "chats": list(self.chats.values()),
-                "memberships": self.memberships,
-                "chat_messages": self.chat_messages,
-                "calls": self.calls,
-                "attachments": self.attachments,
-                "invitations": list(self.invitations.values()),
-                "join_requests": list(self.join_requests.values()),
-                "faults": list(self.faults.values()),
-                "settings": self.settings,
-                "clients": list(self.oauth.clients.values()),
-            }
-        )
+    def snapshot(self, only: Collection[str] | None = None) -> dict[str, Any]:
+        """The session as JSON; `only` names the parts wanted (SNAPSHOT_PARTS), so a reader of one pays for one."""
+        parts = self._snapshot_parts()
+        wanted = SNAPSHOT_PARTS if only is None else [name for name in SNAPSHOT_PARTS if name in only]
+        snapshot: dict[str, Any] = to_json({name: parts[name]() for name in wanted})
         return snapshot
+
+    def _snapshot_parts(self) -> dict[str, Callable[[], object]]:
+        return {
+            "key": lambda: self.key,
+            "seed": lambda: self.seed,
+            "clock": self.clock.to_json,
+            "organisations": lambda: list(self.organisations.values()),
+            "classes": lambda: list(self.classes.values()),
+            "people": lambda: list(self.people.values()),
+            "journal_accounts": lambda: list(self.journal_accounts.values()),
+            "vkid_accounts": lambda: list(self.vkid_accounts.values()),
+            "profiles": lambda: list(self.profiles.values()),
+            "links": lambda: list(self.links.values()),
+            "gosuslugi_accounts": lambda: list(self.gosuslugi_accounts.values()),
+            "max_accounts": lambda: list(self.max_accounts.values()),
+            "lessons": lambda: list(self.lessons.values()),
+            "chats": lambda: list(self.chats.values()),
+            "memberships": lambda: self.memberships,
+            "chat_messages": lambda: self.chat_messages,
+            "calls": lambda: self.calls,
+            "attachments": lambda: self.attachments,
+            "invitations": lambda: list(self.invitations.values()),
+            "join_requests": lambda: list(self.join_requests.values()),
+            "faults": lambda: list(self.faults.values()),
+            "settings": lambda: self.settings,
+            "clients": lambda: list(self.oauth.clients.values()),
+        }
 
 
 def _chat_entry(chat: Chat) -> dict[str, str]:
