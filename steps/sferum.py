@@ -104,9 +104,11 @@ def cabinet_opens(scene: Scene, cast: Cast, name: str) -> None:
 def download_statistics(cast: Cast) -> None:
     """Reloads the administrator's cabinet, clicks «Скачать статистику» and keeps the file's name and workbook."""
     page = cast.admin
+    download_link = page.get_by_role("link", name="Скачать статистику", exact=True)
+    expect(download_link).to_be_visible()  # in the cabinet: the sign-in's last redirect has landed
     page.reload()  # the cabinet as it is now, as an administrator sees it coming back to it
     with page.expect_download() as download:
-        page.get_by_role("link", name="Скачать статистику", exact=True).click()
+        download_link.click()
     cast.filename = download.value.suggested_filename
     # Playwright keeps downloads under a name without an extension, which openpyxl refuses.
     cast.workbook = load_workbook(BytesIO(Path(download.value.path()).read_bytes()))
