@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import httpx
 import pytest
@@ -13,27 +11,18 @@ import pytest
 from simulator import SimulatorServer
 from simulator.ages import age
 from simulator.platforms.eljur import rules
-from simulator.testing import Persona, Personas, SimSession, Simulator
+from simulator.testing import Persona, Personas, SimSession
 from tests.http_browser import HttpBrowser, location
+from tests.sim_schools import LYCEUM, school_session
 
 PASSWORD = "Gos-pass-2024"
-SCHOOL = next(
-    org
-    for org in json.loads((Path(__file__).parents[1] / "fixtures/schools.json").read_text(encoding="utf-8"))[
-        "organisations"
-    ]
-    if org["name"] == "МАОУ «Лицей №2»"
-)
+SCHOOL = LYCEUM
 
 
 @pytest.fixture
 def world(server: SimulatorServer) -> Iterator[SimSession]:
-    simulator = Simulator(server.url)
-    session = simulator.new_session(seed=3)
-    session.seed({"organisations": [SCHOOL]})
-    yield session
-    session.delete()
-    simulator.close()
+    with school_session(server, seed=3) as session:
+        yield session
 
 
 @pytest.fixture

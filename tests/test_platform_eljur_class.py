@@ -4,27 +4,20 @@
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
 from simulator import SimulatorServer
 from simulator.platforms.eljur import rules
-from simulator.testing import Persona, Personas, SimSession, Simulator
+from simulator.testing import Persona, Personas, SimSession
 from tests.http_browser import HttpBrowser, location
+from tests.sim_schools import LYCEUM, school_session
 
 PASSWORD = "Gos-pass-2024"
-SCHOOL = next(
-    org
-    for org in json.loads((Path(__file__).parents[1] / "fixtures/schools.json").read_text(encoding="utf-8"))[
-        "organisations"
-    ]
-    if org["name"] == "МАОУ «Лицей №2»"
-)
+SCHOOL = LYCEUM
 # Seed 003, word for word: why a student of 14 or more with a simplified account cannot get in.
 SEED_003_ADULTS = (
     "Дети после 14 лет должны подтвердить свою учетную запись на Госуслугах как взрослые, то есть через МФЦ или "
@@ -34,12 +27,8 @@ SEED_003_ADULTS = (
 
 @pytest.fixture
 def world(server: SimulatorServer) -> Iterator[SimSession]:
-    simulator = Simulator(server.url)
-    session = simulator.new_session(seed=8)
-    session.seed({"organisations": [SCHOOL]})
-    yield session
-    session.delete()
-    simulator.close()
+    with school_session(server, seed=8) as session:
+        yield session
 
 
 @pytest.fixture

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from simulator import SESSION_HEADER
 from simulator.testing import SimSession
+from tests.sim_schools import LYCEUM
 
 PHONE_WIDTH = 390
 PASSWORD = "Gos-pass-2024"
-SCHOOL = next(
-    org
-    for org in json.loads((Path(__file__).parents[1] / "fixtures/schools.json").read_text(encoding="utf-8"))[
-        "organisations"
-    ]
-    if org["name"] == "МАОУ «Лицей №2»"
-)
+SCHOOL = LYCEUM
 # A name as long as a form accepts (50 letters a part): the longest the bar has to hold.
 LONG = {
     "last_name": "Константинопольская-Преображенская",
