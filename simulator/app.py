@@ -15,12 +15,12 @@ from .console import ROUTES as CONSOLE_ROUTES
 from .control import errors as control_errors
 from .control.handlers import OPENAPI, TLS
 from .control.openapi import document as openapi_document
-from .control.routes import PREFIX
 from .control.routes import ROUTES as CONTROL_ROUTES
 from .hosts import PLATFORMS, Hosts
 from .platforms import installed
 from .platforms.relying_party import HTTP
 from .security import ADMIN_TOKEN, guard
+from .wire import PREFIX
 from .world import Session, UnknownSession, World
 
 OAUTH_PREFIX = "/oauth2/"  # VK ID's endpoints for relying parties' servers

@@ -23,7 +23,7 @@ from . import tls
 from .app import TLS, create_app
 from .hosts import PLATFORMS, REAL_NAMES, Hosts
 from .platforms import installed
-from .security import TOKEN_ENV
+from .wire import TOKEN_ENV
 from .world import DEFAULT, SeedError, World, apply_seed
 from .world.session import Limits
 

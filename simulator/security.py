@@ -18,7 +18,6 @@ from . import web as sim
 from .hosts import ALL_HOST_NAMES
 
 ADMIN_TOKEN = web.AppKey("admin_token", str)
-TOKEN_ENV = "SFERUM_SIM_ADMIN_TOKEN"
 CONTROL = "/_sim/v1"
 CONSOLE = "/_sim"
 OPEN_PATHS = frozenset({CONTROL + "/health"})  # liveness probes and the harness's first call carry no token

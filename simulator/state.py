@@ -19,8 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
-from .control.routes import PREFIX
-from .web import SESSION_HEADER
+from .wire import PREFIX, SESSION_HEADER
 from .world import DEFAULT, World
 from .world.snapshot import SCHEMA_VERSION, SnapshotError, dump, load
 from .world.world import KEY_RE

@@ -12,9 +12,9 @@ from aiohttp import web
 
 from . import validation
 from .hosts import Hosts
+from .wire import SESSION_HEADER as SESSION_HEADER  # the handlers read it as sim.SESSION_HEADER
 from .world import Session, World
 
-SESSION_HEADER = "X-Sim-Session"
 User = TypeVar("User")
 WORLD = web.AppKey("world", World)
 HOSTS = web.AppKey("hosts", Hosts)

@@ -10,8 +10,9 @@ import pytest
 
 from simulator import PLATFORMS, SESSION_HEADER, SimulatorServer
 from simulator.control import errors
-from simulator.control.routes import PREFIX, ROUTES
+from simulator.control.routes import ROUTES
 from simulator.testing import SimSession, Simulator, SimulatorError
+from simulator.wire import PREFIX
 from tests.sim_browser import MES_HOST, VKID_HOST, Browser, enter_login, mes_authorize_url, start
 from tests.sim_seeds import PHONE, person, world
 

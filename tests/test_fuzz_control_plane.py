@@ -21,7 +21,7 @@ from schemathesis.core.result import Ok
 from schemathesis.schemas import APIOperation, BaseSchema
 
 from simulator import SimulatorServer
-from simulator.control.routes import PREFIX
+from simulator.wire import PREFIX
 from simulator.world import World
 
 EXAMPLES = 60  # per operation and mode

@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 from simulator import PLATFORMS, SESSION_HEADER, SimulatorServer
-from simulator.control.routes import PREFIX
 from simulator.testing import SimSession
+from simulator.wire import PREFIX
 
 MES_HOST = PLATFORMS["mes"].hosts[0]
 VKID_HOST = PLATFORMS["vkid"].hosts[0]

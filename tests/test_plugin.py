@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
@@ -22,15 +25,20 @@ def test_same_seed_same_people(sim_seed, personas):
 """
 
 
-@pytest.fixture
-def run(pytester: pytest.Pytester):
-    pytester.makepyfile(test_suite=SUITE)
+def run_suite(project: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], ET.Element]:
+    """The suite in its own pytest, as a user's project runs it: its output and its JUnit report."""
+    junit = project / f"junit-{len(list(project.glob('junit-*.xml')))}.xml"
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:randomly", f"--junitxml={junit}"]
+    done = subprocess.run([*command, *args], cwd=project, capture_output=True, text=True, timeout=300)
+    return done, ET.parse(junit).getroot()
 
-    def run(*args: str) -> tuple[pytest.RunResult, ET.Element]:
-        result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--junitxml=junit.xml", *args)
-        return result, ET.parse(pytester.path / "junit.xml").getroot()
 
-    return run
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[subprocess.CompletedProcess[str], ET.Element]]:
+    """The runs the tests below compare, each made once: twice with the default seed, once with another."""
+    project = tmp_path_factory.mktemp("plugin")
+    (project / "test_suite.py").write_text(SUITE, encoding="utf-8")
+    return {"first": run_suite(project), "again": run_suite(project), "seed 7": run_suite(project, "--sim-seed", "7")}
 
 
 def seeds(junit: ET.Element) -> dict[str, str]:
@@ -40,21 +48,19 @@ def seeds(junit: ET.Element) -> dict[str, str]:
     }
 
 
-def test_each_test_gets_its_own_session(run) -> None:
-    result, junit = run()
-    result.assert_outcomes(passed=3)
+def test_each_test_gets_its_own_session(runs) -> None:
+    result, junit = runs["first"]
+    assert result.returncode == 0 and "3 passed" in result.stdout, result.stdout[-2000:]
     keys = [p.get("value") for p in junit.iter("property") if p.get("name") == "sim_session"]
     assert len(keys) == len(set(keys)) == 2  # test_a and test_b; the third needs no session
 
 
-def test_seeds_are_recorded_and_reproducible(run) -> None:
-    _, first = run()
-    _, second = run()
-    assert seeds(first) == seeds(second)
-    assert len(set(seeds(first).values())) == 3
+def test_seeds_are_recorded_and_reproducible(runs) -> None:
+    first, again = seeds(runs["first"][1]), seeds(runs["again"][1])
+    assert first == again
+    assert len(set(first.values())) == 3
 
 
-def test_base_seed_changes_every_test_seed(run) -> None:
-    _, default = run()
-    _, other = run("--sim-seed", "7")
-    assert all(seeds(default)[name] != seeds(other)[name] for name in seeds(default))
+def test_base_seed_changes_every_test_seed(runs) -> None:
+    default, other = seeds(runs["first"][1]), seeds(runs["seed 7"][1])
+    assert set(default) == set(other) and all(default[name] != other[name] for name in default)

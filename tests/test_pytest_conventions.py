@@ -6,6 +6,8 @@ import json
 import os
 import pwd
 import shlex
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -48,10 +50,25 @@ def opens(password, typed):
 """
 
 
-def run_with_project_config(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+def run_with_project_config(project: Path, *args: str) -> pytest.RunResult:
     """pytest in a folder of its own, with this repository's pyproject.toml as its configuration."""
-    config = ("-c", str(ROOT / "pyproject.toml"), "--rootdir", str(pytester.path))
-    return pytester.runpytest_subprocess(*config, "test_two.py", *args)
+    config = ("-c", str(ROOT / "pyproject.toml"), "--rootdir", str(project))
+    command = [sys.executable, "-m", "pytest", *config, "test_two.py", "-p", "no:randomly", *args]
+    done = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=300)
+    return pytest.RunResult(done.returncode, done.stdout.splitlines(), done.stderr.splitlines(), 0.0)
+
+
+@pytest.fixture(scope="module")
+def first_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The first runs, each made once, their folders kept with the cache they left: a run writing the
+    reports (for --lf, --ff and the rerun command) and a stepwise run (stepwise resumes where one stopped)."""
+    made: dict[str, Path] = {}
+    for kind, args in {"plain": ("--sim-report-dir=reports",), "stepwise": ("--sw",)}.items():
+        project = tmp_path_factory.mktemp(kind)
+        (project / "test_two.py").write_text(TWO_TESTS, encoding="utf-8")
+        run_with_project_config(project, *args).assert_outcomes(passed=1, failed=1)
+        made[kind] = project
+    return made
 
 
 @pytest.mark.parametrize(
@@ -63,12 +80,11 @@ def run_with_project_config(pytester: pytest.Pytester, *args: str) -> pytest.Run
     ],
 )
 def test_the_second_run_uses_the_cache_of_the_first(
-    pytester: pytest.Pytester, option: str, outcomes: dict[str, int]
+    first_runs: dict[str, Path], tmp_path: Path, option: str, outcomes: dict[str, int]
 ) -> None:
-    pytester.makepyfile(test_two=TWO_TESTS)
-    first = ("--sw",) if option == "--sw" else ()  # stepwise resumes where a stepwise run stopped
-    run_with_project_config(pytester, "-p", "no:randomly", *first).assert_outcomes(passed=1, failed=1)
-    second = run_with_project_config(pytester, "-p", "no:randomly", option, "-v")
+    project = tmp_path / "project"  # a copy: each second run changes the cache it reads
+    shutil.copytree(first_runs["stepwise" if option == "--sw" else "plain"], project)
+    second = run_with_project_config(project, option, "-v")
     second.assert_outcomes(**outcomes)
     lines = [line for line in second.outlines if "::test_" in line and ("PASSED" in line or "FAILED" in line)]
     assert lines[0].startswith("test_two.py::test_fails")  # --ff runs it first, --lf and --sw run only it
@@ -89,10 +105,8 @@ def test_a_failed_scenario_names_its_feature_scenario_and_step(pytester: pytest.
     )
 
 
-def test_the_rerun_command_starts_with_the_interpreter_that_ran_the_suite(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(test_two=TWO_TESTS)
-    pytester.runpytest_subprocess("-p", "no:randomly", "--sim-report-dir=reports")
-    results = json.loads((pytester.path / "reports" / "results.json").read_text(encoding="utf-8"))
+def test_the_rerun_command_starts_with_the_interpreter_that_ran_the_suite(first_runs: dict[str, Path]) -> None:
+    results = json.loads((first_runs["plain"] / "reports" / "results.json").read_text(encoding="utf-8"))
     failed = next(test for test in results["tests"] if test["outcome"] == "failed")
     command = shlex.split(failed["rerun"])
     assert command[:4] == [sys.executable, "-m", "pytest", "test_two.py::test_fails"]

@@ -2,7 +2,6 @@
 
 from . import handlers as h
 
-PREFIX = "/_sim/v1"
 S = "/sessions/{key}"
 
 ROUTES = [

@@ -31,7 +31,7 @@ from ..testing.client import Message, SimSession, Simulator, SimulatorError
 from ..testing.personas import Persona, Personas
 from ..testing.plugin import DEFAULT_SEED
 from ..validation import format_phone
-from ..web import SESSION_HEADER
+from ..wire import SESSION_HEADER
 from ..world import World
 from . import panel
 from .capture import (

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import BrowserContext, BrowserType
 
 from ..hosts import REAL_NAMES
-from ..web import SESSION_HEADER
+from ..wire import SESSION_HEADER
 from .browser import chromium_args, system_chromium
 from .client import SimSession, Simulator
 

@@ -7,8 +7,7 @@ from typing import Any, TypedDict, cast
 
 import httpx
 
-from ..control.routes import PREFIX
-from ..security import TOKEN_ENV
+from ..wire import PREFIX, TOKEN_ENV
 
 
 class SimulatorError(RuntimeError):

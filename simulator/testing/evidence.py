@@ -39,6 +39,7 @@ try:  # allure-pytest-bdd is optional; without it the attachment calls below do 
     import allure
 
     HAS_ALLURE = True
+    JPG = allure.attachment_type.JPG
 except ImportError:  # pragma: no cover
     HAS_ALLURE = False
 
@@ -48,6 +49,20 @@ SCREENSHOT_QUALITY = 70
 # Fixtures whose value tells what the browser shows; fetched early when a step asks for them, so the
 # first step that opens the page has its trace group too.
 BROWSER_FIXTURES = ("page", "context")
+# Counts what can change the picture of a document: DOM changes, typing, scrolling, focus. A step after
+# which the count, the document and the frames are the same as at the last screenshot shows that same
+# picture: the file is referenced again instead of capturing it anew (a capture waits for a frame).
+CHANGES = "Symbol.for('sferum-sim.changes')"
+CHANGE_COUNTER = f"""(() => {{
+  const key = {CHANGES};
+  if (key in window) return;
+  Object.defineProperty(window, key, {{ value: 0, writable: true, enumerable: false }});
+  const count = () => {{ window[key] += 1; }};
+  new MutationObserver(count).observe(document, {{ subtree: true, childList: true, attributes: true, characterData: true }});
+  for (const type of ["input", "change", "scroll", "focusin", "focusout", "toggle", "resize"])
+    addEventListener(type, count, {{ capture: true, passive: true }});
+}})();"""
+READ_CHANGES = f"() => [location.href, performance.timeOrigin, window[{CHANGES}] ?? -1]"
 
 
 @dataclass
@@ -64,6 +79,10 @@ class Evidence:
     ungrouped: list[str] = field(default_factory=list)
     events_seen: int = 0
     browser: BrowserInfo | None = None
+    # The last screenshot: its file and what the page was when it was taken.
+    shot: str | None = None
+    shot_image: bytes = b""
+    shot_state: Any = None
 
     def handed_over(self) -> ScenarioEvidence:
         """The scenario's record: the steps run so far, then the ones never reached."""
@@ -198,6 +217,8 @@ class EvidencePlugin:
         context = self._context(request, step_func)
         if context is not None and evidence.browser is None and context.browser is not None:
             evidence.browser = BrowserInfo(name=context.browser.browser_type.name, version=context.browser.version)
+            if self.policy == "on":  # the documents the scenario opens from now on count their changes
+                context.add_init_script(CHANGE_COUNTER)
         if self.tracing:
             self._group(evidence, context, step_title(step))
         record = evidence.pending[len(evidence.steps)]
@@ -264,7 +285,7 @@ class EvidencePlugin:
         if error is not None:
             record.error = f"{type(error).__name__}: {error}".strip()
         if self._wants_screenshot(status):
-            record.screenshot = self._screenshot(request, len(evidence.steps) + 1, status)
+            record.screenshot = self._screenshot(request, evidence, len(evidence.steps) + 1, status)
         if evidence.grouped is not None:
             with contextlib.suppress(PlaywrightError):  # the step closed its own context: nothing left to group
                 evidence.grouped.tracing.group_end()
@@ -276,24 +297,49 @@ class EvidencePlugin:
     def _wants_screenshot(self, status: StepStatus) -> bool:
         return self.policy == "on" or (self.policy == "only-on-failure" and status != "passed")
 
-    def _screenshot(self, request: pytest.FixtureRequest, number: int, status: StepStatus) -> str | None:
-        """The viewport as a JPEG, written once under the report directory; Allure gets the same picture."""
+    def _screenshot(
+        self, request: pytest.FixtureRequest, evidence: Evidence, number: int, status: StepStatus
+    ) -> str | None:
+        """The viewport as a JPEG, written once under the report directory; Allure gets the same picture.
+
+        A passed step that changed nothing on the page since the last screenshot shows that one again.
+        """
         page = self._active(request, "page")
         if page is None or page.is_closed():
             return None
+        state = self._page_state(page) if status == "passed" else None
+        if state is not None and state == evidence.shot_state:
+            if HAS_ALLURE:
+                allure.attach(evidence.shot_image, name=f"шаг {number}", attachment_type=JPG)
+            return evidence.shot
         try:
             image = page.screenshot(type="jpeg", quality=SCREENSHOT_QUALITY, timeout=5000)
         except PlaywrightError:  # a crashed page must not hide the step's own error
             return None
         if HAS_ALLURE:  # Allure's results folder holds its own copies: its readers look nowhere else
-            allure.attach(image, name=f"шаг {number}", attachment_type=allure.attachment_type.JPG)
+            allure.attach(image, name=f"шаг {number}", attachment_type=JPG)
+        # Read after the capture, which counts too: Playwright hides the caret with a style it adds and removes.
+        evidence.shot, evidence.shot_image = None, image
+        evidence.shot_state = self._page_state(page) if state is not None else None
         if self.report_dir is None:
             return None
         relative = Path("evidence") / slug(request.node.nodeid) / f"{number:02d}-{status}.jpg"
         file = self.report_dir / relative
         file.parent.mkdir(parents=True, exist_ok=True)
         file.write_bytes(image)
-        return relative.as_posix()
+        evidence.shot = relative.as_posix()
+        return evidence.shot
+
+    @staticmethod
+    def _page_state(page: Any) -> Any:
+        """The page's document and its count of changes, or None when unknown (a frame, a page navigating)."""
+        if len(page.frames) > 1:  # another frame's document changes unseen by the counter of this one
+            return None
+        try:
+            state = page.evaluate(READ_CHANGES)
+        except PlaywrightError:
+            return None
+        return state if state[2] >= 0 else None
 
     def _events(self, request: pytest.FixtureRequest, evidence: Evidence) -> list[SimulatorEvent]:
         """What the simulator did during the step: the session's event log since the last step."""

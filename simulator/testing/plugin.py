@@ -15,7 +15,6 @@ import pytest
 import respx
 
 from .. import tls
-from ..server import SimulatorServer
 from . import browser_fixtures, shard, step_lookup
 from .browser import KINDS
 from .client import SimSession, Simulator
@@ -119,6 +118,8 @@ def sim(pytestconfig: pytest.Config) -> Iterator[Simulator]:
         raise pytest.UsageError("--sim-tls=on needs the `tls` extra: pip install 'sferum-sim[tls]'")
     server = None
     if not url:
+        from ..server import SimulatorServer  # the web application, imported only by a run that starts it
+
         server = SimulatorServer(tls=mode == "on" or (mode == "auto" and tls.available())).start()
         url = server.url
     client = Simulator(url)

@@ -17,7 +17,7 @@ import httpx
 import respx
 
 from ..hosts import ALL_HOST_NAMES, PLATFORMS
-from ..web import SESSION_HEADER
+from ..wire import SESSION_HEADER
 
 VKID_HOSTS: tuple[str, ...] = PLATFORMS["vkid"].real_names
 ROUTE = "simulator"  # the router's route for routed hosts: `router.routes[ROUTE].calls`
