@@ -20,14 +20,20 @@ run: setup
 	echo "Reports in $(REPORTS)/:$${written:- none}"; \
 	exit $$status
 
-# CI: lint first; the simulator's own tests on both cores (-n 2), then the BDD suite in one worker with
-# the same reports as `make run` but no traces (recording them costs time on every scenario), then the
-# vendor example, a project of its own as it would be in a vendor's repository. Every part runs; any
-# failure fails the target. The reports are the BDD suite's.
+# CI: lint first; the simulator's own tests, then the BDD suite with the same reports as `make run` but
+# no traces (recording them costs time on every scenario), then the vendor example, a project of its own
+# as it would be in a vendor's repository. Every part runs; any failure fails the target. The reports are
+# the BDD suite's. Workers: a scenario waits on the browser's frames and the driver's round trips more than
+# it computes (one worker keeps ~40 % of two cores busy), and the tests wait on sub-runs and browsers, so
+# more workers than cores finish sooner here (README «Benchmarks»). The tests go to workers a module at a
+# time: a module's shared sub-runs (tests/test_reporting.py's four suites, the guides) then run once, not
+# once in every worker that gets one of its tests. The BDD suite is one module: its scenarios go one by one.
+TEST_WORKERS ?= 4
+FEATURE_WORKERS ?= 2
 test: lint sdk
 	@status=0; \
-	$(PYTEST) tests -n 2 $(PYTEST_ARGS) || status=$$?; \
-	$(PYTEST) features $(REPORT_ARGS) $(PYTEST_ARGS) || status=$$?; \
+	$(PYTEST) tests -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS) || status=$$?; \
+	$(PYTEST) features -n $(FEATURE_WORKERS) $(REPORT_ARGS) $(PYTEST_ARGS) || status=$$?; \
 	$(PYTEST) examples/vendor -p no:cacheprovider || status=$$?; \
 	echo "Reports in $(REPORTS)/ (the BDD suite): report.html, junit.xml, cucumber.json, allure-results/"; \
 	exit $$status
