@@ -1,8 +1,9 @@
 """The BDD suite's wall time, as `make test` runs it and as a team would run it: `python -m bench suite`.
 
-Three variants, interleaved over the rounds (one worker, the default browser): the bare suite, the suite
-writing every report (`--sim-report-dir`, screenshots only of failed steps), and the reports with a
-screenshot after every step (`--step-screenshots=on`). The costs of the reports are ratios to the bare run.
+Four variants, interleaved over the rounds (the default browser): the bare suite in one worker, the
+suite writing every report (`--sim-report-dir`, screenshots only of failed steps), the reports with a
+screenshot after every step (`--step-screenshots=on`), and the bare suite in two workers (`-n 2`, as
+`make test` runs it). The costs of the reports and the gain of the workers are ratios to the bare run.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ VARIANTS: dict[str, list[str]] = {
     "bare": [],
     "reports": ["--sim-report-dir={dir}"],
     "reports_every_screenshot": ["--sim-report-dir={dir}", "--step-screenshots=on"],
+    "two_workers": ["-n", "2"],
 }
 
 
