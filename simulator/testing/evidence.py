@@ -50,8 +50,9 @@ SCREENSHOT_QUALITY = 70
 # first step that opens the page has its trace group too.
 BROWSER_FIXTURES = ("page", "context")
 # Counts what can change the picture of a document: DOM changes, typing, scrolling, focus. A step after
-# which the count, the document and the frames are the same as at the last screenshot shows that same
-# picture: the file is referenced again instead of capturing it anew (a capture waits for a frame).
+# which the page holds the same document (no frames in it) with the same count as at the last screenshot
+# shows that same picture: the file is referenced again instead of captured anew (a capture waits for the
+# browser to draw a frame, ~25 ms here).
 CHANGES = "Symbol.for('sferum-sim.changes')"
 CHANGE_COUNTER = f"""(() => {{
   const key = {CHANGES};
@@ -313,14 +314,13 @@ class EvidencePlugin:
                 allure.attach(evidence.shot_image, name=f"шаг {number}", attachment_type=JPG)
             return evidence.shot
         try:
-            image = page.screenshot(type="jpeg", quality=SCREENSHOT_QUALITY, timeout=5000)
+            # caret="initial": hiding the caret means adding and removing a style, a change of the page itself
+            image = page.screenshot(type="jpeg", quality=SCREENSHOT_QUALITY, caret="initial", timeout=5000)
         except PlaywrightError:  # a crashed page must not hide the step's own error
             return None
         if HAS_ALLURE:  # Allure's results folder holds its own copies: its readers look nowhere else
             allure.attach(image, name=f"шаг {number}", attachment_type=JPG)
-        # Read after the capture, which counts too: Playwright hides the caret with a style it adds and removes.
-        evidence.shot, evidence.shot_image = None, image
-        evidence.shot_state = self._page_state(page) if state is not None else None
+        evidence.shot, evidence.shot_image, evidence.shot_state = None, image, state
         if self.report_dir is None:
             return None
         relative = Path("evidence") / slug(request.node.nodeid) / f"{number:02d}-{status}.jpg"
