@@ -12,9 +12,15 @@ PYTEST_ARGS ?=
 # failed scenario; the traces' own folder is emptied by pytest-playwright at each run, ours is not.
 REPORT_ARGS = --sim-report-dir=$(REPORTS) --output=$(REPORTS)/playwright
 
+# Workers: a scenario waits on the browser's frames and the driver's round trips more than it computes (one
+# worker keeps ~40 % of two cores busy), and the tests wait on sub-runs and browsers, so more workers than
+# cores finish sooner here (README «Benchmarks»).
+FEATURE_WORKERS ?= 2
+TEST_WORKERS ?= 4
+
 run: setup
 	@echo "run: the BDD suite (features/) in Chromium, one line a feature; reports in $(REPORTS)/"
-	@$(PYTEST) features -q --feature-progress -o console_output_style=classic $(REPORT_ARGS) --tracing=retain-on-failure $(PYTEST_ARGS); status=$$?; \
+	@$(PYTEST) features -n $(FEATURE_WORKERS) -q --feature-progress -o console_output_style=classic $(REPORT_ARGS) --tracing=retain-on-failure $(PYTEST_ARGS); status=$$?; \
 	written=$$(cd $(REPORTS) && for name in report.html junit.xml cucumber.json allure-results traces videos; do \
 		[ -e "$$name" ] && printf ' %s' "$$name"; done); \
 	echo "Reports in $(REPORTS)/:$${written:- none}"; \
@@ -23,13 +29,9 @@ run: setup
 # CI: lint first; the simulator's own tests, then the BDD suite with the same reports as `make run` but
 # no traces (recording them costs time on every scenario), then the vendor example, a project of its own
 # as it would be in a vendor's repository. Every part runs; any failure fails the target. The reports are
-# the BDD suite's. Workers: a scenario waits on the browser's frames and the driver's round trips more than
-# it computes (one worker keeps ~40 % of two cores busy), and the tests wait on sub-runs and browsers, so
-# more workers than cores finish sooner here (README «Benchmarks»). The tests go to workers a module at a
-# time: a module's shared sub-runs (tests/test_reporting.py's four suites, the guides) then run once, not
-# once in every worker that gets one of its tests. The BDD suite is one module: its scenarios go one by one.
-TEST_WORKERS ?= 4
-FEATURE_WORKERS ?= 2
+# the BDD suite's. The tests go to workers a module at a time: a module's shared sub-runs (the four suites
+# of tests/test_reporting.py, the guides) then run once, not once in every worker that gets one of its
+# tests. The BDD suite is one module: its scenarios go to workers one by one.
 test: lint sdk
 	@status=0; \
 	$(PYTEST) tests -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS) || status=$$?; \

@@ -20,6 +20,7 @@ from .browser import KINDS
 from .client import SimSession, Simulator
 from .evidence import POLICIES, EvidencePlugin
 from .personas import Personas
+from .progress import FeatureProgress
 from .reporting import ReportCollector
 from .reporting.allure_bridge import AllureBridge
 from .reporting.collector import clear
@@ -69,6 +70,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="a screenshot after each Gherkin step: off, only-on-failure (default) or on",
     )
     group.addoption(
+        "--feature-progress",
+        action="store_true",
+        help="one line a feature file as its last scenario ends, instead of a dot a scenario (with -n too)",
+    )
+    group.addoption(
         "--shard",
         default=os.environ.get("SFERUM_SIM_SHARD"),
         metavar="I/N",
@@ -94,6 +100,8 @@ def pytest_configure(config: pytest.Config) -> None:
         shard.parse(config.getoption("--shard"))  # a typo fails now, not after collection
         config.pluginmanager.register(shard, "sferum_sim.shard")
     step_lookup.install()
+    if config.getoption("--feature-progress") and not config.pluginmanager.has_plugin("sferum_sim.progress"):
+        config.pluginmanager.register(FeatureProgress(config), "sferum_sim.progress")
     directory = report_dir(config)
     if not config.pluginmanager.has_plugin("sferum_sim.evidence"):
         config.pluginmanager.register(EvidencePlugin(config, directory), "sferum_sim.evidence")
