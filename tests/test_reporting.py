@@ -27,6 +27,7 @@ from simulator.cli import main as cli
 from simulator.testing import shard
 from simulator.testing.browser import system_chromium
 from simulator.testing.reporting import load
+from tests.tiny_steps import SEEDED_TEACHER_OPENS_MES
 
 FEATURE = """\
 # language: ru
@@ -81,7 +82,8 @@ EXTRAS = """\
     Тогда этот шаг ничего не делает
 """
 
-STEPS = """
+STEPS = (
+    """
 import pytest
 from playwright.sync_api import expect
 from pytest_bdd import given, parsers, scenarios, then, when
@@ -97,17 +99,9 @@ def broken_by_tag(request):
     if request.node.get_closest_marker("broken_teardown"):
         raise RuntimeError("завершение сломалось")
 
-
-@given("учитель из сида", target_fixture="teacher")
-def teacher(personas, sim_session):
-    person = personas.make("teacher")
-    sim_session.seed({"people": [person.entry(journal=None, vkid=True)]})
-    return person
-
-
-@when("он открывает МЭШ")
-def open_mes(page, sim_session):
-    page.goto(sim_session.url("mes", "/"))
+"""
+    + SEEDED_TEACHER_OPENS_MES
+    + """
 
 
 @then(parsers.parse("видна страница «{heading}»"))
@@ -141,6 +135,7 @@ def letter(docstring, teacher):
 def nothing():
     pass
 """
+)
 
 INI = """\
 [pytest]

@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from tests.tiny_steps import SEEDED_TEACHER_OPENS_MES
+
 FEATURE = """\
 # language: ru
 Функция: Снимок после каждого шага
@@ -29,7 +31,8 @@ FEATURE = """\
     Тогда видна страница «Московская электронная школа»
 """
 
-STEPS = """
+STEPS = (
+    """
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -37,17 +40,9 @@ from pytest_bdd import given, parsers, scenarios, then, when
 
 scenarios("shots.feature")
 
-
-@given("учитель из сида", target_fixture="teacher")
-def teacher(personas, sim_session):
-    person = personas.make("teacher")
-    sim_session.seed({"people": [person.entry(journal=None, vkid=True)]})
-    return person
-
-
-@when("он открывает МЭШ")
-def open_mes(page, sim_session):
-    page.goto(sim_session.url("mes", "/"))
+"""
+    + SEEDED_TEACHER_OPENS_MES
+    + """
 
 
 @then(parsers.parse("видна страница «{heading}»"))
@@ -77,6 +72,7 @@ def page_adds(page, text):
     page.evaluate("text => document.body.append(text)", text)
     page.get_by_label("Логин").blur()
 """
+)
 
 
 @pytest.fixture(scope="module")
