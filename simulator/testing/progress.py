@@ -23,7 +23,7 @@ class FeatureProgress:
         self.config = config
         self.prints = not hasattr(config, "workerinput")  # a worker's output is not shown: its controller prints
         self.features: dict[str, tuple[str, int]] = {}  # test id → its feature file and that file's test count
-        self.remaining: dict[str, int] = {}
+        self.ended: Counter[str] = Counter()  # feature file → its tests torn down so far
         self.outcomes: dict[str, Counter[str]] = {}
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
@@ -55,13 +55,13 @@ class FeatureProgress:
         if not self.prints or known is None:
             return
         feature, total = known
-        remaining = self.remaining.setdefault(feature, total)
         outcomes = self.outcomes.setdefault(feature, Counter())
         if report.when == "call" or (report.when == "setup" and not report.passed) or report.failed:
             outcomes["failed" if report.failed else report.outcome] += 1
-        if report.when == "teardown":
-            self.remaining[feature] = remaining - 1
-            if self.remaining[feature] == 0:
-                counts = ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items()))
-                mark = "✗" if outcomes["failed"] else "✓"
-                self.config.get_terminal_writer().line(f"{mark} {feature}: {counts}")
+        if report.when != "teardown":
+            return
+        self.ended[feature] += 1
+        if self.ended[feature] == total:
+            counts = ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items()))
+            mark = "✗" if outcomes["failed"] else "✓"
+            self.config.get_terminal_writer().line(f"{mark} {feature}: {counts}")
