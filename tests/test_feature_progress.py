@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.tiny_projects import run_pytest
 
 LOGIN = """\
 # language: ru
@@ -71,10 +71,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def lines(project: Path, *args: str) -> list[str]:
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly"]
-    done = subprocess.run(
-        [*command, "--feature-progress", *args], cwd=project, capture_output=True, text=True, timeout=300
-    )
+    done = run_pytest(project, "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "--feature-progress", *args)
     assert done.returncode == 1, done.stdout[-2000:]  # one scenario fails
     return sorted(line for line in done.stdout.splitlines() if line[:2] in ("✓ ", "✗ "))
 
@@ -94,11 +91,5 @@ def test_the_same_lines_from_xdist_workers(project: Path) -> None:
 
 
 def test_only_what_runs_is_counted(project: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--feature-progress", "-k", "Привязать"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = run_pytest(project, "-q", "-p", "no:cacheprovider", "--feature-progress", "-k", "Привязать")
     assert "✓ features/link.feature: 1 passed" in done.stdout.splitlines(), done.stdout[-2000:]

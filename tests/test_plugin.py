@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+
+from tests.tiny_projects import run_pytest
 
 SUITE = """
 from simulator.testing import Personas
@@ -28,8 +29,7 @@ def test_same_seed_same_people(sim_seed, personas):
 def run_suite(project: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], ET.Element]:
     """The suite in its own pytest, as a user's project runs it: its output and its JUnit report."""
     junit = project / f"junit-{len(list(project.glob('junit-*.xml')))}.xml"
-    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:randomly", f"--junitxml={junit}"]
-    done = subprocess.run([*command, *args], cwd=project, capture_output=True, text=True, timeout=300)
+    done = run_pytest(project, "-p", "no:cacheprovider", "-p", "no:randomly", f"--junitxml={junit}", *args)
     return done, ET.parse(junit).getroot()
 
 

@@ -7,11 +7,12 @@ import os
 import pwd
 import shlex
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.tiny_projects import run_pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -53,8 +54,7 @@ def opens(password, typed):
 def run_with_project_config(project: Path, *args: str) -> pytest.RunResult:
     """pytest in a folder of its own, with this repository's pyproject.toml as its configuration."""
     config = ("-c", str(ROOT / "pyproject.toml"), "--rootdir", str(project))
-    command = [sys.executable, "-m", "pytest", *config, "test_two.py", "-p", "no:randomly", *args]
-    done = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=300)
+    done = run_pytest(project, *config, "test_two.py", "-p", "no:randomly", *args)
     return pytest.RunResult(done.returncode, done.stdout.splitlines(), done.stderr.splitlines(), 0.0)
 
 

@@ -27,7 +27,7 @@ from simulator.cli import main as cli
 from simulator.testing import shard
 from simulator.testing.browser import system_chromium
 from simulator.testing.reporting import load
-from tests.tiny_steps import SEEDED_TEACHER_OPENS_MES
+from tests.tiny_projects import SEEDED_TEACHER_OPENS_MES, run_pytest
 
 FEATURE = """\
 # language: ru
@@ -151,14 +151,6 @@ disable_test_id_escaping_and_forfeit_all_rights_to_community_support = true
 """
 
 FAILED = "test_files/test_tiny.py::test_проверка_падает"
-
-
-def run_pytest(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """pytest in its own process, in the tiny project (as pytester.runpytest_subprocess, but shareable)."""
-    command = [sys.executable, "-m", "pytest", *args]
-    return subprocess.run(
-        command, cwd=project, capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {})}
-    )
 
 
 @pytest.fixture(scope="module")

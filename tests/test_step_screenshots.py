@@ -7,14 +7,11 @@ the same or known to differ, so each reused or new file is checked against the b
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from typing import Any
 
 import pytest
 
-from tests.tiny_steps import SEEDED_TEACHER_OPENS_MES
+from tests.tiny_projects import SEEDED_TEACHER_OPENS_MES, run_pytest
 
 FEATURE = """\
 # language: ru
@@ -81,14 +78,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     (project / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider -p no:randomly\n", encoding="utf-8")
     (project / "shots.feature").write_text(FEATURE, encoding="utf-8")
     (project / "test_shots.py").write_text(STEPS, encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--sim-report-dir=report", "--step-screenshots=on"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=dict(os.environ),
-    )
+    result = run_pytest(project, "--sim-report-dir=report", "--step-screenshots=on")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     data = json.loads((project / "report" / "results.json").read_text(encoding="utf-8"))
     [test] = data["tests"]
