@@ -5,128 +5,101 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
-import logging
-import os
-import signal
-import ssl
+import contextlib
+import importlib.metadata
+import re
+import shlex
 import sys
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeAlias
 
-from aiohttp import web
-from aiohttp.log import access_logger
-
-from . import tls
-from .app import TLS, create_app
-from .hosts import PLATFORMS, REAL_NAMES, Hosts
-from .platforms import installed
+from .hosts import JOURNALS
 from .wire import TOKEN_ENV
-from .world import DEFAULT, SeedError, World, apply_seed
 from .world.session import Limits
+
+# Starting the command line imports nothing but argparse and the light modules above. Each command imports
+# its machinery when it runs, inside `machinery(...)`: the container image installs the server's own
+# dependencies only (Dockerfile, SERVER_DEPENDENCIES), and `--help` or `serve` must not need Playwright.
+
+DISTRIBUTION = "sferum-sim"
+OWN_PACKAGES = frozenset({"simulator", "sferum_sim_steps"})  # one of these missing is a broken install, not a choice
+# The recorder's personas (`recorder.session.WHO`), named here so that `record --help` needs no browser driver.
+RECORDED_PERSONAS = ("teacher", "student", "parent", "admin")
+
+# A string: argparse's class takes no type parameter at run time, only in its stubs.
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+class MissingDependency(Exception):
+    """A command's machinery imports a package this installation left out."""
+
+    def __init__(self, command: str, module: str) -> None:
+        super().__init__(module)
+        self.command = command
+        self.module = module
+
+    def hint(self) -> str:
+        missing = missing_requirements()
+        install = (
+            "pip install " + " ".join(shlex.quote(requirement) for requirement in missing)
+            if missing
+            else f"установите пакет, в котором есть модуль {self.module}, или переустановите {DISTRIBUTION}"
+        )
+        return (
+            f"sferum-sim {self.command}: этой команде нужен модуль {self.module}, а в этой установке его нет "
+            f"(образ Docker, например, несёт только сервер). Недостающие зависимости {DISTRIBUTION}: {install}"
+        )
+
+
+def missing_requirements() -> list[str]:
+    """The package's own requirements (extras aside) that are not installed, as pip reads them."""
+    try:
+        requirements = importlib.metadata.requires(DISTRIBUTION) or []
+    except importlib.metadata.PackageNotFoundError:
+        return []  # run from a checkout that was never installed: no metadata to read them from
+    missing = []
+    for requirement in requirements:
+        specifier, _, marker = requirement.partition(";")
+        if "extra" in marker:
+            continue
+        specifier = "".join(specifier.split())
+        name = re.match(r"[A-Za-z0-9._-]+", specifier)
+        if name is None:
+            continue
+        try:
+            importlib.metadata.distribution(name.group(0))
+        except importlib.metadata.PackageNotFoundError:
+            missing.append(specifier)
+    return missing
+
+
+@contextlib.contextmanager
+def machinery(command: str) -> Iterator[None]:
+    """Around a command's imports: a third-party module missing becomes `MissingDependency`, told in Russian.
+
+    Only imports go inside, so an error raised while the command runs is never mistaken for a missing package.
+    """
+    try:
+        yield
+    except ModuleNotFoundError as error:
+        module = (error.name or "").partition(".")[0]
+        if not module or module in OWN_PACKAGES:
+            raise
+        raise MissingDependency(command, module) from error
 
 
 def serve(args: argparse.Namespace) -> int:
-    try:
-        limits = Limits(args.max_browsers, timedelta(hours=args.browser_idle_hours), args.max_events)
-    except ValueError as error:
-        print(f"sferum-sim: {error}", file=sys.stderr)
-        return 2
-    world = World(running_clock=True, limits=limits)  # people at the keyboard need codes that expire in real time
-    hosts = Hosts(port=args.port)
-    app = create_app(world, hosts, admin_token=args.admin_token or os.environ.get(TOKEN_ENV) or None)
-    if args.seed_file:
-        problem = _seed(world, args.seed_file)
-        if problem is not None:
-            print(f"sferum-sim: cannot seed from {args.seed_file}: {problem}", file=sys.stderr)
-            return 2
-    if args.state and not _keep_state(app, world, Path(args.state)):
-        return 2
-    print(f"sferum-sim on http://{args.host}:{args.port}")
-    for name in installed():
-        print(f"  {PLATFORMS[name].title:<24} {hosts.origin(name)}")
-    print(f"  {'control plane':<24} http://{args.host}:{args.port}/_sim/v1/health")
-    print(f"  {'console':<24} http://{args.host}:{args.port}/_sim/")
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    # A line a request costs time under a test suite's load; --access-log when one is wanted.
-    access_log = access_logger if args.access_log else None
-    if not args.tls_port:
-        web.run_app(app, host=args.host, port=args.port, print=None, access_log=access_log)
-        return 0
-    if not tls.available():
-        print("sferum-sim: --tls-port needs the `tls` extra: pip install 'sferum-sim[tls]'", file=sys.stderr)
-        return 2
-    certificate = tls.self_signed()
-    app[TLS] = {"port": args.tls_port, "spki": certificate.spki}
-    rules = ", ".join(f"MAP {name} {args.host}:{args.tls_port}" for name in REAL_NAMES)
-    print(f"  {'HTTPS (real names)':<24} https://{args.host}:{args.tls_port}, certificate {certificate.cert_file}")
-    print(f'  Chromium: --host-resolver-rules="{rules}" --ignore-certificate-errors-spki-list={certificate.spki}')
-    asyncio.run(_serve_both(app, args.host, args.port, args.tls_port, certificate.context, access_log))
-    return 0
+    with machinery("serve"):
+        from .serve import serve as run_server
 
-
-def _seed(world: World, seed_file: str) -> str | None:
-    """Load a seed file into the default session; what is wrong with it, on one line, if anything is."""
-    try:
-        apply_seed(world.get(DEFAULT), json.loads(Path(seed_file).read_text(encoding="utf-8")))
-    except SeedError as error:
-        return _one_line(str(error))
-    except json.JSONDecodeError as error:
-        return f"not JSON: {error.msg} (line {error.lineno}, column {error.colno})"
-    except RecursionError:
-        return "nested too deeply"
-    except UnicodeDecodeError:
-        return "not UTF-8 text"
-    except OSError as error:
-        return _one_line(error.strerror or str(error))
-    return None
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _keep_state(app: web.Application, world: World, directory: Path) -> bool:
-    """Restore the sessions saved in `directory` and keep saving them there; False if it cannot be used."""
-    from .state import StateDirectory, StateError
-
-    state = StateDirectory(directory, world)
-    try:
-        restored = state.restore()
-    except StateError as error:
-        print(f"sferum-sim: --state: {error}", file=sys.stderr)
-        return False
-    state.attach(app)
-    print(f"  sessions kept in {directory}: {len(restored)} restored")
-    return True
-
-
-async def _serve_both(
-    app: web.Application,
-    host: str,
-    port: int,
-    tls_port: int,
-    context: ssl.SSLContext,
-    access_log: logging.Logger | None,
-) -> None:
-    """Plain HTTP and HTTPS from one app (web.run_app takes a single TLS setting for all sites)."""
-    runner = web.AppRunner(app, access_log=access_log)
-    await runner.setup()
-    await web.TCPSite(runner, host, port).start()
-    await web.TCPSite(runner, host, tls_port, ssl_context=context).start()
-    stop = asyncio.Event()
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)  # exit as on Ctrl+C: cleanup saves
-    try:
-        await stop.wait()
-    finally:
-        await runner.cleanup()
+    return run_server(args)
 
 
 def replay(args: argparse.Namespace) -> int:
-    from .trainer import TrainerError
-    from .trainer import replay as run_replay
+    with machinery("replay"):
+        from .trainer import TrainerError
+        from .trainer import replay as run_replay
 
     try:
         return run_replay(
@@ -143,8 +116,9 @@ def replay(args: argparse.Namespace) -> int:
 
 
 def guide(args: argparse.Namespace) -> int:
-    from .trainer import TrainerError
-    from .trainer import guide as run_guide
+    with machinery("guide"):
+        from .trainer import TrainerError
+        from .trainer import guide as run_guide
 
     try:
         return run_guide(args.features, args.output, args.scenario)
@@ -154,10 +128,8 @@ def guide(args: argparse.Namespace) -> int:
 
 
 def merge_reports(args: argparse.Namespace) -> int:
-    from .testing.reporting.merge import (  # the server alone needs none of the harness
-        MergeError,
-        merge,
-    )
+    with machinery("report merge"):
+        from .testing.reporting.merge import MergeError, merge
 
     try:
         written = merge([Path(d) for d in args.dirs], Path(args.output))
@@ -169,7 +141,8 @@ def merge_reports(args: argparse.Namespace) -> int:
 
 
 def new_platform(args: argparse.Namespace) -> int:
-    from .scaffold import ScaffoldError, create
+    with machinery("new-platform"):
+        from .scaffold import ScaffoldError, create
 
     try:
         written = create(args.name, args.title)
@@ -181,20 +154,20 @@ def new_platform(args: argparse.Namespace) -> int:
 
 
 def step_catalogue(args: argparse.Namespace) -> int:
-    from .testing.step_catalogue import main as print_catalogue  # imports pytest-bdd and the whole library
+    with machinery("steps"):
+        from .testing.step_catalogue import main as print_catalogue  # pytest-bdd and the whole library
 
     return print_catalogue(args.format, args.features)
 
 
-def add_record_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from .recorder.cli import add_parser  # the recorder's own arguments; it imports Playwright only when run
+def record(args: argparse.Namespace) -> int:
+    with machinery("record"):
+        from .recorder.cli import main as run_recorder  # Playwright
 
-    add_parser(commands)
+    return run_recorder(args)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="sferum-sim", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+def add_serve(commands: Subparsers) -> None:
     run = commands.add_parser("serve", help="run the simulator")
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--port", type=int, default=8780)
@@ -231,6 +204,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     run.add_argument("--access-log", action="store_true", help="log every request (one line each)")
     run.set_defaults(func=serve)
+
+
+def add_replay(commands: Subparsers) -> None:
     show = commands.add_parser("replay", help="run a scenario slowly in a visible browser, with captions")
     show.add_argument("feature", metavar="FEATURE", help="a .feature file")
     show.add_argument("--scenario", metavar="NAME", help="a scenario's name (or part of it) or tag, e.g. E02")
@@ -242,12 +218,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     show.add_argument("--screenshots", metavar="DIR", help="also save a picture of each step as shown")
     show.set_defaults(func=replay)
+
+
+def add_guide(commands: Subparsers) -> None:
     write = commands.add_parser("guide", help="write illustrated step-by-step instructions (HTML and PDF)")
     write.add_argument("features", nargs="+", metavar="FEATURE", help=".feature files or folders")
     write.add_argument("-o", "--output", default="reports/guides", metavar="DIR", help="default reports/guides")
     write.add_argument("--scenario", metavar="NAME", help="only scenarios with this name (or part of it) or tag")
     write.set_defaults(func=guide)
 
+
+def add_report(commands: Subparsers) -> None:
     report = commands.add_parser("report", help="work with the reports of test runs").add_subparsers(
         dest="action", required=True
     )
@@ -255,6 +236,9 @@ def main(argv: list[str] | None = None) -> int:
     merge.add_argument("dirs", nargs="+", metavar="DIR", help="a shard's --sim-report-dir")
     merge.add_argument("-o", "--output", default="reports", help="where the merged reports go (default: reports)")
     merge.set_defaults(func=merge_reports)
+
+
+def add_new_platform(commands: Subparsers) -> None:
     scaffold = commands.add_parser(
         "new-platform",
         help="write a new platform's folder (URL table, first screen, templates), its test and table line",
@@ -262,6 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     scaffold.add_argument("name", metavar="NAME", help="the package, host (NAME.localhost) and tag, e.g. dnevnik")
     scaffold.add_argument("--title", required=True, help="the platform's name for people, as the instructions spell it")
     scaffold.set_defaults(func=new_platform)
+
+
+def add_steps(commands: Subparsers) -> None:
     catalogue = commands.add_parser(
         "steps", help="print every Russian step of the library: keyword, pattern, an example, what it checks"
     )
@@ -273,10 +260,65 @@ def main(argv: list[str] | None = None) -> int:
         help="where the example sentences come from (default: features, when it exists)",
     )
     catalogue.set_defaults(func=step_catalogue)
-    add_record_parser(commands)
-    args = parser.parse_args(argv)
+
+
+def add_record(commands: Subparsers) -> None:
+    record_parser = commands.add_parser(
+        "record", help="record a scenario: click through the simulator in a browser, get a Russian .feature"
+    )
+    record_parser.add_argument(
+        "-o", "--output", default="features/new.feature", metavar="FILE", help="default features/new.feature"
+    )
+    record_parser.add_argument(
+        "--persona", choices=RECORDED_PERSONAS, default="teacher", help="who acts (default teacher)"
+    )
+    record_parser.add_argument(
+        "--journal", choices=JOURNALS, default="mes", help="the e-journal the browser opens (default mes)"
+    )
+    record_parser.add_argument(
+        "--given",
+        action="append",
+        default=[],
+        metavar="SENTENCE",
+        help="a «Дано» sentence of the library that prepares the world (repeatable); default: one for the persona",
+    )
+    record_parser.add_argument("--sim-url", help="record against a running simulator instead of starting one")
+    record_parser.add_argument("--title", default="Записанный сценарий", help="the feature's and the scenario's name")
+    record_parser.add_argument("--headless", action="store_true", help="no window (for scripts driving the recorder)")
+    record_parser.add_argument("--no-run", action="store_true", help="do not run the written scenario at the end")
+    record_parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    record_parser.set_defaults(func=record)
+
+
+# The subcommands in the order `--help` lists them; a new one adds its parser here and imports its machinery
+# inside its function, as the others do.
+SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (
+    add_serve,
+    add_replay,
+    add_guide,
+    add_report,
+    add_new_platform,
+    add_steps,
+    add_record,
+)
+
+
+def parser() -> argparse.ArgumentParser:
+    command_line = argparse.ArgumentParser(prog="sferum-sim", description=__doc__)
+    commands = command_line.add_subparsers(dest="command", required=True)
+    for add in SUBCOMMANDS:
+        add(commands)
+    return command_line
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
     command: Callable[[argparse.Namespace], int] = args.func
-    return command(args)
+    try:
+        return command(args)
+    except MissingDependency as missing:
+        print(missing.hint(), file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

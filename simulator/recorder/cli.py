@@ -12,35 +12,9 @@ from pathlib import Path
 
 from ..trainer.runner import TrainerError, display
 from .library import LibraryError
-from .session import JOURNALS, WHO, Options, RecorderError, Recording
+from .session import Options, RecorderError, Recording
 from .verify import run as run_feature
 from .writing import PLACEHOLDER
-
-
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    record = commands.add_parser(
-        "record", help="record a scenario: click through the simulator in a browser, get a Russian .feature"
-    )
-    record.add_argument(
-        "-o", "--output", default="features/new.feature", metavar="FILE", help="default features/new.feature"
-    )
-    record.add_argument("--persona", choices=tuple(WHO), default="teacher", help="who acts (default teacher)")
-    record.add_argument(
-        "--journal", choices=JOURNALS, default="mes", help="the e-journal the browser opens (default mes)"
-    )
-    record.add_argument(
-        "--given",
-        action="append",
-        default=[],
-        metavar="SENTENCE",
-        help="a «Дано» sentence of the library that prepares the world (repeatable); default: one for the persona",
-    )
-    record.add_argument("--sim-url", help="record against a running simulator instead of starting one")
-    record.add_argument("--title", default="Записанный сценарий", help="the feature's and the scenario's name")
-    record.add_argument("--headless", action="store_true", help="no window (for scripts driving the recorder)")
-    record.add_argument("--no-run", action="store_true", help="do not run the written scenario at the end")
-    record.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
-    record.set_defaults(func=main)
 
 
 @contextlib.contextmanager
