@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 MSK = timezone(timedelta(hours=3), "MSK")
 # Sessions start at a fixed instant so every run computes the same dates and countdowns.
@@ -28,16 +28,33 @@ def within_calendar(start: datetime) -> datetime:
 
 
 class Clock:
-    """Frozen by default (advances only when told); `running` follows wall time from `start`."""
+    """Frozen by default (advances only when told); `running` follows wall time from `start`.
+
+    A clock is kept (`to_snapshot`) as its base — what it read at one wall-clock instant — and whether it
+    runs, never as its reading: a running clock that nobody touches is then saved once, not every second.
+    """
 
     def __init__(self, start: datetime = DEFAULT_START, *, running: bool = False) -> None:
         self.set(start, running=running)
+
+    @classmethod
+    def resumed(cls, base: datetime, since: datetime, *, running: bool) -> Clock:
+        """A clock that read `base` at the wall-clock instant `since`: a running one has gone on since then."""
+        clock = cls(base, running=running)
+        if since.tzinfo is None:
+            raise ClockError("since must carry its UTC offset")
+        # A wall clock set back since then must not move the virtual one back: it resumes from `base`.
+        elapsed = max(0.0, time.time() - since.timestamp())
+        clock._wall_start -= elapsed
+        clock._wall_epoch = since.timestamp()
+        return clock
 
     def set(self, start: datetime, *, running: bool = False) -> None:
         self._start = within_calendar(start)
         self._offset = timedelta()
         self.running = running
-        self._wall_start = time.monotonic()
+        self._wall_start = time.monotonic()  # elapsed time is measured on the monotonic clock …
+        self._wall_epoch = time.time()  # … and the same instant on the wall clock is what a snapshot keeps
 
     def now(self) -> datetime:
         elapsed = timedelta(seconds=time.monotonic() - self._wall_start) if self.running else timedelta()
@@ -57,3 +74,9 @@ class Clock:
 
     def to_json(self) -> dict[str, object]:
         return {"now": self.now().isoformat(), "running": self.running}
+
+    def to_snapshot(self) -> dict[str, object]:
+        """The base (`now` as read at the wall-clock instant `since`) and the rate: unchanged until someone
+        sets or advances the clock, however long it runs."""
+        since = datetime.fromtimestamp(self._wall_epoch, UTC).isoformat()
+        return {"now": (self._start + self._offset).isoformat(), "running": self.running, "since": since}

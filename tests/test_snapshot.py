@@ -58,12 +58,27 @@ def test_a_snapshot_put_back_reads_the_same(busy: tuple[SimSession, Browser], co
     created = control.put(f"/sessions/{copy_key}/snapshot", json=taken)
     assert created.status_code == 201, created.text
     try:
-        assert control.get(f"/sessions/{copy_key}/snapshot").json() == {**taken, "key": copy_key}
+        copied = control.get(f"/sessions/{copy_key}/snapshot").json()
+        assert {**copied, "oauth": None} == {**taken, "key": copy_key, "oauth": None}
+        # A copy's grants are the original's, under new values: a code or token names one session.
+        assert copied["oauth"]["clients"] == taken["oauth"]["clients"]
+        for part in ("codes", "tokens", "id_tokens"):
+            assert len(copied["oauth"][part]) == len(taken["oauth"][part]), part
+        assert not _token_values(copied) & _token_values(taken)
         replaced = control.put(f"/sessions/{session.key}/snapshot", json=taken)
         assert replaced.status_code == 200 and replaced.json()["created"] is False
         assert control.get(f"/sessions/{session.key}/snapshot").json() == taken
     finally:
         control.delete(f"/sessions/{copy_key}")
+
+
+def _token_values(snapshot: dict[str, Any]) -> set[str]:
+    oauth = snapshot["oauth"]
+    return (
+        {c["code"] for c in oauth["codes"]}
+        | {t[name] for t in oauth["tokens"] for name in ("access_token", "refresh_token")}
+        | {t["id_token"] for t in oauth["id_tokens"]}
+    )
 
 
 def test_a_restored_session_carries_on_where_it_was(

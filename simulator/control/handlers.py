@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import math
 import secrets
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -39,6 +39,8 @@ CLIENT_CLOSED_REQUEST = 499  # the status proxies log for a client that left bef
 OPENAPI = web.AppKey("openapi", dict)
 # The HTTPS listener, when the server has one: {"port": …, "spki": …} (see simulator/tls.py).
 TLS = web.AppKey("tls", dict)
+# With `serve --state DIR`: how saving the sessions in DIR goes (see simulator/state.py).
+STATE: web.AppKey[Callable[[], dict[str, Any]]] = web.AppKey("state")
 
 
 async def _json(request: web.Request) -> dict[str, Any]:
@@ -104,14 +106,22 @@ def _boolean(value: Any, name: str) -> bool:
 
 
 async def health(request: web.Request) -> web.Response:
-    """Liveness, the number of sessions, each platform's origin and the HTTPS listener (or null)."""
+    """Liveness, the number of sessions, each platform's origin, the HTTPS listener and the --state DIR (or nulls).
+
+    `state` is null without `serve --state DIR`; else {directory, status, unsaved, error}: status is "failing"
+    while some session's changes cannot be written to DIR (a full or read-only disk), `unsaved` names those
+    sessions and `error` says why; the top-level status is then "failing" too. Saving is retried.
+    """
     hosts = sim.hosts(request)
+    state_health = request.config_dict.get(STATE)
+    state = state_health() if state_health is not None else None
     return web.json_response(
         {
-            "status": "ok",
+            "status": "failing" if state is not None and state["status"] != "ok" else "ok",
             "sessions": len(sim.world(request).sessions),
             "platforms": {name: hosts.origin(name) for name in installed()},
             "tls": request.config_dict.get(TLS),
+            "state": state,
         }
     )
 
@@ -389,7 +399,14 @@ async def get_snapshot(request: web.Request) -> web.Response:
 
 
 async def put_snapshot(request: web.Request) -> web.Response:
-    """Replace (or create) the session {key} with a snapshot taken by GET; a malformed one changes nothing."""
+    """Replace (or create) the session {key} with a snapshot taken by GET; a malformed one changes nothing.
+
+    Every OAuth code and token (authorization codes, access, refresh and id_tokens) belongs to the one session
+    that issued it and is refused in any other. A snapshot put back under its own key keeps them; one put under
+    another key is a copy: the copy's grants are the same, but each of its codes and tokens gets a new value
+    (the snapshot's `oauth` part names them), so the original's keep working in the original alone and stop
+    when it is deleted. id_tokens keep their issue times, so one expired in the original is expired in a copy.
+    """
     key = request.match_info["key"]
     body = await _snapshot_body(request)
     world = sim.world(request)

@@ -126,6 +126,17 @@ RESULTS: dict[str, dict[str, Any]] = {
         sessions={"type": "integer"},
         platforms={"type": "object", "additionalProperties": STRING},
         tls={"type": ["object", "null"]},
+        # `serve --state DIR` only: whether every change is being saved in DIR.
+        state={
+            "type": ["object", "null"],
+            "required": ["directory", "status", "unsaved", "error"],
+            "properties": {
+                "directory": STRING,
+                "status": {"enum": ["ok", "failing"]},
+                "unsaved": {"type": "array", "items": STRING},
+                "error": {"type": ["string", "null"]},
+            },
+        },
     ),
     "reset_world": _object(status=STRING),
     "list_sessions": _object(sessions={"type": "array", "items": STRING}),
@@ -197,6 +208,7 @@ def _operation(method: str, path: str, handler: Any) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "operationId": name,
         "summary": doc.splitlines()[0],
+        **({"description": doc} if "\n" in doc else {}),  # a docstring's further paragraphs say what it means
         "parameters": [
             {"name": param, "in": "path", "required": True, "schema": PATH_PARAMETERS[param]}
             for param in re.findall(r"{(\w+)}", path)

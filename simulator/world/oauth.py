@@ -128,7 +128,6 @@ def s256(verifier: str) -> str:
 
 def id_token(client: OAuthClient, user_id: int, now: datetime) -> str:
     """A JWT (HS256 with the client's secret) naming the user: what /oauth2/public_info reads."""
-    header = {"alg": "HS256", "typ": "JWT"}
     claims = {
         "iss": ISSUER,
         "sub": str(user_id),
@@ -136,9 +135,26 @@ def id_token(client: OAuthClient, user_id: int, now: datetime) -> str:
         "iat": int(now.timestamp()),
         "exp": int((now + ID_TOKEN_TTL).timestamp()),
     }
+    return _signed(client, claims)
+
+
+def _signed(client: OAuthClient, claims: dict[str, Any]) -> str:
+    # Two sessions with the same seed and client secret would otherwise sign the same user's id_token in the
+    # same second into one string; the id makes each id_token name the one session that issued it.
+    claims = {**claims, "jti": secrets.token_urlsafe(16)}
+    header = {"alg": "HS256", "typ": "JWT"}
     signing_input = ".".join(_b64(json.dumps(part, separators=(",", ":")).encode()) for part in (header, claims))
     signature = hmac.new(client.client_secret.encode(), signing_input.encode("ascii"), hashlib.sha256).digest()
     return f"{signing_input}.{_b64(signature)}"
+
+
+def _claims(token: str) -> dict[str, Any] | None:
+    """An id_token's claims, unchecked: only for re-signing one this store issued itself."""
+    try:
+        body: Any = json.loads(_unb64(token.split(".")[1]))
+    except (ValueError, UnicodeError, IndexError):
+        return None
+    return body if isinstance(body, dict) else None
 
 
 def read_id_token(client: OAuthClient, token: str, now: datetime) -> dict[str, Any]:
@@ -171,6 +187,49 @@ class OAuthStore:
     # An id_token's times are the wall clock's (JWT libraries check them against it); its life on the
     # session's virtual clock is kept here, so advancing the session still expires it.
     id_tokens: dict[str, datetime] = field(default_factory=dict)
+
+    def identities(self) -> list[str]:
+        """Every code and token this store issued: each names this session alone."""
+        return [*self.codes, *self.tokens, *self.refresh, *self.id_tokens]
+
+    def issue_id_token(self, client: OAuthClient, user_id: int, wall_now: datetime, now: datetime) -> str:
+        """An id_token for the user, its JWT times the wall clock's, its life kept on the session's clock."""
+        token = id_token(client, user_id, wall_now)
+        self.id_tokens[token] = now
+        self.index(token)
+        return token
+
+    def id_token_issued_at(self, token: str, now: datetime) -> datetime:
+        """When this store issued `token` (on the session's clock); invalid_token if it did not, or it expired."""
+        issued_at = self.id_tokens.get(token)
+        if issued_at is None:  # signed by another session holding the same client secret, or made up
+            raise OAuthError("invalid_token", "id_token was not issued in this session", status=401)
+        if now - issued_at >= ID_TOKEN_TTL:
+            raise OAuthError("invalid_token", "id_token has expired", status=401)
+        return issued_at
+
+    def renew_identities(self) -> None:
+        """New values for every code and token, the grants behind them unchanged: a copy of a session must
+        not answer to the codes and tokens of the session it was copied from."""
+        renamed: dict[str, str] = {}
+        for token in self.tokens.values():
+            renamed[token.access_token] = token.access_token = secrets.token_urlsafe(32)
+            renamed[token.refresh_token] = token.refresh_token = secrets.token_urlsafe(32)
+        self.tokens = {token.access_token: token for token in self.tokens.values()}
+        self.refresh = {token.refresh_token: token for token in self.refresh.values()}
+        codes = {}
+        for code in self.codes.values():
+            code.code = secrets.token_urlsafe(24)
+            code.token = renamed.get(code.token) if code.token else None
+            codes[code.code] = code
+        self.codes = codes
+        id_tokens = {}
+        for signed, issued_at in self.id_tokens.items():
+            claims = _claims(signed)
+            client = self.clients.get(str(claims.get("aud"))) if claims else None
+            if claims is not None and client is not None:  # one no client here can check is dropped
+                id_tokens[_signed(client, claims)] = issued_at
+        self.id_tokens = id_tokens
 
     def register(self, client: OAuthClient) -> OAuthClient:
         self.clients[client.client_id] = client

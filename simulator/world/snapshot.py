@@ -44,7 +44,9 @@ from .passwords import PasswordAttempts
 from .session import FAULTS, SETTINGS, Fault, Limits, Session
 from .tickets import LinkTicket
 
-SCHEMA_VERSION = 1
+# 2: the clock is kept as its base and rate (`since`), id_tokens with their issue times. 1 is still read.
+SCHEMA_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 T = TypeVar("T")
 
 # The session's tables kept by id: (document field, entity, the attribute of the session).
@@ -121,7 +123,7 @@ def dump(session: Session) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "key": session.key,
         "seed": session.seed,
-        "clock": session.clock.to_json(),
+        "clock": session.clock.to_snapshot(),
         "random": {"ids": _rng_state(session.rng), "codes": _rng_state(session.codes._rng)},
     }
     for name, _, attribute in TABLES:
@@ -142,6 +144,10 @@ def dump(session: Session) -> dict[str, Any]:
         "clients": to_json(list(session.oauth.clients.values())),
         "codes": to_json(list(session.oauth.codes.values())),
         "tokens": to_json(list(session.oauth.tokens.values())),
+        "id_tokens": [
+            {"id_token": token, "issued_at": issued_at.isoformat()}
+            for token, issued_at in session.oauth.id_tokens.items()
+        ],
     }
     doc["faults"] = to_json(list(session.faults.values()))
     doc["settings"] = dict(session.settings)
@@ -164,21 +170,13 @@ def load(doc: object, *, key: str | None = None, limits: Limits | None = None) -
     version = root.get("schema_version")
     if type(version) is not int:
         raise SnapshotError("schema_version: missing; this is not a sferum-sim session snapshot")
-    if version != SCHEMA_VERSION:
+    if version not in READABLE_VERSIONS:
         newer = "a newer" if version > SCHEMA_VERSION else "an older"
         raise SnapshotError(
             f"schema_version: {version} is {newer} snapshot schema; this sferum-sim reads version {SCHEMA_VERSION}"
         )
     _only(root, _FIELDS, "")
-    clock_doc = _object(_field(root, "clock", ""), "clock")
-    _only(clock_doc, {"now", "running"}, "clock.")
-    try:
-        clock = Clock(
-            _value(datetime, _field(clock_doc, "now", "clock."), "clock.now"),
-            running=_value(bool, _field(clock_doc, "running", "clock."), "clock.running"),
-        )
-    except ClockError as error:
-        raise SnapshotError(f"clock.now: {error}") from None
+    clock = _load_clock(_object(_field(root, "clock", ""), "clock"), version)
     session_key = key or _value(str, _field(root, "key", ""), "key")
     session = Session(session_key, seed=_value(int, _field(root, "seed", ""), "seed"), clock=clock, limits=limits)
     randoms = _object(_field(root, "random", ""), "random")
@@ -215,6 +213,8 @@ def load(doc: object, *, key: str | None = None, limits: Limits | None = None) -
         session.link_tickets._tickets[ticket] = _entity(LinkTicket, issued, f"link_tickets[{i}]")
     _load_oauth(session, _object(_field(root, "oauth", ""), "oauth"))
     _load_faults_and_settings(session, root)
+    if key is not None and root.get("key") != key:
+        session.oauth.renew_identities()  # a copy: its codes and tokens must not be the original's
     for i, item in enumerate(_list(_field(root, "browsers", ""), "browsers")):
         handle, rest = _keyed(item, "handle", f"browsers[{i}]")
         _only(rest, {"state"}, f"browsers[{i}].")
@@ -248,6 +248,21 @@ _FIELDS = {
 }
 
 
+def _load_clock(clock_doc: dict[str, Any], version: int) -> Clock:
+    """Version 1 kept the reading (a running clock resumes from it); 2 the reading at the wall instant `since`."""
+    _only(clock_doc, {"now", "running"} if version == 1 else {"now", "running", "since"}, "clock.")
+    now = _value(datetime, _field(clock_doc, "now", "clock."), "clock.now")
+    running = _value(bool, _field(clock_doc, "running", "clock."), "clock.running")
+    try:
+        if version == 1:
+            return Clock(now, running=running)
+        return Clock.resumed(
+            now, _value(datetime, _field(clock_doc, "since", "clock."), "clock.since"), running=running
+        )
+    except ClockError as error:
+        raise SnapshotError(f"clock.now: {error}") from None
+
+
 def _load_codes(session: Session, codes: dict[str, Any]) -> None:
     _only(codes, {"next_id", "fixed"}, "codes.")
     next_id = _value(int, _field(codes, "next_id", "codes."), "codes.next_id")
@@ -278,7 +293,7 @@ def _load_password_attempts(session: Session, root: dict[str, Any]) -> None:
 
 
 def _load_oauth(session: Session, oauth: dict[str, Any]) -> None:
-    _only(oauth, {"clients", "codes", "tokens"}, "oauth.")
+    _only(oauth, {"clients", "codes", "tokens", "id_tokens"}, "oauth.")
     store = session.oauth
     for i, item in enumerate(_list(_field(oauth, "clients", "oauth."), "oauth.clients")):
         client = _entity(OAuthClient, item, f"oauth.clients[{i}]")
@@ -294,6 +309,12 @@ def _load_oauth(session: Session, oauth: dict[str, Any]) -> None:
             raise SnapshotError(f"oauth.tokens[{i}].client_id: no client {token.client_id!r}")
         store.tokens[token.access_token] = token
         store.refresh[token.refresh_token] = token
+    # Version 1 kept no id_tokens: those it gave out are refused after a restore, never taken on trust.
+    for i, item in enumerate(_list(oauth.get("id_tokens", []), "oauth.id_tokens")):
+        path = f"oauth.id_tokens[{i}]"
+        signed, rest = _keyed(item, "id_token", path)
+        _only(rest, {"issued_at"}, path + ".")
+        store.id_tokens[signed] = _value(datetime, _field(rest, "issued_at", path + "."), path + ".issued_at")
 
 
 def _load_faults_and_settings(session: Session, root: dict[str, Any]) -> None:

@@ -33,6 +33,9 @@ class World:
         self._by_token: dict[str, str] = {}
         # Called for every session created, e.g. to register the platforms' own OAuth clients.
         self.on_new_session: list[Callable[[Session], None]] = []
+        # Called with a session's key whenever it is looked up, made, replaced or forgotten: whatever changes
+        # a session reaches it through here, so `serve --state` learns which sessions a request may have changed.
+        self.on_touch: list[Callable[[str], None]] = []
         self._running_clock = running_clock
         self.create(DEFAULT)
 
@@ -49,13 +52,16 @@ class World:
         self.sessions[key] = session
         for hook in self.on_new_session:
             hook(session)
+        self._touch(key)
         return session
 
     def get(self, key: str | None) -> Session:
         try:
-            return self.sessions[key or DEFAULT]
+            session = self.sessions[key or DEFAULT]
         except KeyError:
             raise UnknownSession(key) from None
+        self._touch(session.key)
+        return session
 
     def delete(self, key: str) -> None:
         self.get(key).end()
@@ -75,6 +81,7 @@ class World:
         if key is None:
             for session in self.sessions.values():
                 session.end()
+                self._touch(session.key)
             self.sessions.clear()
             self._by_token.clear()
             self.create(DEFAULT)
@@ -101,16 +108,28 @@ class World:
         for hook in self.on_new_session:
             hook(session)
         session.oauth.clients.update(clients)  # the snapshot's own registrations win over the hooks' defaults
+        if any(self._by_token.get(token, key) != key for token in session.oauth.identities()):
+            # Codes or tokens another session holds (a snapshot copied under its own key): each code and
+            # token names one session, so this one's get new values rather than taking the others' away.
+            session.oauth.renew_identities()
         session.oauth.index = lambda t: self._index(t, key)
-        for token in [*session.oauth.codes, *session.oauth.tokens, *session.oauth.refresh]:
+        for token in session.oauth.identities():
             self._index(token, key)
         self.sessions[key] = session
+        self._touch(key)
         return created
 
     def by_token(self, token: str) -> Session | None:
         """The session that issued an OAuth code or token: server-to-server calls carry no session key."""
         key = self._by_token.get(token)
-        return self.sessions.get(key) if key else None
+        session = self.sessions.get(key) if key else None
+        if session is not None:
+            self._touch(session.key)
+        return session
 
     def _index(self, token: str, key: str) -> None:
         self._by_token[token] = key
+
+    def _touch(self, key: str) -> None:
+        for hook in self.on_touch:
+            hook(key)

@@ -17,7 +17,7 @@ from multidict import MultiMapping
 from ... import web as sim
 from ...validation import mask_phone
 from ...world import Session
-from ...world.oauth import ACCESS_TTL, ID_TOKEN_TTL, OAuthError, Token, id_token, read_id_token, safe_state
+from ...world.oauth import ACCESS_TTL, OAuthError, Token, read_id_token, safe_state
 from .avatar import avatar_url
 
 # RFC 6749 §5.1: token answers must never be cached.
@@ -142,9 +142,8 @@ async def token(request: web.Request) -> web.Response:
         return _error(error)
     body = _token_json(issued, state)
     if grant == "authorization_code":  # VK ID gives an id_token with the first tokens only
-        body["id_token"] = id_token(session.oauth.clients[issued.client_id], issued.user_id, wall_clock())
-        session.oauth.id_tokens[body["id_token"]] = now
-        session.oauth.index(body["id_token"])
+        client = session.oauth.clients[issued.client_id]
+        body["id_token"] = session.oauth.issue_id_token(client, issued.user_id, wall_clock(), now)
     return web.json_response(body, headers=NO_STORE)
 
 
@@ -171,9 +170,8 @@ async def public_info(request: web.Request) -> web.Response:
         client = session.oauth.client(params.get("client_id"))
         presented = params.get("id_token", "")
         claims = read_id_token(client, presented, wall_clock())
-        issued_at = session.oauth.id_tokens.get(presented)
-        if issued_at is not None and session.clock.now() - issued_at >= ID_TOKEN_TTL:
-            raise OAuthError("invalid_token", "id_token has expired", status=401)
+        # A good signature is not enough: another session with the same client secret signs alike.
+        session.oauth.id_token_issued_at(presented, session.clock.now())
         user_id = int(claims["sub"]) if str(claims.get("sub", "")).isdigit() else 0
         if user_id not in session.profiles:
             raise OAuthError("invalid_token", "id_token names no user of this session", status=401)
