@@ -45,8 +45,8 @@ async def file_form(request: web.Request, name: str = "file") -> FileForm:
         return FileForm(await sim.form(request))
     try:
         return await _read(request, name)
-    except (ValueError, LookupError, AssertionError) as error:  # aiohttp's multipart parser raises these
-        raise sim.UnreadableForm(str(error)) from None
+    except sim.UNREADABLE_BODY as error:  # a part's broken headers too: aiohttp parses them in reader.next()
+        raise sim.unreadable(error) from None
 
 
 async def _read(request: web.Request, name: str) -> FileForm:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import secrets
+import zlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import jinja2
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp.web_protocol import RequestPayloadError
+from multidict import MultiDictProxy
 
 from . import validation
 from .hosts import Hosts
@@ -120,14 +124,48 @@ class UnreadableForm(ValueError):
     """A posted body that is not the form it claims to be: broken multipart, unknown charset, bad UTF-8."""
 
 
+# What aiohttp raises on a body a client broke on purpose, and nothing else: ValueError (bad boundary,
+# UnicodeDecodeError, bad base64), LookupError (unknown charset), HttpProcessingError (a part's header
+# that is not an HTTP header, a NUL in it, too many or too long headers), RequestPayloadError (a body
+# whose Content-Encoding does not decode), RuntimeError (a part's unknown Content-(Transfer-)Encoding),
+# zlib.error (a part's gzip that does not decode) and AssertionError (a multipart the reader's own
+# checks refuse). Anything else reading a form raises is a bug, answered as one.
+UNREADABLE_BODY: tuple[type[BaseException], ...] = (
+    ValueError,
+    LookupError,
+    HttpProcessingError,
+    RequestPayloadError,
+    RuntimeError,
+    zlib.error,
+    AssertionError,
+)
+
+
+REASON_MAX = 200
+
+
+def unreadable(error: BaseException) -> UnreadableForm:
+    """The refusal of a body `error` was raised on, its reason on one line of printable ASCII.
+
+    The reason reaches OAuth clients as error_description, and aiohttp's own texts quote the offending
+    bytes (a NUL, a newline), which a client's log should not receive raw.
+    """
+    reason = error.message if isinstance(error, HttpProcessingError) else str(error)
+    reason = " ".join(str(reason).split()).encode("unicode_escape").decode("ascii")
+    return UnreadableForm(reason[:REASON_MAX] or type(error).__name__)
+
+
+async def _posted(request: web.Request) -> MultiDictProxy[str | bytes | bytearray | web.FileField]:
+    try:
+        return await request.post()
+    except UNREADABLE_BODY as error:
+        raise unreadable(error) from None
+
+
 async def form_lists(request: web.Request) -> dict[str, list[str]]:
     """The posted form's text fields with every value of each: a list of checkboxes of one name."""
-    try:
-        data = await request.post()
-    except (ValueError, LookupError) as error:
-        raise UnreadableForm(str(error)) from None
     fields: dict[str, list[str]] = {}
-    for name, value in data.items():
+    for name, value in (await _posted(request)).items():
         if isinstance(value, str):
             fields.setdefault(name, []).append(value)
     return fields
@@ -135,8 +173,4 @@ async def form_lists(request: web.Request) -> dict[str, list[str]]:
 
 async def form(request: web.Request) -> dict[str, str]:
     """The posted form's text fields (files are ignored); every platform reads its forms here."""
-    try:
-        data = await request.post()
-    except (ValueError, LookupError) as error:  # aiohttp's parsers raise these, UnicodeDecodeError included
-        raise UnreadableForm(str(error)) from None
-    return {k: v for k, v in data.items() if isinstance(v, str)}
+    return {k: v for k, v in (await _posted(request)).items() if isinstance(v, str)}

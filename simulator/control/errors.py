@@ -84,6 +84,15 @@ class SessionExists(ControlError):
     description = "a session with this key exists already"
 
 
+class SessionReplaced(ControlError):
+    status_code = 409
+    error = "session_replaced"
+    description = "the session was reset or deleted while the request was read or held; nothing was changed"
+
+    def __init__(self, key: str, consequence: str) -> None:
+        super().__init__(f"session {key!r} was reset or deleted during this request; {consequence}")
+
+
 class BodyTooLarge(ControlError):
     status_code = 413
     error = "body_too_large"
@@ -127,6 +136,7 @@ ALL: tuple[type[ControlError], ...] = (
     UnknownFault,
     Timeout,
     SessionExists,
+    SessionReplaced,
     BodyTooLarge,
     InvalidSeed,
     InvalidClient,

@@ -10,6 +10,8 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp.web_protocol import RequestPayloadError
 
 from .. import web as sim
 from ..clock import DEFAULT_START, ClockError, within_calendar
@@ -47,7 +49,11 @@ async def _json(request: web.Request) -> dict[str, Any]:
     if not request.can_read_body:
         return {}
     try:
-        return json_body.parse(await request.read(), request.charset)
+        raw = await request.read()
+    except (HttpProcessingError, RequestPayloadError) as error:  # e.g. a Content-Encoding that does not decode
+        raise errors.InvalidJson(f"the body cannot be read: {sim.unreadable(error)}") from None
+    try:
+        return json_body.parse(raw, request.charset)
     except json_body.UnreadableJson as error:
         raise errors.InvalidJson(str(error)) from None
 
@@ -60,19 +66,12 @@ def _session(request: web.Request) -> Session:
         raise errors.UnknownSession(key) from None
 
 
-class SessionReplaced(errors.UnknownSession):
-    """The session a request named was reset or deleted while the request was being read or held."""
-
-    def __init__(self, key: str, consequence: str) -> None:
-        errors.ControlError.__init__(self, f"session {key!r} was reset or deleted during this request; {consequence}")
-
-
 async def _session_and_body(request: web.Request) -> tuple[Session, dict[str, Any]]:
     """The named session and the JSON body, refused if the session was reset or deleted while the body arrived."""
     session = _session(request)  # an unknown key is refused before a body is waited for
     body = await _json(request)
     if not sim.world(request).is_current(session):
-        raise SessionReplaced(session.key, "nothing was changed")
+        raise errors.SessionReplaced(session.key, "nothing was changed")
     return session, body
 
 
@@ -254,7 +253,7 @@ async def outbox_wait(request: web.Request) -> web.Response:
     try:
         message = await _while_connected(request, session.wait_message(timeout, **match))
     except SessionEnded:
-        raise SessionReplaced(session.key, "messages sent after it are not awaited by this request") from None
+        raise errors.SessionReplaced(session.key, "messages sent after it are not awaited by this request") from None
     except ClientGone:
         return web.Response(status=CLIENT_CLOSED_REQUEST)  # written to nobody; ends the handler quietly
     if message is None:

@@ -16,16 +16,16 @@ from .handlers import WAIT_MAX
 # The errors each operation can answer besides those every operation of its kind can (see _errors).
 ERRORS: dict[str, tuple[type[ControlError], ...]] = {
     "create_session": (errors.InvalidParameter, errors.SessionExists),
-    "seed": (errors.InvalidSeed,),
+    "seed": (errors.InvalidSeed, errors.SessionReplaced),
     "events": (errors.InvalidParameter,),
     "get_session": (errors.InvalidParameter,),
     "outbox": (errors.InvalidParameter,),
-    "outbox_wait": (errors.InvalidParameter, errors.Timeout),
-    "fix_code": (errors.InvalidParameter,),
-    "set_clock": (errors.InvalidParameter,),
-    "set_fault": (errors.InvalidParameter, errors.UnknownFault),
-    "update_settings": (errors.InvalidSetting,),
-    "register_client": (errors.InvalidClient,),
+    "outbox_wait": (errors.InvalidParameter, errors.Timeout, errors.SessionReplaced),
+    "fix_code": (errors.InvalidParameter, errors.SessionReplaced),
+    "set_clock": (errors.InvalidParameter, errors.SessionReplaced),
+    "set_fault": (errors.InvalidParameter, errors.UnknownFault, errors.SessionReplaced),
+    "update_settings": (errors.InvalidSetting, errors.SessionReplaced),
+    "register_client": (errors.InvalidClient, errors.SessionReplaced),
     "put_snapshot": (errors.InvalidParameter, errors.InvalidSnapshot),
 }
 OBJECT = {"type": "object", "additionalProperties": True}
