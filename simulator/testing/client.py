@@ -89,8 +89,16 @@ class Simulator:
     def reset(self) -> None:
         _check(self.http.post("/reset"))
 
-    def new_session(self, key: str | None = None, *, seed: int = 0) -> SimSession:
-        body = _check(self.http.post("/sessions", json={"seed": seed, **({"key": key} if key else {})}))
+    def new_session(self, key: str | None = None, *, seed: int = 0, running_clock: bool | None = None) -> SimSession:
+        """A new session; `running_clock` False or True sets its clock, None takes the server's default.
+
+        `sferum-sim serve` starts clocks running (for people at the keyboard), an embedded simulator frozen:
+        a test that reads countdowns or expiry must say which it wants, or it passes on one and not the other.
+        """
+        request: JsonObject = {"seed": seed, **({"key": key} if key else {})}
+        if running_clock is not None:
+            request["clock"] = {"running": running_clock}
+        body = _check(self.http.post("/sessions", json=request))
         return SimSession(self, body["key"], seed)
 
     def close(self) -> None:

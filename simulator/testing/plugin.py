@@ -15,7 +15,7 @@ import pytest
 import respx
 
 from .. import tls
-from . import browser_fixtures, shard, step_lookup
+from . import base_url, browser_fixtures, markers, scenario_names, shard, step_lookup
 from .browser import KINDS
 from .client import SimSession, Simulator
 from .evidence import POLICIES, EvidencePlugin
@@ -100,6 +100,15 @@ def pytest_configure(config: pytest.Config) -> None:
         shard.parse(config.getoption("--shard"))  # a typo fails now, not after collection
         config.pluginmanager.register(shard, "sferum_sim.shard")
     step_lookup.install()
+    # Scenario tags and test names, before collection applies the one and makes the other.
+    markers.register_platforms(config)
+    if not config.pluginmanager.has_plugin("sferum_sim.markers"):
+        config.pluginmanager.register(markers.FlowIdTags(config), "sferum_sim.markers")
+    scenario_names.install()
+    fallback = config.pluginmanager.get_plugin(base_url.FALLBACK)
+    if fallback is not None:  # pytest-playwright's deprecated stand-in, replaced before any fixture is read
+        config.pluginmanager.unregister(fallback)
+        config.pluginmanager.register(base_url, "sferum_sim.base_url")
     if config.getoption("--feature-progress") and not config.pluginmanager.has_plugin("sferum_sim.progress"):
         config.pluginmanager.register(FeatureProgress(config), "sferum_sim.progress")
     directory = report_dir(config)
@@ -147,8 +156,8 @@ def sim_seed(request: pytest.FixtureRequest, pytestconfig: pytest.Config) -> int
 
 @pytest.fixture
 def sim_session(sim: Simulator, sim_seed: int, request: pytest.FixtureRequest) -> Iterator[SimSession]:
-    """A fresh, isolated session for this test, deleted afterwards."""
-    session = sim.new_session(seed=sim_seed)
+    """A fresh, isolated session for this test, deleted afterwards; its clock frozen, whatever the server's default."""
+    session = sim.new_session(seed=sim_seed, running_clock=False)
     request.node.user_properties.append(("sim_session", session.key))
     yield session
     session.delete()
