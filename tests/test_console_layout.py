@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -129,6 +130,14 @@ class Tab:
 
 
 @pytest.fixture(scope="module")
+def shots() -> Path:
+    """reports/console-layout/, emptied: only this run's pictures."""
+    shutil.rmtree(SHOTS, ignore_errors=True)
+    SHOTS.mkdir(parents=True)
+    return SHOTS
+
+
+@pytest.fixture(scope="module")
 def tab(browser: Browser) -> Iterator[Tab]:
     context = browser.new_context(locale="ru-RU", timezone_id="Europe/Moscow")
     yield Tab(context.new_page())
@@ -188,14 +197,13 @@ def test_the_pages_found_include_every_part_of_a_full_session(
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_console_page_reads_at_this_width(
-    width: int, console_urls: list[str], sessions: dict[str, SimSession], tab: Tab
+    width: int, console_urls: list[str], sessions: dict[str, SimSession], tab: Tab, shots: Path
 ) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
     tab.page.set_viewport_size({"width": width, "height": 900})
     problems: dict[str, Any] = {}
     for url in console_urls:
         tab.open(url)
-        tab.page.screenshot(path=SHOTS / shot_name(url, sessions, width), full_page=True)
+        tab.page.screenshot(path=shots / shot_name(url, sessions, width), full_page=True)
         scroll_width, client_width = tab.page.evaluate(DOCUMENT_WIDTHS)
         narrow = tab.page.evaluate(NARROW_TEXT)
         if scroll_width > client_width or narrow:
