@@ -5,8 +5,6 @@ from pathlib import Path
 
 import pytest
 
-from simulator.hosts import PLATFORMS
-
 # The step library (steps/, installed as `sferum_sim_steps`): enabled as any team's conftest enables it.
 pytest_plugins = ["pytester", "sferum_sim_steps"]
 
@@ -18,5 +16,3 @@ FLOW_IDS = re.findall(r"^### ([FE]\d{2}) — ", CATALOGUE.read_text(encoding="ut
 def pytest_configure(config: pytest.Config) -> None:
     for tag in FLOW_IDS:
         config.addinivalue_line("markers", f"{tag}: covers {tag} of docs/flows.md")
-    for platform in PLATFORMS.values():
-        config.addinivalue_line("markers", f"{platform.name}: walks {platform.title}")
