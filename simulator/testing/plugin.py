@@ -109,15 +109,6 @@ def pytest_configure(config: pytest.Config) -> None:
     if fallback is not None:  # pytest-playwright's deprecated stand-in, replaced before any fixture is read
         config.pluginmanager.unregister(fallback)
         config.pluginmanager.register(base_url, "sferum_sim.base_url")
-    # Scenario tags and test names, before collection applies the one and makes the other.
-    markers.register_platforms(config)
-    if not config.pluginmanager.has_plugin("sferum_sim.markers"):
-        config.pluginmanager.register(markers.FlowIdTags(config), "sferum_sim.markers")
-    scenario_names.install()
-    fallback = config.pluginmanager.get_plugin(base_url.FALLBACK)
-    if fallback is not None:  # pytest-playwright's deprecated stand-in, replaced before any fixture is read
-        config.pluginmanager.unregister(fallback)
-        config.pluginmanager.register(base_url, "sferum_sim.base_url")
     if config.getoption("--feature-progress") and not config.pluginmanager.has_plugin("sferum_sim.progress"):
         config.pluginmanager.register(FeatureProgress(config), "sferum_sim.progress")
     directory = report_dir(config)
