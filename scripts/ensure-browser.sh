@@ -3,7 +3,8 @@
 # system's (Debian's `chromium`, installed with apt-get when running as root, and beside it Debian's
 # `chromium-headless-shell`, which the plugin runs for headless tests: it starts and renders faster). Also what the rest of
 # the harness needs beside it: ffmpeg for `--video on` (Playwright's own, or Debian's linked where
-# Playwright looks for it) and Xvfb for `sferum-sim replay` and `record` on a machine without a screen.
+# Playwright looks for it), Xvfb for `sferum-sim replay` and `record` on a machine without a screen, and
+# poppler-utils (pdftoppm, pdftotext), with which the tests read the printed guides' pages.
 set -eu
 PYTHON=${PYTHON:-python3}
 
@@ -100,6 +101,14 @@ ensure_xvfb() {
     fi
 }
 
+ensure_pdf_tools() {
+    if ! command -v pdftoppm >/dev/null && can_apt; then
+        echo "ensure-browser: installing poppler-utils (the tests render the printed guides' pages)"
+        apt_install poppler-utils
+    fi
+}
+
 ensure_chromium
 ensure_ffmpeg
 ensure_xvfb
+ensure_pdf_tools

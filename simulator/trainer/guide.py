@@ -25,7 +25,7 @@ from typing import Any
 
 import jinja2
 
-from .runner import Selection, TrainerError, pytest_command
+from .runner import Selection, TrainerError, own_root, pytest_command
 
 ROLES = {"teacher": "учитель", "student": "ученик", "parent": "родитель", "admin": "администратор"}
 PERSONA_FIELDS = (
@@ -37,6 +37,13 @@ PERSONA_FIELDS = (
     ("email", "Почта"),
     ("birth_date", "Дата рождения"),
 )
+
+# How Chromium prints a guide; templates/guide.html lays its pages out for this paper and these margins.
+PRINT: dict[str, Any] = {
+    "format": "A4",
+    "print_background": True,
+    "margin": {"top": "14mm", "bottom": "14mm", "left": "14mm", "right": "14mm"},
+}
 
 templates = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
@@ -59,6 +66,12 @@ def persona_rows(persona: dict[str, Any] | None) -> list[tuple[str, str]]:
     return [(title, values[key]) for key, title in PERSONA_FIELDS if values.get(key)]
 
 
+def people_rows(record: dict[str, Any]) -> list[list[tuple[str, str]]]:
+    """The sign-in of everyone in the scenario, in order of appearance (a record without `people`: its actor)."""
+    people = record.get("people") or ([record["persona"]] if record.get("persona") else [])
+    return [rows for person in people if (rows := persona_rows(person))]
+
+
 def write_guide(record: dict[str, Any], work: Path, out: Path, name: str) -> Path:
     """The guide's HTML, its data and its pictures; returns the HTML's path."""
     pictures = out / name
@@ -76,7 +89,7 @@ def write_guide(record: dict[str, Any], work: Path, out: Path, name: str) -> Pat
         steps.append({**step, "image": image})
     data = {**record, "guide": name, "steps": [{k: v for k, v in s.items() if k != "image"} for s in steps]}
     (out / f"{name}.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    html = templates.get_template("guide.html").render(r=record, steps=steps, persona=persona_rows(record["persona"]))
+    html = templates.get_template("guide.html").render(r=record, steps=steps, people=people_rows(record))
     path = out / f"{name}.html"
     path.write_text(html, encoding="utf-8")
     return path
@@ -99,12 +112,7 @@ def print_pdfs(pages: list[Path]) -> None:
             for number, html in enumerate(pages, 1):
                 print(f"PDF {number}/{len(pages)}: {html.with_suffix('.pdf').name}", file=sys.stderr, flush=True)
                 page.goto(html.as_uri())
-                page.pdf(
-                    path=html.with_suffix(".pdf"),
-                    format="A4",
-                    print_background=True,
-                    margin={"top": "14mm", "bottom": "14mm", "left": "14mm", "right": "14mm"},
-                )
+                page.pdf(path=html.with_suffix(".pdf"), **PRINT)
         finally:
             browser.close()
 
@@ -117,9 +125,9 @@ def guide(features: list[str], out: str, scenario: str | None = None) -> int:
         work = Path(folder)
         log = work / "pytest.log"
         print(f"sferum-sim guide: сценарии из {', '.join(str(f) for f in selection.features)}", file=sys.stderr)
-        with log.open("w", encoding="utf-8") as stdout:
+        with log.open("w", encoding="utf-8") as stdout, own_root(selection) as root_args:
             run = subprocess.run(
-                pytest_command(selection, "--trainer=guide", f"--trainer-out={work}"),
+                pytest_command(selection, *root_args, "--trainer=guide", f"--trainer-out={work}"),
                 cwd=selection.root,
                 stdout=stdout,  # stderr stays the terminal's: the progress lines
             )

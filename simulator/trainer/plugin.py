@@ -14,6 +14,10 @@ plugin only watches them through pytest-bdd's step hooks and Playwright's own ca
 - Guide (`--trainer=guide`): one screenshot per step — taken before the step's last action, when
   the form is filled and the button to press is outlined, or, for a check, after it passed.
 
+A selected .feature file no test module of the project binds (a recorded one, a feature anywhere)
+is collected as a module of its own (FeatureModule), beside the project's conftest.py files, so the
+library's and the team's steps apply; a feature the project binds runs through the project's module.
+
 «Дано» steps prepare the simulator's world and show nothing: they are the guide's «Исходные
 данные», not numbered steps. Each scenario's record (steps, their screenshots and visible page
 text, the persona and seed) is written as JSON to `--trainer-out`, for the guide renderer and tests.
@@ -26,6 +30,7 @@ import functools
 import json
 import re
 import sys
+import types
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -34,6 +39,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Expect, Locator, Page
+from pytest_bdd import scenarios
 from pytest_bdd.parser import Feature, Scenario, ScenarioTemplate, Step
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
@@ -103,7 +109,8 @@ class ScenarioRecord:
     example: dict[str, str]
     preconditions: list[str] = field(default_factory=list)
     steps: list[StepRecord] = field(default_factory=list)
-    persona: dict[str, Any] | None = None
+    persona: dict[str, Any] | None = None  # who acts last: the scenario's actor
+    people: list[dict[str, Any]] = field(default_factory=list)  # everyone who signs in, in order of appearance
     sim_seed: int | None = None
     base_seed: int | None = None
     passed: bool = False
@@ -129,6 +136,45 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 # -- which scenarios -------------------------------------------------------------------------------
+
+
+class FeatureModule(pytest.Module):
+    """A .feature file as a test module: its scenarios bound as `scenarios(path)` in a module would."""
+
+    def _getobj(self) -> types.ModuleType:
+        module = types.ModuleType(f"sferum_trainer_{self.path.stem}")
+        module.__file__ = str(self.path)
+        # pytest-bdd binds the scenarios into its caller's namespace: run the call in the module's own.
+        code = compile("scenarios(path, features_base_dir=folder)", str(self.path), "exec")
+        namespace = module.__dict__
+        namespace.update(scenarios=scenarios, path=str(self.path), folder=str(self.path.parent))
+        exec(code, namespace)
+        return module
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> FeatureModule | None:
+    if file_path.suffix != ".feature" or not parent.config.getoption("--trainer"):
+        return None
+    selected = [Path(f).resolve() for f in parent.config.getoption("--trainer-feature")]
+    path = file_path.resolve()
+    if selected and not any(path == f or f in path.parents for f in selected):
+        return None
+    return FeatureModule.from_parent(parent, path=file_path)
+
+
+def _feature_file(item: pytest.Item) -> Path | None:
+    template = _template(item)
+    return Path(template.feature.filename).resolve() if template is not None else None
+
+
+def _bound_once(items: list[pytest.Item]) -> list[pytest.Item]:
+    """The project's own module runs a feature it binds; the trainer's FeatureModule only the others."""
+    bound = {
+        feature
+        for item in items
+        if not isinstance(item.parent, FeatureModule) and (feature := _feature_file(item)) is not None
+    }
+    return [item for item in items if not (isinstance(item.parent, FeatureModule) and _feature_file(item) in bound)]
 
 
 def _template(item: pytest.Item) -> ScenarioTemplate | None:
@@ -171,6 +217,7 @@ class Trainer:
         self.step: Step | None = None
         self.number = 0
         self.page: Page | None = None  # the page the scenario last used
+        self.people: dict[int, Any] = {}  # everyone the scenario brought in, in order of appearance
         self.shown = False  # replay: this step was already shown and waited for
         self.acted = False  # this step used an element
         self.checked: list[Locator] = []
@@ -260,7 +307,7 @@ class Trainer:
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         features = [Path(f).resolve() for f in config.getoption("--trainer-feature")]
         scenario = config.getoption("--trainer-scenario")
-        keep = [item for item in items if _wanted(item, features, scenario)]
+        keep = [item for item in _bound_once(items) if _wanted(item, features, scenario)]
         if len(keep) != len(items):
             config.hook.pytest_deselected(items=[item for item in items if item not in keep])
             items[:] = keep
@@ -284,6 +331,12 @@ class Trainer:
         )
         self.number = 0
         self.page = None
+        self.people = {}
+
+    def meet(self, request: pytest.FixtureRequest) -> None:
+        """Notes who the steps have brought in, after every step: a step may replace the actor outright."""
+        for person in _people_now(request):
+            self.people.setdefault(id(person), person)
 
     def pytest_bdd_before_step(self, step: Step) -> None:
         self.step = step
@@ -308,6 +361,7 @@ class Trainer:
 
     def pytest_bdd_after_step(self, request: pytest.FixtureRequest, step: Step, step_func_args: dict[str, Any]) -> None:
         assert self.record is not None
+        self.meet(request)
         if is_precondition(step):
             self.record.preconditions.append(step_text(step))
             return
@@ -332,7 +386,10 @@ class Trainer:
 
     def pytest_bdd_after_scenario(self, request: pytest.FixtureRequest) -> None:
         assert self.record is not None
-        self.record.persona = _persona(request)
+        self.meet(request)
+        actor = getattr(_fixture(request, "scene"), "actor", None)
+        self.record.persona = _persona(actor) if actor is not None else None
+        self.record.people = [_persona(person) for person in self.people.values()]
         self.record.sim_seed = _fixture(request, "sim_seed")
         self.record.base_seed = self.config.getoption("--sim-seed", None)
 
@@ -453,10 +510,17 @@ def _fixture(request: pytest.FixtureRequest, name: str) -> Any:
         return None
 
 
-def _persona(request: pytest.FixtureRequest) -> dict[str, Any] | None:
-    """Who the scenario's actor was (the steps' `scene.actor`), so a trainer can sign in as them."""
-    actor = getattr(_fixture(request, "scene"), "actor", None)
-    if actor is None:
-        return None
-    fields = ("role", "full_name", "login", "password", "phone", "email", "birth_date")
-    return {name: str(getattr(actor, name)) for name in fields if getattr(actor, name, None)}
+PERSONA_FIELDS = ("role", "full_name", "login", "password", "phone", "email", "birth_date")
+
+
+def _persona(person: Any) -> dict[str, Any]:
+    return {name: str(getattr(person, name)) for name in PERSONA_FIELDS if getattr(person, name, None)}
+
+
+def _people_now(request: pytest.FixtureRequest) -> list[Any]:
+    """Who the steps have brought in so far: the `scene`'s actor and those who acted before, the organisation
+    scenarios' `cast` (an administrator, a classmate)."""
+    scene = _fixture(request, "scene")
+    others = getattr(_fixture(request, "cast"), "people", None) or {}
+    actor = getattr(scene, "actor", None)
+    return [*getattr(scene, "earlier", []), *others.values(), *([actor] if actor is not None else [])]

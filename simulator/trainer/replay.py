@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .runner import Selection, display, pytest_command
+from .runner import Selection, display, own_root, pytest_command
 
 DEFAULT_DELAY = 2.0  # seconds a step stays on screen when neither --pause nor --step-delay is given
 NOTHING_SELECTED = 5  # pytest's exit code when no test ran
@@ -34,9 +34,9 @@ def replay(
     )
     if screenshots:
         args.append(f"--trainer-out={Path(screenshots).resolve()}")
-    with display() as env:
+    with display() as env, own_root(selection) as root_args:
         try:
-            code = subprocess.run(pytest_command(selection, *args), cwd=selection.root, env=env).returncode
+            code = subprocess.run(pytest_command(selection, *root_args, *args), cwd=selection.root, env=env).returncode
         except KeyboardInterrupt:  # Ctrl+C reaches pytest too; it closes the browser itself
             print("\nsferum-sim replay: остановлено", file=sys.stderr)
             return 130

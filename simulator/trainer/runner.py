@@ -2,8 +2,15 @@
 
 A subprocess, not pytest.main(): the scenarios drive Playwright's sync API, which must own its
 thread's event loop, and a second pytest in the same process would share imported step modules and
-plugin state with the first. The project's own conftest.py (step modules, markers) is loaded as in
-any run, because pytest is started on the feature folders of the project.
+plugin state with the first. The project's own conftest.py files (step modules, markers) are loaded as
+in any run, because pytest is started on the feature folders of the project.
+
+The project is where pytest itself would put its root: the nearest folder above the features with a
+pytest configuration (pytest.ini, pyproject.toml with [tool.pytest.ini_options], tox.ini, setup.cfg).
+A QA team's repository may have none — a conftest.py and test modules are all pytest needs — and a
+feature may lie anywhere: then the run gets a root of its own, the outermost folder with a conftest.py
+inside the repository (or the features' folder), and an empty temporary ini, so no configuration of an
+unrelated folder further up applies. A feature no test module binds is bound by the trainer plugin.
 """
 
 from __future__ import annotations
@@ -12,16 +19,69 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 PLUGIN = "simulator.trainer.plugin"
+# The step library, for features outside any project that enables it (a project's own enabling is kept).
+LIBRARY = "sferum_sim_steps"
 
 
 class TrainerError(RuntimeError):
     """Something the trainer must be told, in Russian, before anything runs."""
+
+
+# The files pytest reads its configuration from, and the section each must hold to count (None: any file).
+PYTEST_CONFIGS = (
+    ("pytest.ini", None),
+    (".pytest.ini", None),
+    ("pyproject.toml", "[tool.pytest"),
+    ("tox.ini", "[pytest]"),
+    ("setup.cfg", "[tool:pytest]"),
+)
+
+
+def pytest_config(folder: Path) -> Path | None:
+    """The pytest configuration file of `folder`, if it has one pytest would use."""
+    for name, section in PYTEST_CONFIGS:
+        path = folder / name
+        if path.is_file():
+            if section is None:
+                return path
+            try:
+                if section in path.read_text(encoding="utf-8", errors="replace"):
+                    return path
+            except OSError:
+                continue
+    return None
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where pytest runs the features: its root, and whether the run brings its own (temporary) ini."""
+
+    root: Path
+    configured: bool  # the root has a pytest configuration of its own
+
+    @classmethod
+    def around(cls, feature: Path) -> Project:
+        start = feature if feature.is_dir() else feature.parent
+        folders = [start, *start.parents]
+        for folder in folders:
+            if pytest_config(folder) is not None:
+                return cls(folder, configured=True)
+        # No configuration: the outermost conftest.py's folder, not past the repository's top (.git),
+        # so the team's shared steps and fixtures load as in their own runs.
+        root = start
+        for folder in folders:
+            if (folder / "conftest.py").is_file():
+                root = folder
+            if (folder / ".git").exists():
+                break
+        return cls(root, configured=False)
 
 
 @dataclass
@@ -32,13 +92,13 @@ class Selection:
     scenario: str | None = None
 
     @property
+    def project(self) -> Project:
+        return Project.around(self.features[0])
+
+    @property
     def root(self) -> Path:
-        """The project the features belong to: the nearest folder with pyproject.toml and conftest.py."""
-        first = self.features[0]
-        for folder in [first, *first.parents]:
-            if (folder / "pyproject.toml").is_file() and (folder / "conftest.py").is_file():
-                return folder
-        raise TrainerError(f"{first} не лежит в проекте sferum-sim (нет pyproject.toml и conftest.py выше по пути)")
+        """The folder pytest runs in (see Project)."""
+        return self.project.root
 
     @classmethod
     def of(cls, paths: list[str], scenario: str | None = None) -> Selection:
@@ -52,10 +112,23 @@ class Selection:
 
     def pytest_args(self) -> list[str]:
         folders = sorted({str(p if p.is_dir() else p.parent) for p in self.features})
-        args = [*folders, "-p", PLUGIN, *(f"--trainer-feature={p}" for p in self.features)]
+        args = [*folders, "-p", LIBRARY, "-p", PLUGIN, *(f"--trainer-feature={p}" for p in self.features)]
         if self.scenario:
             args.append(f"--trainer-scenario={self.scenario}")
         return args
+
+
+@contextmanager
+def own_root(selection: Selection) -> Iterator[list[str]]:
+    """pytest's root options for the selection: none in a configured project, else a root and an empty ini."""
+    project = selection.project
+    if project.configured:
+        yield []
+        return
+    with tempfile.TemporaryDirectory(prefix="sferum-trainer-") as folder:
+        ini = Path(folder) / "pytest.ini"
+        ini.write_text("[pytest]\n", encoding="utf-8")
+        yield [f"--rootdir={project.root}", "-c", str(ini), f"--confcutdir={project.root}"]
 
 
 def pytest_command(selection: Selection, *args: str) -> list[str]:
