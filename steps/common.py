@@ -18,6 +18,8 @@ from simulator.testing import Persona, SimSession
 from simulator.testing.acts import Alert, Click, Fill, Gained, Group, Heading, Notice, Reload, Unchanged, acts, checks
 from simulator.testing.client import Link, Message
 
+from .failures import created, fail, first
+
 # fixtures/ in the repository, package data of the wheel: found the same way in both.
 SCHOOLS = resources.files("sferum_sim_steps.fixtures") / "schools.json"
 # Who acts in a step; the steps do not depend on it, the features read better with it.
@@ -47,21 +49,21 @@ class Scene:
     def person(self) -> Persona:
         """The actor, once a «Дано» step has named who acts."""
         if self.actor is None:
-            raise AssertionError("no actor yet: a «Дано» step must say who acts in the scenario")
+            fail("человек, который действует в сценарии", "ни один шаг «Дано» его ещё не назвал")
         return self.actor
 
     @property
     def typed_login(self) -> str:
         """What the actor typed into «Телефон или почта»."""
         if self.login is None:
-            raise AssertionError("nothing typed into «Телефон или почта» yet")
+            fail("введённое в поле «Телефон или почта»", "в это поле ещё ничего не вводили")
         return self.login
 
     @property
     def school(self) -> dict[str, Any]:
         """The organisation a «Дано» step has seeded."""
         if self.org is None:
-            raise AssertionError("no school yet: a «Дано» step must name the organisation")
+            fail("школа сценария", "её ещё не назвал шаг «Дано школа «…»»")
         return self.org
 
 
@@ -132,7 +134,11 @@ def code_of(message: Message) -> str:
 def school(sim_session: SimSession, scene: Scene, name: str) -> None:
     """Seeds the organisation of this name from fixtures/schools.json into the world and makes it the scenario's school."""
     organisations = json.loads(SCHOOLS.read_text(encoding="utf-8"))["organisations"]
-    scene.org = next(org for org in organisations if org["name"] == name)
+    scene.org = first(
+        (org for org in organisations if org["name"] == name),
+        f"школа «{name}» из fixtures/schools.json",
+        "там только " + ", ".join(f"«{org['name']}»" for org in organisations),
+    )
     sim_session.seed({"organisations": [scene.org]})
 
 
@@ -145,7 +151,8 @@ def another_computer(
 ) -> Page:
     """The person of this role seeded earlier in the scenario acts from here on, in a browser of their own (none of the last one's cookies); the world as it is now is what their checks compare with."""
     persona = next((p for p in reversed(scene.earlier) if p.role == SEATS[who]), None)
-    assert persona is not None, f"no {who} was seeded before the one acting now"
+    if persona is None:
+        fail(f"{who}, который действовал в сценарии раньше", f"до этого шага {who} в сценарии не было")
     scene.earlier.remove(persona)
     scene.cast(persona)
     scene.login, scene.password, scene.entered = None, None, {}
@@ -290,7 +297,8 @@ JOURNAL_WORDS = {journal: word for word, journal in JOURNALS.items()}
 def linked_to_own_profile(sim_session: SimSession, scene: Scene, journal: str) -> None:
     """Checks the world: the actor's journal account has exactly one link, via VK ID, to their own profile, and no profile was added."""
     links = _links_of(sim_session, scene.person, JOURNALS[journal])
-    assert [(link["profile_id"], link["via"]) for link in links] == [(scene.person.ids["profile_id"], "vkid")]
+    profile_id = created(scene.person.ids, "profile_id", "него", "учебный профиль")
+    assert [(link["profile_id"], link["via"]) for link in links] == [(profile_id, "vkid")]
     assert len(sim_session.snapshot("profiles")["profiles"]) == scene.profiles_before
 
 
@@ -312,8 +320,16 @@ def nothing_linked(sim_session: SimSession, scene: Scene, journal: str) -> None:
 def created_profile_linked(sim_session: SimSession, scene: Scene, journal: str) -> None:
     """Checks the world: one new profile, of the VK ID account on the actor's phone, has the name typed, their birth date and sex, and is the only link (via VK ID) of their journal account."""
     world = sim_session.snapshot()
-    account = next(a for a in world["vkid_accounts"] if a["phone"] == scene.person.phone)
-    profile = next(p for p in world["profiles"] if p["id"] == account["profile_id"])
+    account = first(
+        (a for a in world["vkid_accounts"] if a["phone"] == scene.person.phone),
+        f"аккаунт VK ID на телефоне {scene.person.phone}",
+        "такого аккаунта нет",
+    )
+    profile = first(
+        (p for p in world["profiles"] if p["id"] == account["profile_id"]),
+        "учебный профиль этого аккаунта VK ID",
+        "у аккаунта нет профиля",
+    )
     entered = scene.entered
     assert (profile["last_name"], profile["first_name"], profile["patronymic"]) == (
         entered["Фамилия"],
@@ -337,9 +353,17 @@ def no_profile_created(sim_session: SimSession, scene: Scene) -> None:
 def email_profile_linked(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world: the VK ID account on the child's e-mail has the password set and no phone, its profile has the name typed, birth date and sex, and the child's МЭШ account is linked to it alone."""
     world = sim_session.snapshot()
-    account = next(a for a in world["vkid_accounts"] if a["email"] == scene.person.email)
+    account = first(
+        (a for a in world["vkid_accounts"] if a["email"] == scene.person.email),
+        f"аккаунт VK ID на почте {scene.person.email}",
+        "такого аккаунта нет",
+    )
     assert account["password"] == scene.password and account["phone"] is None
-    profile = next(p for p in world["profiles"] if p["id"] == account["profile_id"])
+    profile = first(
+        (p for p in world["profiles"] if p["id"] == account["profile_id"]),
+        "учебный профиль этого аккаунта VK ID",
+        "у аккаунта нет профиля",
+    )
     assert (profile["last_name"], profile["first_name"]) == (scene.entered["Фамилия"], scene.entered["Имя"])
     assert (profile["birth_date"], profile["sex"]) == (scene.person.birth_date.isoformat(), scene.person.sex)
     assert [link["profile_id"] for link in _links_of(sim_session, scene.person, "mes")] == [profile["id"]]

@@ -17,6 +17,7 @@ from simulator.world import PersonEntry
 from simulator.world.seed.schema import GosuslugiEntry, GosuslugiLogin
 
 from .common import WHO, Scene, button
+from .failures import fail, first, known, the_only
 from .gosuslugi import gosuslugi_login_screen
 from .vkid import vkid_password
 
@@ -48,21 +49,21 @@ class Diary:
     def class_teacher(self) -> Persona:
         """The class teacher a «Дано» step has put in the journal."""
         if self.teacher is None:
-            raise AssertionError("no class teacher yet: a «Дано» step must add one")
+            fail("классный руководитель в журнале", "его ещё не добавил шаг «Дано классный руководитель …»")
         return self.teacher
 
     @property
     def teacher_browser(self) -> Page:
         """The class teacher's own browser page, once they have signed in."""
         if self.teacher_page is None:
-            raise AssertionError("the class teacher has not opened ЭлЖур yet")
+            fail("браузер классного руководителя", "классный руководитель ещё не входил в ЭлЖур")
         return self.teacher_page
 
     @property
     def known_student(self) -> Persona:
         """The student a «Дано» step has put in the journal."""
         if self.student is None:
-            raise AssertionError("no ЭлЖур student yet: a «Дано» step must add one")
+            fail("ученик ЭлЖур в журнале", "его ещё не добавил шаг «Дано ученик ЭлЖур …»")
         return self.student
 
 
@@ -108,7 +109,7 @@ def eljur_student(
 ) -> None:
     """Seeds an ЭлЖур student (9Б or 6А by age) with a Госуслуги account of this level and login and what the words list, makes them the actor and records the world."""
     kind, school_class = CLASSES[age]
-    has = ACCOUNTS[accounts or ""]
+    has = known(ACCOUNTS, accounts or "", "у ученика ЭлЖур —")
     student = personas.make("student", age=kind)
     login: GosuslugiLogin = "email" if by == "e-mail" else "phone"
     entry = student.entry(
@@ -174,7 +175,8 @@ def eljur_class_teacher(
 def _class_name(diary: Diary) -> str:
     """The student's class as the journal names it («6А»)."""
     class_id = _class_of(diary)
-    return str(next(c["name"] for c in diary.before["classes"] if c["id"] == class_id))
+    classes = diary.before["classes"]
+    return str(first((c["name"] for c in classes if c["id"] == class_id), "класс ученика в школе", "такого класса нет"))
 
 
 @given("его родитель с подтвержденной учетной записью Госуслуг")
@@ -263,16 +265,26 @@ def parent_diary(page: Page, diary: Diary) -> None:
 
 
 def _class_of(diary: Diary) -> str:
+    student = diary.known_student
+    accounts = diary.before["journal_accounts"]
     return str(
-        next(a["class_id"] for a in diary.before["journal_accounts"] if a["person_id"] == diary.known_student.key)
+        first(
+            (a["class_id"] for a in accounts if a["person_id"] == student.key),
+            f"учетная запись ЭлЖур ученика {student.full_name}",
+            "её нет в журнале",
+        )
     )
 
 
 @when(parsers.re(rf"(?:{WHO} )?открывает адрес онлайн-урока «(?P<subject>[^«»]+)» напрямую"))
 def open_lesson_url(page: Page, sim_session: SimSession, diary: Diary, subject: str) -> None:
     """Opens the address of the student's class's lesson in this subject (/lessons/<id>) directly in the browser."""
-    lesson = next(
-        ls for ls in diary.before["lessons"] if ls["subject"] == subject and ls["class_id"] == _class_of(diary)
+    class_id = _class_of(diary)
+    lessons = [ls for ls in diary.before["lessons"] if ls["class_id"] == class_id]
+    lesson = first(
+        (ls for ls in lessons if ls["subject"] == subject),
+        f"урок «{subject}» в расписании класса ученика",
+        "в расписании только " + ", ".join(sorted({f"«{ls['subject']}»" for ls in lessons})),
     )
     page.goto(sim_session.url("eljur", f"/lessons/{lesson['id']}"))
 
@@ -397,6 +409,14 @@ def contact_stored(sim_session: SimSession, diary: Diary) -> None:
     """Checks the world: the student's ЭлЖур account holds as its contact the login of their own Госуслуги account."""
     world = sim_session.snapshot()
     student = diary.known_student
-    [account] = [a for a in world["journal_accounts"] if a["person_id"] == student.key and a["journal"] == "eljur"]
-    [gosuslugi_account] = [a for a in world["gosuslugi_accounts"] if a["person_id"] == student.key]
+    account = the_only(
+        (a for a in world["journal_accounts"] if a["person_id"] == student.key and a["journal"] == "eljur"),
+        "одна учетная запись ЭлЖур ученика",
+        "учетных записей ЭлЖур",
+    )
+    gosuslugi_account = the_only(
+        (a for a in world["gosuslugi_accounts"] if a["person_id"] == student.key),
+        "одна учетная запись Госуслуг ученика",
+        "учетных записей Госуслуг",
+    )
     assert account["contact"] == gosuslugi_account["login"] in (student.phone, student.email)

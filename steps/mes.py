@@ -14,6 +14,7 @@ from simulator.testing.acts import Actor, Click, Fill, Open, Shows, acts, checks
 from simulator.world.seed.schema import CodeChannel, LinkedVia
 
 from .common import WHO, Scene
+from .failures import first, known, the_only
 
 PHONE = "Pixel 7"  # the phone the app «Моя школа Журнал» runs on in the scenarios
 
@@ -60,7 +61,8 @@ def mes_teacher(sim_session: SimSession, personas: Personas, scene: Scene, accou
     org = scene.school["id"] if scene.org else None
     school_class = scene.school["classes"][0] if scene.org else None
     channel = CODE_CHANNELS[how] if how else None
-    entry = teacher.entry(org=org, school_class=school_class, code_channel=channel, **ACCOUNTS[accounts])
+    has = known(ACCOUNTS, accounts, "у учителя МЭШ —")
+    entry = teacher.entry(org=org, school_class=school_class, code_channel=channel, **has)
     created = sim_session.seed({"people": [entry]})
     teacher.ids = created["people"][teacher.key]
     scene.cast(teacher)
@@ -80,7 +82,7 @@ def mes_child(sim_session: SimSession, personas: Personas, scene: Scene, age: st
     child = personas.make("student", age="child" if age == "младше 14 лет" else None)
     org = scene.school["id"] if scene.org else None
     school_class = scene.school["classes"][0] if scene.org else None
-    entry = child.entry(org=org, school_class=school_class, **CHILD_ACCOUNTS[accounts])
+    entry = child.entry(org=org, school_class=school_class, **known(CHILD_ACCOUNTS, accounts, "у ученика МЭШ —"))
     if vkid := entry.get("vkid"):
         vkid["password"] = child.password
         entry["phone"] = None  # the e-mail is the only way in
@@ -118,7 +120,11 @@ def navigation_sferum(page: Page) -> None:
 @checks(Shows("Сферум подключен: учебный профиль"))
 def mes_shows_link(page: Page, sim_session: SimSession, scene: Scene) -> None:
     """Checks МЭШ's Sferum status on the screen shows the id of the profile the world links the actor's account to."""
-    profile_id = next(link["profile_id"] for link in sim_session.links() if link["person_id"] == scene.person.key)
+    profile_id = first(
+        (link["profile_id"] for link in sim_session.links() if link["person_id"] == scene.person.key),
+        "привязка его учетной записи МЭШ к учебному профилю",
+        "привязки нет",
+    )
     expect(page.get_by_test_id("sferum-status")).to_contain_text(f"id {profile_id}")
 
 
@@ -167,7 +173,11 @@ def passport_security(page: Page) -> None:
 @then("МЭШ показывает, что аккаунт «МЭШ» привязан к учебному профилю Сферум, и id аккаунта")
 def passport_shows_link(page: Page, sim_session: SimSession, scene: Scene) -> None:
     """Checks the «Безопасность» tab shows «Аккаунт в «МЭШ»» linked to the Sferum profile with its id, and the world holds exactly one link of the actor's, to that profile."""
-    [link] = [link for link in sim_session.links() if link["person_id"] == scene.person.key]
+    link = the_only(
+        (link for link in sim_session.links() if link["person_id"] == scene.person.key),
+        "одна привязка его учетной записи",
+        "привязок",
+    )
     section = page.get_by_test_id("sferum-account")
     expect(section.get_by_text("Аккаунт в «МЭШ»")).to_be_visible()
     expect(section.get_by_test_id("link-status")).to_contain_text("Привязан к учебному профилю Сферум")
