@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from simulator.testing import browser
@@ -90,3 +93,41 @@ def test_launch_options_refuse_the_shell_for_a_window_or_when_missing(on_disk, m
         browser_choice({}, "shell", own_browser=False)
     monkeypatch.setenv("PWDEBUG", "1")  # Playwright's inspector opens a window
     assert browser_choice({}, "auto", own_browser=False) == {"executable_path": FULL}
+
+
+def test_a_channel_of_playwrights_download_falls_back_to_the_system_chromium(on_disk) -> None:
+    on_disk(SHELL, FULL)
+    # No download: the system's Chromium of the channel's kind, the channel dropped.
+    assert browser_choice({"channel": "chromium"}, "auto", own_browser=False) == {
+        "channel": None,
+        "executable_path": FULL,
+    }
+    shell = browser_choice({"channel": "chromium-headless-shell"}, "auto", own_browser=False)
+    assert shell == {"channel": None, "executable_path": SHELL}
+    # With the download, or for a branded channel, the channel stays as named.
+    assert browser_choice({"channel": "chromium"}, "auto", own_browser=True) == {}
+    assert browser_choice({"channel": "msedge"}, "auto", own_browser=False) == {}
+    on_disk()  # nothing to fall back on: Playwright says what is missing
+    assert browser_choice({"channel": "chromium"}, "auto", own_browser=False) == {}
+
+
+def test_video_gets_an_ffmpeg_linked_where_playwright_looks(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    target = tmp_path / "browsers" / "ffmpeg-1" / "ffmpeg-linux"
+    system = tmp_path / "usr-bin-ffmpeg"
+    system.write_text("#!/bin/sh\n", encoding="utf-8")
+    system.chmod(0o755)
+    monkeypatch.setattr(browser, "playwright_ffmpeg", lambda: target)
+    monkeypatch.setattr(browser, "available_ffmpeg", lambda: str(system))
+    note = browser.ensure_video_ffmpeg()
+    assert target.resolve() == system.resolve() and os.access(target, os.X_OK)
+    assert note is not None and str(system) in note
+    assert browser.ensure_video_ffmpeg() is None  # linked once: nothing more to say
+    assert [p.name for p in target.parent.iterdir()] == ["ffmpeg-linux"]  # no temporary link left
+
+
+def test_video_without_any_ffmpeg_says_what_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(browser, "playwright_ffmpeg", lambda: tmp_path / "ffmpeg-1" / "ffmpeg-linux")
+    monkeypatch.setattr(browser.shutil, "which", lambda name: None)
+    monkeypatch.setattr(browser.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(browser.VideoError, match=r"apt-get install ffmpeg[\s\S]*pip install imageio-ffmpeg"):
+        browser.ensure_video_ffmpeg()

@@ -1,9 +1,12 @@
-"""Which Chromium to launch, and the flags that keep it on this machine's loopback."""
+"""Which Chromium to launch, the flags that keep it on this machine's loopback, and the ffmpeg videos need."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -73,3 +76,69 @@ def chromium_args(
         *trust,
         *secure,
     ]
+
+
+# Where Playwright looks for the ffmpeg it records videos with: `<browsers dir>/ffmpeg-<revision>/<name>`, no
+# setting names another. Its `playwright install` downloads one there; a system's or a Python package's
+# ffmpeg linked there serves as well (Playwright pipes JPEG frames in Matroska to it and asks for VP9 WebM).
+FFMPEG_NAMES = {"linux": "ffmpeg-linux", "darwin": "ffmpeg-mac", "win32": "ffmpeg-win64.exe"}
+NO_FFMPEG = (
+    "для записи видео (--video) нужен ffmpeg, а его нет. Установите любой из них:\n"
+    "  apt-get install ffmpeg            (ffmpeg системы)\n"
+    "  pip install imageio-ffmpeg        (ffmpeg пакетом Python; или pip install 'sferum_sim-….whl[video]')\n"
+    "  python -m playwright install ffmpeg"
+)
+
+
+class VideoError(RuntimeError):
+    """Videos cannot be recorded: the message says what to install."""
+
+
+def playwright_ffmpeg() -> Path:
+    """The path the installed Playwright runs ffmpeg from (asked, as the revision comes with Playwright)."""
+    answer = subprocess.run(
+        [sys.executable, "-m", "playwright", "install", "--dry-run", "ffmpeg"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    location = next(
+        (line.split(":", 1)[1].strip() for line in answer.splitlines() if line.strip().startswith("Install location:")),
+        None,
+    )
+    if location is None:
+        raise VideoError(f"Playwright не назвал, где ищет ffmpeg:\n{answer}")
+    return Path(location) / FFMPEG_NAMES.get(sys.platform, "ffmpeg-linux")
+
+
+def available_ffmpeg() -> str | None:
+    """An ffmpeg of this machine: the system's on $PATH, else the imageio-ffmpeg package's."""
+    found = shutil.which("ffmpeg")
+    if found:
+        return found
+    if importlib.util.find_spec("imageio_ffmpeg") is not None:
+        import imageio_ffmpeg  # type: ignore[import-not-found, unused-ignore]
+
+        return str(imageio_ffmpeg.get_ffmpeg_exe())
+    return None
+
+
+def ensure_video_ffmpeg() -> str | None:
+    """Makes Playwright's ffmpeg path lead to an ffmpeg; returns a note of what was linked (None: it had one)."""
+    target = playwright_ffmpeg()
+    if os.access(target, os.X_OK):
+        return None
+    found = available_ffmpeg()
+    if found is None:
+        raise VideoError(NO_FFMPEG)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # A link made beside the target and renamed over it: workers of one run may do this at once.
+        temporary = target.with_name(f"{target.name}.{os.getpid()}")
+        temporary.unlink(missing_ok=True)
+        temporary.symlink_to(found)
+        temporary.replace(target)
+    except OSError as error:
+        raise VideoError(f"ffmpeg {found} не связать с {target}, где его ищет Playwright: {error}") from error
+    return f"sferum-sim: видео записывает ffmpeg {found} (связан с {target}, где его ищет Playwright)"
