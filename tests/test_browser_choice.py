@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -127,7 +129,7 @@ def test_video_gets_an_ffmpeg_linked_where_playwright_looks(monkeypatch: pytest.
 
 def test_video_without_any_ffmpeg_says_what_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(browser, "playwright_ffmpeg", lambda: tmp_path / "ffmpeg-1" / "ffmpeg-linux")
-    monkeypatch.setattr(browser.shutil, "which", lambda name: None)
-    monkeypatch.setattr(browser.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     with pytest.raises(browser.VideoError, match=r"apt-get install ffmpeg[\s\S]*pip install imageio-ffmpeg"):
         browser.ensure_video_ffmpeg()
