@@ -21,6 +21,7 @@ from aiohttp.log import access_logger
 
 from . import tls
 from .app import TLS, create_app
+from .control.handlers import STATE
 from .hosts import PLATFORMS, REAL_NAMES, Hosts
 from .platforms import installed
 from .wire import TOKEN_ENV
@@ -54,7 +55,7 @@ def serve(args: argparse.Namespace) -> int:
     access_log = access_logger if args.access_log else None
     if not args.tls_port:
         web.run_app(app, host=args.host, port=args.port, print=None, access_log=access_log)
-        return 0
+        return _exit_status(app)
     if not tls.available():
         print("sferum-sim: --tls-port needs the `tls` extra: pip install 'sferum-sim[tls]'", file=sys.stderr)
         return 2
@@ -64,7 +65,13 @@ def serve(args: argparse.Namespace) -> int:
     print(f"  {'HTTPS (real names)':<24} https://{args.host}:{args.tls_port}, certificate {certificate.cert_file}")
     print(f'  Chromium: --host-resolver-rules="{rules}" --ignore-certificate-errors-spki-list={certificate.spki}')
     asyncio.run(_serve_both(app, args.host, args.port, args.tls_port, certificate.context, access_log))
-    return 0
+    return _exit_status(app)
+
+
+def _exit_status(app: web.Application) -> int:
+    """1 if --state DIR was left without some session's changes (the log has named them), else 0."""
+    state = app.get(STATE)
+    return 1 if state is not None and state()["status"] != "ok" else 0
 
 
 def _seed(world: World, seed_file: str) -> str | None:

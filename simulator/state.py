@@ -298,6 +298,7 @@ class StateDirectory:
     async def _lifetime(self, app: web.Application) -> AsyncIterator[None]:
         stop = asyncio.Event()
         self._wake = asyncio.Event()
+        self._wake.set()  # what changed before serving (a --seed-file, sessions of an older schema) is saved now
         saver = asyncio.create_task(self._save_continually(stop))
         try:
             yield
@@ -316,7 +317,7 @@ class StateDirectory:
                 self._unsaved.setdefault("every session", "saving on exit failed")
             if self._unsaved:
                 log.error(
-                    "sferum-sim: --state: changes to %s were not saved in %s (%s)",
+                    "sferum-sim: --state: exiting with unsaved changes: sessions %s could not be saved in %s (%s)",
                     ", ".join(sorted(self._unsaved)),
                     self.directory,
                     next(iter(self._unsaved.values())),
