@@ -32,23 +32,25 @@ Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 class MissingDependency(Exception):
-    """A command's machinery imports a package this installation left out."""
+    """A command needs packages this installation left out."""
 
-    def __init__(self, command: str, module: str) -> None:
-        super().__init__(module)
+    def __init__(self, command: str, requirements: list[str], module: str = "") -> None:
+        super().__init__(", ".join(requirements) or module)
         self.command = command
-        self.module = module
+        self.requirements = requirements  # the package's requirements not installed, as pip reads them
+        self.module = module  # the module an import found missing, if one did
 
     def hint(self) -> str:
-        missing = missing_requirements()
-        install = (
-            "pip install " + " ".join(shlex.quote(requirement) for requirement in missing)
-            if missing
-            else f"установите пакет, в котором есть модуль {self.module}, или переустановите {DISTRIBUTION}"
-        )
+        if not self.requirements:  # a dependency of a dependency, or a checkout that was never installed
+            return (
+                f"sferum-sim {self.command}: этой команде нужен модуль {self.module}, а в этой установке его нет: "
+                f"установите пакет, в котором он есть, или переустановите {DISTRIBUTION} с зависимостями"
+            )
+        names = ", ".join(re.split(r"[^A-Za-z0-9._-]", requirement)[0] for requirement in self.requirements)
+        install = " ".join(shlex.quote(requirement) for requirement in self.requirements)
         return (
-            f"sferum-sim {self.command}: этой команде нужен модуль {self.module}, а в этой установке его нет "
-            f"(образ Docker, например, несёт только сервер). Недостающие зависимости {DISTRIBUTION}: {install}"
+            f"sferum-sim {self.command}: этой команде нужны пакеты, которых в этой установке нет: {names} "
+            f"(образ Docker, например, несёт только сервер). Установите их: pip install {install}"
         )
 
 
@@ -75,18 +77,22 @@ def missing_requirements() -> list[str]:
 
 
 @contextlib.contextmanager
-def machinery(command: str) -> Iterator[None]:
+def machinery(command: str, *, harness: bool = False) -> Iterator[None]:
     """Around a command's imports: a third-party module missing becomes `MissingDependency`, told in Russian.
 
     Only imports go inside, so an error raised while the command runs is never mistaken for a missing package.
+    `harness`: the command runs the test harness (pytest, Playwright), in its own process or a child's, where
+    a missing module would show only half-way through; so it starts only with every requirement installed.
     """
+    if harness and (missing := missing_requirements()):
+        raise MissingDependency(command, missing)
     try:
         yield
     except ModuleNotFoundError as error:
         module = (error.name or "").partition(".")[0]
         if not module or module in OWN_PACKAGES:
             raise
-        raise MissingDependency(command, module) from error
+        raise MissingDependency(command, missing_requirements(), module) from error
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -97,7 +103,7 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def replay(args: argparse.Namespace) -> int:
-    with machinery("replay"):
+    with machinery("replay", harness=True):
         from .trainer import TrainerError
         from .trainer import replay as run_replay
 
@@ -116,7 +122,7 @@ def replay(args: argparse.Namespace) -> int:
 
 
 def guide(args: argparse.Namespace) -> int:
-    with machinery("guide"):
+    with machinery("guide", harness=True):
         from .trainer import TrainerError
         from .trainer import guide as run_guide
 
@@ -154,14 +160,14 @@ def new_platform(args: argparse.Namespace) -> int:
 
 
 def step_catalogue(args: argparse.Namespace) -> int:
-    with machinery("steps"):
+    with machinery("steps", harness=True):
         from .testing.step_catalogue import main as print_catalogue  # pytest-bdd and the whole library
 
     return print_catalogue(args.format, args.features)
 
 
 def record(args: argparse.Namespace) -> int:
-    with machinery("record"):
+    with machinery("record", harness=True):
         from .recorder.cli import main as run_recorder  # Playwright
 
     return run_recorder(args)
