@@ -7,13 +7,17 @@ import functools
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simulator import SimulatorServer, app
 from simulator import server as server_module
 from simulator.cli import main
+from simulator.hosts import ALL_HOST_NAMES, REAL_NAMES
 from simulator.platforms.messenger.screens import _back
 from simulator.testing import SimSession, Simulator, SimulatorError
 from simulator.world.oauth import AuthRequest, s256
@@ -72,6 +76,146 @@ def test_session_keys_made_by_the_simulator_are_unguessable(sim: Simulator) -> N
     for session in keys:
         assert re.fullmatch(r"s-[A-Za-z0-9_-]{20,}", session.key), session.key
         session.delete()
+
+
+# -- origins: scheme, host and port -----------------------------------------------------------------
+
+LOCAL_NAMES = [name for name in ALL_HOST_NAMES if name.endswith(".localhost")]
+GUARDED_KEY = "guarded"
+PARAMETERS = {"key": GUARDED_KEY, "name": "vpn", "to": "+79990000000"}
+
+
+def state_changing_routes() -> list[tuple[str, str]]:
+    """(method, path) of every route under /_sim that is not a read, from the application's own router."""
+    application = app.create_app()
+    routes = []
+    for route in application.router.routes():
+        path = route.resource.canonical if route.resource is not None else ""
+        if route.method in ("POST", "PUT", "PATCH", "DELETE") and path.startswith("/_sim"):
+            routes.append((route.method, re.sub(r"{(\w+)}", lambda m: PARAMETERS[m[1]], path)))
+    return sorted(set(routes))
+
+
+STATE_CHANGING = state_changing_routes()
+
+
+def hostile_origins(port: int) -> list[str]:
+    """Origins that are not this simulator's: real platforms, port 80, another scheme or port, malformed."""
+    return [
+        *(f"{scheme}://{name}" for name in REAL_NAMES for scheme in ("https", "http")),
+        *(f"http://{name}" for name in LOCAL_NAMES),
+        "http://localhost",
+        "http://127.0.0.1",
+        f"https://127.0.0.1:{port}",
+        f"https://mes.localhost:{port}",
+        f"http://127.0.0.1:{port + 1}",
+        f"http://mes.localhost:{port - 1}",
+        f"http://id.vk.com:{port}",
+        f"http://evil.localhost.example:{port}",
+        f"http://127.0.0.1:{port}/",
+        f"http://127.0.0.1:{port}@evil.example",
+        f"http://127.0.0.1:{port}.evil.example",
+        f"ftp://127.0.0.1:{port}",
+        "null",
+        "",
+    ]
+
+
+def oracle_owns(origin: str, port: int, tls_port: int | None = None) -> bool:
+    """Whether `origin` is one the simulator's pages are served under, judged by urllib, not by the guard."""
+    try:
+        url = urlsplit(origin)
+        origin_port = url.port if url.port is not None else {"http": 80, "https": 443}.get(url.scheme)
+    except ValueError:
+        return False
+    if url.path or url.query or url.fragment or url.username or origin_port is None:
+        return False
+    served = {("http", name, port) for name in (*LOCAL_NAMES, "localhost", "127.0.0.1")}
+    if tls_port is not None:  # a browser maps the real names to the TLS listener: it still writes port 443
+        served |= {("https", name, p) for name in REAL_NAMES for p in (443, tls_port)}
+    return (url.scheme, url.hostname, origin_port) in served
+
+
+@pytest.fixture(scope="module")
+def guarded() -> Iterator[SimulatorServer]:
+    """A simulator of its own, with a session holding a fault: what a forged request would change."""
+    with SimulatorServer() as running:
+        running.call(lambda: running.world.create(GUARDED_KEY).set_fault("vpn"))
+        yield running
+
+
+def world_state(server: SimulatorServer) -> object:
+    return server.call(lambda: {key: session.snapshot() for key, session in server.world.sessions.items()})
+
+
+def send(client: httpx.Client, method: str, path: str, origin: str) -> httpx.Response:
+    """A forged request from a page of `origin`; the console takes a form, the control plane JSON."""
+    if path.startswith("/_sim/v1"):
+        return client.request(method, path, json={}, headers={"Origin": origin})
+    return client.request(method, path, data={"on": "0", "name": "x"}, headers={"Origin": origin})
+
+
+def test_the_state_changing_routes_are_found() -> None:
+    assert ("POST", "/_sim/v1/reset") in STATE_CHANGING
+    assert ("POST", f"/_sim/console/{GUARDED_KEY}/faults/vpn") in STATE_CHANGING
+    assert len(STATE_CHANGING) >= 15
+
+
+@pytest.mark.parametrize(("method", "path"), STATE_CHANGING, ids=[f"{m} {p}" for m, p in STATE_CHANGING])
+def test_no_hostile_origin_changes_anything(guarded: SimulatorServer, method: str, path: str) -> None:
+    """Real platform names without the TLS listener, port 80, another scheme or port: each refused, nothing changed."""
+    before = world_state(guarded)
+    client = httpx.Client(base_url=guarded.url)
+    for origin in hostile_origins(guarded.port):
+        assert not oracle_owns(origin, guarded.port)
+        response = send(client, method, path, origin)
+        assert response.status_code == 403, f"{origin}: {response.status_code} {response.text}"
+        if path.startswith("/_sim/v1"):
+            assert response.json()["error"] == "cross_site"
+        else:
+            assert "с других сайтов" in response.text
+    client.close()
+    assert world_state(guarded) == before
+
+
+origins = st.builds(
+    lambda scheme, host, port: f"{scheme}://{host}{port}",
+    st.sampled_from(["http", "https", "HTTP", "ws"]),
+    st.sampled_from([*LOCAL_NAMES, *REAL_NAMES, "localhost", "127.0.0.1", "MES.localhost", "evil.example"]),
+    st.sampled_from(["", ":80", ":443", ":0", ":PORT", ":TLS", ":PORT1", ":99999"]),
+)
+
+
+@pytest.mark.parametrize("tls", [False, True], ids=["http only", "with the TLS listener"])
+def test_only_the_simulators_own_origins_pass(tls: bool) -> None:
+    """Random origins against a harmless write: refused exactly when a browser on them is not on the simulator."""
+    with SimulatorServer(tls=tls) as server, httpx.Client(base_url=server.url) as client:
+        server.call(lambda: server.world.create(GUARDED_KEY))
+        path = f"/_sim/v1/sessions/{GUARDED_KEY}/settings"
+
+        @settings(derandomize=True, max_examples=100, deadline=None, database=None)
+        @given(template=origins)
+        def check(template: str) -> None:
+            origin = (
+                template.replace(":PORT1", f":{server.port + 1}")
+                .replace(":PORT", f":{server.port}")
+                .replace(":TLS", f":{server.tls_port or 1}")
+            )
+            response = send(client, "PATCH", path, origin)
+            if oracle_owns(origin, server.port, server.tls_port):
+                assert response.status_code == 200, f"{origin}: {response.text}"
+            else:
+                assert response.status_code == 403, f"{origin}: {response.status_code} {response.text}"
+
+        check()
+
+
+def test_the_origin_a_browser_mapped_to_the_tls_listener_sends_passes() -> None:
+    """https://id.vk.com is the simulator's own only while its TLS listener runs (the browser maps it there)."""
+    for tls in (False, True):
+        with SimulatorServer(tls=tls) as server:
+            reset = httpx.post(server.url + "/_sim/v1/reset", headers={"Origin": "https://id.vk.com"})
+            assert reset.status_code == (200 if tls else 403), reset.text
 
 
 # -- the admin token ------------------------------------------------------------------------------
