@@ -8,9 +8,9 @@ A full-page screenshot of each page at each width is kept in reports/console-lay
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-import secrets
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,7 +33,7 @@ SHOTS = Path(__file__).resolve().parents[1] / "reports" / "console-layout"
 
 # Values as long as the simulator takes them, without a space or hyphen to break at: a session key
 # (64 characters), an e-mail, a journal login, a path of an HTTP fault.
-LONG_KEY = secrets.token_hex(32)
+LONG_KEY = hashlib.sha256(b"console-layout").hexdigest()
 LONG_EMAIL = "konstantin.preobrazhensky." + "x" * 60 + "@example-school-district.ru"
 LONG_LOGIN = "petrov_" + "q" * 56
 LONG_PATH = "/sferum/callback/" + "a" * 400
