@@ -18,6 +18,7 @@ FILE_TOO_LARGE = f"Файл слишком большой: можно отпра
 _NAME = re.compile(r"[A-Za-zА-Яа-яЁё]+(?:[ '\-][A-Za-zА-Яа-яЁё]+)*")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 _PHONE_SEPARATORS = re.compile(r"[\s()\-]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class ValidationError(ValueError):
@@ -155,8 +156,16 @@ def chat_title(value: object, field: str = "title") -> str:
 
 
 def file_name(value: object, field: str = "file") -> str:
-    """A sent file's name without the folders some browsers add; refused if nothing is left of it or it is too long."""
+    """A sent file's name without the folders some browsers add; refused if nothing is left of it or it is too long.
+
+    A control character (NUL, a newline) is in no file's name a browser sends: the name is refused, not
+    repaired. Other unprintable characters (the no-break spaces of some systems' screenshot names) are dropped.
+    """
     name = _text(value, field).replace("\\", "/").rsplit("/", 1)[-1].strip()
+    if _CONTROL.search(name):
+        raise ValidationError(
+            field, "Имя файла содержит недопустимые символы. Переименуйте файл и выберите его ещё раз"
+        )
     name = "".join(c for c in name if c.isprintable())
     if not name or name in (".", ".."):
         raise ValidationError(field, "У файла нет имени. Выберите файл ещё раз")
