@@ -214,7 +214,7 @@ def test_a_failing_scenario_shows_its_step_screenshot_and_trace(project: Path, r
     failed = test["steps"][2]
     assert "Такой страницы нет" in failed["name"] and "на экране «Московская электронная школа»" in failed["error"]
     screenshot = report / failed["screenshot"]
-    assert screenshot.read_bytes().startswith(b"\xff\xd8\xff")  # a JPEG, written once
+    assert screenshot.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")  # a PNG, written once
     assert [e["path"] for e in test["steps"][1]["events"] if e["kind"] == "request"] == ["/"]  # the simulator's record
     assert test["steps"][0]["events"][0]["kind"] == "vkid_account_created"
 
@@ -236,7 +236,7 @@ def test_a_failing_scenario_shows_its_step_screenshot_and_trace(project: Path, r
     [scenario] = [s for s in tiny["elements"] if s["name"] == "Проверка падает"]
     assert [s["result"]["status"] for s in scenario["steps"]] == ["passed", "passed", "failed", "skipped"]
     [picture] = scenario["steps"][2]["embeddings"]
-    assert picture["mime_type"] == "image/jpeg"
+    assert picture["mime_type"] == "image/png"
     assert base64.b64decode(picture["data"]) == screenshot.read_bytes()
     assert tiny["tags"] == [{"name": "@tiny", "line": 2}]
 
@@ -249,7 +249,7 @@ def test_a_failing_scenario_shows_its_step_screenshot_and_trace(project: Path, r
     [failing] = [r for r in allure if r["name"] == "Проверка падает"]
     assert [a["type"] for a in failing["attachments"]] == ["application/zip"]  # the trace
     [shot] = failing["steps"][2]["attachments"]  # the step's screenshot
-    assert shot["type"] == "image/jpg"  # allure-python's own name for a JPEG attachment
+    assert shot["type"] == "image/png"
     assert (report / "allure-results" / shot["source"]).read_bytes() == screenshot.read_bytes()
     assert failing["steps"][2]["parameters"] == [{"name": "heading", "value": "Такой страницы нет"}]  # no fixtures
 
@@ -274,7 +274,7 @@ def test_data_tables_doc_strings_and_fixture_errors_reach_every_format(project: 
     cucumber = json.loads((report / "cucumber.json").read_text(encoding="utf-8"))
     extras = {s["name"]: s for f in cucumber if f["uri"].endswith("extras.feature") for s in f["elements"]}
     steps = extras["Таблица и текст в шагах"]["steps"]
-    assert [row["cells"] for row in steps[1]["rows"]] == [["класс", "учеников"], ["10А", "2"]]
+    assert [row["cells"] for row in steps[1]["arguments"][0]["rows"]] == [["класс", "учеников"], ["10А", "2"]]
     assert steps[2]["doc_string"]["value"] == "Здравствуйте,\nколлеги"
     failed_setup = extras["Фикстура падает при подготовке"]
     assert failed_setup["before"][0]["result"]["status"] == "failed"

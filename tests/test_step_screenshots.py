@@ -51,7 +51,7 @@ def heading_shown(page, heading):
 def own_picture(page, name):
     Path("own").mkdir(exist_ok=True)
     # caret="initial": no style added and removed, so the page itself stays unchanged (nothing has focus)
-    Path("own", name + ".jpg").write_bytes(page.screenshot(type="jpeg", quality=70, caret="initial"))
+    Path("own", name + ".png").write_bytes(page.screenshot(type="png", caret="initial"))
 
 
 @when(parsers.parse("он вводит «{text}» в поле «{label}»"))
@@ -99,7 +99,7 @@ def test_checks_that_change_nothing_show_the_picture_the_browser_shows(run: dict
     steps = run["steps"]
     opened, checked, own = steps[1], steps[2], steps[3]
     assert checked["screenshot"] == opened["screenshot"] == own["screenshot"]
-    assert picture(run, 3) == (run["project"] / "own" / "до ввода.jpg").read_bytes()
+    assert picture(run, 3) == (run["project"] / "own" / "до ввода.png").read_bytes()
 
 
 def test_typing_and_a_changed_page_get_pictures_of_their_own(run: dict[str, Any]) -> None:

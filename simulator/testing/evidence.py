@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
@@ -39,13 +39,15 @@ try:  # allure-pytest-bdd is optional; without it the attachment calls below do 
     import allure
 
     HAS_ALLURE = True
-    JPG = allure.attachment_type.JPG
+    PNG = allure.attachment_type.PNG
 except ImportError:  # pragma: no cover
     HAS_ALLURE = False
 
 POLICIES = ("off", "only-on-failure", "on")
-# JPEG at this quality: a screen of text stays legible at a tenth of a PNG's bytes and encoding time.
-SCREENSHOT_QUALITY = 70
+# PNG: the one picture format every report viewer shows inline (multiple-cucumber-html-reporter shows only
+# image/png, cucumber-html-reporter image/png and image/gif, any other type as a download). The simulator's
+# flat screens cost little for it: 1.25 times a JPEG's bytes at quality 70 and about its capture time.
+SCREENSHOT_TYPE: Final = "png"
 # Fixtures whose value tells what the browser shows; fetched early when a step asks for them, so the
 # first step that opens the page has its trace group too.
 BROWSER_FIXTURES = ("page", "context")
@@ -301,7 +303,7 @@ class EvidencePlugin:
     def _screenshot(
         self, request: pytest.FixtureRequest, evidence: Evidence, number: int, status: StepStatus
     ) -> str | None:
-        """The viewport as a JPEG, written once under the report directory; Allure gets the same picture.
+        """The viewport as a PNG, written once under the report directory; Allure gets the same picture.
 
         A passed step that changed nothing on the page since the last screenshot shows that one again.
         """
@@ -311,19 +313,23 @@ class EvidencePlugin:
         state = self._page_state(page) if status == "passed" else None
         if state is not None and state == evidence.shot_state:
             if HAS_ALLURE:
-                allure.attach(evidence.shot_image, name=f"шаг {number}", attachment_type=JPG)
+                allure.attach(evidence.shot_image, name=f"шаг {number}", attachment_type=PNG)
             return evidence.shot
         try:
             # caret="initial": hiding the caret means adding and removing a style, a change of the page itself
-            image = page.screenshot(type="jpeg", quality=SCREENSHOT_QUALITY, caret="initial", timeout=5000)
+            image = page.screenshot(type=SCREENSHOT_TYPE, caret="initial", timeout=5000)
         except PlaywrightError:  # a crashed page must not hide the step's own error
             return None
         if HAS_ALLURE:  # Allure's results folder holds its own copies: its readers look nowhere else
-            allure.attach(image, name=f"шаг {number}", attachment_type=JPG)
+            allure.attach(image, name=f"шаг {number}", attachment_type=PNG)
         evidence.shot, evidence.shot_image, evidence.shot_state = None, image, state
         if self.report_dir is None:
             return None
-        relative = Path("evidence") / slug(request.node.nodeid) / f"{number:02d}-{status}.jpg"
+        relative = (
+            Path("evidence")
+            / slug(request.node.nodeid, evidence.scenario.name)
+            / f"{number:02d}-{status}.{SCREENSHOT_TYPE}"
+        )
         file = self.report_dir / relative
         file.parent.mkdir(parents=True, exist_ok=True)
         file.write_bytes(image)

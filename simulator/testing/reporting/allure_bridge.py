@@ -4,7 +4,7 @@
 - parameters only where Gherkin has them: Examples and the values a step's text carries, never fixtures;
 - a step's data table and doc string attached even when its function does not take them;
 - a fixture that fails before the first step reported, with the scenario's steps, rather than lost;
-- the Playwright trace attached to the scenario.
+- pytest-playwright's trace and `--screenshot` pictures attached to the scenario.
 """
 
 from __future__ import annotations
@@ -31,6 +31,15 @@ except ImportError:  # pragma: no cover
     HAS_ALLURE = False
 
 PLAIN = (str, int, float, bool)
+# pytest-playwright's user property naming a kept file → the attachment's title and type.
+PLAYWRIGHT_ARTIFACTS: dict[str, tuple[str, Any]] = (
+    {
+        "playwright_trace": ("Трасса Playwright", AttachmentType.ZIP),
+        "playwright_screenshot": ("Снимок экрана в конце сценария", AttachmentType.PNG),
+    }
+    if HAS_ALLURE
+    else {}
+)
 
 
 def readable(value: object) -> str | None:
@@ -139,7 +148,7 @@ class AllureBridge:
             self._start_unrun(item)  # before allure reads the report: it then records the error on this result
         report: pytest.TestReport = yield
         if report.when == "teardown":
-            self._attach_traces(item, report)
+            self._attach_playwright_artifacts(item, report)
         return report
 
     def _start_unrun(self, item: pytest.Item) -> None:
@@ -150,17 +159,15 @@ class AllureBridge:
         self.listener.pytest_bdd_before_scenario(request=item._request, feature=scenario.feature, scenario=scenario)
         self._describe(item, scenario)
 
-    def _attach_traces(self, item: pytest.Item, report: pytest.TestReport) -> None:
+    def _attach_playwright_artifacts(self, item: pytest.Item, report: pytest.TestReport) -> None:
+        """pytest-playwright's trace and --screenshot pictures, kept on the teardown report, attached to the scenario."""
         uuid = self._uuid(item)
         if uuid is None:
             return
         for name, value in report.user_properties:
             source = Path(self.config.invocation_params.dir, str(value))
-            if name == "playwright_trace" and source.is_file():
+            if name in PLAYWRIGHT_ARTIFACTS and source.is_file():
+                title, kind = PLAYWRIGHT_ARTIFACTS[name]
                 self.listener.lifecycle.attach_file(
-                    str(uuid4()),
-                    str(source),
-                    name="Трасса Playwright",
-                    attachment_type=AttachmentType.ZIP,
-                    parent_uuid=uuid,
+                    str(uuid4()), str(source), name=title, attachment_type=kind, parent_uuid=uuid
                 )

@@ -23,7 +23,12 @@ from .layout import ALLURE_DIR, EVIDENCE_DIRS, OUTPUTS, slug
 from .records import Results, RunRecord, ScenarioEvidence, TestRecord, Versions
 from .write import write_all
 
-ARTIFACTS = {"playwright_trace": ("traces", ".zip"), "playwright_video": ("videos", ".webm")}
+# pytest-playwright's artifacts (--tracing, --video, --screenshot), by the user property that names each file.
+ARTIFACTS = {
+    "playwright_trace": ("traces", ".zip"),
+    "playwright_video": ("videos", ".webm"),
+    "playwright_screenshot": ("screenshots", ".png"),
+}
 
 
 def versions() -> Versions:
@@ -120,7 +125,9 @@ class ReportCollector:
         source = Path(self.config.invocation_params.dir, path)
         folder, suffix = ARTIFACTS[kind]
         kept = record.artifacts.setdefault(folder, [])
-        relative = Path(folder) / f"{slug(record.nodeid)}{f'-{len(kept) + 1}' if kept else ''}{suffix}"
+        # Named after the scenario as the feature file writes it (pytest-playwright's folder is transliterated).
+        name = slug(record.nodeid, record.scenario.name if record.scenario else None)
+        relative = Path(folder) / f"{name}{f'-{len(kept) + 1}' if kept else ''}{suffix}"
         if source.is_file():
             (self.report_dir / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, self.report_dir / relative)
