@@ -70,7 +70,8 @@ browser: $(VENV)/.installed
 # The official VK ID web SDK at the version tests/sdk/package-lock.json pins, for tests/sdk (Node and npm).
 SDK_MODULES := tests/sdk/node_modules/.package-lock.json
 BDD_MODULES := bench/runners/playwright_bdd/node_modules/.package-lock.json
-sdk: $(SDK_MODULES) $(BDD_MODULES)
+REPORTER_MODULES := tests/reporters/node_modules/.package-lock.json
+sdk: $(SDK_MODULES) $(BDD_MODULES) $(REPORTER_MODULES)
 
 $(SDK_MODULES): tests/sdk/package.json tests/sdk/package-lock.json
 	cd tests/sdk && npm ci --no-audit --no-fund
@@ -78,6 +79,11 @@ $(SDK_MODULES): tests/sdk/package.json tests/sdk/package-lock.json
 # playwright-bdd, the peer the harness is measured against (bench/runners) and checked with (tests/test_bench_runners.py).
 $(BDD_MODULES): bench/runners/playwright_bdd/package.json bench/runners/playwright_bdd/package-lock.json
 	cd bench/runners/playwright_bdd && npm ci --no-audit --no-fund
+
+# The npm Cucumber report viewers our cucumber.json is rendered with (tests/test_npm_reporters.py);
+# multiple-cucumber-html-reporter at 3.10.0, the last release that runs on Node 20.
+$(REPORTER_MODULES): tests/reporters/package.json tests/reporters/package-lock.json
+	cd tests/reporters && npm ci --no-audit --no-fund
 
 serve: setup
 	$(BIN)/sferum-sim serve
@@ -94,4 +100,4 @@ bench: setup sdk
 	$(BIN)/python -m bench runners
 
 clean:
-	rm -rf $(VENV) $(REPORTS)/* *.egg-info tests/sdk/node_modules
+	rm -rf $(VENV) $(REPORTS)/* *.egg-info tests/sdk/node_modules tests/reporters/node_modules
