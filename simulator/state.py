@@ -24,6 +24,7 @@ from typing import Any
 from aiohttp import web
 
 from .control.handlers import STATE
+from .wire import SESSION_HEADER
 from .world import World
 from .world.snapshot import SCHEMA_VERSION, SnapshotError, dump, load
 from .world.world import KEY_RE
@@ -292,6 +293,9 @@ class StateDirectory:
         finally:  # a handler that failed may still have changed its session half-way
             _reached.reset(scope)
             reached.open = False
+            named = request.headers.get(SESSION_HEADER)
+            if named in self.world.sessions:  # its request journal counts even a page no handler answered
+                reached.keys.add(named)
             for key in reached.keys:
                 self.changed(key)
 
