@@ -150,6 +150,8 @@ def unreadable(error: BaseException) -> UnreadableForm:
     The reason reaches OAuth clients as error_description, and aiohttp's own texts quote the offending
     bytes (a NUL, a newline), which a client's log should not receive raw.
     """
+    if isinstance(error, RequestPayloadError) and isinstance(error.__cause__, HttpProcessingError):
+        error = error.__cause__  # the decoder's own words, without the wrapper's status line
     reason = error.message if isinstance(error, HttpProcessingError) else str(error)
     reason = " ".join(str(reason).split()).encode("unicode_escape").decode("ascii")
     return UnreadableForm(reason[:REASON_MAX] or type(error).__name__)

@@ -45,6 +45,29 @@ def test_an_unreadable_json_body_is_400_invalid_json(
         assert_control_error(response, 400, "invalid_json", words)
 
 
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+def test_a_body_whose_content_encoding_does_not_decode_is_400(
+    server: SimulatorServer, control: httpx.Client, sim_session: SimSession, encoding: str
+) -> None:
+    """aiohttp's decoder raised out of the body's read: a 500 on the control plane, a reset connection on forms."""
+    # aiohttp closes the connection after a body it cannot decode: each request gets one of its own.
+    headers = {"Content-Type": "application/json", "Content-Encoding": encoding, "Connection": "close"}
+    for url in ["/sessions", f"/sessions/{sim_session.key}/faults/vpn"]:
+        method = "PUT" if "faults" in url else "POST"
+        response = control.request(method, url, content=b"not compressed", headers=headers)
+        assert_control_error(response, 400, "invalid_json", "cannot be read")
+        assert "decode" in response.json()["message"] and "400, message" not in response.json()["message"]
+    form = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Content-Encoding": encoding,
+        "Host": MES_HOST,
+        "Connection": "close",
+    }
+    page = httpx.post(server.url + "/", content=b"not compressed", headers={**form, SESSION_HEADER: sim_session.key})
+    assert page.status_code == 400 and "Не удалось прочитать отправленную форму" in page.text
+    assert sim_session.snapshot()["faults"] == []
+
+
 @pytest.mark.parametrize(
     ("url", "body", "field"),
     [
