@@ -86,10 +86,33 @@ def paths(draw: st.DrawFn, route: Route) -> str:
     return path
 
 
+# Header lines of a multipart part that are not valid HTTP headers, or too many or too long for aiohttp.
+header_lines = st.binary(min_size=1, max_size=40).filter(lambda line: b"\r\n" not in line) | st.sampled_from(
+    [b"No Colon", b"Bad Name: v", b"X-A: a\x00b", b": empty name", b"X-A: " + b"a" * 9000]
+)
+
+
+@st.composite
+def broken_parts(draw: st.DrawFn) -> bytes:
+    """A multipart form (boundary x) whose part carries broken headers: a NUL filename, hundreds of headers."""
+    disposition = draw(
+        st.sampled_from(
+            [b'name="login"', b'name="file"; filename="a\x00b.txt"', b"name=\"file\"; filename*=UTF-8''a%00b.txt"]
+        )
+    )
+    lines = draw(st.lists(header_lines, max_size=3))
+    if draw(st.booleans()):
+        lines += [b"X-H%d: v" % i for i in range(draw(st.integers(100, 600)))]
+    head = b"Content-Disposition: form-data; " + disposition + b"".join(b"\r\n" + line for line in lines)
+    return b"--x\r\n" + head + b"\r\n\r\nvalue\r\n--x--\r\n"
+
+
 @st.composite
 def bodies(draw: st.DrawFn) -> tuple[dict[str, str], bytes | dict[str, str] | None]:
-    """(headers, body): a form, JSON, broken multipart, bytes in a wrong charset, or more than the limit."""
-    kind = draw(st.sampled_from(["none", "form", "form", "json", "multipart", "charset", "bytes", "oversized"]))
+    """(headers, body): a form, JSON, broken multipart or part headers, a wrong charset, more than the limit."""
+    kind = draw(
+        st.sampled_from(["none", "form", "form", "json", "multipart", "parts", "charset", "bytes", "oversized"])
+    )
     if kind == "none":
         return {}, None
     if kind == "form":
@@ -100,6 +123,8 @@ def bodies(draw: st.DrawFn) -> tuple[dict[str, str], bytes | dict[str, str] | No
     if kind == "multipart":
         boundary = draw(st.sampled_from(["x", "", "a" * 80]))
         return {"Content-Type": f"multipart/form-data; boundary={boundary}"}, draw(st.binary(max_size=200))
+    if kind == "parts":
+        return {"Content-Type": "multipart/form-data; boundary=x"}, draw(broken_parts())
     if kind == "charset":
         charset = draw(st.sampled_from(["nope", "utf-16", "latin-1", "utf-32", ""]))
         body = draw(st.binary(max_size=100))
