@@ -16,6 +16,8 @@ from playwright.sync_api import Page
 
 from simulator.testing import Persona
 
+from .failures import fail, listed, the_only
+
 if TYPE_CHECKING:  # imported at run time by the step modules themselves, after pytest registers them
     from .common import Scene
 
@@ -38,15 +40,24 @@ class Cast:
     def admin(self) -> Page:
         """The administrator's own browser page, once they have signed in."""
         if self.admin_page is None:
-            raise AssertionError("the administrator has not opened sferum.ru yet")
+            fail("браузер администратора организации", "администратор ещё не входил на sferum.ru")
         return self.admin_page
 
     @property
     def book(self) -> Workbook:
         """The statistics workbook the administrator downloaded."""
         if self.workbook is None:
-            raise AssertionError("the administrator has not downloaded the statistics yet")
+            fail("файл статистики, скачанный администратором", "администратор ещё не нажимал «Скачать статистику»")
         return self.workbook
+
+    def called(self, word: str) -> Persona:
+        """The person the feature calls by this word («одноклассник», «администратор»), seeded by a «Дано» step."""
+        if word not in self.people:
+            fail(
+                f"человек, которого сценарий называет «{word}»",
+                f"его не добавил ни один шаг «Дано»; в сценарии есть: {listed(self.people)}",
+            )
+        return self.people[word]
 
 
 @pytest.fixture
@@ -58,7 +69,7 @@ def person(scene: Scene, cast: Cast, word: str) -> Persona:
     """«учитель» is the scenario's actor when the actor is a teacher, otherwise the first one seeded."""
     if scene.actor is not None and ROLES.get(word) == scene.person.role:
         return scene.actor
-    return cast.people[word]
+    return cast.called(word)
 
 
 def full_name(persona: Persona) -> str:
@@ -71,12 +82,25 @@ def cell(value: Any) -> str:
 
 
 def sheet(cast: Cast, name: str) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    if name not in cast.book.sheetnames:
+        fail(f"лист «{name}» в скачанном файле", "листы " + listed(cast.book.sheetnames))
     header, *rows = cast.book[name].iter_rows(values_only=True)
     return tuple(cell(v) for v in header), [tuple(cell(v) for v in row) for row in rows]
+
+
+def column(header: tuple[str, ...], name: str) -> int:
+    """The index of this column of a sheet's header."""
+    if name not in header:
+        fail(f"столбец «{name}» на листе", "столбцы " + listed(header))
+    return header.index(name)
 
 
 def report_id(cast: Cast, persona: Persona) -> str:
     """«ID пользователя» of this person on the sheet «Пользователи»."""
     header, rows = sheet(cast, "Пользователи")
-    [found] = [r[header.index("ID пользователя")] for r in rows if r[header.index("ФИО")] == full_name(persona)]
-    return found
+    name = full_name(persona)
+    return the_only(
+        (r[column(header, "ID пользователя")] for r in rows if r[column(header, "ФИО")] == name),
+        f"одна строка с ФИО «{name}» на листе «Пользователи»",
+        "строк с этим ФИО",
+    )

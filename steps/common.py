@@ -18,7 +18,7 @@ from simulator.testing import Persona, SimSession
 from simulator.testing.acts import Alert, Click, Fill, Gained, Group, Heading, Notice, Reload, Unchanged, acts, checks
 from simulator.testing.client import Link, Message
 
-from .failures import created, fail, first
+from .failures import created, fail, first, listed
 
 # fixtures/ in the repository, package data of the wheel: found the same way in both.
 SCHOOLS = resources.files("sferum_sim_steps.fixtures") / "schools.json"
@@ -58,6 +58,14 @@ class Scene:
         if self.login is None:
             fail("введённое в поле «Телефон или почта»", "в это поле ещё ничего не вводили")
         return self.login
+
+    def typed(self, field_label: str) -> str:
+        """What the actor typed into this field earlier in the scenario («code»: the confirmation code read)."""
+        if field_label not in self.entered:
+            what = "код подтверждения" if field_label == "code" else f"поле «{field_label}»"
+            typed = "введено только " + listed(self.entered) if self.entered else "ни один шаг ничего не вводил"
+            fail(f"введённое раньше в сценарии: {what}", typed)
+        return self.entered[field_label]
 
     @property
     def school(self) -> dict[str, Any]:
@@ -107,7 +115,8 @@ PHONE_DIGITS = re.compile(r"\+7(\d{3})(\d{3})(\d{2})(\d{2})")
 def seed_phone(phone: str) -> str:
     """+71991111111 → «+7 199 111-11-11»: the code, then the number in groups of three, three, two and two."""
     found = PHONE_DIGITS.fullmatch(phone)
-    assert found, f"not a Russian mobile number in +7XXXXXXXXXX form: {phone!r}"
+    if found is None:
+        fail("номер мобильного телефона в виде +7XXXXXXXXXX", f"«{phone}»")
     code, first, second, third = found.groups()
     return f"+7 {code} {first}-{second}-{third}"
 
@@ -115,14 +124,16 @@ def seed_phone(phone: str) -> str:
 def seed_masked_phone(phone: str) -> str:
     """+71991111111 → «+7 *** ** *11»: only the last two digits shown, the rest as stars in groups."""
     found = PHONE_DIGITS.fullmatch(phone)
-    assert found, f"not a Russian mobile number in +7XXXXXXXXXX form: {phone!r}"
+    if found is None:
+        fail("номер мобильного телефона в виде +7XXXXXXXXXX", f"«{phone}»")
     return f"+7 *** ** *{phone[-2:]}"
 
 
 def code_of(message: Message) -> str:
     """What the user types: the SMS/e-mail code, or the calling number's last four digits."""
     if message["channel"] == "call":
-        assert message["caller"], f"a flash call without a calling number: {message}"
+        if not message["caller"]:
+            fail("звонок с номера, последние 4 цифры которого — код", f"звонок без номера: {message}")
         return re.sub(r"\D", "", message["caller"])[-4:]
     return message["code"]
 
@@ -235,7 +246,8 @@ def countdown_replaced(page: Page, label: str) -> None:
     """Checks the countdown is gone and the button with this label is shown, on the page marked before (no reload)."""
     expect(page.get_by_test_id("countdown")).to_have_count(0)
     expect(button(page, label)).to_be_visible()
-    assert page.evaluate("window.sferumSimSamePage === true"), "the page was reloaded"
+    if not page.evaluate("window.sferumSimSamePage === true"):
+        fail("та же страница, без перезагрузки", "страница перезагрузилась")
 
 
 @when(parsers.re(rf"(?:{WHO} )?обновляет страницу"))
@@ -330,11 +342,10 @@ def created_profile_linked(sim_session: SimSession, scene: Scene, journal: str) 
         "учебный профиль этого аккаунта VK ID",
         "у аккаунта нет профиля",
     )
-    entered = scene.entered
     assert (profile["last_name"], profile["first_name"], profile["patronymic"]) == (
-        entered["Фамилия"],
-        entered["Имя"],
-        entered["Отчество (необязательно)"] or None,
+        scene.typed("Фамилия"),
+        scene.typed("Имя"),
+        scene.typed("Отчество (необязательно)") or None,
     )
     assert (profile["birth_date"], profile["sex"]) == (scene.person.birth_date.isoformat(), scene.person.sex)
     assert len(world["profiles"]) == scene.profiles_before + 1
@@ -364,7 +375,7 @@ def email_profile_linked(sim_session: SimSession, scene: Scene) -> None:
         "учебный профиль этого аккаунта VK ID",
         "у аккаунта нет профиля",
     )
-    assert (profile["last_name"], profile["first_name"]) == (scene.entered["Фамилия"], scene.entered["Имя"])
+    assert (profile["last_name"], profile["first_name"]) == (scene.typed("Фамилия"), scene.typed("Имя"))
     assert (profile["birth_date"], profile["sex"]) == (scene.person.birth_date.isoformat(), scene.person.sex)
     assert [link["profile_id"] for link in _links_of(sim_session, scene.person, "mes")] == [profile["id"]]
 

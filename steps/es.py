@@ -10,6 +10,7 @@ from simulator.testing.acts import Actor, Click, Fill, Group, Joined, Notice, Op
 from simulator.world import PersonEntry
 
 from .common import WHO, Scene, _links_of, code_of, read_code
+from .failures import fail, known, number, the_only
 from .vkid import enter_vkid_password, vkid_password
 
 ROLES = {"ученик": "student", "родитель": "parent", "учитель": "teacher"}
@@ -32,7 +33,7 @@ def _menu(page: Page) -> Locator:
 @given(parsers.re(r"(?P<who>ученик|родитель|учитель) ЭШ, (?P<accounts>у которого .+)$"))
 def es_user(sim_session: SimSession, personas: Personas, scene: Scene, who: str, accounts: str) -> None:
     """A diary account in the school's first class; a parent's child is in that class."""
-    wants = ACCOUNTS[accounts]
+    wants = known(ACCOUNTS, accounts, f"у {'родителя' if who == 'родитель' else who + 'а'} ЭШ —")
     org, school_class = scene.school["id"], scene.school["classes"][0]
     people: list[PersonEntry] = []
     children: list[str] = []
@@ -65,7 +66,7 @@ def classmates_linked(sim_session: SimSession, personas: Personas, scene: Scene,
             journal="es", org=scene.school["id"], school_class=school_class, vkid=True, profile=True, linked="vkid"
         )
         for school_class, how_many in datatable[1:]
-        for _ in range(int(how_many))
+        for _ in range(number(how_many, f"число учеников класса «{school_class}»"))
     ]
     sim_session.seed({"people": people})
     scene.profiles_before = len(sim_session.snapshot("profiles")["profiles"])
@@ -150,10 +151,10 @@ def conferences_listed(page: Page, datatable: list[list[str]]) -> None:
 
 
 def _profile_id(sim_session: SimSession, scene: Scene) -> int:
-    links = _links_of(sim_session, scene.person, "es")
-    assert len(links) == 1, links
-    assert links[0]["via"] == "vkid"
-    return int(links[0]["profile_id"])
+    link = the_only(_links_of(sim_session, scene.person, "es"), "одна привязка его учетной записи ЭШ", "привязок")
+    if link["via"] != "vkid":
+        fail("привязка через VK ID", f"привязка через «{link['via']}»")
+    return int(link["profile_id"])
 
 
 @then(parsers.re(IN_CHATS))

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, NoReturn, TypeVar
 
+PREFIX = "Шаг «"  # how every message of `fail` begins once a step runs
+
 T = TypeVar("T")
 K = TypeVar("K")
 
@@ -25,9 +27,19 @@ def pytest_bdd_after_step() -> None:
     _running.clear()
 
 
+def pytest_bdd_step_error(step: Any, exception: Exception) -> None:
+    """Any other error of a step (a failed check, Playwright's `expect`) gets a note naming the step.
+
+    The note comes after the error's own text in the report, which keeps what it compared; `str()` of the
+    error, which the reports print, is not changed.
+    """
+    if not str(exception).startswith(PREFIX):
+        exception.add_note(f"{PREFIX}{step.keyword.strip()} {step.name}» не выполнен: ошибка выше.")
+
+
 def fail(expected: str, found: str) -> NoReturn:
     """Stops the step: «Шаг «…»: ожидалось …; найдено: …»."""
-    where = f"Шаг «{_running[0]}»: " if _running else ""
+    where = f"{PREFIX}{_running[0]}»: " if _running else ""
     raise AssertionError(f"{where}ожидалось {expected}; найдено: {found}")
 
 
@@ -59,8 +71,19 @@ def first(items: Iterable[T], expected: str, found: str) -> T:
     fail(expected, found)
 
 
-def created(ids: Mapping[str, Any], key: str, whose: str, what: str) -> Any:
-    """What the simulator made for a person (`persona.ids`), or a failure saying which «Дано» step makes it."""
-    if ids.get(key) is None:
-        fail(f"у {whose} есть {what}", f"у {whose} его нет — его создаёт шаг «Дано …», где он есть")
-    return ids[key]
+def created(ids: Mapping[str, Any], key: str | tuple[str, ...], whose: str, what: str) -> Any:
+    """What the simulator made for a person (`persona.ids`), or a failure saying which «Дано» step makes it.
+
+    Several keys: the first the person has (a profile in МАХ, else the one of VK ID).
+    """
+    for each in (key,) if isinstance(key, str) else key:
+        if ids.get(each) is not None:
+            return ids[each]
+    fail(f"у {whose} есть {what}", f"у {whose} его нет — его создаёт шаг «Дано …», где он есть")
+
+
+def number(text: str, what: str) -> int:
+    """A count a feature's table gives, or a failure quoting the cell."""
+    if text.strip().isdigit():
+        return int(text)
+    fail(f"{what} — целое число", f"«{text}»")

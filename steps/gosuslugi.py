@@ -7,8 +7,10 @@ from playwright.sync_api import Page, expect
 from pytest_bdd import parsers, then, when
 
 from simulator.testing import SimSession
+from simulator.testing.acts import Actor, Click, Fill, Open, Screen, acts, checks
 
 from .common import WHO, Scene, button
+from .failures import fail
 
 # Services that sign their users in through Госуслуги: platform and the page with the button.
 SERVICES = {"ЭлЖур": ("eljur", "/")}
@@ -21,6 +23,7 @@ def gosuslugi_logins() -> dict[str, tuple[str, str]]:
 
 
 @then("открывается «Вход» на Госуслугах")
+@checks(Screen("gosuslugi-login"))
 def gosuslugi_login_screen(page: Page) -> None:
     """Checks the screen shows the Госуслуги heading «Вход» and the fields «Телефон / Email / СНИЛС» and «Пароль»."""
     expect(page.get_by_role("heading", name="Вход", exact=True)).to_be_visible()
@@ -29,8 +32,15 @@ def gosuslugi_login_screen(page: Page) -> None:
 
 
 @when(parsers.re(rf"(?:{WHO} )?вводит свой (?:телефон|e-mail) и пароль от Госуслуг и нажимает «Войти»"))
+@acts(
+    Fill("Телефон / Email / СНИЛС", Actor("gosuslugi_login")),
+    Fill("Пароль", Actor("gosuslugi_password")),
+    Click("Войти", role="button"),
+)
 def gosuslugi_sign_in(page: Page, scene: Scene, gosuslugi_logins: dict[str, tuple[str, str]]) -> None:
     """Types the actor's Госуслуги login and password, as seeded, into the form «Вход» and clicks «Войти»."""
+    if scene.person.key not in gosuslugi_logins:
+        fail("его логин и пароль Госуслуг", "ни один шаг не создал ему учетную запись Госуслуг")
     login, password = gosuslugi_logins[scene.person.key]
     page.get_by_label("Телефон / Email / СНИЛС", exact=True).fill(login)
     page.get_by_label("Пароль", exact=True).fill(password)
@@ -38,6 +48,13 @@ def gosuslugi_sign_in(page: Page, scene: Scene, gosuslugi_logins: dict[str, tupl
 
 
 @when(parsers.re(rf"{WHO} входит в (?P<service>ЭлЖур) через Госуслуги"))
+@acts(
+    Open("eljur"),
+    Click("Войти через Госуслуги"),
+    Fill("Телефон / Email / СНИЛС", Actor("gosuslugi_login")),
+    Fill("Пароль", Actor("gosuslugi_password")),
+    Click("Войти", role="button"),
+)
 def sign_in_with_gosuslugi(
     page: Page, sim_session: SimSession, scene: Scene, gosuslugi_logins: dict[str, tuple[str, str]], service: str
 ) -> None:

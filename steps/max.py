@@ -13,6 +13,7 @@ from simulator.testing.acts import CODE, Actor, Click, Fill, Group, Notice, Swit
 from simulator.testing.client import Link
 
 from .common import WHO, Scene, button, read_code, seed_masked_phone
+from .failures import created, fail, first, known, the_only
 
 VPN = "Привязка учебного профиля Сферум в МАХ к учетной записи электронного журнала не работает при включенном VPN"
 
@@ -21,6 +22,11 @@ VPN = "Привязка учебного профиля Сферум в МАХ �
 def recorded() -> dict[str, Any]:
     """What the world held when МЭШ was switched to МАХ, to compare with afterwards."""
     return {}
+
+
+def _own_profile(scene: Scene) -> Any:
+    """The profile the actor's МЭШ account is linked to: the one in МАХ if they have one, else VK ID's."""
+    return created(scene.person.ids, ("max_profile_id", "profile_id"), "него", "учебный профиль (в МАХ или VK ID)")
 
 
 def _mes_links(sim_session: SimSession, scene: Scene) -> list[Link]:
@@ -72,8 +78,7 @@ def max_signed_in(page: Page, scene: Scene) -> None:
 def registered_without_profile(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world: one МАХ account on the actor's phone, with the full name typed, and no profile yet."""
     accounts = [a for a in sim_session.snapshot("max_accounts")["max_accounts"] if a["phone"] == scene.person.phone]
-    entered = scene.entered
-    expected = (entered["Фамилия"], entered["Имя"], entered["Отчество (необязательно)"], None)
+    expected = (scene.typed("Фамилия"), scene.typed("Имя"), scene.typed("Отчество (необязательно)"), None)
     assert [(a["last_name"], a["first_name"], a["patronymic"], a["profile_id"]) for a in accounts] == [expected]
 
 
@@ -81,7 +86,7 @@ def registered_without_profile(sim_session: SimSession, scene: Scene) -> None:
 def max_downloads(page: Page, datatable: list[list[str]]) -> None:
     """Checks «Скачать МАХ» lists, under each heading of the table, exactly its comma-separated links, in order."""
     for heading, labels in datatable[1:]:
-        section = {"Для телефона": "stores", "Для компьютера": "desktop"}[heading]
+        section = known({"Для телефона": "stores", "Для компьютера": "desktop"}, heading, "заголовок таблицы —")
         expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
         expect(page.get_by_test_id(section).get_by_role("link")).to_have_text(labels.split(", "))
 
@@ -182,34 +187,44 @@ def sferum_in_max(page: Page, scene: Scene, chats: str | None) -> None:
 @then("учетная запись МЭШ привязана к его учебному профилю Сферум в МАХ")
 def linked_in_max(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world: the actor's МЭШ account has exactly one link, via МАХ, to their profile in МАХ."""
+    profile_id = created(scene.person.ids, "max_profile_id", "него", "учебный профиль в МАХ")
     links = _mes_links(sim_session, scene)
-    assert [(link["profile_id"], link["via"]) for link in links] == [(scene.person.ids["max_profile_id"], "max")]
+    assert [(link["profile_id"], link["via"]) for link in links] == [(profile_id, "max")]
 
 
 @then("учетная запись МЭШ привязана к его прежнему учебному профилю Сферум, теперь он и в МАХ")
 def linked_existing_profile(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world: the actor's МЭШ account has one link, via МАХ, to their old profile, which has both their VK ID and МАХ, and no profile was added."""
     ids = scene.person.ids
+    profile_id = created(ids, "profile_id", "него", "учебный профиль")
     links = _mes_links(sim_session, scene)
-    assert [(link["profile_id"], link["via"]) for link in links] == [(ids["profile_id"], "max")]
+    assert [(link["profile_id"], link["via"]) for link in links] == [(profile_id, "max")]
     profiles = sim_session.snapshot("profiles")["profiles"]
     assert len(profiles) == scene.profiles_before  # no second profile
-    profile = next(p for p in profiles if p["id"] == ids["profile_id"])
-    assert (profile["vkid_id"], profile["max_id"]) == (ids["vkid_id"], ids["max_id"])
+    profile = first((p for p in profiles if p["id"] == profile_id), f"учебный профиль id {profile_id}", "его нет")
+    vkid_id, max_id = created(ids, "vkid_id", "него", "аккаунт VK ID"), created(ids, "max_id", "него", "аккаунт МАХ")
+    assert (profile["vkid_id"], profile["max_id"]) == (vkid_id, max_id)
 
 
 @then("в МАХ зарегистрирован аккаунт с его ФИО, в МАХ создан его учебный профиль, и он привязан к учетной записи МЭШ")
 def registered_and_linked(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world: a МАХ account on the actor's phone has the name typed, its own new profile has that name, birth date and sex, and the МЭШ account is linked to it alone, via МАХ."""
     world = sim_session.snapshot()
-    [account] = [a for a in world["max_accounts"] if a["phone"] == scene.person.phone]
-    entered = scene.entered
-    assert (account["last_name"], account["first_name"], account["patronymic"]) == (
-        entered["Фамилия"],
-        entered["Имя"],
-        entered["Отчество (необязательно)"],
+    account = the_only(
+        (a for a in world["max_accounts"] if a["phone"] == scene.person.phone),
+        f"один аккаунт МАХ на телефоне {scene.person.phone}",
+        "аккаунтов МАХ на этом телефоне",
     )
-    profile = next(p for p in world["profiles"] if p["id"] == account["profile_id"])
+    assert (account["last_name"], account["first_name"], account["patronymic"]) == (
+        scene.typed("Фамилия"),
+        scene.typed("Имя"),
+        scene.typed("Отчество (необязательно)"),
+    )
+    profile = first(
+        (p for p in world["profiles"] if p["id"] == account["profile_id"]),
+        "учебный профиль этого аккаунта МАХ",
+        "у аккаунта нет профиля",
+    )
     assert (profile["max_id"], profile["vkid_id"]) == (account["id"], None)
     assert (profile["last_name"], profile["first_name"], profile["patronymic"]) == (
         account["last_name"],
@@ -230,6 +245,8 @@ def no_max_account(sim_session: SimSession, scene: Scene) -> None:
 @then("привязка прежняя: новая не создана")
 def links_unchanged(sim_session: SimSession, scene: Scene, recorded: dict[str, Any]) -> None:
     """Checks the world's links are the ones recorded when МЭШ switched to МАХ, and no profile was added."""
+    if "links" not in recorded:
+        fail("привязки, записанные шагом «Дано МЭШ подключает Сферум через МАХ»", "этого шага в сценарии не было")
     assert recorded["links"] and sim_session.links() == recorded["links"]
     assert len(sim_session.snapshot("profiles")["profiles"]) == scene.profiles_before
 
@@ -237,8 +254,7 @@ def links_unchanged(sim_session: SimSession, scene: Scene, recorded: dict[str, A
 @then("учетная запись МЭШ по-прежнему привязана к учебному профилю")
 def still_linked(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world: the actor's МЭШ account has exactly one link, to their МАХ profile or else their VK ID one."""
-    ids = scene.person.ids
-    expected = ids.get("max_profile_id") or ids["profile_id"]
+    expected = _own_profile(scene)
     assert [link["profile_id"] for link in _mes_links(sim_session, scene)] == [expected]
 
 
@@ -246,6 +262,5 @@ def still_linked(sim_session: SimSession, scene: Scene) -> None:
 def unlinked(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world: the actor's МЭШ account has no link, and the profile it had still exists."""
     assert _mes_links(sim_session, scene) == []
-    ids = scene.person.ids
     profile_ids = {p["id"] for p in sim_session.snapshot("profiles")["profiles"]}
-    assert (ids.get("max_profile_id") or ids["profile_id"]) in profile_ids
+    assert _own_profile(scene) in profile_ids

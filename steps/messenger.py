@@ -14,6 +14,7 @@ from simulator.testing.acts import Click, Fill, Group, Notice, acts, checks
 
 from .cast import Cast, report_id
 from .common import WHO, Scene, code_of, read_code
+from .failures import created, fail
 
 
 def vkid_sign_in(page: Page, sim_session: SimSession, scene: Scene, phone: str) -> None:
@@ -110,11 +111,10 @@ def recorded(sim_session: SimSession, scene: Scene, cast: Cast, calls: str) -> N
     """Checks the world: the actor's chat messages are the ones written, and they started this many calls, all at the Sferum clock's current time."""
     world = sim_session.snapshot()
     now = world["clock"]["now"]
-    mine = [m for m in world["chat_messages"] if m["profile_id"] == scene.person.ids["profile_id"]]
+    profile_id = created(scene.person.ids, "profile_id", "него", "учебный профиль")
+    mine = [m for m in world["chat_messages"] if m["profile_id"] == profile_id]
     assert [m["text"] for m in mine] == cast.messages and {m["sent_at"] for m in mine} == {now}
-    assert [c["started_at"] for c in world["calls"] if c["profile_id"] == scene.person.ids["profile_id"]] == [
-        now
-    ] * int(calls)
+    assert [c["started_at"] for c in world["calls"] if c["profile_id"] == profile_id] == [now] * int(calls)
 
 
 # -- account settings -----------------------------------------------------------------------------
@@ -126,22 +126,26 @@ def open_settings(page: Page, cast: Cast) -> None:
     """Clicks «Настройки аккаунта» in the menu, checks its heading and address, and remembers the profile ID it shows."""
     _menu(page).get_by_role("link", name="Настройки аккаунта", exact=True).click()
     expect(page.get_by_role("heading", name="Настройки аккаунта")).to_be_visible()
-    assert "/settings/account?back=" in page.url
+    if "/settings/account?back=" not in page.url:
+        fail("адрес настроек аккаунта с «/settings/account?back=»", page.url)
     cast.shown_id = page.get_by_test_id("profile-id").inner_text()
 
 
 @then("ID в настройках аккаунта не совпадает с ID учителя в отчёте администратора")
 def ids_differ(scene: Scene, cast: Cast) -> None:
     """The admin's mismatch: the teacher chats from the duplicate; the report names the attached profile."""
+    duplicate = created(scene.person.ids, "duplicate_profile_id", "него", "профиль-дублёр")
+    own = created(scene.person.ids, "profile_id", "него", "учебный профиль")
     assert cast.shown_id != report_id(cast, scene.person)
-    assert cast.shown_id == str(scene.person.ids["duplicate_profile_id"])
-    assert report_id(cast, scene.person) == str(scene.person.ids["profile_id"])
+    assert cast.shown_id == str(duplicate)
+    assert report_id(cast, scene.person) == str(own)
 
 
 @then("ID учителя в отчёте администратора совпадает с ID в настройках аккаунта")
 def ids_match(scene: Scene, cast: Cast) -> None:
     """Checks the teacher's ID on the downloaded sheet «Пользователи» equals the ID the settings showed, the duplicate profile's."""
-    assert report_id(cast, scene.person) == cast.shown_id == str(scene.person.ids["duplicate_profile_id"])
+    duplicate = created(scene.person.ids, "duplicate_profile_id", "него", "профиль-дублёр")
+    assert report_id(cast, scene.person) == cast.shown_id == str(duplicate)
 
 
 # -- organisations --------------------------------------------------------------------------------

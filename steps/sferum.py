@@ -13,8 +13,9 @@ from pytest_bdd import given, parsers, then, when
 from simulator import SESSION_HEADER
 from simulator.testing import Personas, SimSession
 
-from .cast import ROLES, Cast, full_name, person, sheet
+from .cast import ROLES, Cast, column, full_name, person, sheet
 from .common import Scene, school
+from .failures import created, first, known, number
 from .messenger import vkid_sign_in
 
 # -- the world ------------------------------------------------------------------------------------
@@ -41,9 +42,9 @@ def school_members(
 ) -> None:
     """МЭШ users linked earlier: they are members and subscribers of the school's chats."""
     members = [
-        (personas.make(ROLES[role]), role, school_class)
+        (personas.make(known(ROLES, role, "роль в таблице —")), role, school_class)
         for role, school_class, n in datatable[1:]
-        for _ in range(int(n))
+        for _ in range(number(n, f"число пользователей «{role}» класса «{school_class}»"))
     ]
     entries = [
         m.entry(org=scene.school["id"], school_class=school_class, vkid=True, profile=True, linked="vkid")
@@ -88,7 +89,7 @@ def admin_signs_in(
     expect(page.get_by_role("heading", name="Вход для администраторов организаций")).to_be_visible()
     page.get_by_role("link", name="Войти", exact=True).click()
     expect(page.get_by_text("С сервисом «Сферум» можно связать свой учебный профиль")).to_be_visible()
-    vkid_sign_in(page, sim_session, scene, cast.people["администратор"].phone)
+    vkid_sign_in(page, sim_session, scene, cast.called("администратор").phone)
 
 
 @then(parsers.re(r"открывается личный кабинет организации «(?P<name>.+)»$"))
@@ -97,7 +98,7 @@ def cabinet_opens(scene: Scene, cast: Cast, name: str) -> None:
     page = cast.admin
     expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
     expect(page.get_by_test_id("org-id")).to_have_text(str(scene.school["id"]))
-    expect(page.get_by_test_id("admin")).to_have_text(f"{full_name(cast.people['администратор'])} · Администратор")
+    expect(page.get_by_test_id("admin")).to_have_text(f"{full_name(cast.called('администратор'))} · Администратор")
 
 
 @when("администратор нажимает в личном кабинете «Скачать статистику»")
@@ -127,10 +128,13 @@ def _expected(scene: Scene, cast: Cast, datatable: list[list[str]]) -> list[tupl
     rows = []
     for row in datatable[1:]:
         values = []
-        for column, value in zip(header, row, strict=True):
+        for heading, value in zip(header, row, strict=True):
             if value.startswith("{") and value.endswith("}"):
                 who = person(scene, cast, value[1:-1])
-                value = str(who.ids["profile_id"]) if column.startswith("ID") else full_name(who)
+                if heading.startswith("ID"):
+                    value = str(created(who.ids, "profile_id", f"«{value[1:-1]}»", "учебный профиль"))
+                else:
+                    value = full_name(who)
             values.append(value)
         rows.append(tuple(values))
     return rows
@@ -142,7 +146,8 @@ def sheet_rows(scene: Scene, cast: Cast, name: str, datatable: list[list[str]]) 
     header, rows = sheet(cast, name)
     assert header == tuple(datatable[0])
     assert sorted(rows) == sorted(_expected(scene, cast, datatable))
-    assert [r[header.index("ФИО")] for r in rows] == sorted(r[header.index("ФИО")] for r in rows)
+    names = [r[column(header, "ФИО")] for r in rows]
+    assert names == sorted(names)
 
 
 # -- invitations and join requests ----------------------------------------------------------------
@@ -161,8 +166,10 @@ def invite_by_phone(scene: Scene, cast: Cast, role: str) -> None:
 def invitation_sent(scene: Scene, cast: Cast) -> None:
     """Checks the administrator's page says the invitation went to the actor's phone and lists it alone, «Педагог Ожидает ответа»."""
     page = cast.admin
-    expect(page.get_by_role("status")).to_have_text(f"Приглашение отправлено: {scene.person.phone}")
-    expect(page.get_by_test_id("sent-invitation")).to_have_text([f"{scene.person.phone} Педагог Ожидает ответа"])
+    digits = scene.person.phone.removeprefix("+7")  # a phone as every screen shows it: «+7 900 222-00-09»
+    shown = f"+7 {digits[:3]} {digits[3:6]}-{digits[6:8]}-{digits[8:]}"
+    expect(page.get_by_role("status")).to_have_text(f"Приглашение отправлено: {shown}")
+    expect(page.get_by_test_id("sent-invitation")).to_have_text([f"{shown} Педагог Ожидает ответа"])
 
 
 @then("на его номер пришло SMS с приглашением от организации")
@@ -178,7 +185,8 @@ def request_listed(scene: Scene, cast: Cast, role: str) -> None:
     """Checks the administrator's page lists exactly one join request, with the actor's name, profile ID and this role."""
     requests = cast.admin.get_by_test_id("join-request")
     expect(requests).to_have_count(1)
-    expect(requests).to_contain_text(f"{full_name(scene.person)} · ID {scene.person.ids['profile_id']}")
+    profile_id = created(scene.person.ids, "profile_id", "него", "учебный профиль")
+    expect(requests).to_contain_text(f"{full_name(scene.person)} · ID {profile_id}")
     expect(requests).to_contain_text(role)
 
 
@@ -208,7 +216,10 @@ def no_requests(cast: Cast) -> None:
 def attached(sim_session: SimSession, scene: Scene, negation: str | None, role: str | None) -> None:
     """Checks the world: the actor's profile is attached to the school alone, with this role, or to no organisation at all."""
     world = sim_session.snapshot()
-    profile = next(p for p in world["profiles"] if p["id"] == scene.person.ids["profile_id"])
+    profile_id = created(scene.person.ids, "profile_id", "него", "учебный профиль")
+    profile = first(
+        (p for p in world["profiles"] if p["id"] == profile_id), f"учебный профиль id {profile_id}", "его нет"
+    )
     attachments = [
         a for a in world["attachments"] if a["profile_id"] == profile["id"] and a["org_id"] == scene.school["id"]
     ]
@@ -254,7 +265,9 @@ def invitation_accepted(scene: Scene, cast: Cast) -> None:
     """Reloads the administrator's page and checks its one sent invitation reads «<phone> Педагог Принято» and the actor is among its users."""
     page = cast.admin
     page.reload()
-    expect(page.get_by_test_id("sent-invitation")).to_have_text([f"{scene.person.phone} Педагог Принято"])
+    digits = scene.person.phone.removeprefix("+7")
+    shown = f"+7 {digits[:3]} {digits[3:6]}-{digits[6:8]}-{digits[8:]}"
+    expect(page.get_by_test_id("sent-invitation")).to_have_text([f"{shown} Педагог Принято"])
     expect(page.get_by_test_id("user")).to_contain_text([full_name(scene.person)])
 
 
@@ -263,8 +276,9 @@ def linked_to_duplicate(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world: the actor's account is linked only to the duplicate profile, attached to the school, and their first profile to no organisation."""
     world = sim_session.snapshot()
     ids = scene.person.ids
-    assert [link["profile_id"] for link in sim_session.links() if link["person_id"] == scene.person.key] == [
-        ids["duplicate_profile_id"]
-    ]
+    duplicate = created(ids, "duplicate_profile_id", "него", "профиль-дублёр")
+    own = created(ids, "profile_id", "него", "учебный профиль")
+    assert [link["profile_id"] for link in sim_session.links() if link["person_id"] == scene.person.key] == [duplicate]
     org_of = {p["id"]: p["org_ids"] for p in world["profiles"]}
-    assert org_of[ids["duplicate_profile_id"]] == [scene.school["id"]] and org_of[ids["profile_id"]] == []
+    assert known(org_of, duplicate, "профиль-дублёр —") == [scene.school["id"]]
+    assert known(org_of, own, "учебный профиль —") == []

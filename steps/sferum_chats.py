@@ -22,6 +22,7 @@ from simulator.testing import Persona, Personas, SimSession
 
 from .cast import Cast, person
 from .common import WHO, Scene
+from .failures import created, known, the_only
 from .messenger import vkid_sign_in
 
 # A 1×1 PNG: what a picture is to a browser, made here rather than by the simulator.
@@ -58,7 +59,12 @@ def _own_browser(new_context: Callable[..., BrowserContext], sim_session: SimSes
 
 def profile_id(who: Persona) -> int:
     """The educational profile a person chats from: the one in МАХ if they have one, else VK ID's."""
-    return int(who.ids.get("max_profile_id") or who.ids["profile_id"])
+    return int(created(who.ids, ("max_profile_id", "profile_id"), who.full_name, "учебный профиль (в МАХ или VK ID)"))
+
+
+def _sent(chats: Chats, name: str) -> bytes:
+    """The bytes the actor attached under this name."""
+    return known(chats.files, name, "файл, прикреплённый в сценарии, —")
 
 
 def _people(scene: Scene, cast: Cast, words: str) -> list[Persona]:
@@ -166,7 +172,7 @@ def file_downloads(page: Page, chats: Chats, name: str) -> None:
     assert download.value.suggested_filename == name
     with open(download.value.path(), "rb") as saved:
         got = saved.read()
-        assert got == chats.files[name], got.decode(errors="replace")[-2500:]
+        assert got == _sent(chats, name), got.decode(errors="replace")[-2500:]
 
 
 @then(parsers.re(r"в мире записаны его сообщения и файл «(?P<name>[^«»]+)» типа (?P<mime>\S+) с его размером"))
@@ -176,7 +182,7 @@ def file_recorded(sim_session: SimSession, scene: Scene, cast: Cast, chats: Chat
     mine = [m for m in world["chat_messages"] if m["profile_id"] == profile_id(scene.person)]
     assert [m["text"] for m in mine if m["text"]] == cast.messages
     files = [m["file"] for m in mine if m["file"]]
-    assert [(f["name"], f["content_type"], f["size"]) for f in files] == [(name, mime, len(chats.files[name]))]
+    assert [(f["name"], f["content_type"], f["size"]) for f in files] == [(name, mime, len(_sent(chats, name)))]
     assert {m["sent_at"] for m in mine} == {world["clock"]["now"]}
 
 
@@ -205,8 +211,8 @@ def classmate_opens_tab(
     new_context: Callable[..., BrowserContext], sim_session: SimSession, cast: Cast, chats: Chats
 ) -> None:
     """In the classmate's own browser: signs in to ЭШ with their login and password and clicks the tab «Сферум»."""
+    classmate = cast.called("одноклассник")  # before a browser opens for someone the scenario lacks
     page = chats.pages["одноклассник"] = _own_browser(new_context, sim_session)
-    classmate = cast.people["одноклассник"]
     page.goto(sim_session.url("es", "/"))
     page.get_by_label("Логин").fill(classmate.login)
     page.get_by_label("Пароль").fill(classmate.password)
@@ -217,9 +223,14 @@ def classmate_opens_tab(
 @then(parsers.re(r"среди видеоконференций одноклассника идёт звонок в чате «(?P<title>[^«»]+)»"))
 def call_among_conferences(chats: Chats, title: str) -> None:
     """Checks the classmate's tab «Сферум» lists, under «Видеоконференции», the call going on in this chat."""
-    page = chats.pages["одноклассник"]
+    page = _classmates_page(chats)
     section = page.get_by_role("region", name="Видеоконференции")
     expect(section.get_by_test_id("ongoing-call")).to_contain_text(f"Звонок · {title}")
+
+
+def _classmates_page(chats: Chats) -> Page:
+    """The classmate's own browser, once they have opened their diary's tab «Сферум»."""
+    return known(chats.pages, "одноклассник", "браузер человека —")
 
 
 def _join(page: Page) -> None:
@@ -230,7 +241,7 @@ def _join(page: Page) -> None:
 @when("одноклассник присоединяется к звонку")
 def classmate_joins(chats: Chats) -> None:
     """In the classmate's browser: clicks the call among the video conferences, then «Присоединиться»."""
-    page = chats.pages["одноклассник"]
+    page = _classmates_page(chats)
     page.get_by_test_id("ongoing-call").get_by_role("link").click()
     _join(page)
 
@@ -246,9 +257,10 @@ def joins_from_messenger(
     title: str,
 ) -> None:
     """In that person's own browser: signs in to VK Мессенджер through VK ID, opens the chat, «Присоединиться к звонку», «Присоединиться»."""
+    joining = cast.called(word)
     page = chats.pages[word] = _own_browser(new_context, sim_session)
     page.goto(sim_session.url("messenger", "/chats"))
-    vkid_sign_in(page, sim_session, scene, cast.people[word].phone)
+    vkid_sign_in(page, sim_session, scene, joining.phone)
     _open(page, title)
     page.get_by_test_id("ongoing-call").get_by_role("link", name="Присоединиться к звонку").click()
     _join(page)
@@ -263,8 +275,12 @@ def joins_from_messenger(
 def call_recorded(sim_session: SimSession, scene: Scene, cast: Cast, title: str, starter: str, who: str) -> None:
     """Checks the world: this chat has one call, started by that person at the Sferum clock's time, with exactly these participants in order."""
     world = sim_session.snapshot()
-    [chat] = [c for c in world["chats"] if c["title"] == title and c["created_by"] is None]
-    [call] = [c for c in world["calls"] if c["chat_id"] == chat["id"]]
+    chat = the_only(
+        (c for c in world["chats"] if c["title"] == title and c["created_by"] is None),
+        f"один чат «{title}», созданный Сферумом",
+        "чатов с этим названием",
+    )
+    call = the_only((c for c in world["calls"] if c["chat_id"] == chat["id"]), "один звонок в чате", "звонков")
     by = person(scene, cast, {"учеником": "ученик", "учителем": "учитель"}[starter])
     assert (call["profile_id"], call["started_at"]) == (profile_id(by), world["clock"]["now"])
     assert [p["profile_id"] for p in call["participants"]] == [profile_id(p) for p in _people(scene, cast, who)]
@@ -296,7 +312,7 @@ def chat_members(page: Page, scene: Scene, cast: Cast, caption: str, who: str) -
 def made_by_hand(sim_session: SimSession, scene: Scene, cast: Cast, title: str, first: str, second: str) -> None:
     """Checks the world: one group chat of this title belongs to the school, was made by the teacher at the clock's time, and has exactly these two members."""
     world = sim_session.snapshot()
-    [chat] = [c for c in world["chats"] if c["title"] == title]
+    chat = the_only((c for c in world["chats"] if c["title"] == title), f"один чат «{title}»", "чатов с этим названием")
     teacher = person(scene, cast, "учитель")
     assert (chat["org_id"], chat["kind"], chat["created_by"]) == (scene.school["id"], "group", profile_id(teacher))
     assert chat["created_at"] is not None

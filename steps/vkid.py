@@ -22,6 +22,7 @@ from simulator.testing.acts import (
 )
 
 from .common import WHO, Scene, code_of, read_code, read_latest_code, seed_masked_phone, seed_phone
+from .failures import fail
 
 CHANNELS = {"звонком": "call", "по SMS": "sms"}
 
@@ -111,14 +112,14 @@ def enter_code(page: Page, sim_session: SimSession, scene: Scene) -> None:
     """Reads the newest code sent to what the actor typed (or their phone), once one not read before has come — the SMS/e-mail code or a call's last four digits — types it into «Код подтверждения» and clicks «Продолжить»."""
     message = read_latest_code(sim_session, scene, scene.login or scene.person.phone)
     scene.entered["code"] = code_of(message)
-    page.get_by_label("Код подтверждения").fill(scene.entered["code"])
+    page.get_by_label("Код подтверждения").fill(scene.typed("code"))
     page.get_by_role("button", name="Продолжить").click()
 
 
 @when(parsers.re(rf"(?:{WHO} )?вводит код из предыдущего письма и нажимает «Продолжить»"))
 def enter_previous_code(page: Page, scene: Scene) -> None:
     """Types the code read earlier in the scenario into «Код подтверждения» again and clicks «Продолжить»."""
-    page.get_by_label("Код подтверждения").fill(scene.entered["code"])
+    page.get_by_label("Код подтверждения").fill(scene.typed("code"))
     page.get_by_role("button", name="Продолжить").click()
 
 
@@ -137,7 +138,7 @@ def enter_wrong_code(page: Page, sim_session: SimSession, scene: Scene, times: s
 @when(parsers.re(rf"(?:{WHO} )?вводит верный код из того же сообщения и нажимает «Продолжить»"))
 def enter_same_code(page: Page, scene: Scene) -> None:
     """Types the right code of the message already read into «Код подтверждения» and clicks «Продолжить»."""
-    page.get_by_label("Код подтверждения").fill(scene.entered["code"])
+    page.get_by_label("Код подтверждения").fill(scene.typed("code"))
     page.get_by_role("button", name="Продолжить").click()
 
 
@@ -189,7 +190,7 @@ def restore_with_password(page: Page, sim_session: SimSession, scene: Scene, new
 @when(parsers.re(rf"(?:{WHO} )?вводит новый пароль дважды и нажимает «Сохранить пароль»"))
 def restore_again(page: Page, scene: Scene) -> None:
     """Checks «Код подтверждения» still holds the code typed before (a refused password used it up not), types a new password into «Новый пароль» and «Повторите пароль», remembers it and clicks «Сохранить пароль»."""
-    expect(page.get_by_label("Код подтверждения")).to_have_value(scene.entered["code"])
+    expect(page.get_by_label("Код подтверждения")).to_have_value(scene.typed("code"))
     _new_password(page, scene)
 
 
@@ -277,6 +278,7 @@ def vkid_password(persona: Persona) -> str:
 
 
 @then(parsers.re(r"VK ID просит ввести пароль(?:, указанный при регистрации с его телефоном| от аккаунта VK ID)"))
+@checks(Screen("password"), Shows("Используйте пароль, указанный при регистрации с телефоном"))
 def asks_for_vkid_password(page: Page, scene: Scene) -> None:
     """Checks the screen «Введите пароль» names the actor's phone in its hint and shows the password field and «Забыли или не установили пароль?»."""
     expect(page.get_by_role("heading", name="Введите пароль", exact=True)).to_be_visible()
@@ -287,6 +289,7 @@ def asks_for_vkid_password(page: Page, scene: Scene) -> None:
 
 
 @when(parsers.re(rf"(?:{WHO} )?вводит (?:новый )?пароль от аккаунта VK(?: ID)? и нажимает «Продолжить»"))
+@acts(Fill("Пароль", Actor("vkid_password")), Click("Продолжить", role="button"), screen="password")
 def enter_vkid_password(page: Page, scene: Scene) -> None:
     """Types the actor's VK ID password (not their journal one), or the one they set in the scenario, into «Введите пароль» and clicks «Продолжить»."""
     page.get_by_placeholder("Введите пароль", exact=True).fill(scene.password or vkid_password(scene.person))
@@ -304,6 +307,7 @@ def enter_wrong_password(page: Page, scene: Scene, times: str | None) -> None:
 
 
 @then("VK ID просит подтвердить номер кодом из SMS")
+@checks(Screen("code-sms"), Shows("Мы отправили SMS с кодом на номер"))
 def asks_for_sms_code(page: Page, scene: Scene) -> None:
     """Checks «Подтвердите номер» says the SMS went to the actor's masked number and shows «Код подтверждения» and «SMS придёт в течение 01:59»."""
     expect(page.get_by_role("heading", name="Подтвердите номер", exact=True)).to_be_visible()
@@ -322,7 +326,8 @@ def vkid_prints(page: Page, docstring: str) -> None:
     shown = [line.strip() for line in page.locator("main").inner_text().splitlines() if line.strip()]
     at = 0
     for line in (line.strip() for line in docstring.splitlines() if line.strip()):
-        assert line in shown[at:], f"«{line}» is not a line of the screen after line {at}:\n" + "\n".join(shown)
+        if line not in shown[at:]:
+            fail(f"строка «{line}» на экране после строки {at}", "на экране:\n" + "\n".join(shown))
         at = shown.index(line, at) + 1
 
 
@@ -347,7 +352,8 @@ def back_from_about(page: Page) -> None:
 def vkid_help(page: Page, sim_session: SimSession, title: str) -> None:
     """Checks a page of VK ID's own help (on VK ID's host) with exactly this heading is open."""
     expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
-    assert page.url.startswith(sim_session.url("vkid", "/help/")), page.url
+    if not page.url.startswith(help_pages := sim_session.url("vkid", "/help/")):
+        fail(f"страница справки по адресу {help_pages}…", page.url)
 
 
 @then("аккаунт VK ID на эту почту не создан")
@@ -360,5 +366,5 @@ def no_email_account(sim_session: SimSession, scene: Scene) -> None:
 def phone_account_created(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world: exactly one VK ID account on the actor's phone, with the last and first name typed on «Информация о себе», and a profile."""
     accounts = [a for a in sim_session.snapshot("vkid_accounts")["vkid_accounts"] if a["phone"] == scene.person.phone]
-    assert [(a["last_name"], a["first_name"]) for a in accounts] == [(scene.entered["Фамилия"], scene.entered["Имя"])]
+    assert [(a["last_name"], a["first_name"]) for a in accounts] == [(scene.typed("Фамилия"), scene.typed("Имя"))]
     assert accounts[0]["profile_id"] is not None
