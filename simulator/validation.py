@@ -18,6 +18,8 @@ FILE_TOO_LARGE = f"Файл слишком большой: можно отпра
 _NAME = re.compile(r"[A-Za-zА-Яа-яЁё]+(?:[ '\-][A-Za-zА-Яа-яЁё]+)*")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 _PHONE_SEPARATORS = re.compile(r"[\s()\-]")
+# A date written the right way round whose day or month is out of range (31.02.1980): not a format error.
+_DATE_SHAPE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -101,6 +103,8 @@ def birth_date(value: object, today: date, field: str = "birth_date") -> date:
         except ValueError:
             continue
     else:
+        if _DATE_SHAPE.fullmatch(value):
+            raise ValidationError(field, "Такой даты не существует: проверьте день и месяц")
         raise ValidationError(field, "Укажите дату в формате ДД.ММ.ГГГГ")
     if parsed >= today or parsed.year < 1900:
         raise ValidationError(field, "Укажите настоящую дату рождения")

@@ -108,15 +108,16 @@ def test_authorisation_tab_starts_vkid_for_electronic_school(server, session) ->
     assert session.snapshot()["links"] == []
 
 
-def test_teacher_has_no_sferum_tabs(server, session) -> None:
+def test_teacher_links_and_gets_the_sferum_tab_too(server, session) -> None:
+    """Seed 004: chats «с учениками, учителями и родителями» — a teacher has the same tabs as a student."""
     teacher, ids = seed_person(session, Personas(3), "teacher", school_class="10А", vkid=True, profile=True)
     diary = Diary(server, session)
-    assert tabs(diary.sign_in(teacher.login, teacher.password)) == ["Дневник"]
-    refused = diary.get("/sferum/authorize")
-    assert refused.status_code == 403
-    assert "доступна ученикам и родителям" in refused.text
+    assert tabs(diary.sign_in(teacher.login, teacher.password)) == ["Дневник", "Авторизация в Сферум"]
+    started = diary.get("/sferum/authorize")
+    assert started.status_code == 303 and urlparse(started.headers["location"]).hostname == "id.localhost"
     link(server, session, ids["journal_account"], ids["profile_id"])
-    assert tabs(diary.get("/diary")) == ["Дневник"]
+    assert tabs(diary.get("/diary")) == ["Дневник", "Сферум"]
+    assert diary.get("/sferum").status_code == 200
 
 
 def test_chats_appear_once_built(server, session) -> None:

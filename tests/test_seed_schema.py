@@ -26,7 +26,7 @@ def full_document() -> SeedDocument:
                 "id": ORG,
                 "name": "Школа №51",
                 "kind": "school",
-                "classes": ["10А", "6В"],
+                "classes": ["10А", "6В", "11А"],
                 "lessons": [
                     {"class": "10А", "subject": "Физика", "starts_at": "2024-10-16T10:00:00+03:00", "online": True}
                 ],
@@ -59,6 +59,7 @@ def full_document() -> SeedDocument:
                     "password": "secret-1",
                     "org": ORG,
                     "class": "10А",
+                    "classes": ["11А"],
                     "contact_added": True,
                 },
                 "vkid": {"password": None, "profile": True, "code_channel": "call"},
@@ -149,6 +150,21 @@ def test_the_full_document_is_valid() -> None:
     json.dumps(session.snapshot())
 
 
+def test_a_teacher_gets_the_chats_and_lessons_of_every_class_taught() -> None:
+    """Seed 001's teacher: the chat of the class led, then one of each further class, and their lessons."""
+    doc: Any = full_document()
+    doc["organisations"][0]["lessons"].append({"class": "11А", "subject": "Химия", "starts_at": "2024-10-16T11:00"})
+    doc["people"][0]["journal"]["classes"] = ["11А", "10А", "11А"]  # the led class and a repeat add nothing
+    session = Session("s")
+    profile_id = apply_seed(session, doc)["people"]["t1"]["profile_id"]
+    class_chats = [c.title for c in session.chats_of(profile_id) if c.class_id is not None]
+    assert class_chats == ["10А · Общая беседа", "11А · Общая беседа"]
+    teacher = session.journal_accounts["mes-t1"]
+    assert [lesson.subject for lesson in session.lessons_of(teacher)] == ["Физика", "Химия"]
+    student = session.journal_accounts["mes-s1"]
+    assert session.lessons_of(student) == []  # 6В has no lessons: the teacher's classes are not everyone's
+
+
 def test_parsing_reads_the_session_only_through_its_context() -> None:
     """parse_seed checks against a SeedContext; nothing is stored until store_seed."""
     session = Session("s")
@@ -183,6 +199,13 @@ WRONG_TYPES = {
     "journal org true": (changed("people", 0, "journal", "org", value=True), "people[0].journal.org"),
     "journal org a float": (changed("people", 0, "journal", "org", value=float(ORG)), "people[0].journal.org"),
     "journal class a list": (changed("people", 0, "journal", "class", value=["10А"]), "people[0].journal.class"),
+    "taught classes a string": (changed("people", 0, "journal", "classes", value="11А"), "people[0].journal.classes"),
+    "a taught class a number": (changed("people", 0, "journal", "classes", value=[11]), "people[0].journal.classes"),
+    "a taught class unknown": (changed("people", 0, "journal", "classes", value=["9Б"]), "people[0].journal.classes"),
+    "a student's further classes": (
+        changed("people", 2, "journal", "classes", value=["10А"]),
+        "people[2].journal.classes",
+    ),
     "children a number": (changed("people", 1, "journal", "children", value=5), "people[1].journal.children"),
     "a child a number": (changed("people", 1, "journal", "children", value=[5]), "people[1].journal.children"),
     "a child a list": (changed("people", 1, "journal", "children", value=[[]]), "people[1].journal.children"),

@@ -92,6 +92,13 @@ def test_birth_date_in_another_format_is_refused() -> None:
         validation.birth_date("17/05/1980", TODAY)
 
 
+@pytest.mark.parametrize("typed", ["31.02.1980", "29.02.1999", "31.04.2010", "00.05.1980", "1980-13-01"])
+def test_a_date_that_does_not_exist_is_told_so_not_as_a_wrong_format(typed: str) -> None:
+    """The format is right and the calendar has no such day: the user must fix the day or month, not the format."""
+    with pytest.raises(ValidationError, match="Такой даты не существует: проверьте день и месяц"):
+        validation.birth_date(typed, TODAY)
+
+
 def test_code_must_have_exactly_its_length_in_digits() -> None:
     """A 4-digit call code and a 6-digit SMS code, each with its own message."""
     assert validation.code(" 1234 ", 4) == "1234"

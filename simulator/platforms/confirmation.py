@@ -7,7 +7,7 @@ from typing import Any
 from .. import validation
 from ..validation import ValidationError
 from ..world import Session
-from ..world.codes import CODE_LENGTH, CodeError, Confirmation, WrongCode, countdown
+from ..world.codes import CODE_LENGTH, CodeError, Confirmation, countdown, superseded_message
 
 
 def screen(session: Session, confirmation: Confirmation) -> dict[str, Any]:
@@ -26,13 +26,12 @@ def check(session: Session, confirmation: Confirmation, typed: str | None) -> st
     """Consume the code: None when it is right, else the message to show under the field."""
     try:
         entered = validation.code(typed, CODE_LENGTH[confirmation.channel])
-        confirmation.check(entered, session.clock.now())
     except ValidationError as error:
         return error.message
-    except WrongCode as error:
-        if session.superseded(confirmation, entered):
-            return f"Этот код больше не действует: мы отправили новый. {error}"
-        return str(error)
+    if not (confirmation.used or confirmation.blocked) and session.superseded(confirmation, entered):
+        return superseded_message(confirmation.channel)  # checked first: an earlier code spends no attempt
+    try:
+        confirmation.check(entered, session.clock.now())
     except CodeError as error:
         return str(error)
     return None

@@ -20,6 +20,13 @@ RESEND_AFTER = {
 }
 VALID_FOR = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
+# Where the newest code came, for the message about an earlier one typed by mistake.
+LAST_MESSAGE = {Channel.SMS: "последнего SMS", Channel.CALL: "последнего звонка", Channel.EMAIL: "последнего письма"}
+
+
+def superseded_message(channel: Channel) -> str:
+    """An earlier code to the same recipient: not wrong, only replaced, so it costs the user no attempt."""
+    return f"Этот код больше не действует: мы отправили новый. Введите код из {LAST_MESSAGE[channel]}."
 
 
 class CodeError(Exception):

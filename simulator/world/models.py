@@ -76,7 +76,10 @@ class JournalAccount:
     person_id: str
     role: Role
     org_id: int | None = None
-    class_id: str | None = None
+    class_id: str | None = None  # the class a student is in, or the class a teacher leads
+    # A teacher's further classes (ids), taught but not led: each brings its class chat, as seed 001's teacher
+    # has «10А · Общая беседа» beside two «11А · Общая беседа».
+    classes: list[str] = field(default_factory=list)
     children: list[str] = field(default_factory=list)  # a parent's: the children's person ids
     # A student's phone or e-mail as the class teacher entered it in the journal (normalised, as Госуслуги
     # logins are): ЭлЖур lets a student in only with the Госуслуги account registered on it (seed 003).

@@ -556,7 +556,8 @@ class Session:
         if account.role is Role.PARENT:
             children = [a for pid in account.children for a in self.journal_accounts_of(pid, account.journal)]
             return [c.class_id for c in children if c.class_id]
-        return [account.class_id] if account.class_id else []
+        led = [account.class_id] if account.class_id else []
+        return list(dict.fromkeys(led + account.classes))  # the led class first, as seed 001's chat list shows
 
     def _join_chats(
         self, org_id: int, role: Role, class_ids: list[str], profile: SferumProfile, available_at: datetime

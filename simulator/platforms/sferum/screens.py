@@ -6,6 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
+from ... import validation
 from ... import web as sim
 from ...validation import ValidationError
 from ...world import Organisation, SferumProfile
@@ -154,7 +155,12 @@ async def invite(request: web.Request) -> web.StreamResponse:
         return _cabinet(request, profile, org, 422, errors={"to": error.message}, values=data)
     except orgs.JoinError as error:
         return _cabinet(request, profile, org, 409, alert=str(error), values=data)
-    return _after(request, org, f"Приглашение отправлено: {to}")
+    return _after(request, org, f"Приглашение отправлено: {addressee(to)}")
+
+
+def addressee(to: str) -> str:
+    """An invitation's «Кому» as every screen shows it: a phone as «+7 900 222-00-09», an e-mail or ID as typed."""
+    return sim.unbreakable(validation.format_phone(to)) if to.startswith("+7") else to
 
 
 async def decide_request(request: web.Request) -> web.StreamResponse:

@@ -10,7 +10,8 @@ refused seed changes nothing. The document's shape is typed in `schema` (`SeedDo
                   "bullets": ["…"], "client_secret": "…", "first_party": false}],      # all three optional
      "people": [{"id": "t1", "last_name": "…", "first_name": "…", "phone": "+7…",
                  "journal": {"journal": "mes", "role": "teacher", "login": "…", "password": "…",
-                             "org": 216579624, "class": "10А",
+                             "org": 216579624, "class": "10А",   # a student's class, a teacher's own
+                             "classes": ["11А"],            # a teacher's further classes, taught
                              "children": ["s1"],            # a parent's children (person ids)
                              "contact_added": true},        # the class teacher entered a student's Госуслуги login
                  "vkid": {"password": null, "profile": true,    # a VK ID account, with a profile,
@@ -25,6 +26,10 @@ refused seed changes nothing. The document's shape is typed in `schema` (`SeedDo
 typed first: "call" (the last four digits of the calling number) or "sms"; left out, the session's setting
 `phone_code_channel` decides. A number with no VK ID account, and an account after its password, always
 get an SMS, as seeds 003 and 004 show.
+
+`journal.class` is the class a student is in or a teacher leads; `journal.classes`, a teacher's only, the
+further classes the teacher teaches. The teacher's profile gets each class's chat, the led class's first,
+as seed 001's teacher has «10А · Общая беседа» and «11А · Общая беседа», and sees each class's lessons.
 
 `organisations[].kind` is "school" (default), "kindergarten" or "supplementary". `org_admin` attaches
 the person's VK ID profile to that organisation as its administrator (role "admin"): it signs in to

@@ -336,7 +336,27 @@ def _journal(person: Raw, path: str, taken: _Taken) -> JournalSpec | None:
         class_id,
         tuple(cast(list[str], children)),
         _flag(raw, "contact_added", path, True),
+        _taught_classes(raw, path, taken, Role(role), org_id),
     )
+
+
+def _taught_classes(raw: Raw, path: str, taken: _Taken, role: Role, org_id: int | None) -> tuple[str, ...]:
+    """`journal.classes`: a teacher's further classes, each of the account's organisation."""
+    names = _list(raw, "classes", path, "expected a list of class names")
+    if not names:
+        return ()
+    path = _at(path, "classes")
+    if role is not Role.TEACHER:
+        raise SeedError(path, "only a teacher teaches further classes")
+    if org_id is None:
+        raise SeedError(path, "a teacher's classes are those of the journal account's organisation")
+    class_ids = []
+    for name in names:
+        class_id = f"{org_id}-{name}" if isinstance(name, str) else None
+        if class_id not in taken.class_ids:
+            raise SeedError(path, f"unknown class {name if class_id else _shown(name)}")
+        class_ids.append(class_id)
+    return tuple(dict.fromkeys(class_ids))
 
 
 def _vkid(

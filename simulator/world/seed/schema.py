@@ -60,7 +60,8 @@ JournalEntry = TypedDict(
         "login": str,
         "password": str,
         "org": NotRequired[int],
-        "class": NotRequired[str],
+        "class": NotRequired[str],  # the student's class, or the class the teacher leads
+        "classes": NotRequired[list[str]],  # a teacher's further classes, taught but not led
         "children": NotRequired[list[str]],  # a parent's children (person ids)
         "contact_added": NotRequired[bool],  # a student's contact entered by the class teacher
     },
@@ -165,6 +166,7 @@ class JournalSpec:
     class_id: str | None
     children: tuple[str, ...]
     contact_added: bool
+    class_ids: tuple[str, ...] = ()  # a teacher's further classes
 
 
 @dataclass(frozen=True)

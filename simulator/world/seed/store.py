@@ -79,6 +79,7 @@ def _accounts(session: Session, spec: PersonSpec, person: Person) -> CreatedIds:
             role=journal.role,
             org_id=journal.org_id,
             class_id=journal.class_id,
+            classes=[c for c in journal.class_ids if c != journal.class_id],
             children=list(journal.children),
             contact=_contact(spec) if journal.contact_added and journal.role is Role.STUDENT else None,
         )
