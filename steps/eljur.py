@@ -12,7 +12,7 @@ from pytest_bdd import given, parsers, then, when
 
 from simulator import SESSION_HEADER
 from simulator.testing import Persona, Personas, SimSession
-from simulator.testing.acts import Alert, Click, Group, Open, Unchanged, acts, checks
+from simulator.testing.acts import Alert, Click, Group, Open, Screen, Unchanged, acts, checks
 from simulator.world import PersonEntry
 from simulator.world.seed.schema import GosuslugiEntry, GosuslugiLogin
 
@@ -290,6 +290,7 @@ def open_lesson_url(page: Page, sim_session: SimSession, diary: Diary, subject: 
 
 
 @then(parsers.re(r"открывается онлайн-урок «(?P<subject>[^«»]+)» в его учебном профиле"))
+@checks(Screen("eljur-lesson", reads={"subject": "lesson-subject"}))
 def lesson_opens(page: Page, sim_session: SimSession, scene: Scene, subject: str) -> None:
     """Checks the page «Онлайн-урок» at ЭлЖур's /lessons/ shows the subject and the actor's last and first name as the profile."""
     expect(page.get_by_role("heading", name="Онлайн-урок", exact=True)).to_be_visible()

@@ -49,13 +49,16 @@ def main(args: argparse.Namespace) -> int:
             options.env = env
             with Recording(options) as recording:
                 console = f"{recording.sim.url if recording.sim else ''}/_sim/?session={recording.session.key}"
-                print(f"Консоль сессии (коды, сбои, часы): {console}", file=sys.stderr)
-                print(
-                    "Запись идёт: работайте в окне браузера. «Добавить проверку» на панели — предложенная проверка, "
-                    "«Готово» (или закрыть окно, или Ctrl+C) — конец записи.",
-                    file=sys.stderr,
-                )
-                recording.run()
+                try:  # Ctrl+C as soon as the recording is announced ends it too, not only once it runs
+                    print(f"Консоль сессии (коды, сбои, часы): {console}", file=sys.stderr)
+                    print(
+                        "Запись идёт: работайте в окне браузера. «Добавить проверку» на панели — предложенная проверка, "
+                        "«Готово» (или закрыть окно, или Ctrl+C) — конец записи.",
+                        file=sys.stderr,
+                    )
+                    recording.run()
+                except KeyboardInterrupt:
+                    pass
                 text = recording.feature_text()
                 missing = recording.placeholders()
     except (RecorderError, LibraryError, TrainerError) as error:

@@ -55,9 +55,12 @@ def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
-def actor_has(actor: Persona, attribute: str, typed: str) -> bool:
-    """Whether what was typed is this attribute of the actor, as a person would type it."""
-    value = getattr(actor, attribute, None)
+PERSONAL = ("phone", "email", "login", "password", "last_name", "first_name", "patronymic", "birth_date")
+
+
+def actor_has(actor: Persona, attribute: str, typed: str, accounts: Mapping[str, str] | None = None) -> bool:
+    """Whether what was typed is this attribute of the actor (or a credential of their accounts), as typed."""
+    value = (accounts or {}).get(attribute) or getattr(actor, attribute, None)
     if value is None or value == "":
         return False
     if isinstance(value, date):
@@ -70,11 +73,32 @@ def actor_has(actor: Persona, attribute: str, typed: str) -> bool:
 
 
 class Matcher:
-    def __init__(self, library: Library, actor: Persona | None, codes: Callable[[], Collection[str]], who: str) -> None:
+    def __init__(
+        self,
+        library: Library,
+        actor: Persona | None,
+        codes: Callable[[], Collection[str]],
+        who: str,
+        accounts: Callable[[], Mapping[str, str]] = dict,
+    ) -> None:
+        """`accounts`: the actor's credentials in the world now (acts.ACCOUNT_WORDS), read when matching."""
         self.library = library
         self.actor = actor
         self.codes = codes
         self.who = who
+        self.accounts = accounts
+
+    def personal(self, typed: str) -> bool:
+        """Whether what was typed is the actor's own (a persona field, an account's credential) or a code sent:
+        a scenario says such a value by whose it is, never by the literal, which another persona would not have."""
+        if not typed.strip():
+            return False
+        if typed.strip() in self.codes():
+            return True
+        if self.actor is None:
+            return False
+        accounts = self.accounts()
+        return any(actor_has(self.actor, name, typed, accounts) for name in (*PERSONAL, *accounts))
 
     # values
 
@@ -86,7 +110,8 @@ class Matcher:
             values[declared.name] = typed
             return 0
         if isinstance(declared, Actor):
-            return 1 if self.actor is not None and actor_has(self.actor, declared.attribute, typed) else None
+            found = self.actor is not None and actor_has(self.actor, declared.attribute, typed, self.accounts())
+            return 1 if found else None
         if isinstance(declared, Code):
             return 1 if typed.strip() in self.codes() else None
         return 1 if declared == typed else None
@@ -102,6 +127,8 @@ class Matcher:
             label = self._value(action.label, raw.label, values)
             return None if label is None else label + (action.role is not None) + (action.within is not None)
         if isinstance(action, Fill) and isinstance(raw, Typed):
+            if isinstance(action.value, Group) and self.personal(raw.value):
+                return None  # «вводит «+7922…» в поле …» would tie the scenario to this persona
             label = self._value(action.label, raw.label, values)
             value = self._value(action.value, raw.value, values) if label is not None else None
             return None if label is None or value is None else label + value

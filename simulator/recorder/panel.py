@@ -22,7 +22,7 @@ SCRIPT = r"""
 (() => {
   if (window.top !== window || window.__sferumRecorder) return;
   let host = null, root = null;
-  let state = {text: "", proposals: [], who: [], codes: [], note: ""};
+  let state = {text: "", proposals: [], failing: [], who: [], codes: [], note: ""};
   const css = `
     .panel { position: fixed; right: 12px; bottom: 12px; width: 400px; max-height: 70vh; display: flex;
              flex-direction: column; gap: 6px; padding: 10px 12px; border-radius: 10px; background: #111827f0;
@@ -36,7 +36,8 @@ SCRIPT = r"""
           white-space: pre-wrap; font: 12px/1.4 ui-monospace, monospace; }
     .proposals { color: #a7f3d0; font-size: 12px; display: flex; flex-direction: column; gap: 3px; }
     .proposals button.proposal { background: #064e3b; color: #d1fae5; font-weight: 400; text-align: left; }
-    .proposals:empty { display: none; }
+    .proposals:empty, .failing:empty { display: none; }
+    .failing { color: #fca5a5; font-size: 12px; display: flex; flex-direction: column; gap: 3px; }
     .buttons { display: flex; gap: 6px; flex-wrap: wrap; }
     button { font: 600 12px system-ui, sans-serif; padding: 6px 8px; border-radius: 6px; border: 0;
              background: #2563eb; color: #fff; cursor: pointer; }
@@ -56,7 +57,7 @@ SCRIPT = r"""
         <button data-command="finish">Готово</button>
       </div>
       <div class="body">
-        <div class="proposals"></div><div class="note"></div><div class="who"></div><div class="codes"></div><pre></pre>
+        <div class="proposals"></div><div class="failing"></div><div class="note"></div><div class="who"></div><div class="codes"></div><pre></pre>
       </div></section>`;
     root.addEventListener("click", e => {
       const fold = e.target.closest(".fold");
@@ -88,6 +89,19 @@ SCRIPT = r"""
       item.textContent = text;
       proposals.appendChild(item);
     });
+    const failing = root.querySelector(".failing");
+    failing.textContent = "";
+    if ((state.failing || []).length) {
+      const title = document.createElement("div");
+      title.textContent = "Проверки, которые сейчас не выполняются (не добавляются):";
+      failing.appendChild(title);
+    }
+    (state.failing || []).forEach(text => {
+      const item = document.createElement("div");
+      item.className = "failed";
+      item.textContent = "✗ " + text;
+      failing.appendChild(item);
+    });
     root.querySelector(".note").textContent = state.note || "";
     root.querySelector("[data-command=check]").disabled = !state.proposals.length;
     root.querySelector("[data-command=undo]").disabled = !state.undoable;
@@ -102,6 +116,7 @@ SCRIPT = r"""
         return {x: r.left + r.width / 2, y: r.top + r.height / 2, enabled: !button.disabled};
       };
       return {text: root.querySelector("pre").textContent, proposals: state.proposals, who: state.who,
+              failing: [...root.querySelectorAll(".failing .failed")].map(e => e.textContent),
               codes: state.codes, note: state.note,
               buttons: {undo: centre("undo"), check: centre("check"), finish: centre("finish"),
                         ...Object.fromEntries(state.proposals.map((_, i) => [`check:${i}`, centre(`check:${i}`)]))}};

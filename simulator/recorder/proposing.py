@@ -84,7 +84,11 @@ def _template(text: str) -> re.Pattern[str]:
 
 
 def _check(
-    check: Check, shown: Shown | None, gained: Sequence[Mapping[str, Any]], journal: str | None
+    check: Check,
+    shown: Shown | None,
+    gained: Sequence[Mapping[str, Any]],
+    journal: str | None,
+    recorded: Sequence[Mapping[str, Any]] = (),
 ) -> tuple[dict[str, str], set[str], int] | None:
     """The group values, the things covered and the specificity of one check, if it holds."""
     values: dict[str, str] = {}
@@ -99,7 +103,8 @@ def _check(
     if isinstance(check, Gained):
         kinds = {event["kind"] for event in gained}
         event = next((e for e in gained if e["kind"] == check.kind), None)
-        if event is None or not set(check.also) <= kinds or set(check.without) & kinds:
+        ever = kinds | {e["kind"] for e in recorded}
+        if event is None or not set(check.also) <= ever or set(check.without) & ever:
             return None
         if check.journal is not None:
             journal = str(event.get("journal"))
@@ -127,7 +132,12 @@ def _check(
         match = _template(check.text).search(shown.text)
         return (match.groupdict(), {f"text:{check.text}"}, 1) if match else None
     if isinstance(check, Screen):
-        return (dict(check.values), {"screen", "heading"}, 2) if shown.screen == check.name else None
+        if shown.screen != check.name:
+            return None
+        read = {group: shown.testids.get(testid) for group, testid in check.reads.items()}
+        if not all(read.values()):
+            return None
+        return {**check.values, **{g: str(v) for g, v in read.items()}}, {"screen", "heading"}, 2 + len(read)
     if len(shown.buttons) != 1:  # OnlyButton
         return None
     return {check.label.name: shown.buttons[0]}, {"button"}, 0
@@ -166,11 +176,13 @@ def propose(
     who: str,
     personal: Collection[str] = (),
     journal: str | None = None,
+    recorded: Sequence[Mapping[str, Any]] = (),
 ) -> list[Entry]:
-    """The «Тогда» entries worth proposing, in the order they are offered."""
+    """The «Тогда» entries worth proposing, in the order they are offered; `recorded`: the event log since the
+    recording started, for checks whose precondition is the whole scenario's."""
     candidates = []
     for order, (step, declaration) in enumerate(library.checking()):
-        found = _all(declaration, shown, gained, journal)
+        found = _all(declaration, shown, gained, journal, recorded)
         if found is None:
             continue
         values, covers, specificity = found
@@ -193,13 +205,17 @@ def propose(
 
 
 def _all(
-    declaration: Checks, shown: Shown | None, gained: Sequence[Mapping[str, Any]], journal: str | None
+    declaration: Checks,
+    shown: Shown | None,
+    gained: Sequence[Mapping[str, Any]],
+    journal: str | None,
+    recorded: Sequence[Mapping[str, Any]],
 ) -> tuple[dict[str, str], set[str], int] | None:
     values: dict[str, str] = {}
     covers: set[str] = set()
     specificity = 0
     for check in declaration.checks:
-        found = _check(check, shown, gained, journal)
+        found = _check(check, shown, gained, journal, recorded)
         if found is None:
             return None
         values.update(found[0])

@@ -88,7 +88,8 @@ def _node(op: Any, av: Any, context: _Context) -> tuple[str, set[str]]:
         low, high, inner = av
         part, why = _render(list(inner), context)
         if low == 0 and high == 1:
-            keep = VALUE in why or (ACTOR in why and context.name_actor)
+            # An optional comma is the sentence's punctuation («ФИО, дату рождения,? пол»): kept.
+            keep = VALUE in why or (ACTOR in why and context.name_actor) or (bool(part) and part.strip(",;") == "")
             return (part, why) if keep else ("", set())
         if low == high:
             return part * low, why

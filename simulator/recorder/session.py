@@ -51,6 +51,7 @@ from .capture import (
 from .library import Library, LibraryError, load
 from .matching import Entry, Matcher
 from .proposing import Shown, propose
+from .trying import Trier
 from .writing import Header, feature, platform_tags
 
 WHO = {"teacher": "учитель", "student": "ученик", "parent": "родитель", "admin": "администратор"}
@@ -137,6 +138,8 @@ class Recording:
         self.given_entries: list[str] = []  # «Дано» lines a switch before the first action added
         self.buffer: list[Raw] = []
         self.proposals: list[Entry] = []
+        self.failing: list[tuple[str, str]] = []  # proposed checks that did not hold: sentence, why
+        self.fixtures: dict[str, Any] = {}
         self.pending: Pending | None = None
         self.walked: set[str] = set()
         self.events: list[dict[str, Any]] = []
@@ -146,6 +149,9 @@ class Recording:
         self.finished = False
         self.actor: Persona | None = None
         self.gosuslugi: tuple[str, str] | None = None  # the actor's Госуслуги login and password, if seeded
+        self._accounts: dict[str, str] = {}
+        self._accounts_read = False
+        self.start_cursor = 0
         self._server: SimulatorServer | None = None
         self._playwright: Playwright | None = None  # started by the recording, stopped when it closes
         self._given_playwright = playwright
@@ -196,8 +202,10 @@ class Recording:
         self.capture.install(self._context, self.panel_state, panel.SCRIPT)
         self._page = self._context.new_page()
         self.actor = self._prepare(self._page)
-        self.matcher = Matcher(self.library, self.actor, self._codes, self.who)
+        self.matcher = Matcher(self.library, self.actor, self._codes, self.who, self.accounts)
+        self.trier = Trier(self.library, self.fixtures, self.who, self.library.fixture)
         self._fetch_events()
+        self.start_cursor = self._cursor()  # what the «Дано» steps made is the world before the scenario
         self.switches.clear()  # the «Дано» steps' own switches are in the «Дано» lines already
         self.page.goto(self.session.url(self.options.start_platform, "/"))
         self.settle()
@@ -223,7 +231,7 @@ class Recording:
     def _prepare(self, page: Page) -> Persona | None:
         """Run the «Дано» steps against the session, as pytest would, and return who acts."""
         assert self.sim is not None
-        fixtures: dict[str, Any] = {
+        fixtures = self.fixtures = {
             "sim": self.sim,
             "sim_session": self.session,
             "personas": Personas(self.options.seed),
@@ -349,7 +357,7 @@ class Recording:
         if replaced:
             del self.entries[-replaced:]
         self.entries += new
-        self.proposals = []
+        self.proposals, self.failing = [], []
         missing = [entry for entry in new if entry.placeholder]
         self.note = (
             f"Нет шага для: {'; '.join(str(e.locator) for e in missing)} — записано как «НЕТ ШАГА»" if missing else ""
@@ -396,9 +404,21 @@ class Recording:
             elif entry in self.entries:  # the step's own words cannot be known: keep what was done, as placeholders
                 index = self.entries.index(entry)
                 self.entries[index : index + 1] = [self.matcher.placeholder(raw) for raw in entry.raws]
-        self.proposals = propose(
-            self.library, shown, gained, who=self.who, personal=self._personal(), journal=self.options.journal
+        recorded = [e for e in self.events if e["id"] > self.start_cursor and e["kind"] != "request"]
+        proposed = propose(
+            self.library,
+            shown,
+            gained,
+            who=self.who,
+            personal=self._personal(),
+            journal=self.options.journal,
+            recorded=recorded,
         )
+        # Each check runs once now, as the scenario will run it: only those that hold are offered.
+        self.trier.typed(self.entries)
+        tried = [self.trier.run(entry) for entry in proposed]
+        self.proposals = [t.entry for t in tried if t.passed]
+        self.failing = [(t.sentence, t.failure) for t in tried if t.failure is not None]
 
     def _command(self, name: str) -> None:
         if self.pending is not None:
@@ -429,6 +449,8 @@ class Recording:
             return
         new = self.session.events(after=self._cursor())
         self.events += new
+        if self.actor is not None and (not self._accounts_read or any(event["kind"] != "request" for event in new)):
+            self._read_accounts()
         for event in new:
             kind = event["kind"]
             if kind == "request" and event.get("platform") and not str(event.get("path", "")).startswith("/_sim"):
@@ -437,6 +459,22 @@ class Recording:
                 self.switches.append(Switched(str(event["name"]), kind == "fault_on"))
             elif kind == "code_sent":
                 self.messages = self.session.messages()
+
+    def accounts(self) -> dict[str, str]:
+        """The actor's credentials in the world (acts.ACCOUNT_WORDS): what a scenario names, never types."""
+        return self._accounts
+
+    def _read_accounts(self) -> None:
+        found: dict[str, str] = {}
+        if self.gosuslugi is not None:
+            found["gosuslugi_login"], found["gosuslugi_password"] = self.gosuslugi
+        if self.actor is not None and self._session is not None:
+            # Read anew: a password set during the recording («Сохранить пароль») is the one typed next.
+            accounts = self.session.snapshot("vkid_accounts").get("vkid_accounts", [])
+            own = [a for a in accounts if a.get("phone") == self.actor.phone and a.get("password")]
+            if own:
+                found["vkid_password"] = str(own[0]["password"])
+        self._accounts, self._accounts_read = found, True
 
     def _codes(self) -> set[str]:
         return {_typed_code(message) for message in self.messages}
@@ -476,6 +514,7 @@ class Recording:
         return {
             "text": self.feature_text(),
             "proposals": proposals,
+            "failing": [f"{keyword} {text} — не выполнена: {why}" for text, why in self.failing],
             "who": self._who_lines(),
             "codes": [_code_line(message) for message in self.messages[-3:]],
             "note": self.note,
@@ -487,8 +526,11 @@ class Recording:
         if actor is None:
             return [f"Вы — {self.who}"]
         lines = [f"Вы — {self.who}: {actor.full_name}", f"Логин: {actor.login}   Пароль: {actor.password}"]
-        if self.gosuslugi is not None:
-            lines.append(f"Госуслуги: {self.gosuslugi[0]}   Пароль: {self.gosuslugi[1]}")
+        accounts = self.accounts()
+        if "gosuslugi_login" in accounts:
+            lines.append(f"Госуслуги: {accounts['gosuslugi_login']}   Пароль: {accounts['gosuslugi_password']}")
+        if "vkid_password" in accounts:
+            lines.append(f"VK ID: пароль {accounts['vkid_password']}")
         return [*lines, f"Телефон: {format_phone(actor.phone)}   Почта: {actor.email}"]
 
     def _show(self) -> None:

@@ -30,7 +30,8 @@ class Group:
 
 @dataclass(frozen=True)
 class Actor:
-    """An attribute of the scenario's actor (`Persona`): phone, email, login, password, …"""
+    """Something of the scenario's actor: a `Persona` attribute (phone, email, login, password, last_name,
+    birth_date, sex, …) or a credential of one of their accounts in the world (`ACCOUNT_WORDS`)."""
 
     attribute: str
 
@@ -135,10 +136,12 @@ class Shows:
 
 @dataclass(frozen=True)
 class Screen:
-    """The screen is this `data-screen`; the step's groups then have these values."""
+    """The screen is this `data-screen`; the step's groups then have these values, and those of `reads` the
+    text of the element with that `data-testid` (the subject of a lesson)."""
 
     name: str
     values: Mapping[str, str] = field(default_factory=dict)
+    reads: Mapping[str, str] = field(default_factory=dict)  # group → data-testid whose text gives it
 
 
 @dataclass(frozen=True)
@@ -153,7 +156,8 @@ class Gained:
     """The world's event log gained an event of this kind (`linked`, `profile_created`, …) by the last action.
 
     `journal` takes the journal of the event (as `names` or its platform's name says it); `also` and
-    `without` are event kinds that must or must not have come with it.
+    `without` are event kinds that must or must not have come in the scenario so far (a link «к его учебному
+    профилю» needs the profile he had before, not one made a step earlier).
     """
 
     kind: str
@@ -220,7 +224,20 @@ def declared(function: Callable[..., object]) -> tuple[Acts | Checks, ...]:
 
 # -- what a declaration says, in the catalogue (sferum-sim steps) -----------------------------------
 
-ACTOR_WORDS = {"phone": "его телефон", "email": "его почта", "login": "его логин", "password": "его пароль"}
+# Credentials the world holds for the actor, beside the persona's own fields: the recorder reads them from
+# the session (the Госуслуги account the «Дано» steps made, the VK ID account's password).
+ACCOUNT_WORDS = {
+    "gosuslugi_login": "его логин Госуслуг",
+    "gosuslugi_password": "его пароль Госуслуг",
+    "vkid_password": "его пароль VK ID",
+}
+ACTOR_WORDS = {
+    "phone": "его телефон",
+    "email": "его почта",
+    "login": "его логин",
+    "password": "его пароль",
+    **ACCOUNT_WORDS,
+}
 
 
 def _said(value: Value) -> str:

@@ -1,0 +1,102 @@
+"""A proposed «Тогда» check, run once before it is offered: a check the scenario would fail is never written.
+
+The step function runs as pytest-bdd would run it in the finished scenario: with the sentence's groups and
+the fixtures the «Дано» steps were run with (the same scene, page and session), the scene told what the
+person typed so far, as the library's «Когда» steps tell it (`entered`, `login`). A check that fails is
+kept off the proposals and shown on the panel with its reason, in Russian: a step's own failure message
+(steps/failures.py) as it is, anything else as what it is, never a bare Python error.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+
+from playwright.sync_api import Error, expect
+
+from .capture import Typed
+from .library import Library, LibraryError, Unwritable
+from .matching import Entry
+
+TRY_TIMEOUT = 1500  # ms a check's expectations wait: the page is settled already, only a failing one waits
+LOGIN_FIELD = "Телефон или почта"  # VK ID's field the library's steps read back as `scene.login`
+
+
+@dataclass(frozen=True)
+class Tried:
+    entry: Entry
+    sentence: str
+    failure: str | None = None  # why it does not hold, for the person; None when it held
+
+    @property
+    def passed(self) -> bool:
+        return self.failure is None
+
+
+def reason(error: BaseException) -> str:
+    """What a failed check says to the person: the step's message, or what kind of failure it was."""
+    message = str(error).strip()
+    first = message.splitlines()[0] if message else ""
+    if isinstance(error, AssertionError) and first:
+        return first[:300]
+    if isinstance(error, Error):
+        return "страница не показала ожидаемое" + (f": {first[:200]}" if first else "")
+    return "шаг не может проверить это в записанном сценарии (в мире нет того, что ему нужно)"
+
+
+class Trier:
+    def __init__(
+        self, library: Library, fixtures: MutableMapping[str, Any], who: str, fixture: Callable[[str], Any]
+    ) -> None:
+        """`fixtures`: those the «Дано» steps ran with; `fixture` makes one they did not need."""
+        self.library = library
+        self.fixtures = fixtures
+        self.who = who
+        self.fixture = fixture
+
+    def typed(self, entries: list[Entry]) -> None:
+        """Tell the scene what was typed in the written «Когда» steps, as those steps tell it when they run."""
+        scene = self.fixtures.get("scene")
+        if scene is None:
+            return
+        for entry in entries:
+            if entry.kind != "when":
+                continue
+            for raw in entry.raws:
+                if isinstance(raw, Typed) and not raw.secret:
+                    scene.entered[raw.label] = raw.value
+                    if raw.label == LOGIN_FIELD:
+                        scene.login = raw.value
+
+    def run(self, entry: Entry) -> Tried:
+        step = entry.step
+        assert step is not None, "a proposal is a library step"
+        try:
+            sentence = step.write(entry.values, self.who)
+        except Unwritable:
+            return Tried(entry, "", "шаг нельзя написать с этими значениями")
+        arguments: Mapping[str, str | None] = step.arguments(sentence) or {}
+        kwargs: dict[str, Any] = {}
+        timeout = getattr(expect, "_timeout", None)
+        try:
+            for name in inspect.signature(step.function).parameters:
+                if name in arguments:
+                    kwargs[name] = arguments[name]
+                else:
+                    if name not in self.fixtures:
+                        self.fixtures[name] = self.fixture(name)
+                    kwargs[name] = self.fixtures[name]
+            expect.set_options(timeout=TRY_TIMEOUT)
+            step.function(**kwargs)
+        except LibraryError as error:
+            return Tried(entry, sentence, str(error))
+        except Exception as error:  # any failure of the step is the check not holding
+            return Tried(entry, sentence, reason(error))
+        finally:
+            expect.set_options(timeout=timeout)
+        return Tried(entry, sentence)
+
+
+__all__ = ["TRY_TIMEOUT", "Tried", "Trier", "reason"]
