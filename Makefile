@@ -71,7 +71,8 @@ browser: $(VENV)/.installed
 SDK_MODULES := tests/sdk/node_modules/.package-lock.json
 BDD_MODULES := bench/runners/playwright_bdd/node_modules/.package-lock.json
 REPORTER_MODULES := tests/reporters/node_modules/.package-lock.json
-sdk: $(SDK_MODULES) $(BDD_MODULES) $(REPORTER_MODULES)
+VSCODE_MODULES := tests/vscode/node_modules/.package-lock.json
+sdk: $(SDK_MODULES) $(BDD_MODULES) $(REPORTER_MODULES) $(VSCODE_MODULES)
 
 $(SDK_MODULES): tests/sdk/package.json tests/sdk/package-lock.json
 	cd tests/sdk && npm ci --no-audit --no-fund
@@ -84,6 +85,11 @@ $(BDD_MODULES): bench/runners/playwright_bdd/package.json bench/runners/playwrig
 # multiple-cucumber-html-reporter at 3.10.0, the last release that runs on Node 20.
 $(REPORTER_MODULES): tests/reporters/package.json tests/reporters/package-lock.json
 	cd tests/reporters && npm ci --no-audit --no-fund
+
+# The language service of VS Code's Cucumber extension (tests/test_vscode_steps.py), with its WASM parsers:
+# the native tree-sitter builds it lists as optional are not needed.
+$(VSCODE_MODULES): tests/vscode/package.json tests/vscode/package-lock.json
+	cd tests/vscode && npm ci --omit=optional --no-audit --no-fund
 
 serve: setup
 	$(BIN)/sferum-sim serve
@@ -100,4 +106,4 @@ bench: setup sdk
 	$(BIN)/python -m bench runners
 
 clean:
-	rm -rf $(VENV) $(REPORTS)/* *.egg-info tests/sdk/node_modules tests/reporters/node_modules
+	rm -rf $(VENV) $(REPORTS)/* *.egg-info tests/sdk/node_modules tests/reporters/node_modules tests/vscode/node_modules

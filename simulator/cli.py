@@ -258,7 +258,13 @@ def add_steps(commands: Subparsers) -> None:
     catalogue = commands.add_parser(
         "steps", help="print every Russian step of the library: keyword, pattern, an example, what it checks"
     )
-    catalogue.add_argument("--format", choices=("text", "markdown", "html"), default="text", help="default text")
+    catalogue.add_argument(
+        "--format",
+        choices=("text", "markdown", "html", "vscode"),
+        default="text",
+        help="default text; vscode: a glue file of every step (the project's conftest.py ones too) that VS Code's "
+        "Cucumber extension reads, for .vscode/cucumber_glue.py",
+    )
     catalogue.add_argument(
         "--features",
         default="features",

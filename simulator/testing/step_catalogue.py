@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import html
 import importlib
+import importlib.util
 import inspect
+import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from pytest_bdd import parsers
 from pytest_bdd.feature import get_features
 from pytest_bdd.steps import step_function_context_registry
 
+from . import vscode_glue
 from .acts import declared, describe
 
 LIBRARY = "sferum_sim_steps"
 KEYWORDS = {"given": "Дано", "when": "Когда", "then": "Тогда"}
-FORMATS = ("text", "markdown", "html")
+FORMATS = ("text", "markdown", "html", "vscode")
+VSCODE_COMMAND = "sferum-sim steps --format vscode > .vscode/cucumber_glue.py"
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,8 @@ class StepEntry:
     doc: str
     example: Example | None
     records: str = ""  # what `sferum-sim record` writes it from or proposes it on (acts.py)
+    regex: str = ""  # a Python regex whose fullmatch is the step's own matching
+    flags: int = 0
 
     @property
     def keyword(self) -> str:
@@ -57,6 +65,46 @@ def _modules() -> dict[str, str]:
     package = importlib.import_module(LIBRARY)
     names: list[str] = package.pytest_plugins
     return {name: inspect.getdoc(importlib.import_module(name)) or "" for name in names}
+
+
+def _project_modules(project: Path) -> dict[str, str]:
+    """A project's own step modules: its conftest.py and the plugins it names that are modules of its own.
+
+    Loaded as pytest would load them, so their steps join pytest-bdd's registry beside the library's.
+    """
+    conftest = project / "conftest.py"
+    if not conftest.is_file():
+        return {}
+    sys.path.insert(0, str(project))  # the conftest's own imports, as pytest's rootdir insertion allows
+    spec = importlib.util.spec_from_file_location("sferum_sim_project_conftest", conftest)
+    if spec is None or spec.loader is None:
+        return {}
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    found = {module.__name__: inspect.getdoc(module) or ""}
+    plugins = getattr(module, "pytest_plugins", [])
+    for name in [plugins] if isinstance(plugins, str) else plugins:
+        if name.startswith(LIBRARY) or not _importable(name):
+            continue  # the library itself, or one of pytest's own plugins («pytester»)
+        found[name] = inspect.getdoc(importlib.import_module(name)) or ""
+    return found
+
+
+def _importable(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ImportError:
+        return False
+
+
+def _regex(parser: Any) -> tuple[str, int]:
+    """The step's matching as a Python regex and its flags: what pytest-bdd fullmatches a sentence with."""
+    if isinstance(parser, parsers.re):
+        return parser.regex.pattern, parser.regex.flags
+    if isinstance(parser, parsers.parse):  # cfparse too: the regex parse matches with, less its «\A» and «\Z»
+        compiled = parser.parser._match_re
+        return compiled.pattern.removeprefix("\\A").removesuffix("\\Z"), compiled.flags
+    return re.escape(parser.name), 0
 
 
 def _feature_sentences(features: Path | None) -> list[tuple[str, str, str]]:
@@ -81,9 +129,10 @@ def _shown(path: Path) -> str:
         return path.as_posix()
 
 
-def build(features: Path | None = Path("features")) -> Catalogue:
-    """Import the library, read its step definitions and match each against the features' sentences."""
-    modules = _modules()
+def build(features: Path | None = Path("features"), project: Path | None = None) -> Catalogue:
+    """Import the library (and a project's own step modules), read its step definitions and match each against
+    the features' sentences."""
+    modules = _modules() | (_project_modules(project) if project else {})
     sentences = _feature_sentences(features)
     steps = []
     # The registry holds every step pytest-bdd has seen; the library's are those defined in its modules.
@@ -91,6 +140,7 @@ def build(features: Path | None = Path("features")) -> Catalogue:
         module = context.step_func.__module__
         if module not in modules:
             continue
+        regex, flags = _regex(context.parser)
         example = next(
             (
                 Example(sentence, location)
@@ -108,6 +158,8 @@ def build(features: Path | None = Path("features")) -> Catalogue:
                 doc=inspect.getdoc(context.step_func) or "",
                 example=example,
                 records=describe(declared(context.step_func)),
+                regex=regex,
+                flags=flags,
             )
         )
     order = list(modules)
@@ -156,7 +208,9 @@ def as_markdown(catalogue: Catalogue) -> str:
         f'`pytest_plugins = ["{LIBRARY}"]`. Patterns are regular expressions matched against the whole sentence '
         "after the keyword (`И`/`Но` take the keyword of the step before). "
         "A step that declares what it stands for (`simulator/testing/acts.py`) has a `sferum-sim record` line: "
-        "what the recorder writes it from (запись) or proposes it on (проверка).",
+        "what the recorder writes it from (запись) or proposes it on (проверка). "
+        "VS Code's Cucumber extension reads the same steps from `.vscode/cucumber_glue.py`, written by "
+        "`sferum-sim steps --format vscode` (CONTRIBUTING.md, «Editor»).",
         "",
         f"{len(catalogue.steps)} steps in {len(list(_by_module(catalogue)))} modules.",
         "",
@@ -207,11 +261,30 @@ def as_html(catalogue: Catalogue) -> str:
     )
 
 
-RENDERERS = {"text": as_text, "markdown": as_markdown, "html": as_html}
+def as_vscode(catalogue: Catalogue) -> str:
+    """The glue file VS Code's Cucumber extension reads (`.vscode/settings.json`, «cucumber.glue»)."""
+    glue = [
+        vscode_glue.GlueStep(
+            kind=step.kind if step.kind in KEYWORDS else "step",
+            regex=step.regex,
+            flags=step.flags,
+            module=step.module,
+            function=step.function,
+            summary=step.doc.splitlines()[0] if step.doc else "",
+        )
+        for step in catalogue.steps
+    ]
+    return vscode_glue.render(glue, VSCODE_COMMAND)
+
+
+RENDERERS = {"text": as_text, "markdown": as_markdown, "html": as_html, "vscode": as_vscode}
 
 
 def render(output_format: str, features: Path | None = Path("features")) -> str:
-    return RENDERERS[output_format](build(features))
+    # The glue file covers the steps of the project in the working directory too; the catalogue, the library's.
+    project = Path.cwd() if output_format == "vscode" else None
+    features = None if output_format == "vscode" else features  # the glue needs no examples
+    return RENDERERS[output_format](build(features, project))
 
 
 def main(output_format: str, features: str | None) -> int:
