@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -13,7 +16,7 @@ from aiohttp import web
 from . import web as sim
 from .console import ROUTES as CONSOLE_ROUTES
 from .control import errors as control_errors
-from .control.handlers import OPENAPI, TLS
+from .control.handlers import OPENAPI, SNAPSHOTS, TLS
 from .control.openapi import document as openapi_document
 from .control.routes import ROUTES as CONTROL_ROUTES
 from .hosts import PLATFORMS, Hosts
@@ -29,6 +32,32 @@ PLATFORM_PACKAGES = installed()
 RELYING_PARTIES = [party for package in PLATFORM_PACKAGES.values() for party in getattr(package, "RELYING_PARTIES", [])]
 log = logging.getLogger("sferum_sim")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """How long a client may take, in seconds, so a slow or stalled one cannot hold a connection and its memory.
+
+    `body`: from the start of a request's handling to the last byte of its body (a 256 MiB snapshot takes
+    under a second over the loopback, half a minute at 10 MB/s); a late one is answered 408 and the
+    connection closed. `keepalive`: an idle connection — also one whose request line and headers have not
+    all arrived — is closed (aiohttp's keepalive_timeout; its default is an hour).
+    """
+
+    body: float = 60.0
+    keepalive: float = 30.0
+
+
+TIMEOUTS = web.AppKey("timeouts", Timeouts)
+
+
+class BodyTimeout(Exception):
+    """The client did not send its whole body within Timeouts.body."""
+
+
+def runner_options(app: web.Application) -> dict[str, Any]:
+    """What aiohttp's AppRunner (or web.run_app) needs to apply the app's timeouts."""
+    return {"keepalive_timeout": app[TIMEOUTS].keepalive}
 
 
 def _wants_json(request: web.Request) -> bool:
@@ -82,6 +111,13 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
             "unknown_session",
             f"Сессия симулятора {error.args[0]!r} не найдена: создайте её через POST {PREFIX}/sessions.",
         )
+    except BodyTimeout:
+        seconds = request.config_dict[TIMEOUTS].body
+        response = _error(
+            request, 408, "request_timeout", f"Запрос не пришёл целиком за {seconds:g} с. Отправьте его ещё раз."
+        )
+        response.force_close()  # the rest of the body is not waited for
+        return response
     except web.HTTPRequestEntityTooLarge:
         return _error(request, 413, "body_too_large", f"Слишком большой запрос: не больше {MAX_BODY // 1024} КБ.")
     except sim.UnreadableForm:
@@ -103,6 +139,24 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         if request.path.startswith(PREFIX):
             return _control_error(control_errors.InternalError, f"{request.method} {request.path} failed")
         return _error(request, 500, control_errors.InternalError.error, SERVER_ERROR)
+
+
+@web.middleware
+async def body_deadline(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A body not all sent within Timeouts.body fails the read waiting for it, so its handler ends (408)."""
+    if not request.body_exists:
+        return await handler(request)
+    content = request.content
+
+    def expire() -> None:
+        if not content.is_eof():
+            content.set_exception(BodyTimeout())
+
+    deadline = asyncio.get_running_loop().call_later(request.config_dict[TIMEOUTS].body, expire)
+    try:
+        return await handler(request)
+    finally:
+        deadline.cancel()
 
 
 @web.middleware
@@ -149,9 +203,16 @@ def _add_shared_routes(app: web.Application) -> None:
 
 
 def create_app(
-    world: World | None = None, hosts: Hosts | None = None, *, admin_token: str | None = None
+    world: World | None = None,
+    hosts: Hosts | None = None,
+    *,
+    admin_token: str | None = None,
+    timeouts: Timeouts | None = None,
 ) -> web.Application:
-    """The simulator; with `admin_token`, the control plane and the console answer only requests bearing it."""
+    """The simulator; with `admin_token`, the control plane and the console answer only requests bearing it.
+
+    Run it with `runner_options(app)`, which carry the keepalive timeout to aiohttp's server.
+    """
     hosts = hosts or Hosts()
 
     def register_clients(session: Session) -> None:
@@ -163,7 +224,9 @@ def create_app(
     for session in world.sessions.values():
         register_clients(session)
 
-    app = web.Application(middlewares=[guard, errors, journal, faults], client_max_size=MAX_BODY)
+    app = web.Application(middlewares=[guard, errors, body_deadline, journal, faults], client_max_size=MAX_BODY)
+    app[TIMEOUTS] = timeouts or Timeouts()
+    app[SNAPSHOTS] = asyncio.Semaphore(1)
     if admin_token:
         app[ADMIN_TOKEN] = admin_token
     app[sim.WORLD] = world

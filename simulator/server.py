@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 from . import tls as tls_
-from .app import TLS, create_app
+from .app import TLS, Timeouts, create_app, runner_options
 from .hosts import Hosts
 from .world import World
 
@@ -26,12 +26,19 @@ class SimulatorServer:
     """
 
     def __init__(
-        self, host: str = "127.0.0.1", port: int = 0, *, world: World | None = None, tls: bool = False
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        world: World | None = None,
+        tls: bool = False,
+        timeouts: Timeouts | None = None,
     ) -> None:
         self.host = host
         self.port = port
         self.world = world or World()
         self.hosts = Hosts()
+        self.timeouts = timeouts
         self.certificate = tls_.self_signed() if tls else None
         self.tls_port: int | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -82,13 +89,13 @@ class SimulatorServer:
             # Bind first: redirect URIs and links need the real port before the app is built.
             sock = socket.create_server((self.host, self.port))
             self.port = self.hosts.port = sock.getsockname()[1]
-            app = create_app(self.world, self.hosts)
+            app = create_app(self.world, self.hosts, timeouts=self.timeouts)
             tls_sock = None
             if self.certificate is not None:
                 tls_sock = socket.create_server((self.host, 0))
                 self.tls_port = tls_sock.getsockname()[1]
                 app[TLS] = {"port": self.tls_port, "spki": self.certificate.spki}
-            runner = web.AppRunner(app, access_log=None)
+            runner = web.AppRunner(app, access_log=None, **runner_options(app))
             loop.run_until_complete(runner.setup())
             loop.run_until_complete(web.SockSite(runner, sock).start())
             if tls_sock is not None:

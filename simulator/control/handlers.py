@@ -23,6 +23,7 @@ from ..world.session import (
     SETTINGS,
     SNAPSHOT_PARTS,
     InvalidFaultParams,
+    Limits,
     SessionEnded,
     UnknownFault,
     UnknownSetting,
@@ -390,11 +391,22 @@ async def register_client(request: web.Request) -> web.Response:
 # -- snapshots ------------------------------------------------------------------------------------
 
 SNAPSHOT_MAX = 256 * 1024 * 1024  # a snapshot is a whole session: far above the forms' limit
+# One snapshot is read and loaded at a time: each costs about twice its size in memory while it is parsed.
+SNAPSHOTS = web.AppKey("snapshots", asyncio.Semaphore)
+SNAPSHOT_CHUNK = 1 << 20  # a GET's document is encoded and sent in pieces of about this many bytes
 
 
-async def get_snapshot(request: web.Request) -> web.Response:
+async def get_snapshot(request: web.Request) -> web.StreamResponse:
     """The whole session as one JSON document with its schema_version; PUT it back to restore the session."""
-    return web.json_response(dump_session(_session(request)))
+    document = dump_session(_session(request))  # on the loop, in one go: a consistent picture of the session
+    # Encoding a large session (its files above all) takes long: it runs in a thread a piece at a time, so
+    # the loop keeps answering, and the pieces are sent as they come rather than joined into a second copy.
+    response = web.StreamResponse(headers={"Content-Type": "application/json; charset=utf-8"})
+    await response.prepare(request)
+    for piece in await asyncio.to_thread(json_body.encode_in_pieces, document, SNAPSHOT_CHUNK):
+        await response.write(piece)
+    await response.write_eof()
+    return response
 
 
 async def put_snapshot(request: web.Request) -> web.Response:
@@ -407,28 +419,44 @@ async def put_snapshot(request: web.Request) -> web.Response:
     when it is deleted. id_tokens keep their issue times, so one expired in the original is expired in a copy.
     """
     key = request.match_info["key"]
-    body = await _snapshot_body(request)
     world = sim.world(request)
-    try:
-        session = load_session(body, key=key, limits=world.limits)
-        created = world.restore(session)
-    except SnapshotError as error:
-        raise errors.InvalidSnapshot(str(error)) from None
-    except InvalidSessionKey as error:
-        raise errors.InvalidParameter(str(error)) from None
+    async with request.config_dict[SNAPSHOTS]:
+        raw = await _snapshot_bytes(request)
+        try:
+            # Parsing and checking a large document takes seconds: off the loop, which keeps answering.
+            session = await asyncio.to_thread(_load_snapshot, raw, request.charset, key, world.limits)
+            created = world.restore(session)
+        except json_body.UnreadableJson as error:
+            raise errors.InvalidJson(str(error)) from None
+        except SnapshotError as error:
+            raise errors.InvalidSnapshot(str(error)) from None
+        except InvalidSessionKey as error:
+            raise errors.InvalidParameter(str(error)) from None
     return web.json_response({"status": "restored", "key": key, "created": created}, status=201 if created else 200)
 
 
-async def _snapshot_body(request: web.Request) -> dict[str, Any]:
-    """The JSON object posted, read past the app's small body limit (which is meant for forms)."""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.content.iter_chunked(1 << 16):
-        size += len(chunk)
-        if size > SNAPSHOT_MAX:
-            raise errors.InvalidParameter(f"a snapshot is at most {SNAPSHOT_MAX // (1 << 20)} MiB")
-        chunks.append(chunk)
+def _load_snapshot(raw: bytearray, charset: str | None, key: str, limits: Limits) -> Session:
+    """The session a posted snapshot describes, built apart from the world (which only the loop touches)."""
+    body = json_body.parse(raw, charset, max_values=json_body.VALUES_MAX)
+    return load_session(body, key=key, limits=limits)
+
+
+async def _snapshot_bytes(request: web.Request) -> bytearray:
+    """The posted body, read past the app's small limit (meant for forms) into one growing buffer.
+
+    Chunks gathered in a list and joined would hold the body twice. The buffer grows with what arrives, not
+    with what Content-Length claims, so a client that declares 256 MiB and stalls holds nothing.
+    """
+    too_large = errors.BodyTooLarge(f"a snapshot is at most {SNAPSHOT_MAX // (1 << 20)} MiB")
+    declared = request.content_length
+    if declared is not None and declared > SNAPSHOT_MAX:
+        raise too_large
+    body = bytearray()
     try:
-        return json_body.parse(b"".join(chunks), request.charset)
-    except json_body.UnreadableJson as error:
-        raise errors.InvalidJson(str(error)) from None
+        async for chunk in request.content.iter_chunked(1 << 16):
+            if len(body) + len(chunk) > SNAPSHOT_MAX:
+                raise too_large
+            body += chunk
+    except (HttpProcessingError, RequestPayloadError) as error:
+        raise errors.InvalidJson(f"the body cannot be read: {sim.unreadable(error)}") from None
+    return body

@@ -6,6 +6,8 @@ and every refusal names the field at fault, so a hand-edited or truncated snapsh
 
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
 import random
 import types
@@ -15,9 +17,11 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any, TypeVar
 
+from .. import validation
 from ..clock import Clock, ClockError
 from .codes import Confirmation
 from .esia import EsiaCode
+from .files import picture_type
 from .models import (
     Attachment,
     Call,
@@ -31,6 +35,7 @@ from .models import (
     Link,
     MaxAccount,
     Membership,
+    MessageFile,
     Organisation,
     OutboxMessage,
     Person,
@@ -112,6 +117,15 @@ REFERENCES: tuple[tuple[str, str, str], ...] = (
 
 class SnapshotError(ValueError):
     """A document that is not a snapshot this version can load; the message names the field."""
+
+
+# What a snapshot may hold (the control plane's OpenAPI document states the same). No string the simulator
+# keeps came in longer than the 64 KiB a form or a control-plane body may be, except a message's file —
+# its bytes, up to the 2 MB a file may be, in base64.
+STRING_MAX = 64 * 1024
+FILE_DATA_MAX = 4 * -(-validation.FILE_MAX // 3)
+LONG_STRINGS: dict[tuple[type[Any], str], int] = {(MessageFile, "data"): FILE_DATA_MAX}
+ITEMS_MAX = 1_000_000  # entries of one array or object: a session of 10 000 people holds 10 000 of each kind
 
 
 # -- dump -----------------------------------------------------------------------------------------
@@ -202,6 +216,9 @@ def load(doc: object, *, key: str | None = None, limits: Limits | None = None) -
             _entity(entity, item, f"{name}[{i}]") for i, item in enumerate(_list(_field(root, name, ""), name))
         )
     _check_references(session)
+    for i, message in enumerate(session.chat_messages):
+        if message.file is not None:
+            _check_file(message.file, f"chat_messages[{i}].file")
 
     _load_codes(session, _object(_field(root, "codes", ""), "codes"))
     _load_password_attempts(session, root)
@@ -330,6 +347,27 @@ def _load_faults_and_settings(session: Session, root: dict[str, Any]) -> None:
     session.settings.update(settings)
 
 
+def _check_file(file: MessageFile, path: str) -> None:
+    """A message's file as the chat screens keep it: its bytes in base64, their size, a picture's type told
+    by the bytes — so a snapshot cannot make a page served as a picture, or a file that will not decode."""
+    try:
+        if validation.file_name(file.name, path) != file.name:
+            raise SnapshotError(f"{path}.name: a file's name without folders or unprintable characters")
+    except validation.ValidationError:
+        raise SnapshotError(f"{path}.name: a file's name of 1 to {validation.FILE_NAME_MAX} characters") from None
+    try:
+        data = base64.b64decode(file.data, validate=True)
+    except (binascii.Error, ValueError):
+        raise SnapshotError(f"{path}.data: must be base64") from None
+    if file.size != len(data):
+        raise SnapshotError(f"{path}.size: {file.size} but data holds {len(data)} bytes")
+    if not 0 < file.size <= validation.FILE_MAX:
+        raise SnapshotError(f"{path}.size: a file holds 1 to {validation.FILE_MAX} bytes")
+    picture = picture_type(data)
+    if file.content_type.startswith("image/") and file.content_type != picture:
+        raise SnapshotError(f"{path}.content_type: {file.content_type[:40]!r} but the bytes are not that picture")
+
+
 def _check_references(session: Session) -> None:
     tables: dict[str, Mapping[Any, Any]] = {name: getattr(session, attribute) for name, _, attribute in TABLES}
     rows: dict[str, Iterable[Any]] = {name: table.values() for name, table in tables.items()}
@@ -363,41 +401,89 @@ def _set_rng(rng: random.Random, value: object, path: str) -> None:
 # -- typed reading --------------------------------------------------------------------------------
 
 
+_ENTITY_FIELDS: dict[type[Any], tuple[tuple[str, Any, bool], ...]] = {}
+
+
+def entity_fields(cls: type[Any]) -> tuple[tuple[str, Any, bool], ...]:
+    """Each field of a dataclass: its name, its type, whether a document must give it.
+
+    Resolving the annotations is the costly part (they are strings here: 80 s for 10 000 people when it was
+    done for each entity), so it is done once per class.
+    """
+    if cls not in _ENTITY_FIELDS:
+        hints = typing.get_type_hints(cls)
+        _ENTITY_FIELDS[cls] = tuple(
+            (f.name, hints[f.name], f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
+            for f in dataclasses.fields(cls)
+        )
+    return _ENTITY_FIELDS[cls]
+
+
 def _entity(cls: type[T], value: object, path: str) -> T:
     """A dataclass from its `to_json` form: every field of the right type, no unknown ones."""
     data = _object(value, path)
-    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    hints = typing.get_type_hints(cls)
-    _only(data, set(fields), path + ".")
+    fields = entity_fields(cls)
+    _only(data, {name for name, _, _ in fields}, path + ".")
     kwargs: dict[str, Any] = {}
-    for name, spec in fields.items():
+    for name, hint, required in fields:
         if name not in data:
-            if spec.default is dataclasses.MISSING and spec.default_factory is dataclasses.MISSING:
+            if required:
                 raise SnapshotError(f"{path}.{name}: missing")
             continue
-        kwargs[name] = _typed(hints[name], data[name], f"{path}.{name}")
+        longest = LONG_STRINGS.get((cls, name), STRING_MAX)
+        kwargs[name] = _typed(hint, data[name], f"{path}.{name}", longest)
     return cls(**kwargs)
 
 
-def _typed(hint: Any, value: object, path: str) -> Any:
+def _typed(hint: Any, value: object, path: str, longest: int = STRING_MAX) -> Any:
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
         if value is None and type(None) in args:
             return None
         (inner,) = [a for a in args if a is not type(None)]
-        return _typed(inner, value, path)
+        return _typed(inner, value, path, longest)
     if origin is list:
         return [_typed(args[0], v, f"{path}[{i}]") for i, v in enumerate(_list(value, path))]
     if origin is tuple:
         return tuple(_typed(args[0], v, f"{path}[{i}]") for i, v in enumerate(_list(value, path)))
     if origin is dict:
-        return {k: _typed(args[1], v, f"{path}.{k}") for k, v in _object(value, path).items()}
+        return {_string(k, path): _typed(args[1], v, f"{path}.{k}") for k, v in _object(value, path).items()}
     if hint is Any:
-        return value
+        return free_json(value, path)
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return _entity(hint, value, path)
+    if hint is str:
+        return _string(value, path, longest)
     return _value(hint, value, path)
+
+
+def _string(value: object, path: str, longest: int = STRING_MAX) -> str:
+    if type(value) is not str:
+        _wrong(path, "a string")
+    if len(value) > longest:
+        raise SnapshotError(f"{path}: longer than {longest} characters")
+    return value
+
+
+def free_json(value: object, path: str) -> Any:
+    """A value of no fixed shape (a fault's parameters, a browser's state) within the same limits, walked
+    without recursion: a document read from a file (`--state`) has had no nesting bound before."""
+    stack: list[tuple[object, str, int]] = [(value, path, 0)]
+    while stack:
+        item, where, depth = stack.pop()
+        if depth > FREE_DEPTH:
+            raise SnapshotError(f"{where}: nested deeper than {FREE_DEPTH} levels")
+        if isinstance(item, str):
+            _string(item, where)
+        elif isinstance(item, dict):
+            stack.extend((v, f"{where}.{_string(k, where)[:40]}", depth + 1) for k, v in _object(item, where).items())
+        elif isinstance(item, list):
+            stack.extend((v, f"{where}[{i}]", depth + 1) for i, v in enumerate(_list(item, where)))
+    return value
+
+
+FREE_DEPTH = 16
 
 
 def _value(kind: type[T], value: object, path: str) -> T:
@@ -411,7 +497,7 @@ def _scalar(kind: type[Any], value: object, path: str) -> Any:
             return kind(value)
         except ValueError:
             allowed = ", ".join(str(m.value) for m in kind)
-            raise SnapshotError(f"{path}: {value!r} is not one of {allowed}") from None
+            raise SnapshotError(f"{path}: {str(value)[:40]!r} is not one of {allowed}") from None
     if kind is datetime:
         try:
             moment = datetime.fromisoformat(value) if isinstance(value, str) else None
@@ -427,7 +513,9 @@ def _scalar(kind: type[Any], value: object, path: str) -> Any:
             _wrong(path, "an ISO 8601 date")
     if kind is float and type(value) in (int, float):
         return value
-    names = {str: "a string", int: "an integer", bool: "true or false", float: "a number"}
+    if kind is str:
+        return _string(value, path)
+    names = {int: "an integer", bool: "true or false", float: "a number"}
     if kind in names:
         if type(value) is not kind:
             _wrong(path, names[kind])
@@ -442,12 +530,16 @@ def _wrong(path: str, expected: str) -> typing.NoReturn:
 def _object(value: object, path: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         _wrong(path, "an object")
+    if len(value) > ITEMS_MAX:
+        raise SnapshotError(f"{path}: more than {ITEMS_MAX} members")
     return value
 
 
 def _list(value: object, path: str) -> list[Any]:
     if not isinstance(value, list):
         _wrong(path, "an array")
+    if len(value) > ITEMS_MAX:
+        raise SnapshotError(f"{path}: more than {ITEMS_MAX} items")
     return value
 
 
@@ -460,7 +552,7 @@ def _field(data: dict[str, Any], name: str, prefix: str) -> Any:
 def _only(data: dict[str, Any], known: set[str], prefix: str) -> None:
     unknown = sorted(set(data) - known)
     if unknown:
-        raise SnapshotError(f"{prefix}{unknown[0]}: not a field of this snapshot schema")
+        raise SnapshotError(f"{prefix}{unknown[0][:40]}: not a field of this snapshot schema")
 
 
 def _keyed(value: object, name: str, path: str) -> tuple[str, dict[str, Any]]:
