@@ -20,7 +20,7 @@ from aiohttp import web
 from aiohttp.log import access_logger
 
 from . import tls
-from .app import TLS, create_app
+from .app import TLS, create_app, runner_options
 from .control.handlers import STATE
 from .hosts import PLATFORMS, REAL_NAMES, Hosts
 from .platforms import installed
@@ -54,7 +54,7 @@ def serve(args: argparse.Namespace) -> int:
     # A line a request costs time under a test suite's load; --access-log when one is wanted.
     access_log = access_logger if args.access_log else None
     if not args.tls_port:
-        web.run_app(app, host=args.host, port=args.port, print=None, access_log=access_log)
+        web.run_app(app, host=args.host, port=args.port, print=None, access_log=access_log, **runner_options(app))
         return _exit_status(app)
     if not tls.available():
         print("sferum-sim: --tls-port needs the `tls` extra: pip install 'sferum-sim[tls]'", file=sys.stderr)
@@ -119,7 +119,7 @@ async def _serve_both(
     access_log: logging.Logger | None,
 ) -> None:
     """Plain HTTP and HTTPS from one app (web.run_app takes a single TLS setting for all sites)."""
-    runner = web.AppRunner(app, access_log=access_log)
+    runner = web.AppRunner(app, access_log=access_log, **runner_options(app))
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     await web.TCPSite(runner, host, tls_port, ssl_context=context).start()
