@@ -33,6 +33,7 @@ def pytest_bdd_step_error(step: Any, exception: Exception) -> None:
     The note comes after the error's own text in the report, which keeps what it compared; `str()` of the
     error, which the reports print, is not changed.
     """
+    _running.clear()  # the step has ended: pytest-bdd calls no after-step hook for a failed one
     if not str(exception).startswith(PREFIX):
         exception.add_note(f"{PREFIX}{step.keyword.strip()} {step.name}» не выполнен: ошибка выше.")
 
