@@ -13,11 +13,17 @@ from typing import Any
 import pytest
 from pytest_bdd.feature import get_feature
 
+from simulator.trainer.runner import Project
+from tests.test_print_layout import assert_well_filled, printed_pages
+
 ROOT = Path(__file__).resolve().parents[1]
 FEATURE = ROOT / "features" / "mes_teacher_vkid.feature"
 # E02's first scenario, by its name: E02 has another one («Подробнее...»).
 SCENARIO = "не может получить идентификационные данные"
 NAME = "mes_teacher_vkid-01-E02"
+# Two people in one world: an ЭлЖур student seeded first, then a МЭШ teacher who acts first (seeds 001, 003).
+TWO_PEOPLE = ROOT / "features" / "vkid_channels.feature"
+TWO_PEOPLE_SCENARIO = "В одном мире учителю МЭШ поступает звонок"
 
 
 def sferum_sim(*args: str) -> subprocess.CompletedProcess[str]:
@@ -99,3 +105,57 @@ def test_tells_what_is_wrong_with_the_selection(tmp_path: Path) -> None:
     assert missing.returncode == 2 and "нет такого файла" in missing.stderr
     nothing = sferum_sim("guide", str(FEATURE), "--scenario", "нет такого сценария", "-o", str(tmp_path))
     assert nothing.returncode == 2 and "ни один сценарий" in nothing.stderr
+
+
+def test_the_printed_pages_are_filled_and_the_colophon_is_not_alone(produced: tuple[Path, Any], tmp_path: Path) -> None:
+    out, _ = produced
+    steps = len(expected_steps())
+    assert_well_filled(printed_pages(out / f"{NAME}.pdf", tmp_path), steps)
+
+
+@pytest.fixture(scope="module")
+def two_people(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    out = tmp_path_factory.mktemp("two-people")
+    run = sferum_sim("guide", str(TWO_PEOPLE), "--scenario", TWO_PEOPLE_SCENARIO, "-o", str(out))
+    assert run.returncode == 0, run.stderr
+    (data,) = [json.loads(p.read_text(encoding="utf-8")) for p in out.glob("*.json")]
+    return out, data
+
+
+def test_every_persons_sign_in_is_listed(two_people: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
+    out, data = two_people
+    assert [p["role"] for p in data["people"]] == ["student", "teacher"]  # in the order the «Дано» steps seed them
+    logins = [p["login"] for p in data["people"]]
+    assert len(set(logins)) == 2 and data["persona"] in data["people"]
+    page = html.unescape((out / f"{data['guide']}.html").read_text(encoding="utf-8"))
+    for person in data["people"]:
+        assert person["login"] in page and person["password"] in page and person["full_name"] in page
+    assert re.findall(r"<th>Роль</th><td>(.*?)</td>", page) == ["ученик", "учитель"]
+    pages = printed_pages(out / f"{data['guide']}.pdf", tmp_path)
+    assert all(person["login"] in pages[0].text for person in data["people"])  # on the first page, both
+    # Four «Дано» lines, a three-line description and two people's data fill the first page by more than half:
+    # there the first step starts on the second.
+    assert_well_filled(pages, len(data["steps"]), first_step_on_first_page=False)
+
+
+def test_the_project_root_is_where_pytest_would_put_it(tmp_path: Path) -> None:
+    repository = tmp_path / "outer" / "repository"
+    features = repository / "qa" / "features"
+    features.mkdir(parents=True)
+    (repository / ".git").mkdir()
+    (tmp_path / "outer" / "conftest.py").write_text("", encoding="utf-8")  # outside the repository: not the project's
+    # A team's repository with no pytest configuration: the outermost conftest.py inside it, an ini of the run's own.
+    (repository / "qa" / "conftest.py").write_text("", encoding="utf-8")
+    (features / "conftest.py").write_text("", encoding="utf-8")
+    assert Project.around(features / "a.feature") == Project(repository / "qa", configured=False)
+    # A pyproject.toml without pytest's section is no configuration; with it, it is the root.
+    (repository / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
+    assert Project.around(features / "a.feature") == Project(repository / "qa", configured=False)
+    (repository / "pyproject.toml").write_text("[tool.pytest.ini_options]\n", encoding="utf-8")
+    assert Project.around(features / "a.feature") == Project(repository, configured=True)
+    (features / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    assert Project.around(features) == Project(features, configured=True)
+    # A feature alone in a folder: that folder.
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    assert Project.around(alone / "b.feature") == Project(alone, configured=False)
