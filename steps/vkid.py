@@ -228,6 +228,7 @@ def confirm_profile(page: Page, scene: Scene) -> None:
 
 
 @then("открывается «Информация о себе»")
+@checks(Screen("about"))
 def about_screen(page: Page) -> None:
     """Checks the screen shows the heading «Информация о себе»."""
     expect(page.get_by_role("heading", name="Информация о себе")).to_be_visible()
@@ -256,6 +257,14 @@ def fill_about(page: Page, scene: Scene) -> None:
         rf"(?:{WHO} )?указывает (?:ФИО без отчества, дату рождения, пол|настоящие фамилию, имя, дату рождения, пол, "
         r"оставляет необязательное «Отчество» пустым) и нажимает «Продолжить»"
     )
+)
+@acts(
+    Fill("Фамилия", Actor("last_name")),
+    Fill("Имя", Actor("first_name")),
+    Fill("Дата рождения", Actor("birth_date")),
+    Fill("Пол", Actor("sex")),
+    Click("Продолжить", role="button"),
+    screen="about",
 )
 def fill_about_without_patronymic(page: Page, scene: Scene) -> None:
     """The patronymic is optional on «Информация о себе»: it is left empty."""

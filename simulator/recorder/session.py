@@ -30,7 +30,7 @@ from ..testing.browser import chromium_args, system_chromium
 from ..testing.client import Message, SimSession, Simulator, SimulatorError
 from ..testing.personas import Persona, Personas
 from ..testing.plugin import DEFAULT_SEED
-from ..validation import format_phone
+from ..validation import SEXES, format_phone
 from ..wire import SESSION_HEADER
 from ..world import World
 from . import panel
@@ -121,8 +121,11 @@ class Pending:
 
 
 class Recording:
-    def __init__(self, options: Options, *, playwright: Playwright | None = None) -> None:
-        """`playwright`: a running one to launch the browser with (one process runs a single sync Playwright)."""
+    def __init__(
+        self, options: Options, *, playwright: Playwright | None = None, browser: Browser | None = None
+    ) -> None:
+        """`playwright`: a running one to launch the browser with (one process runs a single sync Playwright);
+        `browser`: a running browser to open the recording's own context in, left running at the end."""
         if options.persona not in WHO:
             raise RecorderError(f"нет такой персоны: {options.persona} (учитель teacher, ученик student, …)")
         if options.journal not in JOURNALS:
@@ -155,6 +158,7 @@ class Recording:
         self._server: SimulatorServer | None = None
         self._playwright: Playwright | None = None  # started by the recording, stopped when it closes
         self._given_playwright = playwright
+        self._given_browser = browser
         self._browser: Browser | None = None
         self.sim: Simulator | None = None
         self._session: SimSession | None = None
@@ -191,12 +195,13 @@ class Recording:
             url = self._server.url
         self.sim = Simulator(url)
         self._session = self.sim.new_session(seed=self.options.seed)
-        if self._given_playwright is None:
+        if self._given_browser is None and self._given_playwright is None:
             self._playwright = sync_playwright().start()
-        self._browser = self._launch(self._given_playwright or self._playwright)
+        browser = self._given_browser or self._launch(self._given_playwright or self._playwright)
+        self._browser = None if self._given_browser is not None else browser
         # A window's page follows the window as the person resizes it; headless, a laptop's screen.
         size: dict[str, Any] = {"no_viewport": True} if not self.options.headless else {"viewport": WINDOW}
-        self._context = self._browser.new_context(
+        self._context = browser.new_context(
             extra_http_headers={SESSION_HEADER: self.session.key}, locale="ru-RU", timezone_id="Europe/Moscow", **size
         )
         self.capture.install(self._context, self.panel_state, panel.SCRIPT)
@@ -531,7 +536,8 @@ class Recording:
             lines.append(f"Госуслуги: {accounts['gosuslugi_login']}   Пароль: {accounts['gosuslugi_password']}")
         if "vkid_password" in accounts:
             lines.append(f"VK ID: пароль {accounts['vkid_password']}")
-        return [*lines, f"Телефон: {format_phone(actor.phone)}   Почта: {actor.email}"]
+        born = f"Дата рождения: {actor.birth_date.strftime('%d.%m.%Y')}   Пол: {SEXES.get(actor.sex, actor.sex)}"
+        return [*lines, f"Телефон: {format_phone(actor.phone)}   Почта: {actor.email}", born]
 
     def _show(self) -> None:
         if self._page is not None and not self._page.is_closed():

@@ -1,0 +1,336 @@
+"""`sferum-sim record` for the flows of docs/flows.md: a scripted person records each one, the feature runs green.
+
+For each ID the person clicks and types in the recorder's browser as a person does: credentials and codes
+are read off the recorder's panel, checks are added by clicking the panel's proposals. The feature written
+is then run unchanged, and compared with the repository's hand-written scenario for that ID: every step of
+one that the other lacks must be in `DIFFERENCES` with its reason, and every reason there must still be
+needed, so the table is the whole difference and stays true.
+
+One browser serves every recording (each gets its own context); the written features run in one pytest
+sub-run per ID, as `sferum-sim record` runs them.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright
+
+from simulator.recorder import Options, Recording, panel, run_feature
+from simulator.recorder.session import SCHOOLS
+from simulator.testing.browser import chromium_args, system_chromium
+
+FEATURES = Path(__file__).resolve().parent.parent / "features"
+STEP = re.compile(r"^\s*(?:Дано|Когда|Тогда|И|Но) (?P<text>.+)$")
+
+
+class Person:
+    """Someone at the recorder's window: reads the panel, clicks and types in the page."""
+
+    def __init__(self, recording: Recording) -> None:
+        self.recording = recording
+        self.page: Page = recording.page
+
+    def pause(self) -> None:
+        self.recording.settle()
+
+    def panel(self) -> dict[str, Any]:
+        self.recording.settle()
+        return panel.read(self.page)
+
+    def credential(self, prefix: str, index: int = 0) -> str:
+        """A value the panel's «who» lines show after `prefix` (its first, or `index`-th, word after it)."""
+        for line in self.panel()["who"]:
+            if line.startswith(prefix):
+                return line.removeprefix(prefix).split()[index]
+        raise AssertionError(f"the panel shows no «{prefix}»: {self.panel()['who']}")
+
+    def credential_line(self, prefix: str) -> str:
+        return next(line for line in self.panel()["who"] if line.startswith(prefix))
+
+    def own_phone(self) -> str:
+        """The phone the panel shows («Телефон: +7 922 324-28-22   Почта: …»), as typed: its digits."""
+        shown = self.credential_line("Телефон:").removeprefix("Телефон:").split("Почта:")[0]
+        return "+" + re.sub(r"\D", "", shown)
+
+    def code(self, timeout: float = 10) -> str:
+        """The newest code the panel shows: «SMS на …: код 1234» or «Звонок … введите 1234»."""
+        deadline = time.monotonic() + timeout
+        while True:
+            codes = self.panel()["codes"]
+            if codes:
+                return re.findall(r"\d+", codes[-1])[-1]
+            assert time.monotonic() < deadline, "the panel shows no code"
+
+    def click(self, role: str, name: str) -> None:
+        self.page.get_by_role(role, name=name, exact=True).first.click()  # type: ignore[arg-type]
+        self.pause()
+
+    def fill(self, label: str, value: str) -> None:
+        self.page.get_by_label(label, exact=True).fill(value)
+
+    def check(self, sentence: str, timeout: float = 10) -> None:
+        """Click the proposal that reads so on the panel, with the mouse."""
+        deadline = time.monotonic() + timeout
+        while True:
+            shown = self.panel()
+            found = [i for i, text in enumerate(shown["proposals"]) if text.partition(" ")[2] == sentence]
+            if found:
+                break
+            assert time.monotonic() < deadline, f"not proposed: «{sentence}»; the panel shows {shown['proposals']}"
+        where = shown["buttons"][f"check:{found[0]}"]
+        lines = len(self.recording.entries)
+        self.page.mouse.click(where["x"], where["y"])
+        while len(self.recording.entries) == lines:
+            self.pause()
+            assert time.monotonic() < deadline, f"the panel did not add «{sentence}»"
+
+
+# -- the flows, as their people walk them -------------------------------------------------------------
+
+
+def eljur_sign_in(person: Person) -> None:
+    person.click("button", "Войти через Госуслуги")
+    person.check("открывается «Вход» на Госуслугах")
+    person.fill("Телефон / Email / СНИЛС", person.credential("Госуслуги:"))
+    person.fill("Пароль", person.credential("Госуслуги:", 2))
+    person.click("button", "Войти")
+
+
+def vkid_with_password(person: Person, service: str) -> None:
+    person.click("link", "Онлайн-урок")
+    person.check(f"открывается «Вход в VK ID» с сервисом «{service}»")
+    person.fill("Телефон или почта", person.own_phone())
+    person.click("button", "Продолжить")
+    person.check("VK ID просит ввести пароль, указанный при регистрации с его телефоном")
+    person.fill("Пароль", person.credential("VK ID: пароль"))
+    person.click("button", "Продолжить")
+    person.check("VK ID просит подтвердить номер кодом из SMS")
+    person.fill("Код подтверждения", person.code())
+    person.click("button", "Продолжить")
+
+
+def about_self(person: Person, *, patronymic: bool) -> None:
+    """«Информация о себе» with the persona's own data, as the panel shows it («Вы — ученик: Фамилия Имя Отчество»)."""
+    person.fill("Фамилия", person.credential("Вы — ученик:", 0))
+    person.fill("Имя", person.credential("Вы — ученик:", 1))
+    if patronymic:
+        person.fill("Отчество (необязательно)", person.credential("Вы — ученик:", 2))
+    person.fill("Дата рождения", person.credential("Дата рождения:"))
+    person.page.get_by_label("Пол", exact=True).select_option(label=person.credential("Дата рождения:", 2))
+    person.click("button", "Продолжить")
+
+
+def f13(person: Person) -> None:
+    eljur_sign_in(person)
+    person.click("link", "Дневник")
+    vkid_with_password(person, "ЭлЖур")
+    person.check("VK ID показывает его учетные данные и кнопку «Продолжить в учебном профиле»")
+    person.click("button", "Продолжить в учебном профиле")
+    person.click("button", "Продолжить")
+    person.check("открывается онлайн-урок «Физика» в его учебном профиле")
+    person.check("учетная запись ЭлЖур привязана к его учебному профилю")
+
+
+def f14(person: Person) -> None:
+    eljur_sign_in(person)
+    person.click("link", "Дневник")
+    vkid_with_password(person, "ЭлЖур")
+    person.check("VK ID показывает его учетные данные и кнопку «Создать учебный профиль»")
+    person.click("button", "Создать учебный профиль")
+    person.check("открывается «Информация о себе»")
+    about_self(person, patronymic=False)
+    person.check("открывается онлайн-урок «Физика» в его учебном профиле")
+    person.check("на платформе создан учебный профиль с введёнными данными, и он привязан к учетной записи ЭлЖур")
+
+
+def f15(person: Person) -> None:
+    eljur_sign_in(person)
+    person.click("link", "Дневник")
+    person.click("link", "Онлайн-урок")
+    person.fill("Телефон или почта", person.own_phone())
+    person.click("button", "Продолжить")
+    person.check("VK ID просит подтвердить номер кодом из SMS")
+    person.fill("Код подтверждения", person.code())
+    person.click("button", "Продолжить")
+    person.check("открывается «Информация о себе»")
+    about_self(person, patronymic=True)
+    person.check("VK ID показывает его учетные данные и кнопку «Создать учебный профиль»")
+    person.click("button", "Создать учебный профиль")
+    person.click("button", "Продолжить")
+    person.check("открывается онлайн-урок «Математика» в его учебном профиле")
+    person.check("на платформе создан учебный профиль с введёнными данными, и он привязан к учетной записи ЭлЖур")
+
+
+@dataclass(frozen=True)
+class Flow:
+    givens: tuple[str, ...]
+    person: Callable[[Person], None]
+    journal: str = "mes"
+    persona: str = "teacher"
+    differences: tuple[tuple[str, str], ...] = ()  # (a step of one scenario only, why)
+
+
+ELJUR = SCHOOLS["eljur"]
+SIGN_IN_SPLIT = (
+    "Когда ученик входит в ЭлЖур через Госуслуги",
+    "the person checked Госуслуги's «Вход» on the way, so the sign-in is written as its two steps with "
+    "the check between («открывает ЭлЖур и нажимает «Войти через Госуслуги»», «вводит свой телефон …»)",
+)
+OPEN_ELJUR = ("Когда ученик открывает ЭлЖур и нажимает «Войти через Госуслуги»", SIGN_IN_SPLIT[1])
+TYPE_GOSUSLUGI = ("Когда ученик вводит свой телефон и пароль от Госуслуг и нажимает «Войти»", SIGN_IN_SPLIT[1])
+GOSUSLUGI_LOGIN = ("Тогда открывается «Вход» на Госуслугах", SIGN_IN_SPLIT[1])
+DIARY_BUTTONS = (
+    "Тогда под уроком «{online}» зеленая кнопка «Онлайн-урок», а под уроком «{other}» ее нет",
+    "names a lesson without the button, which the page does not single out: no step declares it as a check",
+)
+EXPLAINS = "VK ID's explanations are three steps of fixed sentences the recorder does not propose (no @checks)"
+
+FLOWS: dict[str, Flow] = {
+    "F13": Flow(
+        (
+            ELJUR,
+            "ученик ЭлЖур 14 лет и старше с подтвержденной учетной записью Госуслуг, у которого есть аккаунт VK "
+            "с паролем и учебный профиль",
+        ),
+        f13,
+        journal="eljur",
+        persona="student",
+        differences=(
+            (DIARY_BUTTONS[0].format(online="Физика", other="История"), DIARY_BUTTONS[1]),
+            (
+                "Тогда VK ID объясняет: «VK Мессенджер и VK Звонки можно использовать для учебных коммуникаций»",
+                EXPLAINS,
+            ),
+            ("Тогда VK ID объясняет: «Для этого используйте учебный профиль VK ID»", EXPLAINS),
+            ("Тогда VK ID объясняет: «Ваш профиль ВКонтакте никто не увидит»", EXPLAINS),
+        ),
+    ),
+    "F14": Flow(
+        (
+            ELJUR,
+            "ученик ЭлЖур 14 лет и старше с подтвержденной учетной записью Госуслуг по e-mail, у которого есть "
+            "аккаунт VK с паролем, но нет учебного профиля",
+        ),
+        f14,
+        journal="eljur",
+        persona="student",
+        differences=(
+            SIGN_IN_SPLIT,
+            OPEN_ELJUR,
+            ("Когда ученик вводит свой e-mail и пароль от Госуслуг и нажимает «Войти»", SIGN_IN_SPLIT[1]),
+            GOSUSLUGI_LOGIN,
+            (
+                "Когда ученик указывает настоящие фамилию, имя, дату рождения, пол, оставляет необязательное "
+                "«Отчество» пустым и нажимает «Продолжить»",
+                "the same step, written in its pattern's first wording",
+            ),
+            (
+                "Когда ученик указывает ФИО без отчества, дату рождения, пол и нажимает «Продолжить»",
+                "the same step, written in its pattern's first wording",
+            ),
+        ),
+    ),
+    "F15": Flow(
+        (
+            ELJUR,
+            "ученик ЭлЖур младше 14 лет с упрощенной учетной записью Госуслуг по телефону, у которого нет аккаунта VK",
+        ),
+        f15,
+        journal="eljur",
+        persona="student",
+        differences=(
+            SIGN_IN_SPLIT,
+            OPEN_ELJUR,
+            TYPE_GOSUSLUGI,
+            GOSUSLUGI_LOGIN,
+            (DIARY_BUTTONS[0].format(online="Математика", other="Литература"), DIARY_BUTTONS[1]),
+            (
+                "Когда ученик указывает настоящие ФИО, дату рождения, пол и нажимает «Продолжить»",
+                "the same step, written without the optional «настоящие»",
+            ),
+            (
+                "Когда ученик указывает ФИО, дату рождения, пол и нажимает «Продолжить»",
+                "the same step, written without the optional «настоящие»",
+            ),
+        ),
+    ),
+}
+
+
+def hand_written(flow_id: str) -> list[str]:
+    """The steps of the repository's first scenario tagged with this ID, background included, keyword-normalised."""
+    for feature in sorted(FEATURES.glob("*.feature")):
+        lines = feature.read_text(encoding="utf-8").splitlines()
+        background: list[str] = []
+        for i, line in enumerate(lines):
+            if line.strip().startswith("Предыстория:"):
+                background = _steps(lines[i + 1 :])
+            if line.strip().startswith("@") and f"@{flow_id}" in line.split():
+                return normalise([*background, *_steps(lines[i + 2 :])])
+    raise AssertionError(f"no scenario tagged @{flow_id} in {FEATURES}")
+
+
+def _steps(lines: list[str]) -> list[str]:
+    found = []
+    for line in lines:
+        if not line.strip():
+            break
+        if STEP.match(line):
+            found.append(line.strip())
+    return found
+
+
+def normalise(lines: list[str]) -> list[str]:
+    """Steps as «Дано/Когда/Тогда <sentence>», with the actor named: «И» takes the block's keyword."""
+    out: list[str] = []
+    keyword, actor = "Дано", "ученик"
+    for line in lines:
+        word, _, text = line.partition(" ")
+        if word in ("Дано", "Когда", "Тогда"):
+            keyword = word
+        if keyword == "Когда" and not text.startswith(("ученик", "учитель", "родитель", "VK ID")):
+            text = f"{actor} {text}"
+        elif keyword == "Когда":
+            actor = text.split()[0]
+        out.append(f"{keyword} {text}")
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """One headless browser for every recording of the module (each recording opens its own context)."""
+    launch: dict[str, Any] = {"headless": True, "args": chromium_args()}
+    if not Path(playwright.chromium.executable_path).exists():
+        found = system_chromium(headless=True)
+        assert found is not None, "no Chromium: scripts/ensure-browser.sh installs one"
+        launch["executable_path"] = found
+    started = playwright.chromium.launch(**launch)
+    yield started
+    started.close()
+
+
+@pytest.mark.parametrize("flow_id", sorted(FLOWS))
+def test_a_person_records_the_flow_and_the_feature_runs_green(flow_id: str, browser: Browser, tmp_path: Path) -> None:
+    flow = FLOWS[flow_id]
+    options = Options(persona=flow.persona, journal=flow.journal, givens=flow.givens, headless=True, title=flow_id)
+    with Recording(options, browser=browser) as recording:
+        flow.person(Person(recording))
+        text = recording.feature_text()
+        assert recording.placeholders() == [], text
+    recorded = normalise([line.strip() for line in text.splitlines() if STEP.match(line)])
+    expected = hand_written(flow_id)
+    differ = set(recorded) ^ set(expected)
+    documented = {step for step, _ in flow.differences}
+    assert differ - documented == set(), f"undocumented differences from the hand-written @{flow_id}:\n{text}"
+    assert documented - differ == set(), f"documented differences that are no longer there:\n{text}"
+    written = tmp_path / f"{flow_id}.feature"
+    written.write_text(text, encoding="utf-8")
+    verdict = run_feature(written)
+    assert verdict.passed, verdict.describe(written) + verdict.output[-2000:]
