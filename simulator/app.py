@@ -13,6 +13,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from . import live
 from . import web as sim
 from .console import ROUTES as CONSOLE_ROUTES
 from .control import errors as control_errors
@@ -164,7 +165,7 @@ async def journal(request: web.Request, handler: Handler) -> web.StreamResponse:
     """A test browser's every page and form lands in its session's event log, with the status answered."""
     key = request.headers.get(sim.SESSION_HEADER)
     session = sim.world(request).sessions.get(key) if key else None
-    if session is None or request.path.startswith((PREFIX, "/_static", "/favicon")):
+    if session is None or request.path.startswith((PREFIX, "/_static", "/favicon", live.PATH)):
         return await handler(request)
     status = 500
     try:
@@ -200,6 +201,8 @@ def _add_shared_routes(app: web.Application) -> None:
     for method, path, handler in CONSOLE_ROUTES:
         app.router.add_route(method, path, handler)
     app.router.add_static("/_static", Path(__file__).with_name("static"))
+    for method, path, handler in live.ROUTES:
+        app.router.add_route(method, path, handler)
 
 
 def create_app(
@@ -232,6 +235,7 @@ def create_app(
     app[sim.WORLD] = world
     app[sim.HOSTS] = hosts
     app[OPENAPI] = openapi_document(CONTROL_ROUTES, PREFIX)
+    live.install(app)
     _add_shared_routes(app)
     for platform, package in PLATFORM_PACKAGES.items():
         for name in hosts.names[platform]:

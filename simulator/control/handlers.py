@@ -329,6 +329,7 @@ async def set_clock(request: web.Request) -> web.Response:
         session.clock.set(_datetime(body["now"]), running=running)
     else:
         raise errors.InvalidParameter("give either advance (seconds) or now (ISO 8601)")
+    session.record("clock_set", now=session.clock.now().isoformat())  # what is due by now shows on open pages
     return web.json_response(session.clock.to_json())
 
 

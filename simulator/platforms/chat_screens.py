@@ -21,6 +21,7 @@ from .. import web as sim
 from ..uploads import file_form
 from ..validation import ValidationError
 from ..world import Session, SferumProfile
+from ..world import calls as rooms
 from ..world import organisations as orgs
 from ..world.files import content, message_file
 from ..world.models import Call, Chat, ChatKind, ChatMessage, MessageFile
@@ -98,11 +99,16 @@ def _render(
 ) -> web.StreamResponse:
     context.setdefault("alert", None)
     shared = {"layout": place.layout, "place": place, "profile": visit.profile, "human_size": human_size}
-    notice = visit.state.pop("notice", None)
+    notice = visit.state.get("notice") if live_refresh(request) else visit.state.pop("notice", None)
     response = sim.render(
         request, f"chats/{template}.html", status, **{**visit.layout, **shared, "notice": notice, **context}
     )
     return visit.save(request, response)
+
+
+def live_refresh(request: web.Request) -> bool:
+    """A page fetching itself again to follow the world (simulator/static/live.js): it leaves a notice for the person."""
+    return request.headers.get("X-Sim-Live") == "1"
 
 
 def _after(request: web.Request, visit: Visit, location: str, notice: str) -> web.StreamResponse:
@@ -241,7 +247,31 @@ async def chat_file(request: web.Request, place: Place, visit: Visit, session: S
     return visit.save(request, response)
 
 
-# -- a call: who is in it; join and leave ----------------------------------------------------------
+# -- a call: who is in it; join, toggles and leave --------------------------------------------------
+
+ROOM_ACTIONS = ("join", "leave", *rooms.DEVICES)
+CHOOSE_ACTION = "Выберите: присоединиться к звонку, включить или выключить камеру или микрофон, покинуть звонок."
+TOGGLED = {
+    ("camera", True): "Камера включена.",
+    ("camera", False): "Камера выключена.",
+    ("microphone", True): "Микрофон включён.",
+    ("microphone", False): "Микрофон выключен.",
+}
+
+
+def leave_notice(call: Call) -> str:
+    ended = " Звонок завершён: в нём никого не осталось." if call.ended_at else ""
+    return "Вы вышли из звонка." + ended
+
+
+def room_action(session: Session, call: Call, profile: SferumProfile, action: str) -> str:
+    """A toggle or «Покинуть» in any call, a chat's or a lesson's: the notice to show; ChatRefused if refused."""
+    if action == "leave":
+        session.leave_call(call, profile)
+        return leave_notice(call)
+    if action in rooms.DEVICES:
+        return TOGGLED[action, rooms.toggle(session, call, profile, action)]
+    raise ChatRefused(CHOOSE_ACTION)
 
 
 @_guarded
@@ -254,20 +284,15 @@ async def call(request: web.Request, place: Place, visit: Visit, session: Sessio
         raise _Missing("Звонок не найден.")
     alert = None
     if request.method == "POST":
-        action = (await sim.form(request)).get("action")
+        action = (await sim.form(request)).get("action", "")
         chat = _chat(session, visit, request)  # still a member once the form has arrived
         try:
             if action == "join":
                 session.join_call(found, visit.profile)
                 return _after(request, visit, request.path, "Вы присоединились к звонку.")
-            if action == "leave":
-                session.leave_call(found, visit.profile)
-                ended = " Звонок завершён: в нём никого не осталось." if found.ended_at else ""
-                return _after(request, visit, request.path, "Вы вышли из звонка." + ended)
-            alert = "Выберите: присоединиться к звонку или покинуть его."
+            return _after(request, visit, request.path, room_action(session, found, visit.profile, action))
         except ChatRefused as refused:
             alert = str(refused)
-    participants = [(p, session.profiles[p.profile_id]) for p in found.participants]
     return _render(
         request,
         place,
@@ -277,8 +302,7 @@ async def call(request: web.Request, place: Place, visit: Visit, session: Sessio
         alert=alert,
         chat=chat,
         call=found,
-        participants=participants,
-        present=found.present(),
+        people=session.profiles,
     )
 
 

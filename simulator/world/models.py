@@ -257,6 +257,9 @@ class CallParticipant:
     profile_id: int
     joined_at: datetime
     left_at: datetime | None = None  # still in the call while None
+    # The toggles of the call screen: state only, no media is ever sent.
+    camera: bool = False
+    microphone: bool = False
 
 
 @dataclass
@@ -269,6 +272,7 @@ class Call:
     started_at: datetime
     participants: list[CallParticipant] = field(default_factory=list)  # everyone who took part, in order of joining
     ended_at: datetime | None = None
+    lesson_id: int | None = None  # an online lesson's video conference, held in its class's chat
 
     def present(self) -> list[int]:
         """The profiles in the call now."""

@@ -99,6 +99,7 @@ def invite(session: Session, org: Organisation, role: Role | None, to: str) -> I
     assert role is not None
     invitation = Invitation(len(session.invitations) + 1, org.id, role, to, session.clock.now())
     session.invitations[invitation.id] = invitation
+    session.record("invitation_sent", invitation=invitation.id, org=org.id)
     if not to.startswith("id"):
         channel = Channel.EMAIL if "@" in to else Channel.SMS
         text = f"Сферум: «{org.name}» приглашает вас в организацию. Примите приглашение в учебном профиле в VK Мессенджере."
@@ -121,6 +122,7 @@ def answer(session: Session, invitation: Invitation, profile: SferumProfile, acc
         raise JoinError("Приглашение больше не действует")
     invitation.status = Decision.ACCEPTED if accept else Decision.DECLINED
     invitation.profile_id = profile.id
+    session.record("invitation_answered", invitation=invitation.id, org=invitation.org_id, accepted=accept)
     if accept:
         session.attach(profile, invitation.org_id, invitation.role, "invitation")
 
@@ -141,6 +143,7 @@ def request(session: Session, org: Organisation, profile: SferumProfile, role: R
     assert role is not None
     join = JoinRequest(len(session.join_requests) + 1, org.id, profile.id, role, session.clock.now())
     session.join_requests[join.id] = join
+    session.record("join_requested", request=join.id, org=org.id, profile=profile.id)
     return join
 
 
@@ -159,6 +162,7 @@ def decide(session: Session, join: JoinRequest, approve: bool) -> None:
         raise JoinError("Заявка уже рассмотрена")
     join.status = Decision.ACCEPTED if approve else Decision.DECLINED
     join.decided_at = session.clock.now()
+    session.record("join_decided", request=join.id, org=join.org_id, approved=approve)
     if approve:
         session.attach(session.profiles[join.profile_id], join.org_id, join.role, "request")
 

@@ -51,10 +51,11 @@ from .tickets import LinkTickets
 FAULTS = {
     "identity_unavailable": "VK ID cannot obtain identification data after «Продолжить»",
     "vpn": "the user's connection goes through a VPN; linking is refused",
-    "http_error": "a platform answers a path with an HTTP error (params: platform, path, status)",
+    "http_error": "a platform answers a path with an HTTP error (params: platform, path, status, delay)",
 }
 
 PATH_MAX = 2048
+DELAY_MAX = 60  # seconds an http_error may hold its answer: a relying party's timeout, not a hung test
 
 
 def _platform(value: object) -> str:
@@ -69,6 +70,12 @@ def _path(value: object) -> str:
     return value
 
 
+def _delay(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= DELAY_MAX:
+        raise ValueError(f"must be a number of seconds from 0 to {DELAY_MAX}")
+    return float(value)
+
+
 def _status(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 400 <= value <= 599:
         raise ValueError("must be an HTTP error status, an integer from 400 to 599")
@@ -80,13 +87,20 @@ def _status(value: object) -> int:
 FAULT_PARAMS: dict[str, dict[str, tuple[Callable[[object], object], object]]] = {
     "identity_unavailable": {},
     "vpn": {},
-    "http_error": {"platform": (_platform, None), "path": (_path, None), "status": (_status, 500)},
+    "http_error": {
+        "platform": (_platform, None),
+        "path": (_path, None),
+        "status": (_status, 500),
+        "delay": (_delay, 0),  # real seconds before the answer: a caller's timeout is tested with it
+    },
 }
 
 SETTINGS = {
     # How VK ID confirms a phone for an account that names no channel of its own (`Session.phone_code_channel`).
     "phone_code_channel": ("call", "sms"),
     "mes_sferum_in": ("vk", "max"),  # МЭШ connects Sferum in VK Messenger (VK ID) or in МАХ
+    # VK ID's redirect back to the relying party: followed, or shown as a link a test opens when it is ready.
+    "vkid_redirect": ("follow", "hold"),
 }
 
 # The parts of a session's snapshot (GET /_sim/v1/sessions/{key}), in order; `?only=` picks some.
@@ -286,6 +300,8 @@ class Session:
         # What happened, in order (the test report shows it per step): the newest `limits.events` of them.
         self.events: deque[dict[str, Any]] = deque(maxlen=self.limits.events)
         self.last_event_id = 0
+        # Called with each event as it is recorded, and with None when the session ends (simulator/live/).
+        self.watchers: list[Callable[[dict[str, Any] | None], None]] = []
         self._outbox_changed = asyncio.Condition()
         self.ended = False  # reset or deleted: the world holds another session (or none) under this key
 
@@ -293,13 +309,18 @@ class Session:
         """The world forgot this session: outbox waits on it are answered now, not at their timeout."""
         self.ended = True
         self._notify()
+        for watch in list(self.watchers):
+            watch(None)
 
     # -- event log --------------------------------------------------------------------------
 
     def record(self, kind: str, **data: Any) -> None:
         """Note what happened (a request, a code sent, a link made …), for the report of the step that caused it."""
         self.last_event_id += 1
-        self.events.append({"id": self.last_event_id, "at": self.clock.now().isoformat(), "kind": kind, **data})
+        event = {"id": self.last_event_id, "at": self.clock.now().isoformat(), "kind": kind, **data}
+        self.events.append(event)
+        for watch in list(self.watchers):
+            watch(event)
 
     def events_after(self, after: int = 0) -> list[dict[str, Any]]:
         """The events kept whose id is above `after`; older ones may have been dropped by the cap."""
@@ -651,7 +672,10 @@ class Session:
         return message
 
     def ongoing_call(self, chat_id: int) -> Call | None:
-        return next((c for c in self.calls if c.chat_id == chat_id and c.ended_at is None), None)
+        # An online lesson's call is held in its class's chat but is the lesson's own (simulator/world/calls.py).
+        return next(
+            (c for c in self.calls if c.chat_id == chat_id and c.ended_at is None and c.lesson_id is None), None
+        )
 
     def start_call(self, chat: Chat, profile: SferumProfile) -> Call:
         """A video call in a group chat, its starter in it; a chat has one call going at a time."""

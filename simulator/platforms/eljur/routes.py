@@ -11,5 +11,6 @@ ROUTES = [
     ("GET", "/class", screens.class_list),
     ("POST", "/class/students/{student_id}/contact", screens.class_contact),
     ("GET", "/lessons/{lesson_id}", screens.online_lesson),
+    ("POST", "/lessons/{lesson_id}", screens.lesson_action),
     ("GET", "/vkid/callback", screens.vkid_callback),
 ]

@@ -1,4 +1,9 @@
-"""ЭлЖур screens: sign-in through Госуслуги, «Дневник», and the online lesson behind VK ID."""
+"""ЭлЖур screens: sign-in through Госуслуги, «Дневник», and the online lesson behind VK ID.
+
+The online lesson is a place: its page is the call screen every call has (simulator/templates/chats/room.html)
+— who is in the lesson, «Присоединиться к уроку», the camera and microphone, «Покинуть урок» — and follows
+the world live, so a classmate joining appears without a reload.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,11 @@ from aiohttp import web
 
 from ... import validation
 from ... import web as sim
-from ...world import Journal, JournalAccount, Role
+from ...world import Journal, JournalAccount, Role, Session
+from ...world import calls as rooms
 from ...world.models import Lesson
+from ...world.session import ChatRefused
+from .. import chat_screens
 from ..gosuslugi import esia
 from ..relying_party import RelyingParty, SignInFailed
 from . import class_teacher, rules
@@ -145,33 +153,106 @@ async def class_contact(request: web.Request) -> web.StreamResponse:
 # -- «Онлайн-урок» ----------------------------------------------------------------------------
 
 
-async def online_lesson(request: web.Request) -> web.StreamResponse:
-    """The green button's target: the lesson for a linked student, VK ID first for an unlinked one."""
-    account = _account(request)
-    session = sim.session(request)
+class _LessonRefused(Exception):
+    """The account may not join this lesson: the page that says why."""
+
+    def __init__(self, page: web.Response) -> None:
+        super().__init__(page.status)
+        self.page = page
+
+
+def _lesson(request: web.Request, account: JournalAccount, session: Session) -> Lesson:
+    """The lesson of the URL, if this account may join it."""
     lesson_id = validation.record_id(request.match_info["lesson_id"])
     lesson = session.lessons.get(lesson_id) if lesson_id is not None else None
     refusal = rules.lesson_refusal(account, lesson, session.lessons_of(account))
     if refusal is not None:
         status, message = refusal
-        return sim.render(
-            request, "eljur/refused.html", status, account=account, message=message, title="Онлайн-урок недоступен"
+        raise _LessonRefused(
+            sim.render(
+                request, "eljur/refused.html", status, account=account, message=message, title="Онлайн-урок недоступен"
+            )
         )
     assert lesson is not None  # lesson_refusal refuses a lesson that does not exist
-    link = session.links.get(account.id)
-    if link is None:
-        url, pending = VK_ID.begin(request)
-        state = _state(request)
-        state.update(oauth=pending, lesson=lesson.id)
-        return _respond(request, sim.redirect(url), state)
-    return sim.render(
+    return lesson
+
+
+def _lesson_page(
+    request: web.Request,
+    account: JournalAccount,
+    session: Session,
+    lesson: Lesson,
+    status: int = 200,
+    **context: object,
+) -> web.StreamResponse:
+    link = session.links[account.id]
+    state = _state(request)
+    notice = state.get("notice") if chat_screens.live_refresh(request) else state.pop("notice", None)
+    call = rooms.lesson_call(session, lesson)
+    page = sim.render(
         request,
         "eljur/lesson.html",
+        status,
         account=account,
         lesson=lesson,
         school_class=session.classes[lesson.class_id],
         profile=session.profiles[link.profile_id],
+        call=call,
+        people=session.profiles,
+        topics=f"lesson-{lesson.id}",
+        notice=notice,
+        **{"alert": None, **context},
     )
+    return _respond(request, page, state)
+
+
+async def online_lesson(request: web.Request) -> web.StreamResponse:
+    """The green button's target: the lesson for a linked student, VK ID first for an unlinked one."""
+    account = _account(request)
+    session = sim.session(request)
+    try:
+        lesson = _lesson(request, account, session)
+    except _LessonRefused as refused:
+        return refused.page
+    if account.id not in session.links:
+        url, pending = VK_ID.begin(request)
+        state = _state(request)
+        state.update(oauth=pending, lesson=lesson.id)
+        return _respond(request, sim.redirect(url), state)
+    return _lesson_page(request, account, session, lesson)
+
+
+LESSON_NOTICES = {"join": "Вы на онлайн-уроке.", "leave": "Вы покинули онлайн-урок."}
+
+
+async def lesson_action(request: web.Request) -> web.StreamResponse:
+    """«Присоединиться к уроку», the camera and microphone, «Покинуть урок»: then the lesson again."""
+    account = _account(request)
+    session = sim.session(request)
+    action = (await sim.form(request)).get("action", "")
+    try:
+        lesson = _lesson(request, account, session)
+    except _LessonRefused as refused:
+        return refused.page
+    link = session.links.get(account.id)
+    if link is None:  # not linked yet: the page itself sends the student through VK ID
+        raise web.HTTPSeeOther(request.path)
+    profile = session.profiles[link.profile_id]
+    try:
+        if action == "join":
+            rooms.join_lesson(session, lesson, profile)
+            notice = LESSON_NOTICES["join"]
+        else:
+            call = rooms.lesson_call(session, lesson)
+            if call is None:
+                raise ChatRefused(rooms.NOT_IN_CALL)
+            notice = chat_screens.room_action(session, call, profile, action)
+            notice = LESSON_NOTICES.get(action, notice)
+    except ChatRefused as refused:
+        return _lesson_page(request, account, session, lesson, 409, alert=str(refused))
+    state = _state(request)
+    state["notice"] = notice
+    return _respond(request, sim.redirect(request.path), state)
 
 
 async def vkid_callback(request: web.Request) -> web.StreamResponse:

@@ -10,5 +10,7 @@ ROUTES = [
     ("GET", "/sferum/authorize", screens.authorize),
     ("GET", "/sferum/callback", screens.callback),
     ("GET", "/sferum", screens.sferum),
+    ("GET", "/sferum/lessons/{lesson_id}", screens.conference),
+    ("POST", "/sferum/lessons/{lesson_id}", screens.conference_action),
     *chat_screens.routes(screens.PLACE, screens.chat_visit),
 ]

@@ -2,20 +2,24 @@
 
 Seed 004: «Звонки и чаты теперь доступны прямо в АИС «Электронной школе»»: the tab lists the chats and video
 conferences, and its chats open in the shared chat screens (simulator/platforms/chat_screens.py) framed
-by the diary's layout — messages, files and pictures, calls.
+by the diary's layout — messages, files and pictures, calls. An online lesson «Идёт сейчас» is joined from
+its own row: its page is the call screen every call has, and the tab follows the world live.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
 
+from ... import validation
 from ... import web as sim
 from ...world import Journal, JournalAccount, Role, Session
+from ...world import calls as rooms
 from ...world.models import Lesson
+from ...world.session import ChatRefused
 from .. import chat_screens
 from ..chat_list import chat_rows, chats_pending
 from ..journal import password_sign_in
@@ -32,7 +36,9 @@ VK_ID = RelyingParty(
 # «с учениками, учителями и родителями», so a teacher links the same way.
 SFERUM_ROLES = frozenset(Role)
 ROLES = {Role.STUDENT: "Ученик", Role.PARENT: "Родитель", Role.TEACHER: "Учитель", Role.ADMIN: "Администратор"}
-LESSON_LENGTH = timedelta(minutes=45)
+LESSON_LENGTH = rooms.LESSON_LENGTH
+ONLY_THE_STUDENT = "Подключиться к онлайн-уроку может только сам ученик, из своего электронного дневника."
+NO_CONFERENCE = "Видеоконференция не найдена: такого онлайн-урока нет в вашем расписании."
 LINKED = "Авторизация в Сферум выполнена: учебный профиль привязан к вашей учетной записи ЭШ."
 PLACE = chat_screens.Place("es", "es/layout.html", home="/sferum", prefix="/sferum/chats")
 
@@ -45,6 +51,9 @@ class LessonRow:
     ends_at: datetime
     online: bool  # planned online: a video conference in Sferum
     status: str | None  # «Идёт сейчас» / «Завершена»; nothing while it is still ahead
+    id: int = 0
+    people: int = 0  # in the lesson's call now
+    joined: bool = False  # the viewer is in it
 
 
 _state, _respond = SIGN_IN.state, SIGN_IN.respond
@@ -80,11 +89,12 @@ def _page(
 ) -> web.Response:
     session = sim.session(request)
     context.setdefault("alert", None)
+    state = _state(request)
     return sim.render(
         request,
         f"es/{template}.html",
         status,
-        notice=_state(request).pop("notice", None),
+        notice=state.get("notice") if chat_screens.live_refresh(request) else state.pop("notice", None),
         **{**_layout(session, account), **context},
     )
 
@@ -180,7 +190,8 @@ async def sferum(request: web.Request) -> web.StreamResponse:
         profile=session.profiles[link.profile_id],
         chats=chat_rows(session, link.profile_id),
         pending=chats_pending(session, link.profile_id),
-        conferences=conference_rows(session, account),
+        conferences=conference_rows(session, account, link.profile_id),
+        can_join=account.role is Role.STUDENT,
         calls=call_rows(session, link.profile_id),
         chats_at=PLACE.prefix + "/",
     )
@@ -223,19 +234,101 @@ async def chat_visit(request: web.Request) -> chat_screens.Visit:
     return chat_screens.Visit(session.profiles[link.profile_id], state, save, _layout(session, account))
 
 
-def conference_rows(session: Session, account: JournalAccount) -> list[LessonRow]:
+def conference_rows(session: Session, account: JournalAccount, profile_id: int | None = None) -> list[LessonRow]:
     """Online lessons of the account's classes from today on: each is a video conference."""
     now = session.clock.now()
     return [
-        _row(session, lesson)
+        _row(session, lesson, profile_id)
         for lesson in session.lessons_of(account)
         if lesson.online and lesson.starts_at.date() >= now.date()
     ]
 
 
-def _row(session: Session, lesson: Lesson) -> LessonRow:
+def _row(session: Session, lesson: Lesson, profile_id: int | None = None) -> LessonRow:
     now = session.clock.now()
-    ends_at = lesson.starts_at + LESSON_LENGTH
-    status = "Идёт сейчас" if lesson.starts_at <= now < ends_at else "Завершена" if ends_at <= now else None
+    call = rooms.lesson_call(session, lesson) if lesson.online else None
+    present = call.present() if call else []
     name = session.classes[lesson.class_id].name
-    return LessonRow(lesson.subject, name, lesson.starts_at, ends_at, lesson.online, status)
+    return LessonRow(
+        lesson.subject,
+        name,
+        lesson.starts_at,
+        lesson.starts_at + LESSON_LENGTH,
+        lesson.online,
+        rooms.lesson_status(lesson, now),
+        lesson.id,
+        len(present),
+        profile_id in present,
+    )
+
+
+# -- a video conference: the online lesson's call, in the diary's frame ------------------------------
+
+
+def _conference(request: web.Request, account: JournalAccount, session: Session) -> Lesson | None:
+    """The online lesson of the URL among the account's video conferences, or None."""
+    lesson_id = validation.record_id(request.match_info["lesson_id"])
+    lesson = session.lessons.get(lesson_id) if lesson_id is not None else None
+    if lesson is None or not lesson.online or lesson not in session.lessons_of(account):
+        return None
+    return lesson
+
+
+def _conference_page(
+    request: web.Request, account: JournalAccount, session: Session, lesson: Lesson, status: int = 200, alert: str = ""
+) -> web.StreamResponse:
+    profile = session.profiles[session.links[account.id].profile_id]
+    response = _page(
+        request,
+        account,
+        "conference",
+        status,
+        alert=alert or None,
+        lesson=_row(session, lesson, profile.id),
+        call=rooms.lesson_call(session, lesson),
+        people=session.profiles,
+        profile=profile,
+        topics=f"lesson-{lesson.id}",
+    )
+    return _respond(request, response, _state(request))
+
+
+async def conference(request: web.Request) -> web.StreamResponse:
+    """A video conference of the tab «Сферум»: who is in the lesson, «Присоединиться», «Покинуть урок»."""
+    account, session = _account(request), sim.session(request)
+    if account.id not in session.links or account.role not in SFERUM_ROLES:
+        raise web.HTTPSeeOther("/diary")
+    lesson = _conference(request, account, session)
+    if lesson is None:
+        return _respond(request, _page(request, account, "missing", 404, alert=NO_CONFERENCE), _state(request))
+    return _conference_page(request, account, session, lesson)
+
+
+async def conference_action(request: web.Request) -> web.StreamResponse:
+    """«Присоединиться» from the lesson's row or page, the camera and microphone, «Покинуть урок»."""
+    account, session = _account(request), sim.session(request)
+    action = (await sim.form(request)).get("action", "")
+    if account.id not in session.links or account.role not in SFERUM_ROLES:
+        raise web.HTTPSeeOther("/diary")
+    lesson = _conference(request, account, session)
+    if lesson is None:
+        return _respond(request, _page(request, account, "missing", 404, alert=NO_CONFERENCE), _state(request))
+    profile = session.profiles[session.links[account.id].profile_id]
+    try:
+        if account.role is not Role.STUDENT:
+            raise ChatRefused(ONLY_THE_STUDENT)
+        if action == "join":
+            rooms.join_lesson(session, lesson, profile)
+            notice = "Вы присоединились к видеоконференции."
+        else:
+            call = rooms.lesson_call(session, lesson)
+            if call is None:
+                raise ChatRefused(rooms.NOT_IN_CALL)
+            notice = chat_screens.room_action(session, call, profile, action)
+            if action == "leave":
+                notice = "Вы покинули видеоконференцию."
+    except ChatRefused as refused:
+        return _conference_page(request, account, session, lesson, 409, str(refused))
+    state = _state(request)
+    state["notice"] = notice
+    return _respond(request, sim.redirect(request.path), state)
