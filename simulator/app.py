@@ -190,6 +190,7 @@ async def faults(request: web.Request, handler: Handler) -> web.StreamResponse:
         fault = sim.session(request).fault("http_error")
         if fault and fault.params["platform"] == platform and request.path == fault.params["path"]:
             status = fault.params["status"]
+            await asyncio.sleep(float(fault.params.get("delay", 0)))  # a slow platform, for callers' timeouts
             return _error(request, status, "http_error", f"Сервис временно недоступен (ошибка {status}).")
     return await handler(request)
 

@@ -173,6 +173,13 @@ def record(args: argparse.Namespace) -> int:
     return run_recorder(args)
 
 
+def conformance(args: argparse.Namespace) -> int:
+    with machinery("conformance", harness=True):
+        from .conformance.runner import main as run_conformance  # Playwright
+
+    return run_conformance(args)
+
+
 def add_serve(commands: Subparsers) -> None:
     run = commands.add_parser("serve", help="run the simulator")
     run.add_argument("--host", default="127.0.0.1")
@@ -302,6 +309,34 @@ def add_record(commands: Subparsers) -> None:
     record_parser.set_defaults(func=record)
 
 
+def add_conformance(commands: Subparsers) -> None:
+    check = commands.add_parser(
+        "conformance",
+        help="walk your own journal through every VK ID outcome in Chromium and report what it gets wrong",
+    )
+    check.add_argument("--journal-url", metavar="URL", help="the journal's page with the VK ID button")
+    check.add_argument("--client-id", metavar="ID", help="the journal's VK ID client id (registered for you)")
+    check.add_argument("--redirect-uri", metavar="URI", help="the journal's redirect URI, exactly as it sends it")
+    check.add_argument("--sim-url", metavar="URL", help="a running simulator (default: one started here)")
+    check.add_argument(
+        "--sim-port", type=int, metavar="PORT", help="the port of the simulator started here (default 8780)"
+    )
+    check.add_argument("--login", metavar="TEXT", help="the button's text (default «Войти через VK ID»)")
+    check.add_argument(
+        "--signed-in",
+        metavar="TEXT",
+        help="what the journal shows once signed in; {first_name} and {last_name} are the person's "
+        "(default «{first_name} {last_name}»)",
+    )
+    check.add_argument("--logout", metavar="TEXT", help="the sign-out button's text (default «Выйти»)")
+    check.add_argument("--error-text", metavar="REGEX", help="words that make a page an error page for a person")
+    check.add_argument("--config", metavar="FILE", help="the same as TOML, plus [outcomes.O13] overrides")
+    check.add_argument("--only", metavar="O01,O05", help="only these outcomes")
+    check.add_argument("--report-dir", metavar="DIR", help="where the reports go (default conformance-report)")
+    check.add_argument("--headed", action="store_true", help="show the browser")
+    check.set_defaults(func=conformance)
+
+
 # The subcommands in the order `--help` lists them; a new one adds its parser here and imports its machinery
 # inside its function, as the others do.
 SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (
@@ -312,6 +347,7 @@ SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (
     add_new_platform,
     add_steps,
     add_record,
+    add_conformance,
 )
 
 

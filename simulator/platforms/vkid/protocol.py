@@ -7,6 +7,8 @@ plugin's transports send the key anyway, so a made-up code is judged in the righ
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -20,6 +22,8 @@ from ...world import Session
 from ...world.oauth import ACCESS_TTL, OAuthError, Token, read_id_token, safe_state
 from .avatar import avatar_url
 
+# The OAuth error an `http_error` status is told as: a refused token, a refused call, VK ID down.
+FAULT_ERRORS = {401: "invalid_token", 403: "access_denied", 503: "temporarily_unavailable"}
 # RFC 6749 §5.1: token answers must never be cached.
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
@@ -121,10 +125,46 @@ def _user(request: web.Request, session: Session, user_id: int, scope: str, *, m
     return user
 
 
+async def _session_fault(request: web.Request, session: Session, state: str | None) -> web.Response | None:
+    """The `http_error` a test set for this endpoint in the session the code or token belongs to.
+
+    Server-to-server calls name no session, so the platforms' fault middleware judges them in `default`;
+    here the session that issued the code is the one whose faults apply, answered in VK ID's error shape.
+    """
+    fault = session.fault("http_error")
+    if fault is None or fault.params["platform"] != "vkid" or fault.params["path"] != request.path:
+        return None
+    await asyncio.sleep(float(fault.params.get("delay", 0)))  # a slow VK ID: the caller's timeout is what is tested
+    status = int(fault.params["status"])
+    error = OAuthError(FAULT_ERRORS.get(status, "server_error"), f"HTTP {status}", state, status)
+    return _error(error)
+
+
+def _note(session: Session, request: web.Request, params: dict[str, str], answer: web.Response) -> web.Response:
+    """The call in the session's log: what the relying party's server asked VK ID and what it was told."""
+    told: dict[str, Any] = {}
+    if answer.status >= 400 and isinstance(answer.body, bytes):
+        with contextlib.suppress(ValueError):
+            told = json.loads(answer.body)
+    session.record(
+        "vkid_call",
+        endpoint=request.path,
+        grant_type=params.get("grant_type"),
+        client_id=params.get("client_id", "")[:200],
+        redirect_uri=params.get("redirect_uri", "")[:2048] or None,
+        status=answer.status,
+        error=told.get("error"),
+        description=told.get("error_description"),
+    )
+    return answer
+
+
 async def token(request: web.Request) -> web.Response:
     """POST /oauth2/auth: grant_type=authorization_code (with PKCE) or refresh_token."""
     params = await _params(request)
     state, grant = params.get("state"), params.get("grant_type")
+    if not grant:  # RFC 6749 §5.2: a missing required parameter is invalid_request, whichever it is
+        return _error(OAuthError("invalid_request", "grant_type is missing", state))
     if grant not in ("authorization_code", "refresh_token"):
         return _error(
             OAuthError("unsupported_grant_type", "grant_type must be authorization_code or refresh_token", state)
@@ -132,6 +172,13 @@ async def token(request: web.Request) -> web.Response:
     session = _session_for(request, params.get("code"), params.get("refresh_token"))
     if session is None:  # a code or token no session ever issued
         return _error(OAuthError("invalid_grant", "authorization code or refresh token is invalid", state))
+    return _note(session, request, params, await _exchange(request, session, params))
+
+
+async def _exchange(request: web.Request, session: Session, params: dict[str, str]) -> web.Response:
+    state, grant = params.get("state"), params.get("grant_type")
+    if faulty := await _session_fault(request, session, state):
+        return faulty
     now = session.clock.now()
     try:
         if grant == "authorization_code":
@@ -153,6 +200,12 @@ async def user_info(request: web.Request) -> web.Response:
     session = _session_for(request, params.get("access_token"))
     if session is None:
         return _not_issued("access token is invalid or revoked")
+    return _note(session, request, params, await _user_info(request, session, params))
+
+
+async def _user_info(request: web.Request, session: Session, params: dict[str, str]) -> web.Response:
+    if faulty := await _session_fault(request, session, None):
+        return faulty
     try:
         issued = session.oauth.token(params.get("client_id"), params.get("access_token"), session.clock.now())
     except OAuthError as error:
@@ -198,15 +251,17 @@ async def _end(request: web.Request, how: Literal["logout", "revoke"]) -> web.Re
     session = _session_for(request, presented)
     if session is None:
         return _not_issued("access token is invalid or revoked")
+    if faulty := await _session_fault(request, session, None):
+        return _note(session, request, params, faulty)
     try:
         issued = _pair_of(session, params.get("client_id"), presented)
     except OAuthError as error:
-        return _error(error)
+        return _note(session, request, params, _error(error))
     if how == "logout":
         session.oauth.logout(issued)
     else:
         session.oauth.revoke(issued)
-    return web.json_response({"response": 1})
+    return _note(session, request, params, web.json_response({"response": 1}))
 
 
 def _pair_of(session: Session, client_id: str | None, presented: str | None) -> Token:

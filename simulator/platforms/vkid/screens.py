@@ -16,7 +16,7 @@ from ...ages import under_fourteen
 from ...validation import ValidationError
 from ...world import Channel, Session
 from ...world.codes import resend_refusal
-from ...world.oauth import CODE_TTL, OAuthError
+from ...world.oauth import CODE_TTL, OAuthError, safe_state
 from ...world.passwords import PasswordError
 from .. import confirmation as confirmations
 from . import flow as flows
@@ -26,6 +26,22 @@ from .flow import Flow, Step
 from .shared_data import shared_data
 
 LAYOUT = "vkid/{}.html"
+# The session setting that holds VK ID's redirect back to the relying party («follow» or «hold»).
+HOLD_SETTING = "vkid_redirect"
+
+
+def authorize_facts(params: dict[str, str]) -> dict[str, object]:
+    """What a relying party sent to /authorize, for the session's log: never the state itself, only its shape."""
+    state = params.get("state", "")
+    return {
+        "client_id": params.get("client_id", "")[:200],
+        "redirect_uri": params.get("redirect_uri", "")[:2048],
+        "scope": params.get("scope", "")[:500],
+        "state_length": len(state),
+        "state_alphabet": safe_state(state) is not None if state else False,
+        "code_challenge_method": params.get("code_challenge_method", "")[:20],
+        "code_challenge_length": len(params.get("code_challenge", "")),
+    }
 
 
 def _screen(request: web.Request, flow: Flow, name: str, status: int = 200, **context: Any) -> web.Response:
@@ -80,11 +96,13 @@ async def authorize(request: web.Request) -> web.StreamResponse:
             raise OAuthError("invalid_request", f"{name} is repeated", redirectable=False)
         auth = session.oauth.authorize(params)
     except OAuthError as error:
+        session.record("vkid_authorize", **authorize_facts(params), error=error.error, description=error.description)
         if not error.redirectable:
             return sim.render(request, "vkid/oauth_error.html", error.status, error=error)
         if opener:
             return popup.answer_opener(request, opener, error.state, error.to_json())
         return _back(params["redirect_uri"], error.to_json())
+    session.record("vkid_authorize", **authorize_facts(params), error=None, description=None)
     flow = Flow(request=asdict(auth))
     if opener:
         flow.extra[popup.OPENER] = opener
@@ -112,14 +130,34 @@ def _complete(request: web.Request, session: Session, flow: Flow) -> web.StreamR
         "expires_in": str(int(CODE_TTL.total_seconds())),
         "type": "code_v2",
     }
-    opener = flow.extra.get(popup.OPENER)
-    if opener:
-        response = popup.answer_opener(request, opener, flow.request["state"], query)
-    else:
-        response = _back(flow.request["redirect_uri"], query)
+    response = _return(request, session, flow, query)
     sim.save_browser_state(request, response, flows.SSO_COOKIE, {"account_id": flow.account_id})
     one_tap.share_sign_in(request, response)
     return flows.save(request, response, None)
+
+
+def _return(request: web.Request, session: Session, flow: Flow, query: dict[str, str]) -> web.Response:
+    """The answer to the relying party: a message to the SDK's opener, the redirect, or the redirect held.
+
+    With the session's setting `vkid_redirect: hold` the redirect is shown as a link instead of followed,
+    so a test can act between VK ID's last screen and the relying party's callback (expire the code,
+    alter the state) without touching the relying party.
+    """
+    opener = flow.extra.get(popup.OPENER)
+    if opener:
+        return popup.answer_opener(request, opener, flow.request["state"], query)
+    target = str(URL(flow.request["redirect_uri"]).extend_query(query))
+    if session.settings.get(HOLD_SETTING) == "hold":
+        session.record("vkid_redirect_held", url=target)
+        return sim.render(request, "vkid/held.html", target=target)
+    return sim.redirect(target, 302)
+
+
+def _refuse(request: web.Request, session: Session, flow: Flow) -> web.StreamResponse:
+    """«Отмена» on the consent screen: VK ID tells the relying party the user refused, as RFC 6749 §4.1.2.1 says."""
+    refusal = OAuthError("access_denied", "user denied access", flow.request["state"]).to_json()
+    session.record("vkid_access_denied", client_id=flow.request["client_id"])
+    return flows.save(request, _return(request, session, flow, refusal), None)
 
 
 # -- «Вход в VK ID»: «Телефон или почта» → «Продолжить» -----------------------------------------
@@ -248,8 +286,12 @@ async def code(request: web.Request) -> web.StreamResponse:
     session = sim.session(request)
     confirmation = flow.confirmation(session)
 
+    # A new e-mail is a profile by e-mail in the making: seed 002 allows it only under 14, so say so now.
+    email_rule = EMAIL_PROFILE_UNDER_FOURTEEN if flow.kind == "email" and flow.account_id is None else None
+
     def show(status: int = 200, **context: Any) -> web.Response:
-        return _screen(request, flow, "code", status, **confirmations.screen(session, confirmation), **context)
+        screen = confirmations.screen(session, confirmation)
+        return _screen(request, flow, "code", status, email_rule=email_rule, **screen, **context)
 
     if request.method == "GET":
         return show()
@@ -370,8 +412,8 @@ async def back(request: web.Request) -> web.StreamResponse:
 
 
 async def by_phone(request: web.Request) -> web.StreamResponse:
-    """«Войти по номеру телефона» after a refused e-mail profile: «Вход в VK ID» again, nothing typed kept."""
-    flow = _current(request, Step.ABOUT)
+    """«Войти по номеру телефона» where a profile by e-mail is refused or about to be: «Вход в VK ID» again, nothing typed kept."""
+    flow = _current(request, Step.ABOUT, Step.PROFILE, Step.CODE)
     flow.step, flow.kind, flow.login, flow.account_id, flow.about_for = Step.LOGIN, None, None, None, None
     flow.extra.pop("password", None)
     return _go(request, flow, "/auth")
@@ -410,7 +452,7 @@ async def profile(request: web.Request) -> web.StreamResponse:
     if data.get("action") != "create" or account.profile_id:
         return _go(request, flow, "/auth/profile")
     if flow.kind == "email":
-        return _screen(request, flow, "profile", 422, alert=EMAIL_PROFILE_REFUSED)
+        return _screen(request, flow, "profile", 422, alert=EMAIL_PROFILE_REFUSED, by_phone=True)
     if "about" in flow.extra:  # the user has just told VK ID about themselves
         about = flow.extra.pop("about")
         about["birth_date"] = date.fromisoformat(about["birth_date"])
@@ -428,4 +470,7 @@ async def confirm(request: web.Request) -> web.StreamResponse:
     flow = _current(request, Step.CONFIRM)
     if request.method == "GET":
         return _screen(request, flow, "confirm")
+    data = await sim.form(request)
+    if data.get("action") == "cancel":
+        return _refuse(request, sim.session(request), flow)
     return _complete(request, sim.session(request), flow)

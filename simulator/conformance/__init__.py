@@ -1,0 +1,11 @@
+"""`sferum-sim conformance`: a vendor's own journal walked through every VK ID outcome, and a report of what it got wrong.
+
+`config` reads the command line and the TOML file, `outcomes` lists what a person does and what a correct
+journal must do, `vkid_checks` names the journal's protocol mistakes VK ID saw, `runner` walks the outcomes
+in Chromium, `report` writes report.html, junit.xml and results.json.
+"""
+
+from .config import Config, ConfigError
+from .outcomes import OUTCOMES, Outcome
+
+__all__ = ["OUTCOMES", "Config", "ConfigError", "Outcome"]
