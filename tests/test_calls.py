@@ -30,7 +30,9 @@ def world() -> Session:
     return session
 
 
-def seed(world: Session, personas: Personas, school_class: str = "10А", linked: Literal["vkid", "max"] | None = "vkid") -> CreatedIds:
+def seed(
+    world: Session, personas: Personas, school_class: str = "10А", linked: Literal["vkid", "max"] | None = "vkid"
+) -> CreatedIds:
     person = personas.make("student")
     entry = person.entry(org=SCHOOL["id"], vkid=True, profile=True, school_class=school_class, linked=linked)
     return apply_seed(world, {"people": [entry]})["people"][person.key]
