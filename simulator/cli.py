@@ -180,6 +180,37 @@ def conformance(args: argparse.Namespace) -> int:
     return run_conformance(args)
 
 
+def classroom(args: argparse.Namespace) -> int:
+    with machinery("classroom", harness=True):
+        from .classroom.run import main as run_classroom  # the step library, for the seats' «Дано» steps
+
+    return run_classroom(args)
+
+
+def add_classroom(commands: Subparsers) -> None:
+    room = commands.add_parser(
+        "classroom", help="a lesson: every trainee practises a scenario on a world of their own, the trainer watches"
+    )
+    room.add_argument("chosen", nargs="+", metavar="FEATURE|ID", help="a .feature file, or flow IDs such as F06 E02")
+    room.add_argument(
+        "--scenario", action="append", default=[], metavar="NAME", help="a scenario of the file (repeatable)"
+    )
+    room.add_argument("--seats", type=int, default=1, metavar="N", help="how many trainees (default 1)")
+    room.add_argument("--features", default="features", metavar="DIR", help="where flow IDs are looked up")
+    room.add_argument("--address", help="the address trainees reach this computer by (default: its own on the network)")
+    room.add_argument("--host", default="0.0.0.0", help="where the platforms' ports listen (default all interfaces)")
+    room.add_argument(
+        "--port", type=int, default=8790, help="the room view's port; the platforms take the next eight (default 8790)"
+    )
+    room.add_argument(
+        "--admin-token", metavar="TOKEN", help=f"the room view's password [${TOKEN_ENV}; default: made up]"
+    )
+    room.add_argument("--stuck-minutes", type=float, default=3.0, metavar="M", help="no progress this long is stuck")
+    room.add_argument("--out", metavar="DIR", help="write seats.json there, and the summary at the end")
+    room.add_argument("--guide", metavar="DIR", help="a guide written by `sferum-sim guide`: its pictures on the cards")
+    room.set_defaults(func=classroom)
+
+
 def add_serve(commands: Subparsers) -> None:
     run = commands.add_parser("serve", help="run the simulator")
     run.add_argument("--host", default="127.0.0.1")
