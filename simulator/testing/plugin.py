@@ -15,7 +15,7 @@ import pytest
 import respx
 
 from .. import tls
-from . import base_url, browser_fixtures, markers, scenario_names, shard, step_lookup
+from . import base_url, browser_fixtures, markers, scenario_names, shard, startup, step_lookup
 from .browser import KINDS
 from .client import SimSession, Simulator
 from .evidence import POLICIES, EvidencePlugin
@@ -89,6 +89,8 @@ def report_dir(config: pytest.Config) -> Path | None:
 
 @pytest.hookimpl(tryfirst=True)  # before allure's own pytest_configure reads --alluredir
 def pytest_configure(config: pytest.Config) -> None:
+    if startup.enabled() and not config.pluginmanager.has_plugin("sferum_sim.startup"):
+        config.pluginmanager.register(startup.StartupMarks(), "sferum_sim.startup")
     # Registered now, after pytest-playwright, so these fixtures extend rather than lose to its own.
     if config.pluginmanager.has_plugin("playwright") and not config.pluginmanager.has_plugin("sferum_sim.browser"):
         config.pluginmanager.register(browser_fixtures, "sferum_sim.browser")
@@ -191,3 +193,6 @@ def vkid_router(sim: Simulator, sim_session: SimSession) -> Iterator[respx.MockR
     """
     with sim_router(sim.url, session=sim_session.key) as router:
         yield router
+
+
+startup.mark("plugin_imported")
