@@ -17,6 +17,7 @@ import pytest
 
 from simulator import validation
 from simulator.testing import Personas, SimSession
+from simulator.world.seed import OrganisationEntry
 from tests.sim_browser import Browser, location
 from tests.sim_orgs import MESSENGER, SCHOOL, seed, sign_in_to, texts
 
@@ -381,12 +382,34 @@ def test_a_profile_of_no_organisation_makes_no_chat(sim_session: SimSession, htt
 # -- «Показать все» only when chats are hidden ----------------------------------------------------------
 
 
-def test_show_all_only_when_some_chats_are_hidden(student_messenger: Browser, messenger: Browser) -> None:
-    """A student is in two chats (the school's announcements and the class): all shown, nothing to show more."""
+def test_show_all_only_when_some_chats_are_hidden(
+    student_messenger: Browser, messenger: Browser, sim_session: SimSession, new_http_browser: Callable[[], Browser]
+) -> None:
+    """Seed 001's main screen lists six chats under «Чаты 28» and «Показать все» leads to the rest."""
     student_home = student_messenger.get("/", host=MESSENGER)
     assert len(texts(student_home, "chat")) == 2 and "Показать все" not in student_home.text
-    teacher_home = messenger.get("/", host=MESSENGER)  # four chats, three shown
-    assert len(texts(teacher_home, "chat")) == 3 and '<a href="/chats">Показать все</a>' in teacher_home.text
+    teacher_home = messenger.get("/", host=MESSENGER)  # four chats: the school's three and 10А's, all shown
+    assert len(texts(teacher_home, "chat")) == 4 and "Показать все" not in teacher_home.text
+    # A teacher who leads 5А and teaches four more classes: three chats of the school and five of classes.
+    lyceum: OrganisationEntry = {"id": 216579777, "name": "Лицей №7", "classes": ["5А", "6А", "7А", "8А", "9А"]}
+    sim_session.seed({"organisations": [lyceum]})
+    teacher = Personas(43).make("teacher", key="lyceum-teacher")
+    entry: Any = teacher.entry(org=lyceum["id"], school_class="5А", vkid=True, profile=True, linked="vkid")
+    entry["journal"]["classes"] = ["6А", "7А", "8А", "9А"]
+    sim_session.seed({"people": [entry]})
+    browser = new_http_browser()
+    home = sign_in_to(browser, MESSENGER, "/", teacher.phone)
+    assert "Чаты 8</h1>" in home.text and '<a href="/chats">Показать все</a>' in home.text
+    assert [row.split(" · ")[-1] for row in texts(home, "chat")] == [
+        "Информационный канал",
+        "Информационный канал",
+        "Учителя 1 участник",
+        "Общая беседа 1 участник",
+        "Общая беседа 1 участник",
+        "Общая беседа 1 участник",
+    ]
+    everything = texts(browser.get("/chats", host=MESSENGER), "chat")
+    assert [row.split(" · ")[0] for row in everything[3:]] == ["5А", "6А", "7А", "8А", "9А"]
 
 
 # -- ЭШ's tab «Сферум» ----------------------------------------------------------------------------------

@@ -75,7 +75,7 @@ def test_the_statistics_workbook_counts_the_worlds_messages(
     assert rows[name][2:] == (1, 2, 1)
     assert rows[f"{admin[0].last_name} {admin[0].first_name}"][2:] == (0, 0, 0)
     users = list(book["Пользователи"].iter_rows(values_only=True))
-    assert users[0] == ("Дата", "ID организации", "ID пользователя", "ФИО", "Тип пользователя", "Связь с ЭИП")
+    assert users[0] == ("Дата", "ID организации", "ID пользователя", "ФИО", "Тип пользы", "Связь с ЭИП")  # seed 001
     assert (SCHOOL["id"], ids["profile_id"], name, "teacher", 1) in [u[1:] for u in users[1:]]
     assert book["Статистика"]["A2"].number_format == "DD.MM.YYYY"
 

@@ -86,6 +86,7 @@ REFERENCES: tuple[tuple[str, str, str], ...] = (
     ("journal_accounts", "person_id", "people"),
     ("journal_accounts", "org_id", "organisations"),
     ("journal_accounts", "class_id", "classes"),
+    ("journal_accounts", "classes", "classes"),
     ("journal_accounts", "children", "people"),
     ("vkid_accounts", "profile_id", "profiles"),
     ("max_accounts", "profile_id", "profiles"),

@@ -29,7 +29,7 @@ class UserUsage:
 
     profile_id: int  # «ID пользователя»: the educational profile's ID, as VK Messenger's settings show it
     full_name: str  # «Хазеев Рустем»: last and first name, as the report prints them
-    user_type: str  # «Тип пользователя»: teacher | student | parent | admin
+    user_type: str  # «Тип пользы», as seed 001 heads the column: teacher | student | parent | admin
     journal_linked: bool  # «Связь с ЭЖ» / «Связь с ЭИП»: the profile is linked to an e-journal account
     messages: int
     calls: int

@@ -14,7 +14,8 @@ from ...world.statistics import WeeklyReport
 STATISTICS = "Статистика"
 USERS = "Пользователи"
 STATISTICS_HEADER = ("Дата", "ФИО", "Связь с ЭЖ", "Кол-во сообщений за 7 дней", "Кол-во звонков за 7 дней")
-USERS_HEADER = ("Дата", "ID организации", "ID пользователя", "ФИО", "Тип пользователя", "Связь с ЭИП")
+# Seed 001 prints the per-user report's header so, «Тип пользы» included: a reader of the file keys on these words.
+USERS_HEADER = ("Дата", "ID организации", "ID пользователя", "ФИО", "Тип пользы", "Связь с ЭИП")
 DATE_FORMAT = "DD.MM.YYYY"
 
 
