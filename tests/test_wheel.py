@@ -113,23 +113,19 @@ def team(tmp_path_factory: pytest.TempPathFactory) -> Team:
     return team
 
 
-def test_a_team_project_runs_library_steps_from_the_installed_wheel(team: Team) -> None:
+def test_the_steps_and_their_school_data_come_from_the_wheel(team: Team) -> None:
     code, schools = team.run(team.python, "-c", WHERE_STEPS_ARE).stdout.split()
-    # The wheel's copy, data included.
     assert Path(code).is_relative_to(team.venv) and Path(schools).is_relative_to(team.venv)
-    tests = team.pytest()
-    assert tests.returncode == 0 and "1 passed" in tests.stdout, tests.stdout + tests.stderr
 
 
-def test_strict_markers_and_deprecation_warnings_as_errors(team: Team) -> None:
-    """A team's CI often runs so: the plugin registers the tags features carry and warns of nothing deprecated."""
-    tests = team.pytest("--strict-markers", "-W", "error::DeprecationWarning")
-    assert tests.returncode == 0 and "1 passed" in tests.stdout, tests.stdout + tests.stderr
-
-
-def test_video_and_the_chromium_channel_with_nothing_downloaded(team: Team) -> None:
+def test_a_team_project_runs_library_steps_from_the_installed_wheel(team: Team) -> None:
+    """Run as a team's CI may run it: unknown marks and deprecations are errors, every test filmed, the channel
+    named — one run for all of it, as the plain run is the same minus the options."""
     videos = team.project / "videos"
-    tests = team.pytest("--video", "on", "--output", str(videos), "--browser-channel", "chromium")
+    tests = team.pytest(
+        "--strict-markers", "-W", "error::DeprecationWarning",
+        "--video", "on", "--output", str(videos), "--browser-channel", "chromium",
+    )  # fmt: skip
     assert tests.returncode == 0 and "1 passed" in tests.stdout, tests.stdout + tests.stderr
     # Playwright's "chromium" channel is its own download, absent here: the system's stands in, said in one line.
     [note] = [line for line in tests.stdout.splitlines() if FALLBACK_NOTE in line]
