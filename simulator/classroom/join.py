@@ -66,7 +66,7 @@ def _join(classroom: Classroom, request: web.Request) -> web.StreamResponse:
     seat = classroom.seats.by_token(request.path.removeprefix(JOIN))
     if seat is None:
         return refusal(request, 403, "unknown_seat", WRONG_LINK)
-    response = web.HTTPSeeOther(CARD)
+    response = web.Response(status=303, headers={"Location": CARD})
     # Lax: sent on the trainee's own navigations between the platforms' ports (same site), not to other sites.
     response.set_cookie(COOKIE, seat.token, httponly=True, samesite="Lax", path="/")
     return response
