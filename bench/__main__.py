@@ -8,7 +8,10 @@
 - load:    200 concurrent users over 20 sessions against a `serve` process for 60 s: req/s, p50/p99, errors, RSS
 
 `python -m bench runners` instead compares the harness with a raw Playwright script and playwright-bdd
-on the same flow (bench/runners/); `python -m bench suite` times the BDD suite as `make test` runs it.
+on the same flow (bench/runners/); `python -m bench suite` times the BDD suite as `make test` runs it;
+`python -m bench startup` shows where a run's start goes and pairs one and ten scenarios with the raw
+script (bench/startup.py); `python -m bench load` runs the load part alone. Every figure is printed with
+the machine's load beside it, and marked BUSY when other work ran on the machine (bench/machine.py).
 """
 
 from __future__ import annotations
@@ -31,7 +34,9 @@ import httpx
 from aiohttp import web
 
 from bench.load import bench_load
+from bench.machine import machine_now
 from bench.runners import bench_runners
+from bench.startup import bench_startup, render
 from bench.suite import bench_suite
 from simulator import SimulatorServer, World
 from simulator.app import create_app
@@ -229,17 +234,32 @@ def main() -> int:
         prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "part", nargs="?", default="simulator", choices=("simulator", "runners", "suite"), help="what to measure"
+        "part",
+        nargs="?",
+        default="simulator",
+        choices=("simulator", "runners", "suite", "startup", "load"),
+        help="what to measure",
     )
     parser.add_argument("--quick", action="store_true", help="small counts, for a smoke run")
+    parser.add_argument("--rounds", type=int, default=None, help="rounds of runners, suite and startup (default 3)")
+    parser.add_argument("--root", default=None, help="startup: the checkout whose harness is measured (to compare two)")
+    parser.add_argument("--no-targets", action="store_true", help="startup: the breakdown only, not the paired runs")
+    parser.add_argument("--quiet-only", action="store_true", help="exit 3 and write nothing when the machine was busy")
     parser.add_argument("--out", default=None, help="where the JSON goes (default: reports/bench[-PART].json)")
     args = parser.parse_args()
     scale = 10 if args.quick else 1
+    rounds = args.rounds or (3 if scale == 1 else 1)
     results: dict[str, Any]
     if args.part == "runners":
-        results = {"runners": bench_runners(scenarios=20 // scale, rounds=3 if scale == 1 else 1)}
+        results = {"runners": bench_runners(scenarios=20 // scale, rounds=rounds)}
     elif args.part == "suite":
-        results = {"suite": bench_suite(rounds=3 if scale == 1 else 1)}
+        results = {"suite": bench_suite(rounds=rounds)}
+    elif args.part == "startup":
+        root = Path(args.root).resolve() if args.root else Path(__file__).parent.parent
+        results = {"startup": bench_startup(rounds=rounds, root=root, targets=not args.no_targets)}
+        print(render(results["startup"]))
+    elif args.part == "load":
+        results = {"load": bench_load(seconds=60 / scale)}
     else:
         results = {
             "flow": bench_flow(200 // scale),
@@ -249,13 +269,32 @@ def main() -> int:
             "browse": bench_browse(100_000 // scale),
             "load": bench_load(seconds=60 / scale),
         }
+    busy = _busy(results)
+    if args.part not in ("load", "startup"):  # these two say it in their own figures
+        machine = machine_now()
+        results["machine"] = machine
+        busy = busy or machine["busy"]
     for name, result in results.items():
-        print(f"{name:<7} " + "  ".join(f"{k}={v}" for k, v in result.items()))
+        if name != "startup":
+            print(f"{name:<7} " + "  ".join(f"{k}={v}" for k, v in result.items()))
+    if busy:
+        print("BUSY: other work ran on the machine during the measurement; these are not quiet-machine figures")
+        if args.quiet_only:
+            return 3
     out = Path(args.out or ("reports/bench.json" if args.part == "simulator" else f"reports/bench-{args.part}.json"))
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     print(f"written to {out}")
     return 0
+
+
+def _busy(results: Any) -> bool:
+    """Whether any part's machine record says it was busy."""
+    if isinstance(results, dict):
+        if results.get("busy") is True and "cpus" in results:
+            return True
+        return any(_busy(value) for value in results.values())
+    return False
 
 
 if __name__ == "__main__":

@@ -182,7 +182,12 @@ def _timed(
     return Run(runner, read(stdout), wall, cpu)
 
 
-def run_ours(job: Job, job_file: Path, server_pid: int) -> Run:
+# The repository's dev tools (schemathesis, hypothesis) bring pytest plugins a team's environment does not have.
+NOT_A_TEAMS_PLUGINS = ["-p", "no:schemathesis", "-p", "no:hypothesispytest"]
+
+
+def run_ours(job: Job, job_file: Path, server_pid: int, *, own_simulator: bool = False) -> Run:
+    """The harness on the job's scenarios; `own_simulator`: the plugin starts its own, as `pytest features` does."""
     project = job.work_dir / "ours"
     project.mkdir(exist_ok=True)
     (project / "conftest.py").write_text(OURS_CONFTEST, encoding="utf-8")
@@ -190,21 +195,20 @@ def run_ours(job: Job, job_file: Path, server_pid: int) -> Run:
     shutil.copytree(job.feature_dir, project / "features", dirs_exist_ok=True)
     junit = project / "junit.xml"
     command = [sys.executable, "-m", "pytest", str(project), "-q", "-p", "no:cacheprovider", "-p", "no:randomly"]
-    command += [
-        "--rootdir",
-        str(project),
-        "--sim-url",
-        job.url,
-        f"--junitxml={junit}",
-        "-W",
-        "ignore::pytest.PytestUnknownMarkWarning",
-    ]
+    command += [*NOT_A_TEAMS_PLUGINS, "--rootdir", str(project), *([] if own_simulator else ["--sim-url", job.url])]
+    command += [f"--junitxml={junit}", "-W", "ignore::pytest.PytestUnknownMarkWarning"]
     env = {"SFERUM_SIM_CHROMIUM": job.executable}
+    if own_simulator:  # its people and school are seeded by the scenario's own steps, whichever simulator it is
+        env["SFERUM_SIM_URL"] = ""
 
     def read(_: str) -> list[float]:
         return [float(case.get("time", 0)) * 1000 for case in ET.parse(junit).iter("testcase")]
 
-    return _timed("ours", command, job, server_pid, env, read)
+    return _timed("ours-own-simulator" if own_simulator else "ours", command, job, server_pid, env, read)
+
+
+def run_ours_own_simulator(job: Job, job_file: Path, server_pid: int) -> Run:
+    return run_ours(job, job_file, server_pid, own_simulator=True)
 
 
 def run_raw(job: Job, job_file: Path, server_pid: int) -> Run:
@@ -241,6 +245,8 @@ RUNNERS: dict[str, Callable[[Job, Path, int], Run]] = {
     "raw": run_raw,
     "playwright-bdd": run_playwright_bdd,
 }
+# Runners `bench startup` pairs besides: the harness as `pytest features` runs it, starting its own simulator.
+EXTRA_RUNNERS: dict[str, Callable[[Job, Path, int], Run]] = {"ours-own-simulator": run_ours_own_simulator}
 
 
 def node_ready() -> bool:
@@ -283,17 +289,19 @@ def _summary(runs: list[Run]) -> dict[str, Any]:
     return {
         "scenario_ms": round(statistics.median(every)),
         "spread_ms": [round(min(per_run)), round(max(per_run))],
-        "wall_s": round(statistics.median(run.wall_s for run in runs), 1),
+        "wall_s": round(statistics.median(run.wall_s for run in runs), 2),
+        "walls_s": [round(run.wall_s, 2) for run in runs],  # in round order: pairs with the other runners' runs
         "cpu_ms_per_scenario": cpu,
     }
 
 
-def bench_runners(scenarios: int = 20, rounds: int = 3) -> dict[str, Any]:
-    """Each runner `rounds` times, interleaved, `scenarios` scenarios a run: medians, spreads and ratios."""
+def bench_runners(scenarios: int = 20, rounds: int = 3, only: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """Each runner (`only` these) `rounds` times, interleaved, `scenarios` scenarios a run: medians, spreads, ratios."""
     executable = system_chromium(headless=True)
     if executable is None:
         raise RuntimeError("no system Chromium: apt-get install chromium-headless-shell (make setup does)")
-    names = [name for name in RUNNERS if name != "playwright-bdd" or node_ready()]
+    every = {**RUNNERS, **EXTRA_RUNNERS}
+    names = [name for name in (only or RUNNERS) if name != "playwright-bdd" or node_ready()]
     personas = Personas(2024)
     schools = json.loads(SCHOOLS.read_text(encoding="utf-8"))["organisations"]
     runs: dict[str, list[Run]] = {name: [] for name in names}
@@ -319,9 +327,11 @@ def bench_runners(scenarios: int = 20, rounds: int = 3) -> dict[str, Any]:
                 work = Path(tmp) / f"{name}-{round_}"
                 work.mkdir()
                 job = Job(url, executable, args, people, schools, work)
-                runs[name].append(RUNNERS[name](job, job.write(), pid))
+                runs[name].append(every[name](job, job.write(), pid))
     result: dict[str, Any] = {"browser": executable, "scenarios": scenarios, "rounds": rounds}
     result.update({name: _summary(name_runs) for name, name_runs in runs.items()})
+    if "ours" not in result or "raw" not in result:
+        return result
     ours = result["ours"]["scenario_ms"]
     result["ratio_ours_to_raw"] = round(ours / result["raw"]["scenario_ms"], 3)
     if "playwright-bdd" in result:

@@ -8,6 +8,7 @@ It talks to the control plane with httpx directly: no pytest, no plugin, no step
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import time
@@ -18,10 +19,26 @@ import httpx
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 SESSION_HEADER = "X-Sim-Session"
+# `python -m bench startup` names a file here: the script's start-up stages, as the plugin's marks are written.
+MARKS = os.environ.get("SFERUM_SIM_STARTUP_LOG")
+
+
+def mark(name: str) -> None:
+    """The wall clock and CPU seconds at a stage of the start, once a stage (see simulator/testing/startup.py)."""
+    if MARKS and name not in marked:
+        marked.add(name)
+        with open(MARKS, "a", encoding="utf-8") as log:
+            log.write(json.dumps({"mark": name, "wall": time.time(), "cpu": time.process_time()}) + "\n")
+
+
+marked: set[str] = set()
+mark("imported")
 
 
 def scenario(browser: Browser, control: httpx.Client, job: dict[str, Any], person: dict[str, Any]) -> None:
+    mark("first_session_start")
     session = control.post("/sessions", json={"seed": 0}).json()
+    mark("first_session")
     key, port = session["key"], job["port"]
     path = f"/sessions/{key}"
     try:
@@ -30,9 +47,11 @@ def scenario(browser: Browser, control: httpx.Client, job: dict[str, Any], perso
         ids = created["people"][person["id"]]
         profiles_before = len(control.get(path).json()["profiles"])
         control.patch(f"{path}/settings", json={"phone_code_channel": "sms"}).raise_for_status()
+        mark("first_context_start")
         context = browser.new_context(
             extra_http_headers={SESSION_HEADER: key}, locale="ru-RU", timezone_id="Europe/Moscow"
         )
+        mark("first_context")
         page = context.new_page()
         walk(page, control, path, port, person, ids, profiles_before)
         context.close()
@@ -91,12 +110,17 @@ def main(job_file: str) -> None:
     job = json.loads(Path(job_file).read_text(encoding="utf-8"))
     job["port"] = int(re.sub(r".*:(\d+).*", r"\1", job["url"]))
     times: list[float] = []
+    mark("driver_ready_start")
     with sync_playwright() as playwright, httpx.Client(base_url=f"{job['url']}/_sim/v1", timeout=40) as control:
+        mark("driver_ready")
+        mark("browser_launched_start")
         browser = playwright.chromium.launch(executable_path=job["executable"], args=job["args"])
+        mark("browser_launched")
         for person in job["people"]:
             started = time.perf_counter()
             scenario(browser, control, job, person)
             times.append((time.perf_counter() - started) * 1000)
+        mark("tests_done")
         browser.close()
     print(json.dumps(times))
 
