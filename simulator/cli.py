@@ -379,6 +379,7 @@ SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (
     add_steps,
     add_record,
     add_conformance,
+    add_classroom,
 )
 
 
