@@ -28,6 +28,8 @@ SETTING_TITLES = {
     # A default: a person may have a channel of their own; no account, or a password first, means an SMS.
     "phone_code_channel": ("Код VK ID на телефон, если у человека не задан свой", {"call": "звонком", "sms": "по SMS"}),
     "mes_sferum_in": ("МЭШ подключает Сферум", {"vk": "в VK Мессенджере (VK ID)", "max": "в МАХ"}),
+    # Unset means «follow»: VK ID sends the browser back to the service at once.
+    "vkid_redirect": ("Возврат из VK ID в сервис", {"follow": "сразу", "hold": "по ссылке (задержан)"}),
 }
 CLOCK_STEPS = {60: "+1 мин", 300: "+5 мин", 86400: "+1 день"}
 CHANNELS = {Channel.SMS: "SMS", Channel.CALL: "звонок", Channel.EMAIL: "e-mail"}
