@@ -120,7 +120,10 @@ def test_a_fault_with_parameters_it_does_not_take_is_400_and_stores_nothing(
 def test_a_fault_stores_its_checked_parameters(control: httpx.Client, sim_session: SimSession) -> None:
     """status defaults to 500; the snapshot, fault list and event log all render it."""
     response = control.put(f"/sessions/{sim_session.key}/faults/http_error", json={"platform": "mes", "path": "/x"})
-    assert response.json() == {"name": "http_error", "params": {"platform": "mes", "path": "/x", "status": 500, "delay": 0.0}}
+    assert response.json() == {
+        "name": "http_error",
+        "params": {"platform": "mes", "path": "/x", "status": 500, "delay": 0.0},
+    }
     for url in ["", "/faults", "/events"]:
         assert control.get(f"/sessions/{sim_session.key}{url}").status_code == 200
 
