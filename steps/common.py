@@ -15,7 +15,21 @@ from pytest_bdd import given, parsers, then, when
 
 from simulator import SESSION_HEADER
 from simulator.testing import Persona, SimSession
-from simulator.testing.acts import Alert, Click, Fill, Gained, Group, Heading, Notice, Reload, Unchanged, acts, checks
+from simulator.testing.acts import (
+    Alert,
+    Click,
+    FieldAlert,
+    Fill,
+    Gained,
+    Group,
+    Heading,
+    Notice,
+    Reload,
+    Unchanged,
+    Wait,
+    acts,
+    checks,
+)
 from simulator.testing.client import Link, Message
 
 from .failures import created, fail, first, listed
@@ -206,6 +220,7 @@ def platform_shows_error(page: Page, platform: str, text: str) -> None:
 
 
 @then(parsers.re(r"у поля «(?P<label>[^«»]+)» ошибка «(?P<text>.+)»$"))
+@checks(FieldAlert(Group("label"), Group("text")))
 def field_error(page: Page, label: str, text: str) -> None:
     """Checks the field with this label is marked aria-invalid and the error it is described by reads exactly this text."""
     field_ = page.get_by_label(label, exact=True)
@@ -215,12 +230,14 @@ def field_error(page: Page, label: str, text: str) -> None:
 
 
 @when(parsers.re(r"проходит (?P<minutes>\d+) минут[аы]?"))
+@acts(Wait(Group("minutes"), unit=60))
 def time_passes(sim_session: SimSession, minutes: str) -> None:
     """Moves the simulator's clock on by this many minutes."""
     sim_session.advance(int(minutes) * 60)
 
 
 @when(parsers.re(r"проходит (?P<seconds>\d+) секунд[аы]?"))
+@acts(Wait(Group("seconds")))
 def seconds_pass(sim_session: SimSession, seconds: str) -> None:
     """Moves the simulator's clock on by this many seconds; a page already open shows what it showed."""
     sim_session.advance(int(seconds))

@@ -12,6 +12,7 @@ from pytest_bdd import given, parsers, then, when
 
 from simulator import SESSION_HEADER
 from simulator.testing import Personas, SimSession
+from simulator.testing.acts import Group, Wait, acts
 
 from .cast import ROLES, Cast, column, full_name, person, sheet
 from .common import Scene, school
@@ -255,6 +256,7 @@ def teacher_with_duplicate(
 
 
 @when(parsers.re(r"проходит (?P<days>\d+) (?:день|дня|дней)"))
+@acts(Wait(Group("days"), unit=24 * 3600))
 def days_pass(sim_session: SimSession, days: str) -> None:
     """Moves the simulator's clock on by this many days."""
     sim_session.advance(int(days) * 24 * 3600)

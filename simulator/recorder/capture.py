@@ -52,6 +52,12 @@ OBSERVE = r"""
     buttons: main ? [...main.querySelectorAll("button, input[type=submit]")].filter(visible)
       .map(e => text(e.innerText || e.value)) : [],
     testids,
+    // A field marked invalid, with the error it is described by: «у поля «Код подтверждения» ошибка «…»».
+    fieldErrors: [...document.querySelectorAll("[aria-invalid=true][aria-describedby]")].filter(visible).map(el => {
+      const label = el.labels && el.labels[0] ? text(el.labels[0].innerText) : text(el.getAttribute("aria-label"));
+      const error = document.getElementById(el.getAttribute("aria-describedby").split(/\s+/)[0]);
+      return [label, error ? text(error.innerText) : ""];
+    }).filter(([label, error]) => label && error),
   };
 }
 """
@@ -187,7 +193,14 @@ class Switched:
     on: bool
 
 
-Raw = Clicked | Typed | Opened | Reloaded | WentBack | Switched
+@dataclass(frozen=True)
+class Waited:
+    """The simulator's clock moved on by this many seconds: in the console, or a countdown waited out."""
+
+    seconds: int
+
+
+Raw = Clicked | Typed | Opened | Reloaded | WentBack | Switched | Waited
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,9 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..testing.acts import Action, Actor, Acts, Click, Code, Fill, Group, Open, Reload, Switch, Value
+from ..testing.acts import Action, Actor, Acts, Click, Code, Fill, Group, Open, Reload, Switch, Value, Wait
 from ..testing.personas import Persona
-from .capture import Clicked, Opened, Raw, Reloaded, Switched, Typed, WentBack
+from .capture import Clicked, Opened, Raw, Reloaded, Switched, Typed, Waited, WentBack
 from .library import Library, LibraryStep, Unwritable
 
 MERGE_DEPTH = 2  # how many steps written just before a click a multi-click step may take in
@@ -138,6 +138,11 @@ class Matcher:
             return 1
         if isinstance(action, Switch) and isinstance(raw, Switched):
             return 2 if (raw.fault, raw.on) == (action.fault, action.on) else None
+        if isinstance(action, Wait) and isinstance(raw, Waited):
+            if raw.seconds <= 0 or raw.seconds % action.unit:
+                return None
+            bound = self._value(action.amount, str(raw.seconds // action.unit), values)
+            return None if bound is None else 1 + len(str(action.unit))  # the larger unit says it shorter
         return None
 
     def bind(self, acts: Acts, raws: Sequence[Raw]) -> Binding | None:
@@ -252,4 +257,6 @@ def locator(raw: Raw) -> str:
         return "page.reload()"
     if isinstance(raw, WentBack):
         return "page.go_back()"
+    if isinstance(raw, Waited):
+        return f"sim_session.advance({raw.seconds})"
     return f"sim_session.{'fault' if raw.on else 'clear_fault'}({_quoted(raw.fault)})"

@@ -21,6 +21,7 @@ from ..testing.acts import (
     Alert,
     Check,
     Checks,
+    FieldAlert,
     Gained,
     Group,
     Heading,
@@ -35,7 +36,18 @@ from .library import Library, LibraryStep, Unwritable
 from .matching import Entry
 
 # The order proposals are offered in: what went wrong or was announced first, the world last.
-RANK = {Alert: 0, Notice: 1, Heading: 2, Screen: 2, OnlyButton: 3, Shows: 3, Gained: 4, Unchanged: 4, Joined: 4}
+RANK = {
+    Alert: 0,
+    FieldAlert: 0,
+    Notice: 1,
+    Heading: 2,
+    Screen: 2,
+    OnlyButton: 3,
+    Shows: 3,
+    Gained: 4,
+    Unchanged: 4,
+    Joined: 4,
+}
 
 
 @dataclass(frozen=True)
@@ -50,6 +62,7 @@ class Shown:
     text: str = ""
     buttons: tuple[str, ...] = ()
     testids: Mapping[str, str] = field(default_factory=dict)
+    field_errors: tuple[tuple[str, str], ...] = ()  # (the field's label, its error)
 
     @classmethod
     def of(cls, platform: str | None, found: Mapping[str, Any]) -> Shown:
@@ -62,6 +75,7 @@ class Shown:
             str(found.get("text") or ""),
             tuple(found.get("buttons") or ()),
             dict(found.get("testids") or {}),
+            tuple((str(label), str(error)) for label, error in found.get("fieldErrors") or ()),
         )
 
 
@@ -128,6 +142,12 @@ def _check(
         if check.platform is not None and not _bind(check.platform, _platform_name(shown.platform), values):
             return None
         return values, {"notice" if isinstance(check, Notice) else "alert"}, int(check.on is not None)
+    if isinstance(check, FieldAlert):
+        if len(shown.field_errors) != 1:
+            return None
+        label, error = shown.field_errors[0]
+        # The field's error is the screen's alert: this says more than «VK ID показывает ошибку «…»».
+        return {check.label.name: label, check.text.name: error}, {"alert"}, 1
     if isinstance(check, Shows):
         match = _template(check.text).search(shown.text)
         return (match.groupdict(), {f"text:{check.text}"}, 1) if match else None

@@ -59,15 +59,34 @@ class _Context:
         self.names = names
         self.actor = actor
         self.name_actor = name_actor
+        self.before = ""  # the sentence written so far, for a noun's form after a number
+
+
+# A noun's form after a number, told by its last letter: «1 минута», «2 минуты», «5 минут»; «1 день», «2 дня», «7 дней».
+ENDINGS = ({"а", "ь"}, {"ы", "и", "я"}, {"", "й", "в"})
+AFTER_NUMBER = re.compile(r"(\d+) \w*$")
+
+
+def _form(candidates: list[str], before: str) -> str | None:
+    """The candidate that fits the number just written, if the sentence is at a noun after a number."""
+    found = AFTER_NUMBER.search(before)
+    if found is None:
+        return None
+    n = int(found.group(1))
+    category = 2 if n % 100 in range(11, 15) else 0 if n % 10 == 1 else 1 if n % 10 in (2, 3, 4) else 2
+    return next((c for c in candidates if c[-1:] in ENDINGS[category]), None)
 
 
 def _render(items: list[tuple[Any, Any]], context: _Context) -> tuple[str, set[str]]:
     text: list[str] = []
     used: set[str] = set()
+    start = context.before
     for op, av in items:
         part, why = _node(op, av, context)
         text.append(part)
         used |= why
+        context.before = start + "".join(text)
+    context.before = start
     return "".join(text), used
 
 
@@ -86,6 +105,9 @@ def _node(op: Any, av: Any, context: _Context) -> tuple[str, set[str]]:
         return _branch(av[1], context)
     if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
         low, high, inner = av
+        letters = _letters(list(inner))
+        if low == 0 and high == 1 and letters is not None:  # «минут[аы]?»: the form the number before asks for
+            return _form(["", *letters], context.before) or "", set()
         part, why = _render(list(inner), context)
         if low == 0 and high == 1:
             # An optional comma is the sentence's punctuation («ФИО, дату рождения,? пол»): kept.
@@ -94,6 +116,16 @@ def _node(op: Any, av: Any, context: _Context) -> tuple[str, set[str]]:
         if low == high:
             return part * low, why
     raise Unwritable(f"no value for a free part of the pattern ({op})")
+
+
+def _letters(items: list[tuple[Any, Any]]) -> list[str] | None:
+    """The letters of a one-letter class («[аы]»), None for anything else."""
+    if len(items) != 1 or items[0][0] is not sre_constants.IN:
+        return None
+    inner = items[0][1]
+    if not all(op is sre_constants.LITERAL for op, _ in inner):
+        return None
+    return [chr(code) for _, code in inner]
 
 
 def _branch(alternatives: Collection[Any], context: _Context) -> tuple[str, set[str]]:
@@ -105,6 +137,9 @@ def _branch(alternatives: Collection[Any], context: _Context) -> tuple[str, set[
             continue
     if not rendered:
         raise Unwritable("no branch of an alternation can be written")
+    form = _form([text for text, _ in rendered], context.before)
+    if form is not None:  # «(?:день|дня|дней)» after «7 »
+        return next((t, w) for t, w in rendered if t == form)
     for text, why in rendered:
         if context.actor is not None and text == context.actor:
             return text, why | {ACTOR}

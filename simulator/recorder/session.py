@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import math
+import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -46,6 +49,7 @@ from .capture import (
     Reloaded,
     Switched,
     Typed,
+    Waited,
     WentBack,
 )
 from .library import Library, LibraryError, load
@@ -77,6 +81,7 @@ DEFAULT_GIVENS: dict[tuple[str, str], tuple[str, ...]] = {
 }
 WINDOW = {"width": 1366, "height": 900}
 NAVIGATION_WAIT = 10.0  # seconds a click on a link or a submit button may take to bring its document
+COUNTDOWN = re.compile(r"(\d\d):(\d\d)")  # «SMS придёт в течение 01:59»
 PUMP = 25  # ms: Playwright delivers the page's messages while the sync API waits
 
 
@@ -154,6 +159,11 @@ class Recording:
         self.gosuslugi: tuple[str, str] | None = None  # the actor's Госуслуги login and password, if seeded
         self._accounts: dict[str, str] = {}
         self._accounts_read = False
+        self._clock_delta = 0
+        self._clock: tuple[datetime, float] | None = (
+            None  # the session's now, and time.monotonic() then  # the session clock's base and since, as last read
+        )
+        self.countdown: tuple[int, datetime] | None = None  # seconds a shown countdown had left, and when
         self.start_cursor = 0
         self._server: SimulatorServer | None = None
         self._playwright: Playwright | None = None  # started by the recording, stopped when it closes
@@ -312,6 +322,9 @@ class Recording:
         for switch in self.switches:
             self._switched(switch)
         self.switches.clear()
+        moved = self._clock_moved()
+        if moved:
+            self._waited(moved)
         self._show()
 
     def run(self, tick: float = 0.15) -> None:
@@ -335,6 +348,7 @@ class Recording:
             self.buffer = [raw for raw in self.buffer if not (isinstance(raw, Typed) and raw.label == captured.label)]
             self.buffer.append(captured)
         elif isinstance(captured, Clicked):
+            self._countdown_waited()
             self._trigger(captured, navigates=captured.navigates)
         else:
             self._loaded(captured)
@@ -376,13 +390,58 @@ class Recording:
         self.buffer = []
 
     def _switched(self, raw: Switched) -> None:
-        if not any(entry.kind == "when" for entry in self.entries):
-            given = self.matcher.given_switch(raw)
-            if given is not None and given.step is not None:
-                self.givens.append(given.step.write(given.values, self.who))
-                return
+        given = self.matcher.given_switch(raw)
+        before_any = not any(entry.kind == "when" for entry in self.entries)
+        if before_any and given is not None and given.step is not None:
+            self.givens.append(given.step.write(given.values, self.who))
+            return
+        typed, self.buffer = self.buffer, []
         self._trigger(raw, navigates=False)
+        if given is not None and self.entries and self.entries[-1].placeholder:
+            # No «Когда» says it (a fault switched on mid-way): the «Дано» that does, where it happened.
+            self.entries[-1] = given
+            self.note = ""
         self._resolve(None)
+        self.buffer = typed
+
+    def _waited(self, seconds: int) -> None:
+        """The clock moved: a step of its own, between what was done before and what is typed after."""
+        self.countdown = None  # a countdown on the page ran out in this wait, or will be waited anew
+        typed, self.buffer = self.buffer, []
+        self._trigger(Waited(seconds), navigates=False)
+        self._resolve(None)
+        self.buffer = typed
+
+    def _clock_now(self) -> datetime | None:
+        """The session's virtual now; None when the session is gone."""
+        if self._session is None:
+            return None
+        clock = self.session.snapshot("clock")["clock"]
+        now, wall, running = datetime.fromisoformat(clock["now"]), time.monotonic(), bool(clock.get("running"))
+        if self._clock is not None:
+            # A running clock goes on with the wall clock: only what goes beyond that is the clock moved on.
+            jump = (now - self._clock[0]).total_seconds() - ((wall - self._clock[1]) if running else 0)
+            if jump >= 1:
+                self._clock_delta += round(jump)
+        self._clock = (now, wall)
+        return now
+
+    def _clock_moved(self) -> int:
+        """Seconds the clock was moved on (the console's «часы») since it was last read."""
+        self._clock_now()
+        moved, self._clock_delta = self._clock_delta, 0
+        return moved
+
+    def _countdown_waited(self) -> None:
+        """A countdown shown on the page ran out before this click: the scenario waits it out, in whole minutes
+        (a frozen clock, as the written scenario runs with, never runs it out by itself)."""
+        if self.countdown is None:
+            return
+        left, seen = self.countdown
+        now = self._clock_now()
+        self.countdown = None
+        if now is not None and (now - seen).total_seconds() >= left:
+            self._waited(math.ceil(left / 60) * 60)
 
     def _look(self) -> Shown | None:
         """What the page shows now (after an action that loaded no new document)."""
@@ -419,11 +478,17 @@ class Recording:
             journal=self.options.journal,
             recorded=recorded,
         )
+        self._note_countdown(shown)
         # Each check runs once now, as the scenario will run it: only those that hold are offered.
         self.trier.typed(self.entries)
         tried = [self.trier.run(entry) for entry in proposed]
         self.proposals = [t.entry for t in tried if t.passed]
         self.failing = [(t.sentence, t.failure) for t in tried if t.failure is not None]
+
+    def _note_countdown(self, shown: Shown | None) -> None:
+        found = COUNTDOWN.search(shown.testids.get("countdown", "")) if shown is not None else None
+        now = self._clock_now() if found else None
+        self.countdown = (int(found.group(1)) * 60 + int(found.group(2)), now) if found and now else None
 
     def _command(self, name: str) -> None:
         if self.pending is not None:

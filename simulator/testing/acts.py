@@ -86,7 +86,16 @@ class Switch:
     on: bool
 
 
-Action = Click | Fill | Open | Reload | Switch
+@dataclass(frozen=True)
+class Wait:
+    """The simulator's clock moved on, by whole `unit`s of seconds that the group takes (a trainer's «часы» in
+    the console, or a countdown the person waited out)."""
+
+    amount: Group
+    unit: int = 1
+
+
+Action = Click | Fill | Open | Reload | Switch | Wait
 
 
 @dataclass(frozen=True)
@@ -125,6 +134,15 @@ class Alert:
     text: Group
     platform: Group | None = None
     on: str | None = None
+
+
+@dataclass(frozen=True)
+class FieldAlert:
+    """A field marked invalid (aria-invalid) whose label the `label` group takes, and the error it is described
+    by, which `text` takes."""
+
+    label: Group
+    text: Group
 
 
 @dataclass(frozen=True)
@@ -188,7 +206,7 @@ class Joined:
     chat: Group
 
 
-Check = Heading | Notice | Alert | Shows | Screen | OnlyButton | Gained | Unchanged | Joined
+Check = Heading | Notice | Alert | FieldAlert | Shows | Screen | OnlyButton | Gained | Unchanged | Joined
 
 
 @dataclass(frozen=True)
@@ -261,6 +279,8 @@ def _action(action: Action) -> str:
         return f"адрес {action.platform}{action.path}"
     if isinstance(action, Reload):
         return "обновление страницы"
+    if isinstance(action, Wait):
+        return f"часы вперёд на {_said(action.amount)} × {action.unit} с"
     return f"сбой «{action.fault}» {'включён' if action.on else 'выключен'}"
 
 
@@ -270,6 +290,8 @@ def _check(check: Check) -> str:
     if isinstance(check, Notice | Alert):
         what = "уведомление" if isinstance(check, Notice) else "ошибка"
         return f"{what} {_said(check.text)}" + (f" на {check.on}" if check.on else "")
+    if isinstance(check, FieldAlert):
+        return f"ошибка у поля {_said(check.label)}: {_said(check.text)}"
     if isinstance(check, Shows):
         return f"текст «{check.text}»"
     if isinstance(check, Screen):
