@@ -2,8 +2,9 @@
 
 The sferum.ru cabinet is opened as the administrator of two organisations (a school, and a kindergarten
 with a sent invitation and a join request) with long names and addresses; then every GET screen of every
-platform is opened as a link from elsewhere opens it, signed out. The screens are found from the
-platforms' route tables, not listed here.
+platform is opened as a link from elsewhere opens it, signed out; then every GET screen of МЭШ, ЭлЖур, ЭШ,
+МАХ and VK Мессенджер signed in, as people with long names in a school with a long name, linked, with a
+long message in their class chat. The screens are found from the platforms' route tables, not listed here.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from simulator.world import organisations as orgs
 from simulator.world.models import Role
 from simulator.world.seed import OrganisationEntry
 from tests.sim_browser import Browser as HttpBrowser
+from tests.sim_browser import location
 from tests.sim_orgs import SCHOOL, SFERUM, seed, sign_in_to
 from tests.test_console_layout import DOCUMENT_WIDTHS, NARROW_TEXT
 
@@ -218,4 +220,134 @@ def test_every_screen_fits_a_390_px_phone_signed_out(platform: str, browser: Bro
                 problems[page.url] = found
     context.close()
     assert checked
+    assert problems == {}, json.dumps(problems, ensure_ascii=False, indent=1)
+
+
+# -- signed in: МЭШ, ЭлЖур, ЭШ, МАХ and VK Мессенджер ------------------------------------------------------
+
+LYCEUM: OrganisationEntry = {
+    "id": 216590391,
+    "name": "Муниципальное автономное общеобразовательное учреждение «Лицей №131» Советского района г. Казани",
+    "classes": ["10А", "11А"],
+    "lessons": [
+        {"class": "10А", "subject": "Физика", "starts_at": "2024-10-16T09:00:00+03:00", "online": True},
+        {"class": "10А", "subject": "Литература", "starts_at": "2024-10-16T10:00:00+03:00"},
+    ],
+}
+GOSUSLUGI_PASSWORD = "Gosuslugi-390"
+LONG_MESSAGE = "Завтра контрольная по физике: " + "электродинамика " * 12 + "https://example.ru/" + "a" * 80
+# The screens a signed-in person must have been measured on; a sign-in that failed lands on the login page.
+SIGNED_IN_SCREENS = {
+    "mes": {"mes-cabinet", "mes-passport"},
+    "eljur": {"eljur-diary", "eljur-lesson"},  # a student: «Мой класс» is the class teacher's
+    "es": {"es-diary", "es-sferum", "es-conference"},
+    "max": {"max-sferum"},
+    "messenger": {"messenger-home", "messenger-chats", "messenger-organisations", "messenger-settings"},
+}
+SIGN_IN_COOKIES = {
+    "mes": "mes_session",
+    "eljur": "eljur_session",
+    "es": "es_session",
+    "max": "max_session",
+    "messenger": "messenger_session",
+}
+
+
+@dataclass
+class SignedIn:
+    page: Page
+    session: SimSession
+    values: dict[str, int]  # route placeholders: a chat, a lesson of the person's
+
+
+def _walk_sign_ins(walk: HttpBrowser, session: SimSession, people: dict[str, Any]) -> None:
+    """Each platform's own way in, over HTTP; the cookies end up in `walk`."""
+    for platform in ("mes", "es"):
+        person = people[platform]
+        answer = walk.post("/", host=f"{platform}.localhost", data={"login": person.login, "password": person.password})
+        assert answer.status_code == 303, answer.text
+    eljur = people["eljur"]
+    walk.get(location(walk.post("/login", host="eljur.localhost")))  # Госуслуги's «Вход»
+    back = walk.post("/login", host="gosuslugi.localhost", data={"login": eljur.phone, "password": GOSUSLUGI_PASSWORD})
+    walk.get(location(back))
+    max_person = people["max"]
+    assert location(walk.get("/sferum", host="max.localhost"), 303) == "/login"
+    walk.post("/login", host="max.localhost", data={"phone": max_person.phone})
+    walk.post("/code", host="max.localhost", data={"code": session.last_code(max_person.phone, channel="sms")})
+    sign_in_to(walk, "messenger.localhost", "/", people["messenger"].phone)
+
+
+@pytest.fixture(scope="module")
+def signed_in(server: SimulatorServer, sim: Simulator, browser: Browser) -> Iterator[SignedIn]:
+    """A phone signed in to the five platforms, each as a person with a long name, linked, in a class with chats."""
+    session = sim.new_session(seed=391)
+    personas = Personas(391)
+    session.seed({"organisations": [LYCEUM]})
+    linked: Any = {"org": LYCEUM["id"], "school_class": "10А", "vkid": True, "profile": True, "linked": "vkid"}
+    people = {
+        "mes": replace(personas.make("teacher"), last_name=LONG_LAST_NAME),
+        "es": replace(personas.make("student"), last_name=LONG_LAST_NAME),
+        "eljur": replace(personas.make("student"), last_name=LONG_LAST_NAME),
+        "max": replace(personas.make("teacher"), last_name=LONG_LAST_NAME),
+    }
+    people["messenger"] = people["mes"]
+    gosuslugi: Any = {"login": "phone", "password": GOSUSLUGI_PASSWORD, "confirmed": True}
+    entries = [
+        people["mes"].entry(**linked),
+        people["es"].entry(journal="es", **linked),
+        people["eljur"].entry(journal="eljur", gosuslugi=gosuslugi, **linked),
+        people["max"].entry(org=LYCEUM["id"], school_class="11А", max_account=True, max_profile=True, linked="max"),
+    ]
+    session.seed({"people": entries})
+    walk = HttpBrowser(server.url, session)
+    _walk_sign_ins(walk, session, people)
+    world = session.snapshot()
+    class_chat = next(c["id"] for c in world["chats"] if c["title"] == "10А · Общая беседа")
+    sent = walk.post(f"/chats/{class_chat}", host="messenger.localhost", data={"action": "send", "text": LONG_MESSAGE})
+    assert sent.status_code == 303, sent.text
+    context = phone_context(browser, session)
+    cookies = {cookie.name: cookie.value or "" for cookie in walk.http.cookies.jar}
+    context.add_cookies(
+        [
+            {"name": name, "value": cookies[name], "url": session.url(platform, "/")}
+            for platform, name in SIGN_IN_COOKIES.items()
+        ]
+    )
+    walk.close()
+    lesson = next(lesson["id"] for lesson in world["lessons"] if lesson["subject"] == "Физика")
+    yield SignedIn(context.new_page(), session, {"chat_id": class_chat, "lesson_id": lesson})
+    context.close()
+    session.delete()
+
+
+# Text a screen cuts or breaks on purpose, not squeezed by a narrow box: a chat's title ends in «…» as seed 001's
+# list shows («МБОУ "Школа №51" Вахитовского района г. Казани · О...»); a message's long link breaks anywhere;
+# ЭлЖур's top bar stays one line and the person's name gives way there.
+DELIBERATE = {("a", "chat-title"), ("p", "text"), ("span", "user")}
+
+
+def squeezed(problems: dict[str, Any]) -> dict[str, Any]:
+    """`problems` without the words cut or broken on purpose."""
+    narrow = [word for word in problems.get("narrow", []) if (word["tag"], word["cls"]) not in DELIBERATE]
+    return {kind: found for kind, found in {**problems, "narrow": narrow}.items() if found}
+
+
+@pytest.mark.parametrize("platform", list(SIGNED_IN_SCREENS))
+def test_every_screen_fits_a_390_px_phone_signed_in(platform: str, signed_in: SignedIn) -> None:
+    """Each GET screen of the platform as its signed-in person sees it: the chat, lesson and conference of their
+    class where the path names one. Ways back from another platform (…/callback) are the sign-in's, not screens."""
+    page = signed_in.page
+    problems: dict[str, Any] = {}
+    screens: set[str] = set()
+    for method, path, _ in installed()[platform].ROUTES:
+        if method != "GET" or "callback" in path:
+            continue
+        url = signed_in.session.url(platform, filled(path, **signed_in.values))
+        if found := squeezed(layout_problems(page, url, words=True)):
+            problems[page.url] = found
+        if urlsplit(page.url).hostname == urlsplit(url).hostname:
+            screens.update(
+                filter(None, page.locator("[data-screen]").evaluate_all("s => s.map(e => e.dataset.screen)"))
+            )
+    assert SIGNED_IN_SCREENS[platform] <= screens, f"signed in, expected {SIGNED_IN_SCREENS[platform]}; saw {screens}"
     assert problems == {}, json.dumps(problems, ensure_ascii=False, indent=1)
