@@ -91,8 +91,9 @@ def launch(chromium: BrowserType, config: Config, sim: Simulator) -> Browser:
 
 def check_one(browser: Browser, sim: Simulator, config: Config, outcome: Outcome, number: int) -> Result:
     started = time.monotonic()
-    # A session per outcome, its seed distinct, so the journal never meets two people under one id.
-    session = sim.new_session(seed=number)
+    # A session per outcome; the world never gives two sessions' people one user_id, so the journal's
+    # accounts from one outcome never stand in for another's person.
+    session = sim.new_session()
     session.register_client(config.client_id, [config.redirect_uri], config.service_name)
     person = Person("Анна", "Соколова", f"+7900{number:07d}")
     context = browser.new_context(locale="ru-RU", extra_http_headers={SESSION_HEADER: session.key})

@@ -264,12 +264,18 @@ class Session:
         clock: Clock | None = None,
         index: Callable[[str], None] | None = None,
         limits: Limits | None = None,
+        held_elsewhere: Callable[[int], bool] | None = None,
     ) -> None:
         self.key = key
         self.limits = limits or Limits()
         self.seed = seed
         self.clock = clock or Clock()
-        self.rng = random.Random(seed)
+        # Ids follow the seed *and* the key: two sessions with one seed (every session without a `seed`
+        # starts at 0) would otherwise give different people the same VK ID user_id, and a relying party
+        # keying accounts by user_id would merge them. A string seeds Random through SHA-512: stable across runs.
+        self.rng = random.Random(f"{seed}/{key}")
+        # Whether another session of the world holds an id already: ids stay unique world-wide.
+        self.held_elsewhere: Callable[[int], bool] = held_elsewhere or (lambda candidate: False)
         self.codes = CodeBook(seed)
         self.oauth = OAuthStore(index=index or (lambda token: None))
         self.organisations: dict[int, Organisation] = {}
@@ -332,10 +338,11 @@ class Session:
     # -- identities -------------------------------------------------------------------------
 
     def new_id(self, *taken: Mapping[int, object]) -> int:
-        """VK-style nine-digit ids, drawn from the session's seed, free in every one of `taken`."""
+        """VK-style nine-digit ids, drawn from the session's seed and key, free in every one of `taken` and in
+        every other session of the world."""
         while True:
             candidate = self.rng.randint(100_000_000, 999_999_999)
-            if all(candidate not in ids for ids in taken):
+            if all(candidate not in ids for ids in taken) and not self.held_elsewhere(candidate):
                 return candidate
 
     def vkid_by_login(self, kind: str, value: str) -> VkIdAccount | None:

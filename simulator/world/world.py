@@ -48,7 +48,14 @@ class World:
             raise SessionExists(f"session {key} already exists")
         running = self._running_clock if running_clock is None else running_clock
         clock = Clock(start, running=running)  # refuses a start out of the calendar before anything exists
-        session = Session(key, seed=seed, clock=clock, index=lambda t: self._index(t, key), limits=self.limits)
+        session = Session(
+            key,
+            seed=seed,
+            clock=clock,
+            index=lambda t: self._index(t, key),
+            limits=self.limits,
+            held_elsewhere=lambda candidate: self.id_held(candidate, but=key),
+        )
         self.sessions[key] = session
         for hook in self.on_new_session:
             hook(session)
@@ -113,11 +120,21 @@ class World:
             # token names one session, so this one's get new values rather than taking the others' away.
             session.oauth.renew_identities()
         session.oauth.index = lambda t: self._index(t, key)
+        session.held_elsewhere = lambda candidate: self.id_held(candidate, but=key)
         for token in session.oauth.identities():
             self._index(token, key)
         self.sessions[key] = session
         self._touch(key)
         return created
+
+    def id_held(self, candidate: int, *, but: str) -> bool:
+        """Whether a session other than `but` holds `candidate` as an account's or profile's id."""
+        return any(
+            candidate in held
+            for key, session in self.sessions.items()
+            if key != but
+            for held in (session.profiles, session.vkid_accounts, session.max_accounts, session.gosuslugi_accounts)
+        )
 
     def by_token(self, token: str) -> Session | None:
         """The session that issued an OAuth code or token: server-to-server calls carry no session key."""

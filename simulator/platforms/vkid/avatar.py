@@ -17,10 +17,22 @@ def avatar_url(request: web.Request, profile: SferumProfile) -> str:
     return f"{request.scheme}://{request.host}/avatar/{profile.id}.svg"
 
 
+def _profile(request: web.Request, user_id: int) -> SferumProfile | None:
+    """The profile in the session the request names; else in whichever session holds the id.
+
+    A relying party's server downloads the avatar with no session header, as it would from VK ID; ids are
+    unique across the world's sessions, so the id alone names one profile.
+    """
+    if sim.SESSION_HEADER in request.headers:
+        return sim.session(request).profiles.get(user_id)
+    found = (session.profiles.get(user_id) for session in sim.world(request).sessions.values())
+    return next((profile for profile in found if profile is not None), None)
+
+
 async def avatar(request: web.Request) -> web.Response:
     """GET /avatar/{user_id}.svg: a round picture with the first letter of the first name."""
     user_id = request.match_info["user_id"]
-    profile = sim.session(request).profiles.get(int(user_id)) if user_id.isdigit() else None
+    profile = _profile(request, int(user_id)) if user_id.isdigit() and len(user_id) <= 12 else None
     if profile is None:
         raise web.HTTPNotFound()
     color = COLORS[profile.id % len(COLORS)]
