@@ -261,6 +261,7 @@ def fill_about(page: Page, scene: Scene) -> None:
 @acts(
     Fill("Фамилия", Actor("last_name")),
     Fill("Имя", Actor("first_name")),
+    Fill("Отчество (необязательно)", ""),
     Fill("Дата рождения", Actor("birth_date")),
     Fill("Пол", Actor("sex")),
     Click("Продолжить", role="button"),

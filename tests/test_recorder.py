@@ -413,3 +413,14 @@ def test_chats_the_world_gained_are_proposed_as_the_step_that_names_them() -> No
     )
     teacher = [*chats, {"title": f"{school} · Сотрудники", "kind": "channel"}]  # more than the sentence names
     assert propose(load(), None, [{**gained[0], "chats": teacher}], who="учитель") == []
+
+
+def test_a_wait_is_written_with_the_noun_in_the_form_its_number_asks_for() -> None:
+    minutes, days = r"проходит (?P<minutes>\d+) минут[аы]?", r"проходит (?P<days>\d+) (?:день|дня|дней)"
+    # The forms as a Russian reader says them (1 минута, 2 минуты, 5 минут, 11 минут, 21 минута; день/дня/дней).
+    said = {1: ("минута", "день"), 2: ("минуты", "дня"), 5: ("минут", "дней"), 11: ("минут", "дней")}
+    said[21], said[104] = ("минута", "день"), ("минуты", "дня")
+    for n, (minute, day) in said.items():
+        assert sentence(minutes, {"minutes": str(n)}) == f"проходит {n} {minute}"
+        assert sentence(days, {"days": str(n)}) == f"проходит {n} {day}"
+    assert sentence(r"указывает ФИО, дату рождения,? (?:и )?пол", {}) == "указывает ФИО, дату рождения, пол"

@@ -268,7 +268,10 @@ FLOWS: dict[str, Flow] = {
         differences=(
             SIGN_IN_SPLIT,
             OPEN_ELJUR,
-            ("Когда ученик вводит свой e-mail и пароль от Госуслуг и нажимает «Войти»", SIGN_IN_SPLIT[1]),
+            (
+                "Когда ученик вводит свой телефон и пароль от Госуслуг и нажимает «Войти»",
+                "the same step: its pattern's first wording says «телефон» whichever login the account has",
+            ),
             GOSUSLUGI_LOGIN,
             (
                 "Когда ученик указывает настоящие фамилию, имя, дату рождения, пол, оставляет необязательное "

@@ -161,6 +161,8 @@ class Matcher:
 
         def extend(i: int, used: dict[int, int], values: dict[str, str], score: int) -> Iterator[Binding]:
             if i == len(actions):
+                if not used:
+                    return
                 first = min(used.values())
                 screen = getattr(raws[first], "place", None)
                 if acts.screen is not None and (screen is None or screen.screen != acts.screen):
@@ -179,6 +181,8 @@ class Matcher:
                 got = self._action(action, raws[j], trial)
                 if got is not None:
                     yield from extend(i + 1, {**used, i: j}, trial, score + got)
+            if isinstance(action, Fill) and action.value == "" and i < len(actions) - 1:
+                yield from extend(i + 1, used, values, score)  # a field left empty: nobody typed into it
 
         yield from extend(0, {}, {}, 0)
 

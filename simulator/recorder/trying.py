@@ -16,6 +16,7 @@ from typing import Any
 
 from playwright.sync_api import Error, expect
 
+from ..testing.acts import Acts, Fill
 from .capture import Typed
 from .library import Library, LibraryError, Unwritable
 from .matching import Entry
@@ -62,8 +63,13 @@ class Trier:
         if scene is None:
             return
         for entry in entries:
-            if entry.kind != "when":
+            if entry.kind != "when" or entry.step is None:
                 continue
+            for declaration in entry.step.declarations:  # fields the step leaves empty: it says so to the scene
+                if isinstance(declaration, Acts):
+                    for action in declaration.actions:
+                        if isinstance(action, Fill) and action.value == "" and isinstance(action.label, str):
+                            scene.entered[action.label] = ""
             for raw in entry.raws:
                 if isinstance(raw, Typed) and not raw.secret:
                     scene.entered[raw.label] = raw.value
