@@ -7,18 +7,19 @@ import contextlib
 import inspect
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import BrowserContext, BrowserType
+from playwright.sync_api import BrowserContext, BrowserType, Playwright, sync_playwright
 
 from ..hosts import REAL_NAMES
 from ..wire import SESSION_HEADER
 from .browser import VideoError, chromium_args, ensure_video_ffmpeg, system_chromium
 from .client import SimSession, Simulator
+from .warm_start import warm_start
 
 # A Playwright browser server to connect to instead of launching a browser (ws://host:port/…).
 REMOTE_ENV = ("SFERUM_SIM_BROWSER_WS", "PW_TEST_CONNECT_WS_ENDPOINT")
@@ -30,6 +31,21 @@ def remote_endpoint() -> str | None:
 
 # Playwright renamed connect()'s first parameter (ws_endpoint → endpoint); pytest-playwright passes it by name.
 ENDPOINT_ARG = "endpoint" if "endpoint" in inspect.signature(BrowserType.connect).parameters else "ws_endpoint"
+
+
+@pytest.fixture(scope="session")
+def playwright(request: pytest.FixtureRequest) -> Iterator[Playwright]:
+    """pytest-playwright's, taking the driver the plugin started beside the simulator at collection's end."""
+    started = warm_start(request.config)
+    driver = (started.take_driver() if started is not None else None) or sync_playwright().start()
+    try:  # pytest-playwright's API request contexts, traced with --tracing (its private fixture, where it has it)
+        contexts = request.getfixturevalue("_pw_api_request_contexts")
+    except pytest.FixtureLookupError:
+        contexts = None
+    if contexts:
+        contexts.instrument(driver)
+    yield driver
+    driver.stop()
 
 
 @pytest.fixture(scope="session")

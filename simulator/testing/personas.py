@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from faker import Faker
-
 from ..clock import DEFAULT_START
 from ..world.seed.schema import (
     CodeChannel,
@@ -111,6 +109,9 @@ class Personas:
     def __init__(self, seed: int, today: date | None = None) -> None:
         self.seed = seed
         self.today = today or DEFAULT_START.date()
+        # Imported with the first persona, not with the plugin: Faker's import lists every locale of every provider.
+        from faker import Faker
+
         self.fake = Faker("ru_RU")
         self.fake.seed_instance(seed)
         self._count = 0

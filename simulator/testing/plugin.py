@@ -10,22 +10,25 @@ import os
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-import respx
 
-from .. import tls
-from . import base_url, browser_fixtures, markers, scenario_names, shard, startup, step_lookup
+from . import base_url, browser_fixtures, markers, scenario_names, shard, startup, step_lookup, warm_start
 from .browser import KINDS
 from .client import SimSession, Simulator
 from .evidence import POLICIES, EvidencePlugin
 from .personas import Personas
 from .progress import FeatureProgress
-from .reporting import ReportCollector
 from .reporting.allure_bridge import AllureBridge
-from .reporting.collector import clear
 from .reporting.layout import ALLURE_DIR
-from .routing import AsyncSimTransport, SimTransport, sim_router
+
+# What only some runs use is imported where they use it: the report writers (--sim-report-dir) and respx
+# (a test routing httpx to VK ID); a run that needs neither starts without them.
+if TYPE_CHECKING:
+    import respx
+
+    from .routing import AsyncSimTransport, SimTransport
 
 DEFAULT_SEED = 20241016
 
@@ -91,6 +94,8 @@ def report_dir(config: pytest.Config) -> Path | None:
 def pytest_configure(config: pytest.Config) -> None:
     if startup.enabled() and not config.pluginmanager.has_plugin("sferum_sim.startup"):
         config.pluginmanager.register(startup.StartupMarks(), "sferum_sim.startup")
+    if not config.pluginmanager.has_plugin(warm_start.PLUGIN_NAME):
+        config.pluginmanager.register(warm_start.WarmStart(config), warm_start.PLUGIN_NAME)
     # Registered now, after pytest-playwright, so these fixtures extend rather than lose to its own.
     if config.pluginmanager.has_plugin("playwright") and not config.pluginmanager.has_plugin("sferum_sim.browser"):
         config.pluginmanager.register(browser_fixtures, "sferum_sim.browser")
@@ -124,6 +129,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if hasattr(config.option, "allure_report_dir") and not config.option.allure_report_dir:
         config.option.allure_report_dir = str(directory / ALLURE_DIR)
     if not hasattr(config, "workerinput"):  # xdist workers hand their reports to the controller, which writes
+        from .reporting.collector import ReportCollector, clear
+
         clear(directory)
         config.pluginmanager.register(ReportCollector(config, directory), "sferum_sim.reports")
 
@@ -132,14 +139,15 @@ def pytest_configure(config: pytest.Config) -> None:
 def sim(pytestconfig: pytest.Config) -> Iterator[Simulator]:
     """The simulator's control plane: one started in a background thread, or --sim-url."""
     url = pytestconfig.getoption("--sim-url")
-    mode = pytestconfig.getoption("--sim-tls")
-    if mode == "on" and not tls.available():
-        raise pytest.UsageError("--sim-tls=on needs the `tls` extra: pip install 'sferum-sim[tls]'")
+    with_tls = warm_start.tls_wanted(pytestconfig)
     server = None
     if not url:
-        from ..server import SimulatorServer  # the web application, imported only by a run that starts it
+        started = warm_start.warm_start(pytestconfig)
+        server = started.take_simulator() if started is not None else None
+        if server is None:  # no test was known to need it at collection's end: started now
+            from ..server import SimulatorServer  # the web application, imported only by a run that starts it
 
-        server = SimulatorServer(tls=mode == "on" or (mode == "auto" and tls.available())).start()
+            server = SimulatorServer(tls=with_tls).start()
         url = server.url
     client = Simulator(url)
     yield client
@@ -173,6 +181,8 @@ def personas(sim_seed: int) -> Personas:
 @pytest.fixture
 def sim_transport(sim: Simulator, sim_session: SimSession) -> Iterator[SimTransport]:
     """An httpx transport for sync clients: https://id.vk.com (and id.vk.ru) answered by this session."""
+    from .routing import SimTransport
+
     transport = SimTransport(sim.url, session=sim_session.key)
     yield transport
     transport.close()
@@ -181,6 +191,8 @@ def sim_transport(sim: Simulator, sim_session: SimSession) -> Iterator[SimTransp
 @pytest.fixture
 def sim_async_transport(sim: Simulator, sim_session: SimSession) -> AsyncSimTransport:
     """The same for `httpx.AsyncClient`; the client closes it (`async with httpx.AsyncClient(transport=…)`)."""
+    from .routing import AsyncSimTransport
+
     return AsyncSimTransport(sim.url, session=sim_session.key)
 
 
@@ -191,6 +203,8 @@ def vkid_router(sim: Simulator, sim_session: SimSession) -> Iterator[respx.MockR
     For code that builds its own clients; other hosts pass through. `.routes["simulator"].calls`
     records the requests it sent to VK ID.
     """
+    from .routing import sim_router
+
     with sim_router(sim.url, session=sim_session.key) as router:
         yield router
 
