@@ -9,7 +9,8 @@ never the button, and the lesson URL refuses them.
 """
 
 from .routes import ROUTES
-from .screens import VK_ID
+from .screens import GOSUSLUGI, VK_ID
 
 RELYING_PARTIES = [VK_ID]
-__all__ = ["RELYING_PARTIES", "ROUTES"]
+ESIA_CLIENTS = [GOSUSLUGI]  # its students sign in through Госуслуги
+__all__ = ["ESIA_CLIENTS", "RELYING_PARTIES", "ROUTES"]

@@ -16,7 +16,7 @@ from ...world import calls as rooms
 from ...world.models import Lesson
 from ...world.session import ChatRefused
 from .. import chat_screens
-from ..gosuslugi import esia
+from ..esia_client import EsiaClient, EsiaError
 from ..relying_party import RelyingParty, SignInFailed
 from . import class_teacher, rules
 
@@ -37,9 +37,7 @@ MONTHS = (
     "декабря",
 )
 ROLES = {Role.STUDENT: "Ученик", Role.PARENT: "Родитель", Role.TEACHER: "Учитель", Role.ADMIN: "Администратор"}
-GOSUSLUGI = esia.register(
-    esia.EsiaClient(platform="eljur", client_id="eljur", service_name="ЭлЖур", callback="/login/callback")
-)
+GOSUSLUGI = EsiaClient(platform="eljur", client_id="eljur", service_name="ЭлЖур", callback="/login/callback")
 # The consent bullets of seed 003 are VK ID's defaults for a journal client.
 VK_ID = RelyingParty(platform="eljur", client_id="eljur", service_name="ЭлЖур", callback="/vkid/callback")
 
@@ -99,7 +97,7 @@ async def gosuslugi_callback(request: web.Request) -> web.StreamResponse:
     session = sim.session(request)
     try:
         gosuslugi_account = GOSUSLUGI.finish(request, state.pop("esia", None))
-    except esia.EsiaError as error:
+    except EsiaError as error:
         return _respond(request, _login_page(request, 400, str(error)), state)
     person = session.people[gosuslugi_account.person_id]
     accounts = session.journal_accounts_of(person.id, Journal.ELJUR)

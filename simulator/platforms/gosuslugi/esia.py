@@ -1,68 +1,26 @@
-"""The sign-in exchange between Госуслуги (ЕСИА) and a service that lets its users in with it.
+"""Госуслуги's side of the sign-in exchange with the services that let their users in with it.
 
-A simplified OAuth: the service sends the browser to /authorize with its client_id, redirect_uri
-and a random state; after «Войти» Госуслуги sends the browser back with a one-time code and the
-same state; the service checks the state and redeems the code server-side for the account.
+The service's side — its client, the state it keeps, the code it redeems — is shared code
+(simulator/platforms/esia_client.py); each service declares its client in its own package (`ESIA_CLIENTS`).
 """
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 
-from ... import web as sim
 from ...world import Session
 from ...world.models import GosuslugiAccount
+from ..declared import Declared
+from ..esia_client import EsiaClient, EsiaError, redeem
+
+__all__ = ["CLIENTS", "STATE_MIN", "EsiaClient", "EsiaError", "check_request", "issue_code", "redeem"]
 
 STATE_MIN = 16
 
-
-class EsiaError(Exception):
-    """The exchange was refused; the message is for the user."""
-
-
-@dataclass(frozen=True)
-class EsiaClient:
-    """A service signing its users in through Госуслуги."""
-
-    platform: str  # the origin the callback lives on
-    client_id: str
-    service_name: str
-    callback: str
-
-    def redirect_uri(self, request: web.Request) -> str:
-        return sim.hosts(request).url(self.platform, self.callback)
-
-    def begin(self, request: web.Request) -> tuple[str, dict[str, str]]:
-        """The Госуслуги /authorize URL, and the state to keep until the browser comes back."""
-        state = secrets.token_urlsafe(24)
-        query = {
-            "client_id": self.client_id,
-            "redirect_uri": self.redirect_uri(request),
-            "response_type": "code",
-            "scope": "openid fullname birthdate",
-            "state": state,
-        }
-        return sim.hosts(request).url("gosuslugi", "/authorize", query), {"state": state}
-
-    def finish(self, request: web.Request, pending: dict[str, str] | None) -> GosuslugiAccount:
-        """Check the callback's state and redeem its code for the Госуслуги account."""
-        query = request.query
-        if not pending or not query.get("state") or query["state"] != pending.get("state"):
-            raise EsiaError("Сессия входа устарела. Нажмите «Войти через Госуслуги» ещё раз.")
-        return redeem(sim.session(request), self, query.get("code", ""), self.redirect_uri(request))
-
-
-# Services allowed to use Госуслуги: registered by the services' own modules when imported.
-CLIENTS: dict[str, EsiaClient] = {}
-
-
-def register(client: EsiaClient) -> EsiaClient:
-    CLIENTS[client.client_id] = client
-    return client
+# Services allowed to use Госуслуги: the `ESIA_CLIENTS` their packages declare.
+CLIENTS: Declared[EsiaClient] = Declared("ESIA_CLIENTS", lambda client: client.client_id)
 
 
 def check_request(request: web.Request, params: dict[str, Any]) -> dict[str, str]:
@@ -82,11 +40,3 @@ def check_request(request: web.Request, params: dict[str, Any]) -> dict[str, str
 def issue_code(session: Session, auth: dict[str, str], account: GosuslugiAccount) -> str:
     """A one-time code for the service's callback; the session keeps it (see world/esia.py)."""
     return session.esia_codes.issue(account.id, auth["client_id"], auth["redirect_uri"], session.clock.now())
-
-
-def redeem(session: Session, client: EsiaClient, code: str, redirect_uri: str) -> GosuslugiAccount:
-    """The account behind a one-time code; a code works once, for its client, within world.esia.CODE_TTL."""
-    account_id = session.esia_codes.redeem(code, client.client_id, redirect_uri, session.clock.now())
-    if account_id is None:
-        raise EsiaError("Не удалось войти через Госуслуги. Попробуйте ещё раз.")
-    return session.gosuslugi_accounts[account_id]

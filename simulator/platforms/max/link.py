@@ -3,31 +3,20 @@
 The journal sends the browser to МАХ's /link with its service id and a random `state`; МАХ confirms
 the phone and answers at the journal's own callback with that state and a one-time ticket naming
 the profile. The journal redeems the ticket (`Session.link_tickets`) and makes the link itself: links belong to journals.
+The journal's side — its `Service`, declared in its package as `MAX_SERVICES` — is in simulator/platforms/max_client.py.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ...hosts import Hosts
 from ...world import Session, SferumProfile
+from ..declared import Declared
+from ..max_client import Service, start_url
 
+__all__ = ["SERVICES", "Service", "issue", "start_url"]
 
-@dataclass(frozen=True)
-class Service:
-    """A journal МАХ accepts linking requests from; its callback is fixed here, never taken from a URL."""
-
-    id: str
-    title: str  # how МАХ's screens name it: «МЭШ»
-    platform: str
-    callback: str
-
-
-SERVICES = {service.id: service for service in (Service("mes", "МЭШ", "mes", "/sferum/max/callback"),)}
-
-
-def start_url(hosts: Hosts, service_id: str, state: str) -> str:
-    return hosts.url("max", "/link", {"service": service_id, "state": state})
+# The journals МАХ accepts linking requests from: the `MAX_SERVICES` their packages declare.
+SERVICES: Declared[Service] = Declared("MAX_SERVICES", lambda service: service.id)
 
 
 def issue(session: Session, hosts: Hosts, service: Service, state: str, profile: SferumProfile) -> str:

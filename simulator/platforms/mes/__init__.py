@@ -1,7 +1,8 @@
 """МЭШ (Московская электронная школа): the journal teachers, students and parents sign in to."""
 
 from .routes import ROUTES
-from .screens import VK_ID
+from .screens import MAX, VK_ID
 
 RELYING_PARTIES = [VK_ID]
-__all__ = ["RELYING_PARTIES", "ROUTES"]
+MAX_SERVICES = [MAX]  # its accounts link to Sferum profiles in МАХ too
+__all__ = ["MAX_SERVICES", "RELYING_PARTIES", "ROUTES"]

@@ -16,7 +16,7 @@ from aiohttp import web
 from ... import web as sim
 from ...world import Journal, JournalAccount, Role
 from ..journal import password_sign_in
-from ..max import link as max_link
+from ..max_client import Service, start_url
 from ..relying_party import RelyingParty, SignInFailed
 
 SIGN_IN = sim.SignIn("mes_session", "account_id", lambda session: session.journal_accounts)
@@ -30,6 +30,8 @@ VPN_REFUSED = (
     "Привязка учебного профиля Сферум к учетной записи электронного журнала не работает при включенном VPN. "
     "Отключите VPN и нажмите «Привязать» ещё раз."
 )
+# Sferum in МАХ: МАХ answers its linking requests at this callback.
+MAX = Service("mes", "МЭШ", "mes", "/sferum/max/callback")
 VK_ID = RelyingParty(
     platform="mes",
     client_id="mes_vks",
@@ -120,7 +122,7 @@ async def connect(request: web.Request) -> web.StreamResponse:
     state = _state(request)
     if sim.session(request).settings.get("mes_sferum_in") == "max":
         state["max_state"] = secrets.token_urlsafe(24)
-        return _respond(request, sim.redirect(max_link.start_url(sim.hosts(request), "mes", state["max_state"])), state)
+        return _respond(request, sim.redirect(start_url(sim.hosts(request), MAX.id, state["max_state"])), state)
     url, pending = VK_ID.begin(request)
     state["oauth"] = pending
     return _respond(request, sim.redirect(url), state)
