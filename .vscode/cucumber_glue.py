@@ -309,6 +309,106 @@ def vkid_no_email_account() -> None: ...
 def vkid_phone_account_created() -> None: ...
 
 
+# sferum_sim_steps.classes.teacher_of_classes — Seeds a МЭШ teacher of the scenario's school with a VK ID profile, leading one class and teaching the others named (the seed's `journal.classes`), and makes them the actor.
+@given("/^(?:учитель МЭШ с учебным профилем Сферум, который ведёт (?<led>[0-9A-Za-zА-яЁё_]+) и преподаёт в (?<taught>[0-9A-Za-zА-яЁё_]+(?:(?:, | и )[0-9A-Za-zА-яЁё_]+)*)$)$/")
+def classes_teacher_of_classes() -> None: ...
+
+
+# sferum_sim_steps.classroom.classroom_for — Starts `sferum-sim classroom`'s server for this flow (the first scenario tagged with it in features/) with this many seats, each world prepared by the scenario's «Дано» steps; the platforms on 127.0.0.2, a port each.
+@given("/^(?:класс на (?<count>[0-9]+) мест[ао]? по сценарию (?<flow>[FE][0-9][0-9]))$/")
+def classroom_classroom_for() -> None: ...
+
+
+# sferum_sim_steps.classroom.trainer_opens_room — Opens the room view in a browser of its own, the admin token given as the sign-in prompt's password, and marks the page to tell a reload.
+@given("/^(?:тренер открыл вид класса)$/")
+def classroom_trainer_opens_room() -> None: ...
+
+
+# sferum_sim_steps.classroom.trainees_join — For every seat: a new context of the plain browser (no header, no host rules) opens the seat's link, as a trainee types or scans it.
+@when("/^(?:каждый ученик открывает ссылку своего места в браузере без настроек симулятора)$/")
+def classroom_trainees_join() -> None: ...
+
+
+# sferum_sim_steps.classroom.each_sees_own_card — Checks every trainee's card names the person their seat's world holds (by surname, read from the world) and marks step 1 as current.
+@then("/^(?:каждый ученик видит карточку задания со своим именем и первым шагом)$/")
+def classroom_each_sees_own_card() -> None: ...
+
+
+# sferum_sim_steps.classroom.trainee_signs_in — In the trainee's browser: «Открыть платформу и начать» on the card (a second tab), the login and password copied from the card, «Войти»; checks the cabinet.
+@when("/^(?:ученик места (?<number>[0-9]+) входит в «(?<cabinet>[^«»]+)» с логином и паролем из карточки задания)$/")
+def classroom_trainee_signs_in() -> None: ...
+
+
+# sferum_sim_steps.classroom.trainee_opens_sferum — In the trainee's platform tab: the link «Сферум» of the «Навигационная панель».
+@when("/^(?:ученик места (?<number>[0-9]+) нажимает на кнопку перехода в Сферум в навигационной панели)$/")
+def classroom_trainee_opens_sferum() -> None: ...
+
+
+# sferum_sim_steps.classroom.trainee_connects — In the trainee's platform tab, as F06 goes: «Сферум» in the navigation panel, «Перейти к подключению», the phone from the card, the code as the card shows it (a call's last four digits), «Продолжить в учебном профиле», «Продолжить»; stops before «Привязать».
+@when("/^(?:ученик места (?<number>[0-9]+) подключает Сферум через VK ID с кодом из карточки задания)$/")
+def classroom_trainee_connects() -> None: ...
+
+
+# sferum_sim_steps.classroom.trainee_presses — In the trainee's platform tab: clicks the button with exactly this label.
+@when("/^(?:ученик места (?<number>[0-9]+) нажимает «(?<label>[^«»]+)» на платформе)$/")
+def classroom_trainee_presses() -> None: ...
+
+
+# sferum_sim_steps.classroom.trainee_sees_error — Checks the trainee's platform tab shows an alert containing this text.
+@then("/^(?:ученик места (?<number>[0-9]+) видит ошибку, в которой есть «(?<text>[^«»]+)»)$/")
+def classroom_trainee_sees_error() -> None: ...
+
+
+# sferum_sim_steps.classroom.trainee_sees_notice — Checks the trainee's platform tab shows a status message with exactly this text.
+@then("/^(?:ученик места (?<number>[0-9]+) видит сообщение «(?<text>[^«»]+)»)$/")
+def classroom_trainee_sees_notice() -> None: ...
+
+
+# sferum_sim_steps.classroom.card_marks_step — Checks the trainee's card — the tab left open, never reloaded — marks this step as current, with this text (the card follows the simulator's reading of progress, not clicks on it).
+@then("/^(?:на карточке задания ученика места (?<number>[0-9]+) отмечен шаг (?<step>[0-9]+)(?: «(?<text>[^«»]+)»)?$)$/")
+def classroom_card_marks_step() -> None: ...
+
+
+# sferum_sim_steps.classroom.trainer_presses_on_tile — In the room view: the button with exactly this label on the seat's tile; waits until the room has taken the action.
+@when("/^(?:тренер нажимает «(?<label>[^«»]+)» на плитке места (?<number>[0-9]+))$/")
+def classroom_trainer_presses_on_tile() -> None: ...
+
+
+# sferum_sim_steps.classroom.lesson_time_passes — Moves the lesson's clock (time on a step, «stuck») on by this many minutes; the seats' worlds keep their own clocks.
+@when("/^(?:на уроке проходят (?<minutes>[0-9]+) минуты?)$/")
+def classroom_lesson_time_passes() -> None: ...
+
+
+# sferum_sim_steps.classroom.tile_shows — Checks the seat's tile in the room view contains this text, arrived by the live stream (the page was not reloaded).
+@then("/^(?:тренер без перезагрузки видит на плитке места (?<number>[0-9]+) «(?<text>[^«»]+)»)$/")
+def classroom_tile_shows() -> None: ...
+
+
+# sferum_sim_steps.classroom.tiles_state — Checks each named seat's tile reads this status (готово, застрял, работает), arrived by the live stream.
+@then("/^(?:тренер без перезагрузки видит: (?<states>место [0-9]+ — «[^«»]+»(?:, место [0-9]+ — «[^«»]+»)*)$)$/")
+def classroom_tiles_state() -> None: ...
+
+
+# sferum_sim_steps.classroom.trainer_opens_summary — In the room view: the link «Итог урока».
+@when("/^(?:тренер открывает «Итог урока»)$/")
+def classroom_trainer_opens_summary() -> None: ...
+
+
+# sferum_sim_steps.classroom.summary_common_mistake — Checks the summary's «Самая частая ошибка» reads exactly this.
+@then("/^(?:в итоге урока самая частая ошибка — «(?<text>[^«»]+)»)$/")
+def classroom_summary_common_mistake() -> None: ...
+
+
+# sferum_sim_steps.classroom.summary_hardest — Checks the summary's «Самый трудный шаг» is this step of the lesson's scenario, by its sentence.
+@then("/^(?:в итоге урока самый трудный шаг — шаг (?<step>[0-9]+) сценария)$/")
+def classroom_summary_hardest() -> None: ...
+
+
+# sferum_sim_steps.classroom.summary_row — Checks the seat's row of the summary: the trainee's name, and each «column — text» named (шагов, ошибки, помощь на шаге N).
+@then("/^(?:в итоге урока у места (?<number>[0-9]+): (?<cells>.+)$)$/")
+def classroom_summary_row() -> None: ...
+
+
 # sferum_sim_steps.eljur.eljur_student — Seeds an ЭлЖур student (9Б or 6А by age) with a Госуслуги account of this level and login and what the words list, makes them the actor and records the world.
 @given("/^(?:ученик ЭлЖур (?<age>14 лет и старше|младше 14 лет) с (?<level>подтвержденной|упрощенной) учетной записью Госуслуг(?: по (?<by>телефону|e\x2dmail))?(?:, (?<accounts>.+))?$)$/")
 def eljur_eljur_student() -> None: ...
@@ -412,6 +512,11 @@ def eljur_class_teacher_told() -> None: ...
 # sferum_sim_steps.eljur.contact_stored — Checks the world: the student's ЭлЖур account holds as its contact the login of their own Госуслуги account.
 @then("/^(?:в журнале у ученика записан (?:телефон|e\x2dmail), с которым он зарегистрировался на Госуслугах)$/")
 def eljur_contact_stored() -> None: ...
+
+
+# sferum_sim_steps.email_profile.email_rule_told_first — Checks the e-mail code screen, before any code is typed, notes exactly this text and offers «Войти по номеру телефона».
+@then("/^(?:ещё до ввода кода VK ID предупреждает: «(?<text>.+)»$)$/")
+def email_profile_email_rule_told_first() -> None: ...
 
 
 # sferum_sim_steps.es.es_user — A diary account in the school's first class; a parent's child is in that class.
@@ -987,3 +1092,78 @@ def sferum_chats_chat_members() -> None: ...
 # sferum_sim_steps.sferum_chats.made_by_hand — Checks the world: one group chat of this title belongs to the school, was made by the teacher at the clock's time, and has exactly these two members.
 @then("/^(?:в мире чат «(?<title>[^«»]+)» школы создан учителем, в нём (?<first>[0-9A-Za-zА-яЁё_]+) и (?<second>[0-9A-Za-zА-яЁё_]+))$/")
 def sferum_chats_made_by_hand() -> None: ...
+
+
+# sferum_sim_steps.together.second_browser — Opens a browser of that person's own (own cookies, the same world), signs them in — VK Мессенджер by VK ID, ЭШ by login and password, then its tab «Сферум» — and opens the chat if named.
+@given("/^(?:второй браузер, в котором (?<word>(?:ученик|учитель|одноклассник)) вош[её]л в (?<place>VK Мессенджер|электронный дневник ЭШ)(?: и открыл (?:во вкладке «Сферум» )?чат «(?<title>[^«»]+)»)?$)$/")
+def together_second_browser() -> None: ...
+
+
+# sferum_sim_steps.together.second_writes — In that person's second browser, on the chat: types the text into «Сообщение», clicks «Отправить» and sees it sent.
+@when("/^(?:(?<word>(?:ученик|учитель|одноклассник)) во втором браузере пишет в чат «(?<text>[^«»]+)»)$/")
+def together_second_writes() -> None: ...
+
+
+# sferum_sim_steps.together.second_joins_call — In the second browser, on the chat: «Присоединиться к звонку» (shown once the call started), then «Присоединиться».
+@when("/^(?:(?<word>(?:ученик|учитель|одноклассник)) во втором браузере присоединяется к звонку)$/")
+def together_second_joins_call() -> None: ...
+
+
+# sferum_sim_steps.together.second_joins_conference — In the second browser, on the tab «Сферум»: «Присоединиться» in the row of this video conference.
+@when("/^(?:(?<word>(?:ученик|учитель|одноклассник)) во втором браузере присоединяется к видеоконференции «(?<title>[^«»]+)»)$/")
+def together_second_joins_conference() -> None: ...
+
+
+# sferum_sim_steps.together.second_presses — In the second browser: clicks the button with this label.
+@when("/^(?:(?<word>(?:ученик|учитель|одноклассник)) во втором браузере нажимает «(?<label>[^«»]+)»)$/")
+def together_second_presses() -> None: ...
+
+
+# sferum_sim_steps.together.joins_conference — On the tab «Сферум»: «Присоединиться» in the row of this online lesson, which opens its call.
+@when("/^(?:(?:(?:учитель|ученик|родитель|пользователь|администратор) )?присоединяется к видеоконференции «(?<title>[^«»]+)» во вкладке «Сферум»)$/")
+def together_joins_conference() -> None: ...
+
+
+# sferum_sim_steps.together.lesson_participants — Checks the lesson's call screen lists exactly these people, by surname and name, the actor's own tile marked.
+@then("/^(?:на (?:онлайн\x2dуроке|видеоконференции) участники: (?<who>.+)$)$/")
+def together_lesson_participants() -> None: ...
+
+
+# sferum_sim_steps.together.lesson_empty — Checks the lesson's call screen shows no participant and offers «Присоединиться к уроку» again.
+@then("/^(?:на онлайн\x2dуроке никого нет)$/")
+def together_lesson_empty() -> None: ...
+
+
+# sferum_sim_steps.together.lesson_call_recorded — Checks the world: one call of this lesson, held in its class's chat, with exactly these participants in order, ended or going on.
+@then("/^(?:в мире звонок онлайн\x2dурока «(?<subject>[^«»]+)» в чате его класса: участники (?<who>[^;]+)(?<ended>; звонок завершён)?$)$/")
+def together_lesson_call_recorded() -> None: ...
+
+
+# sferum_sim_steps.together.sees_message — Waits for the message on that person's open chat, as it is, and checks it came live, not by a reload.
+@then("/^(?:(?<word>(?:ученик|учитель|одноклассник)|администратор)(?<second> во втором браузере)? видит сообщение «(?<text>[^«»]+)» без перезагрузки)$/")
+def together_sees_message() -> None: ...
+
+
+# sferum_sim_steps.together.sees_call_going — Waits for the open chat's banner «Идёт звонок» with «Присоединиться к звонку», and checks it came live.
+@then("/^(?:(?<word>(?:ученик|учитель|одноклассник)|администратор)(?<second> во втором браузере)? видит, что в чате идёт звонок, без перезагрузки)$/")
+def together_sees_call_going() -> None: ...
+
+
+# sferum_sim_steps.together.sees_participants — Waits until the open call screen lists exactly these people, by surname and name, and checks it came live.
+@then("/^(?:(?<word>(?:ученик|учитель|одноклассник)|администратор)(?<second> во втором браузере)? видит в звонке участников: (?<who>.+) без перезагрузки)$/")
+def together_sees_participants() -> None: ...
+
+
+# sferum_sim_steps.together.sees_chats — Waits for the chat counter and the chat in the open list, and checks they came live.
+@then("/^(?:(?<word>(?:ученик|учитель|одноклассник)|администратор)(?<second> во втором браузере)? видит во вкладке «Сферум» «(?<heading>Чаты [0-9]+)» и чат «(?<title>[^«»]+)» без перезагрузки)$/")
+def together_sees_chats() -> None: ...
+
+
+# sferum_sim_steps.together.sees_conference_count — Waits for the number of people in this online lesson on the open tab «Сферум», and checks it came live.
+@then("/^(?:(?<word>(?:ученик|учитель|одноклассник)|администратор)(?<second> во втором браузере)? видит у видеоконференции «(?<title>[^«»]+)» участников: (?<count>[0-9]+) без перезагрузки)$/")
+def together_sees_conference_count() -> None: ...
+
+
+# sferum_sim_steps.together.saw_it_live — Checks what the step before read on that person's page came live: the page fetched itself, it was not reloaded.
+@then("/^(?:(?<word>(?:ученик|учитель|одноклассник)|администратор)(?<second> во втором браузере)? видит это без перезагрузки)$/")
+def together_saw_it_live() -> None: ...

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, Playwright, expect
 
 from simulator.classroom.lesson import choose
 from simulator.classroom.page import read
@@ -34,14 +34,13 @@ def server() -> Iterator[ClassroomServer]:
 
 
 @pytest.fixture(scope="module")
-def plain_browser() -> Iterator[Browser]:
+def plain_browser(playwright: Playwright) -> Iterator[Browser]:
     """A Chromium with none of the harness's arguments: no host rules, resolving as any trainee's browser does."""
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium
-        found = None if Path(chromium.executable_path).exists() else system_chromium(headless=True)
-        launched = chromium.launch(executable_path=found) if found else chromium.launch()
-        yield launched
-        launched.close()
+    chromium = playwright.chromium
+    found = None if Path(chromium.executable_path).exists() else system_chromium(headless=True)
+    launched = chromium.launch(executable_path=found) if found else chromium.launch()
+    yield launched
+    launched.close()
 
 
 def seats(server: ClassroomServer) -> list[Seat]:

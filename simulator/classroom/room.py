@@ -15,6 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
+from ..world import faults as world_faults
 from ..world.codes import VALID_FOR
 from .progress import MISTAKE_NAMES
 from .seats import Seat
@@ -25,6 +26,7 @@ from .views import minutes, page, refusal
 ROOM = "/_sim/classroom"
 PUSH_EVERY = 1.0  # seconds: the tiles' «time on the step» moves even when nothing happens
 FAULTS = {"vpn": "VPN", "identity_unavailable": "«невозможно получить идентификационные данные»"}
+FAULT_NAMES = {"vpn": "VPN", "identity_unavailable": "нет идентификационных данных"}  # as the tile names them
 CLOCK_LIMIT = 24 * 60  # minutes a move may take the clock, either way
 ACTIONS = ("fault_on", "fault_off", "expire_code", "clock", "reset")
 
@@ -52,12 +54,19 @@ def tile(classroom: Classroom, seat: Seat) -> dict[str, Any]:
         "mistake_kinds": {MISTAKE_NAMES[k]: n for k, n in sorted(progress.mistakes.items())},
         "state": "done" if progress.finished else "stuck" if stuck else "working",
         "faults": sorted(session.faults) if session is not None else [],
+        "fault_titles": [FAULT_NAMES.get(f, f) for f in sorted(session.faults)] if session is not None else [],
         "link": classroom.link(seat),
     }
 
 
 def room_state(classroom: Classroom) -> dict[str, Any]:
-    return {"stuck_after": classroom.stuck_after, "seats": [tile(classroom, seat) for seat in classroom.seats]}
+    elapsed = classroom.elapsed()
+    return {
+        "stuck_after": classroom.stuck_after,
+        "elapsed": minutes(elapsed),
+        "elapsed_seconds": int(elapsed),
+        "seats": [tile(classroom, seat) for seat in classroom.seats],
+    }
 
 
 async def room(request: web.Request) -> web.Response:
@@ -127,9 +136,9 @@ async def _apply(classroom: Classroom, seat: Seat, action: str, body: dict[str, 
         return
     session = classroom.world.get(seat.key)
     if action == "fault_on":
-        session.set_fault(body["fault"])
+        world_faults.set_fault(session, body["fault"])
     elif action == "fault_off":
-        session.clear_fault(body["fault"])
+        world_faults.clear_fault(session, body["fault"])
     else:
         seconds = VALID_FOR.total_seconds() + 1 if action == "expire_code" else float(body["minutes"]) * 60
         session.clock.advance(seconds)

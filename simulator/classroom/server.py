@@ -12,6 +12,7 @@ import asyncio
 import secrets
 import socket
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -45,6 +46,7 @@ class ClassroomServer:
         stuck_after: float = STUCK_AFTER,
         out: Path | None = None,
         guide: Path | None = None,
+        wall_clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.exercises = exercises
         self.library = library
@@ -57,6 +59,7 @@ class ClassroomServer:
         self.stuck_after = stuck_after
         self.out = out
         self.guide = guide
+        self.wall_clock = wall_clock
         self.world = World(running_clock=True)  # people at the keyboard: codes expire in real time
         self.classroom: Classroom | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -103,6 +106,11 @@ class ClassroomServer:
 
         return asyncio.run_coroutine_threadsafe(run(), self._loop).result(timeout=60)
 
+    def push(self) -> None:
+        """Every open room view gets a frame now, not at its next second (the lesson's clock was moved)."""
+        assert self.classroom is not None
+        self.call(self.classroom.notify_all)
+
     def stop(self) -> None:
         loop, thread = self._loop, self._thread
         if loop is None or thread is None:
@@ -111,8 +119,7 @@ class ClassroomServer:
         async def close() -> None:
             if self.classroom is not None:
                 self.classroom.closing = True
-                if self.classroom.changed is not None:
-                    self.classroom.changed.set()
+                self.classroom.notify_all()  # the room's and the cards' streams wake, see `closing` and end
             if self._runner is not None:
                 await self._runner.cleanup()
 
@@ -165,6 +172,7 @@ class ClassroomServer:
                 out=self.out,
                 guide=self.guide,
                 changed=asyncio.Event(),
+                wall_clock=self.wall_clock,
             )
             app[CLASSROOM] = self.classroom
             for method, path, handler in room.ROUTES:

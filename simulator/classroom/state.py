@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,16 @@ class Classroom:
     on_change: list[Callable[[Seat], None]] = field(default_factory=list)
     guide: Path | None = None  # a guide written by `sferum-sim guide`: its step pictures go on the task cards
     closing: bool = False  # the server is stopping: open streams end
+    # What «time on the step» and «stuck» are measured by: the wall clock, or a lesson clock a test moves.
+    wall_clock: Callable[[], float] = time.monotonic
+    started: float = field(init=False)  # when the lesson began, by wall_clock
+
+    def __post_init__(self) -> None:
+        self.started = self.wall_clock()
+
+    def elapsed(self) -> float:
+        """Seconds since the lesson began: every frame of the room carries it, so a frame is known by its time."""
+        return self.wall_clock() - self.started
 
     def guide_pictures(self, exercise: Exercise) -> dict[int, str]:
         """Step number → the guide's picture of it, as a data-free URL under the card (none without --guide)."""
@@ -75,6 +86,11 @@ class Classroom:
         for hook in list(self.on_change):
             hook(seat)
 
+    def notify_all(self) -> None:
+        """Every tile may read differently (the lesson's clock moved): the room's stream sends a frame now."""
+        for seat in self.seats:
+            self.notify(seat)
+
     # -- making worlds (in a worker thread: the «Дано» steps call the control plane over HTTP) ----------
 
     def seat_all(self, count: int) -> list[Seat]:
@@ -83,7 +99,14 @@ class Classroom:
         try:
             for number in range(1, count + 1):
                 exercise = self.exercises[(number - 1) % len(self.exercises)]
-                seat = Seat(number, exercise, key=f"seat-{number}-{new_token()[:8]}", token=new_token(), seed=0)
+                seat = Seat(
+                    number,
+                    exercise,
+                    key=f"seat-{number}-{new_token()[:8]}",
+                    token=new_token(),
+                    seed=0,
+                    wall_clock=self.wall_clock,
+                )
                 seed = SEED_BASE + number
                 while True:  # no two seats share a phone: another seed for a rare draw that repeats one
                     seat.seed = seed
