@@ -28,9 +28,9 @@ if TYPE_CHECKING:
 # Fixtures through which a test reaches the simulator or a browser.
 SIM_FIXTURES = frozenset({"sim", "sim_session", "personas", "sim_transport", "sim_async_transport", "vkid_router"})
 BROWSER_FIXTURES = frozenset({"playwright", "browser", "context", "page", "new_context"})
-# The step library: a Gherkin scenario run with it reaches both through its steps, which ask for fixtures
-# as they go (so the scenario's test lists none of them).
-STEP_LIBRARY = "sferum_sim_steps"
+# pytest-bdd's parameter of every scenario's test. A scenario's steps ask for their fixtures as they run, so
+# its test lists none of them: with this plugin installed, a scenario is taken to need both.
+SCENARIO_PARAMETER = "_pytest_bdd_example"
 
 
 def tls_wanted(config: pytest.Config) -> bool:
@@ -90,11 +90,10 @@ class WarmStart:
 
     def _needs(self, items: list[pytest.Item]) -> tuple[bool, bool]:
         """(simulator, browser): whether the selected tests will use each."""
-        steps = self.config.pluginmanager.has_plugin(STEP_LIBRARY)
         simulator = browser = False
         for item in items:
             names = set(getattr(item, "fixturenames", ()))
-            scenario = steps and "_pytest_bdd_example" in names
+            scenario = SCENARIO_PARAMETER in names
             simulator = simulator or scenario or bool(names & SIM_FIXTURES)
             browser = browser or scenario or bool(names & BROWSER_FIXTURES)
             if simulator and browser:
