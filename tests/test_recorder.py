@@ -424,3 +424,5 @@ def test_a_wait_is_written_with_the_noun_in_the_form_its_number_asks_for() -> No
         assert sentence(minutes, {"minutes": str(n)}) == f"проходит {n} {minute}"
         assert sentence(days, {"days": str(n)}) == f"проходит {n} {day}"
     assert sentence(r"указывает ФИО, дату рождения,? (?:и )?пол", {}) == "указывает ФИО, дату рождения, пол"
+    unlinked = r"учетн(?:ая запись|ые записи) ЭлЖур не привязан[аы], учебный профиль не создан"
+    assert sentence(unlinked, {}) == "учетная запись ЭлЖур не привязана, учебный профиль не создан"

@@ -197,6 +197,23 @@ def f15(person: Person) -> None:
     person.check("на платформе создан учебный профиль с введёнными данными, и он привязан к учетной записи ЭлЖур")
 
 
+def f16(person: Person) -> None:
+    eljur_sign_in(person)
+    person.click("link", "Дневник")
+    person.click("link", "Онлайн-урок")
+    person.check("открывается онлайн-урок «Математика» в его учебном профиле")
+
+
+def e07_unconfirmed(person: Person) -> None:
+    eljur_sign_in(person)
+    person.check(
+        "ЭлЖур сообщает «Вход невозможен: ваша учетная запись на Госуслугах не подтверждена. Дети после 14 лет "
+        "должны подтвердить свою учетную запись на Госуслугах как взрослые, то есть через МФЦ или если есть личная "
+        "дебетовая карта Сбербанка или Открытия в онлайн-банкинге.»"
+    )
+    person.check("учетная запись ЭлЖур не привязана, учебный профиль не создан")
+
+
 @dataclass(frozen=True)
 class Flow:
     givens: tuple[str, ...]
@@ -222,7 +239,25 @@ DIARY_BUTTONS = (
 )
 EXPLAINS = "VK ID's explanations are three steps of fixed sentences the recorder does not propose (no @checks)"
 
+NOT_DECLARED = "a check of what did not happen that no step declares (@checks), so the recorder cannot propose it"
 FLOWS: dict[str, Flow] = {
+    "E07": Flow(
+        (
+            ELJUR,
+            "ученик ЭлЖур 14 лет и старше с упрощенной учетной записью Госуслуг, у которого есть аккаунт VK "
+            "с паролем и учебный профиль",
+        ),
+        e07_unconfirmed,
+        journal="eljur",
+        persona="student",
+        differences=(
+            SIGN_IN_SPLIT,
+            OPEN_ELJUR,
+            TYPE_GOSUSLUGI,
+            GOSUSLUGI_LOGIN,
+            ("Тогда раздел «Дневник» ему недоступен", NOT_DECLARED),
+        ),
+    ),
     "E05": Flow(
         (
             SCHOOLS["mes"],
@@ -235,6 +270,24 @@ FLOWS: dict[str, Flow] = {
                 "Тогда VK ID показывает отсчёт «SMS придёт в течение 01:59»",
                 "the countdown's text changes every second of the recording's running clock: not proposed",
             ),
+        ),
+    ),
+    "F16": Flow(
+        (
+            ELJUR,
+            "ученик ЭлЖур младше 14 лет с упрощенной учетной записью Госуслуг по e-mail, который уже подключался "
+            "к онлайн-уроку",
+        ),
+        f16,
+        journal="eljur",
+        persona="student",
+        differences=(
+            SIGN_IN_SPLIT,
+            OPEN_ELJUR,
+            TYPE_GOSUSLUGI,
+            GOSUSLUGI_LOGIN,
+            ("Тогда экраны VK ID не открывались", NOT_DECLARED),
+            ("Тогда новая привязка и новый учебный профиль не созданы", NOT_DECLARED),
         ),
     ),
     "F13": Flow(

@@ -95,6 +95,9 @@ def _node(op: Any, av: Any, context: _Context) -> tuple[str, set[str]]:
         return chr(av), set()
     if op is sre_constants.AT:
         return "", set()
+    letters = _letters([(op, av)])
+    if letters is not None:  # «не привязан[аы]»: the first, as an alternation's first branch («учетная запись»)
+        return letters[0], set()
     if op is sre_constants.SUBPATTERN:
         group, _, _, inner = av
         name = context.names.get(group) if group is not None else None
