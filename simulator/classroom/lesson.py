@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pytest_bdd.feature import get_features
-
 from ..hosts import PLATFORMS
 from ..recorder.library import Library, LibraryStep
 from ..testing.acts import Acts, Checks, Open
+from ..testing.bdd import Feature, ScenarioTemplate, features_in
 
 FLOW_ID = re.compile(r"[FE]\d\d")
 # Where a trainee starts when no step opens a platform by name: the journal the scenario is tagged with.
@@ -101,7 +100,7 @@ def _bind(library: Library | None, kind: str, text: str) -> tuple[LibraryStep | 
     return None, ()
 
 
-def _exercise(feature: Any, template: Any, library: Library | None) -> Exercise:
+def _exercise(feature: Feature, template: ScenarioTemplate, library: Library | None) -> Exercise:
     contexts = [context for examples in template.examples for context in examples.as_contexts()]
     context = contexts[0] if contexts else {}
     scenario = template.render(context)
@@ -136,7 +135,7 @@ def choose(
             raise LessonError(f"{path}: нет такого файла .feature (или укажите ID сценария, например F06)")
     exercises: list[Exercise] = []
     if files:
-        for feature in get_features([str(p) for p in files]):
+        for feature in features_in([str(p) for p in files]):
             for template in feature.scenarios.values():
                 if not names or any(name.casefold() in template.name.casefold() for name in names):
                     exercises.append(_exercise(feature, template, library))
@@ -145,7 +144,7 @@ def choose(
     if flows:
         if not features.is_dir():
             raise LessonError(f"ID сценариев ищутся в папке {features}, а её нет (укажите --features DIR)")
-        found = get_features([str(features)])
+        found = features_in([str(features)])
         for flow in flows:
             match = next(
                 (

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from pytest_bdd import parsers
-from pytest_bdd.steps import step_function_context_registry
 
 from ..testing.acts import Acts, Checks, declared
+from ..testing.bdd import step_definitions
 from ..testing.step_catalogue import LIBRARY
 from .sentences import Unwritable, names_actor, sentence
 
@@ -94,7 +94,7 @@ def load() -> Library:
     modules = tuple(importlib.import_module(name) for name in package.pytest_plugins)
     names = {module.__name__ for module in modules}
     steps = []
-    for context in list(step_function_context_registry.values()):
+    for context in step_definitions():
         function = context.step_func
         pattern = _pattern(context.parser)
         if function.__module__ not in names or pattern is None or context.type is None:

@@ -17,7 +17,6 @@ import contextlib
 import functools
 import inspect
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -25,6 +24,8 @@ from typing import Any, Final
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
+from . import bdd
+from .bdd import scenario_of
 from .reporting.layout import slug
 from .reporting.records import (
     BrowserInfo,
@@ -104,7 +105,7 @@ class Evidence:
 EVIDENCE = pytest.StashKey[Evidence]()
 
 
-def _feature(feature: Any, root: Path) -> FeatureRecord:
+def _feature(feature: bdd.Feature, root: Path) -> FeatureRecord:
     path = Path(feature.filename)
     return FeatureRecord(
         keyword=feature.keyword,
@@ -117,7 +118,7 @@ def _feature(feature: Any, root: Path) -> FeatureRecord:
     )
 
 
-def _scenario(scenario: Any) -> ScenarioRecord:
+def _scenario(scenario: bdd.Scenario) -> ScenarioRecord:
     return ScenarioRecord(
         keyword=scenario.keyword,
         name=scenario.name,
@@ -127,7 +128,7 @@ def _scenario(scenario: Any) -> ScenarioRecord:
     )
 
 
-def _step(step: Any) -> StepRecord:
+def _step(step: bdd.Step) -> StepRecord:
     table = step.datatable.raw() if step.datatable is not None else None
     return StepRecord(
         keyword=step.keyword.strip(),
@@ -138,29 +139,12 @@ def _step(step: Any) -> StepRecord:
     )
 
 
-def step_title(step: Any) -> str:
+def step_title(step: bdd.Step) -> str:
     """A step as the feature file writes it: «Дано …», «Когда …»."""
     return f"{step.keyword.strip()} {step.name}"
 
 
-def template_of(item: pytest.Item) -> Any:
-    """The pytest-bdd scenario (an outline before its Examples fill it) a test runs, or None for a plain test."""
-    from pytest_bdd.scenario import scenario_wrapper_template_registry
-
-    function = getattr(item, "obj", None)
-    return scenario_wrapper_template_registry.get(function) if callable(function) else None
-
-
-def scenario_of(item: pytest.Item) -> Any:
-    """The rendered scenario of a test, or None for a plain test: known before any fixture runs."""
-    template = template_of(item)
-    if template is None:
-        return None
-    callspec = getattr(item, "callspec", None)
-    return template.render(callspec.params.get("_pytest_bdd_example", {}) if callspec else {})
-
-
-def evidence_for(scenario: Any, root: Path) -> Evidence:
+def evidence_for(scenario: bdd.Scenario, root: Path) -> Evidence:
     """A scenario's record before any step ran."""
     return Evidence(
         feature=_feature(scenario.feature, root),
@@ -170,7 +154,7 @@ def evidence_for(scenario: Any, root: Path) -> Evidence:
 
 
 @functools.cache
-def _location(func: Callable[..., Any], root: Path) -> str | None:
+def _location(func: bdd.StepFunction, root: Path) -> str | None:
     """Where the step is defined (file:line), for Cucumber's `match.location`: read once per step function."""
     try:
         path = Path(inspect.getsourcefile(func) or "")
@@ -199,7 +183,7 @@ class EvidencePlugin:
         """A fixture's value if the test has it already; never creates one (a step may not need a page)."""
         return request.getfixturevalue(name) if name in request.fixturenames else None
 
-    def _context(self, request: pytest.FixtureRequest, step_func: Callable[..., Any] | None) -> Any:
+    def _context(self, request: pytest.FixtureRequest, step_func: bdd.StepFunction | None) -> Any:
         wanted = set(inspect.signature(step_func).parameters) if step_func else set()
         for name in BROWSER_FIXTURES:
             if name in wanted and name not in request.fixturenames:
@@ -210,12 +194,19 @@ class EvidencePlugin:
     # -- pytest-bdd hooks -------------------------------------------------------------------------
 
     @pytest.hookimpl
-    def pytest_bdd_before_scenario(self, request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+    def pytest_bdd_before_scenario(
+        self, request: pytest.FixtureRequest, feature: bdd.Feature, scenario: bdd.Scenario
+    ) -> None:
         request.node.stash[EVIDENCE] = evidence_for(scenario, self.root)
 
     @pytest.hookimpl
     def pytest_bdd_before_step(
-        self, request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, step_func: Callable[..., Any]
+        self,
+        request: pytest.FixtureRequest,
+        feature: bdd.Feature,
+        scenario: bdd.Scenario,
+        step: bdd.Step,
+        step_func: bdd.StepFunction,
     ) -> None:
         evidence = request.node.stash.get(EVIDENCE, None)
         if evidence is None:
@@ -252,11 +243,11 @@ class EvidencePlugin:
     def pytest_bdd_after_step(
         self,
         request: pytest.FixtureRequest,
-        feature: Any,
-        scenario: Any,
-        step: Any,
-        step_func: Any,
-        step_func_args: Any,
+        feature: bdd.Feature,
+        scenario: bdd.Scenario,
+        step: bdd.Step,
+        step_func: bdd.StepFunction,
+        step_func_args: bdd.StepArguments,
     ) -> None:
         self._finish(request, "passed", None)
 
@@ -264,18 +255,23 @@ class EvidencePlugin:
     def pytest_bdd_step_error(
         self,
         request: pytest.FixtureRequest,
-        feature: Any,
-        scenario: Any,
-        step: Any,
-        step_func: Any,
-        step_func_args: Any,
+        feature: bdd.Feature,
+        scenario: bdd.Scenario,
+        step: bdd.Step,
+        step_func: bdd.StepFunction,
+        step_func_args: bdd.StepArguments,
         exception: Exception,
     ) -> None:
         self._finish(request, "failed", exception)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_bdd_step_func_lookup_error(
-        self, request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, exception: Exception
+        self,
+        request: pytest.FixtureRequest,
+        feature: bdd.Feature,
+        scenario: bdd.Scenario,
+        step: bdd.Step,
+        exception: Exception,
     ) -> None:
         evidence = request.node.stash.get(EVIDENCE, None)
         if evidence is not None:

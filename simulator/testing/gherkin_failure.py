@@ -5,11 +5,13 @@ pytest shows the step function's traceback; the reader of a feature needs the se
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
+
+from . import bdd
 
 SECTION = "Gherkin: failed step"
 
@@ -38,7 +40,7 @@ class FailedStep:
 FAILED = pytest.StashKey[FailedStep]()
 
 
-def _failed(feature: Any, scenario: Any, step: Any, *, undefined: bool) -> FailedStep:
+def _failed(feature: bdd.Feature, scenario: bdd.Scenario, step: bdd.Step, *, undefined: bool) -> FailedStep:
     steps = list(scenario.steps)
     number = next((i for i, s in enumerate(steps, 1) if s.line_number == step.line_number), 0)
     location = feature.rel_filename or Path(feature.filename).name
@@ -56,11 +58,11 @@ def _failed(feature: Any, scenario: Any, step: Any, *, undefined: bool) -> Faile
 @pytest.hookimpl
 def pytest_bdd_step_error(
     request: pytest.FixtureRequest,
-    feature: Any,
-    scenario: Any,
-    step: Any,
-    step_func: Any,
-    step_func_args: Any,
+    feature: bdd.Feature,
+    scenario: bdd.Scenario,
+    step: bdd.Step,
+    step_func: bdd.StepFunction,
+    step_func_args: bdd.StepArguments,
     exception: Exception,
 ) -> None:
     request.node.stash[FAILED] = _failed(feature, scenario, step, undefined=False)
@@ -68,13 +70,15 @@ def pytest_bdd_step_error(
 
 @pytest.hookimpl
 def pytest_bdd_step_func_lookup_error(
-    request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, exception: Exception
+    request: pytest.FixtureRequest, feature: bdd.Feature, scenario: bdd.Scenario, step: bdd.Step, exception: Exception
 ) -> None:
     request.node.stash[FAILED] = _failed(feature, scenario, step, undefined=True)
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
     failed = item.stash.get(FAILED, None)
     if failed is not None and report.when == "call" and report.failed:

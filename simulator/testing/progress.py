@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from .evidence import template_of
+from .bdd import template_of
 
 
 class FeatureProgress:

@@ -10,15 +10,15 @@ collection is enough; pytest-bdd without it is left as it is.
 
 from __future__ import annotations
 
-import importlib
 import itertools
 import re
 from collections.abc import Callable, Iterator
 
+from . import bdd
+
 DROPPED = re.compile(r"[^\w-]")  # pytest-bdd drops \W; a hyphen is kept
 LEADING_DIGITS = re.compile(r"^\d+_*")
 GENERATOR = "get_python_name_generator"
-_OURS = "_sferum_sim_names"
 
 
 def test_name(title: str) -> str:
@@ -35,9 +35,9 @@ def names_for(title: str) -> Iterator[str]:
 
 
 def install() -> None:
-    bdd_scenario = importlib.import_module("pytest_bdd.scenario")  # the module, not its `scenario` function
-    original: Callable[[str], Iterator[str]] | None = getattr(bdd_scenario, GENERATOR, None)
-    if original is None or getattr(original, _OURS, False):
-        return
-    setattr(names_for, _OURS, True)
-    setattr(bdd_scenario, GENERATOR, names_for)
+    """pytest-bdd's generator of test names replaced by `names_for` (once per process)."""
+
+    def ours(original: Callable[..., object]) -> Callable[[str], Iterator[str]]:
+        return names_for
+
+    bdd.replace_scenario_function(GENERATOR, ours)

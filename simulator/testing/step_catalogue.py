@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from pytest_bdd import parsers
-from pytest_bdd.feature import get_features
-from pytest_bdd.steps import step_function_context_registry
 
 from . import vscode_glue
 from .acts import declared, describe
+from .bdd import features_in, step_definitions
 
 LIBRARY = "sferum_sim_steps"
 KEYWORDS = {"given": "Дано", "when": "Когда", "then": "Тогда"}
@@ -112,7 +111,7 @@ def _feature_sentences(features: Path | None) -> list[tuple[str, str, str]]:
     if features is None or not features.exists():
         return []
     found = []
-    for feature in sorted(get_features([str(features)]), key=lambda f: f.rel_filename):
+    for feature in sorted(features_in([str(features)]), key=lambda f: f.rel_filename):
         for template in feature.scenarios.values():
             contexts = [context for examples in template.examples for context in examples.as_contexts()]
             scenario = template.render(contexts[0] if contexts else {})
@@ -136,7 +135,7 @@ def build(features: Path | None = Path("features"), project: Path | None = None)
     sentences = _feature_sentences(features)
     steps = []
     # The registry holds every step pytest-bdd has seen; the library's are those defined in its modules.
-    for context in list(step_function_context_registry.values()):
+    for context in step_definitions():
         module = context.step_func.__module__
         if module not in modules:
             continue

@@ -10,31 +10,42 @@ kind and text, and step definitions are fixed once collection is over; so the an
 
 from __future__ import annotations
 
-import importlib
 import weakref
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from pathlib import Path
+from typing import Protocol
 
-Lookup = Callable[..., Iterable[Any]]
-_CACHED = "_sferum_sim_cached"
+from . import bdd
+
 LOOKUP = "find_fixturedefs_for_step"  # pytest-bdd's function, looked up by name at every step
+# pytest's fixture manager is not a public type; the lookup only keys on it.
+FixtureManager = object
+
+
+class StepNode(Protocol):
+    """The test whose step is looked up: its module's path decides which definitions it sees."""
+
+    @property
+    def path(self) -> Path: ...
+
+
+def remembering(original: Callable[..., object]) -> Callable[..., object]:
+    """pytest-bdd's lookup, its answers kept per run (fixture manager), module, step kind and step text."""
+    runs: weakref.WeakKeyDictionary[FixtureManager, dict[tuple[str, str, str], tuple[object, ...]]] = (
+        weakref.WeakKeyDictionary()
+    )
+
+    def find_fixturedefs_for_step(step: bdd.Step, fixturemanager: FixtureManager, node: StepNode) -> Iterator[object]:
+        found = runs.setdefault(fixturemanager, {})
+        key = (str(node.path), step.type, step.name)
+        if key not in found:
+            definitions = original(step=step, fixturemanager=fixturemanager, node=node)
+            found[key] = tuple(definitions) if isinstance(definitions, Iterable) else ()
+        return iter(found[key])
+
+    return find_fixturedefs_for_step
 
 
 def install() -> None:
     """Replace pytest-bdd's lookup with one that remembers its answers (once per process)."""
-    # The module, not the `scenario` function pytest_bdd's package exports under the same name.
-    bdd_scenario = importlib.import_module("pytest_bdd.scenario")
-    original: Lookup | None = getattr(bdd_scenario, LOOKUP, None)
-    if original is None or getattr(original, _CACHED, False):
-        return
-    runs: weakref.WeakKeyDictionary[Any, dict[tuple[str, object, str], tuple[Any, ...]]] = weakref.WeakKeyDictionary()
-
-    def find_fixturedefs_for_step(step: Any, fixturemanager: Any, node: Any) -> Iterator[Any]:
-        found = runs.setdefault(fixturemanager, {})
-        key = (str(node.path), step.type, step.name)
-        if key not in found:
-            found[key] = tuple(original(step=step, fixturemanager=fixturemanager, node=node))
-        return iter(found[key])
-
-    setattr(find_fixturedefs_for_step, _CACHED, True)
-    setattr(bdd_scenario, LOOKUP, find_fixturedefs_for_step)
+    bdd.replace_scenario_function(LOOKUP, remembering)

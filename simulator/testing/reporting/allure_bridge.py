@@ -17,22 +17,22 @@ from uuid import uuid4
 
 import pytest
 
-from ..evidence import EVIDENCE, evidence_for, scenario_of, template_of
+from .. import bdd
+from ..bdd import allure_listener, allure_step_uuid, example_of, scenario_of, template_of
+from ..evidence import EVIDENCE, evidence_for
 from .allure_labels import flow_link, flows, labels
 
 try:
     from allure_commons.model2 import Label, Link, Parameter
     from allure_commons.types import AttachmentType
-    from allure_pytest_bdd.pytest_bdd_listener import PytestBDDListener
-    from allure_pytest_bdd.steps import get_step_uuid
 
-    HAS_ALLURE = True
+    HAS_ALLURE = bdd.has_allure()
 except ImportError:  # pragma: no cover
     HAS_ALLURE = False
 
 PLAIN = (str, int, float, bool)
 # pytest-playwright's user property naming a kept file → the attachment's title and type.
-PLAYWRIGHT_ARTIFACTS: dict[str, tuple[str, Any]] = (
+PLAYWRIGHT_ARTIFACTS: dict[str, tuple[str, object]] = (
     {
         "playwright_trace": ("Трасса Playwright", AttachmentType.ZIP),
         "playwright_screenshot": ("Снимок экрана в конце сценария", AttachmentType.PNG),
@@ -62,14 +62,13 @@ class AllureBridge:
         self.features_dir = str(config.getini("bdd_features_base_dir") or "")
         patterns = dict(getattr(config.option, "allure_link_pattern", None) or [])
         self.flow_pattern: str | None = patterns.get("tms")
-        self._listener: Any = None
+        self._listener: bdd.AllureListener | None = None
 
     @property
-    def listener(self) -> Any:
+    def listener(self) -> bdd.AllureListener | None:
         """allure-pytest-bdd's listener, once its pytest_configure has registered it; None when allure is off."""
         if self._listener is None and HAS_ALLURE:
-            plugins = self.config.pluginmanager.get_plugins()
-            self._listener = next((p for p in plugins if isinstance(p, PytestBDDListener)), None)
+            self._listener = allure_listener(self.config)
         return self._listener
 
     def _uuid(self, item: pytest.Item) -> str | None:
@@ -79,18 +78,19 @@ class AllureBridge:
     # -- the scenario ------------------------------------------------------------------------------
 
     @pytest.hookimpl(trylast=True)
-    def pytest_bdd_before_scenario(self, request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+    def pytest_bdd_before_scenario(
+        self, request: pytest.FixtureRequest, feature: bdd.Feature, scenario: bdd.Scenario
+    ) -> None:
         self._describe(request.node, scenario)
 
-    def _describe(self, item: pytest.Item, scenario: Any) -> None:
+    def _describe(self, item: pytest.Item, scenario: bdd.Scenario) -> None:
         uuid = self._uuid(item)
-        if uuid is None:
+        if uuid is None or self.listener is None:
             return
         evidence = item.stash.get(EVIDENCE, None) or evidence_for(scenario, self.root)
         template = template_of(item)
         outline = template.name if template is not None else scenario.name
-        example = getattr(item, "callspec", None)
-        examples = example.params.get("_pytest_bdd_example", {}) if example else {}
+        examples = example_of(item)
         with self.listener.lifecycle.update_test_case(uuid=uuid) as result:
             result.labels.extend(
                 Label(name=name, value=value)
@@ -109,15 +109,15 @@ class AllureBridge:
     def pytest_bdd_before_step_call(
         self,
         request: pytest.FixtureRequest,
-        feature: Any,
-        scenario: Any,
-        step: Any,
-        step_func: Any,
-        step_func_args: dict[str, Any],
+        feature: bdd.Feature,
+        scenario: bdd.Scenario,
+        step: bdd.Step,
+        step_func: bdd.StepFunction,
+        step_func_args: bdd.StepArguments,
     ) -> None:
         if self.listener is None:
             return
-        step_uuid = get_step_uuid(step)
+        step_uuid = allure_step_uuid(step)
         fixtures = set(request.fixturenames)
         gherkin = {
             name: text
@@ -135,8 +135,9 @@ class AllureBridge:
         if step.docstring is not None and "docstring" not in step_func_args:
             self._attach(step.docstring, "Doc string", AttachmentType.TEXT, step_uuid)
 
-    def _attach(self, body: str, name: str, kind: Any, parent: str) -> None:
-        self.listener.lifecycle.attach_data(str(uuid4()), body, name=name, attachment_type=kind, parent_uuid=parent)
+    def _attach(self, body: str, name: str, kind: object, parent: str) -> None:
+        if self.listener is not None:
+            self.listener.lifecycle.attach_data(str(uuid4()), body, name=name, attachment_type=kind, parent_uuid=parent)
 
     # -- setup errors and the trace ----------------------------------------------------------------
 
@@ -161,13 +162,13 @@ class AllureBridge:
 
     def _attach_playwright_artifacts(self, item: pytest.Item, report: pytest.TestReport) -> None:
         """pytest-playwright's trace and --screenshot pictures, kept on the teardown report, attached to the scenario."""
-        uuid = self._uuid(item)
-        if uuid is None:
+        uuid, listener = self._uuid(item), self.listener
+        if uuid is None or listener is None:
             return
         for name, value in report.user_properties:
             source = Path(self.config.invocation_params.dir, str(value))
             if name in PLAYWRIGHT_ARTIFACTS and source.is_file():
                 title, kind = PLAYWRIGHT_ARTIFACTS[name]
-                self.listener.lifecycle.attach_file(
+                listener.lifecycle.attach_file(
                     str(uuid4()), str(source), name=title, attachment_type=kind, parent_uuid=uuid
                 )
