@@ -10,8 +10,8 @@
 `python -m bench runners` instead compares the harness with a raw Playwright script and playwright-bdd
 on the same flow (bench/runners/); `python -m bench suite` times the BDD suite as `make test` runs it;
 `python -m bench startup` shows where a run's start goes and pairs one and ten scenarios with the raw
-script (bench/startup.py); `python -m bench load` runs the load part alone. Every figure is printed with
-the machine's load beside it, and marked BUSY when other work ran on the machine (bench/machine.py).
+script (bench/startup.py); `python -m bench load` runs the load part alone, `python -m bench classroom` a lesson of 30 trainees
+(bench/classroom.py). Every figure is printed with the machine's load beside it, and marked BUSY when other work ran on the machine (bench/machine.py).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ import aiohttp
 import httpx
 from aiohttp import web
 
+from bench.classroom import bench_classroom
 from bench.load import bench_load
 from bench.machine import machine_now
 from bench.runners import bench_runners
@@ -237,7 +238,7 @@ def main() -> int:
         "part",
         nargs="?",
         default="simulator",
-        choices=("simulator", "runners", "suite", "startup", "load"),
+        choices=("simulator", "runners", "suite", "startup", "load", "classroom"),
         help="what to measure",
     )
     parser.add_argument("--quick", action="store_true", help="small counts, for a smoke run")
@@ -258,6 +259,8 @@ def main() -> int:
         root = Path(args.root).resolve() if args.root else Path(__file__).parent.parent
         results = {"startup": bench_startup(rounds=rounds, root=root, targets=not args.no_targets)}
         print(render(results["startup"]))
+    elif args.part == "classroom":  # 30 trainees walking F06 at a person's pace, the room view subscribed
+        results = {"classroom": bench_classroom(seats=30 // scale, pace=(2.0, 6.0) if scale == 1 else (0.0, 0.5))}
     elif args.part == "load":
         results = {"load": bench_load(seconds=60 / scale)}
     else:
