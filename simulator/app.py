@@ -195,12 +195,20 @@ async def faults(request: web.Request, handler: Handler) -> web.StreamResponse:
     return await handler(request)
 
 
+def _route(app: web.Application, method: str, path: str, handler: Any) -> None:
+    """A route; a GET one answers HEAD too (RFC 9110 §9.3.2), as aiohttp's add_get makes it."""
+    if method == "GET":
+        app.router.add_get(path, handler)
+    else:
+        app.router.add_route(method, path, handler)
+
+
 def _add_shared_routes(app: web.Application) -> None:
     """The control plane, the console and the stylesheets, on every host."""
     for method, path, handler in CONTROL_ROUTES:
-        app.router.add_route(method, PREFIX + path, handler)
+        _route(app, method, PREFIX + path, handler)
     for method, path, handler in CONSOLE_ROUTES:
-        app.router.add_route(method, path, handler)
+        _route(app, method, path, handler)
     app.router.add_static("/_static", Path(__file__).with_name("static"))
     for method, path, handler in live.ROUTES:
         app.router.add_route(method, path, handler)
@@ -243,7 +251,7 @@ def create_app(
             sub = web.Application(client_max_size=MAX_BODY)
             _add_shared_routes(sub)  # a host's sub-app answers every path of that host
             for method, path, handler in package.ROUTES:
-                sub.router.add_route(method, path, handler)
+                _route(sub, method, path, handler)
             app.add_domain(name, sub)
 
     async def http_client(app: web.Application) -> AsyncIterator[None]:

@@ -60,7 +60,7 @@ def serve(args: argparse.Namespace) -> int:
         print("sferum-sim: --tls-port needs the `tls` extra: pip install 'sferum-sim[tls]'", file=sys.stderr)
         return 2
     certificate = tls.self_signed()
-    app[TLS] = {"port": args.tls_port, "spki": certificate.spki}
+    app[TLS] = certificate.listener(args.tls_port)
     rules = ", ".join(f"MAP {name} {args.host}:{args.tls_port}" for name in REAL_NAMES)
     print(f"  {'HTTPS (real names)':<24} https://{args.host}:{args.tls_port}, certificate {certificate.cert_file}")
     print(f'  Chromium: --host-resolver-rules="{rules}" --ignore-certificate-errors-spki-list={certificate.spki}')

@@ -94,7 +94,7 @@ class SimulatorServer:
             if self.certificate is not None:
                 tls_sock = socket.create_server((self.host, 0))
                 self.tls_port = tls_sock.getsockname()[1]
-                app[TLS] = {"port": self.tls_port, "spki": self.certificate.spki}
+                app[TLS] = self.certificate.listener(self.tls_port)
             runner = web.AppRunner(app, access_log=None, **runner_options(app))
             loop.run_until_complete(runner.setup())
             loop.run_until_complete(web.SockSite(runner, sock).start())

@@ -33,6 +33,11 @@ class Certificate:
     spki: str  # base64 SHA-256 of the public key, for Chromium's --ignore-certificate-errors-spki-list
     cert_file: Path  # PEM, for clients that want to trust it (httpx verify=…)
 
+    def listener(self, port: int) -> dict[str, object]:
+        """The HTTPS listener as /_sim/v1/health tells it: a journal on another machine or in a container reads the
+        certificate's PEM there, to trust it, since it cannot reach the file."""
+        return {"port": port, "spki": self.spki, "pem": self.cert_file.read_text(encoding="ascii")}
+
 
 def self_signed(names: tuple[str, ...] | None = None) -> Certificate:
     """A certificate for every platform host name (real and *.localhost), localhost and 127.0.0.1."""

@@ -15,6 +15,8 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 
 from simulator import SimulatorServer
 from simulator.testing import (
@@ -23,6 +25,7 @@ from simulator.testing import (
     SimSession,
     SimulatorError,
 )
+from simulator.world.oauth import OAuthClient, OAuthStore
 from tests.aio import run
 from tests.sim_browser import Grant, new_pkce
 from tests.vkid_vendor import (  # the vendor journal's client, teacher, sign-in and their fixtures
@@ -232,6 +235,36 @@ def test_a_bad_refresh_is_refused(
     assert_vkid_error(response, status, error, words, grant.pkce.state)
 
 
+def test_a_refresh_may_narrow_the_scope_but_never_widen_it(grant: Grant, vkid: httpx.Client) -> None:
+    """RFC 6749 §6: the refreshed token holds the scope asked for if the grant held it; anything more is refused."""
+    tokens = exchange(vkid, grant.params()).json()
+    assert set(tokens["scope"].split()) == set(SCOPE.split())
+    narrowed = refresh(vkid, grant, tokens["refresh_token"], scope="vkid.personal_info email").json()
+    assert narrowed["scope"] == "vkid.personal_info email"
+    user = user_info(vkid, narrowed["access_token"]).json()["user"]
+    assert "email" in user and "phone" not in user  # the phone went with the scope
+    wider = refresh(vkid, grant, narrowed["refresh_token"], scope="vkid.personal_info phone")
+    assert_vkid_error(wider, 400, "invalid_scope", "scope phone was not granted", grant.pkce.state)
+    again = refresh(vkid, grant, narrowed["refresh_token"]).json()  # a refused widening spends nothing
+    assert again["scope"] == "vkid.personal_info email"
+
+
+@pytest.mark.parametrize(
+    "asked, granted",
+    [
+        ("vkid.personal_info wall friends", "vkid.personal_info"),
+        ("phone offline", "phone"),
+        ("wall", "vkid.personal_info"),
+        ("", "vkid.personal_info"),
+    ],
+)
+def test_scopes_vk_id_does_not_give_are_not_granted(asked: str, granted: str) -> None:
+    store = OAuthStore()
+    store.register(OAuthClient(CLIENT_ID, (REDIRECT_URI,), SERVICE))
+    request = store.authorize(authorize(new_pkce(), scope=asked))
+    assert request.scope == granted
+
+
 # -- user_info, public_info, logout, revoke -----------------------------------------------------
 
 
@@ -373,11 +406,16 @@ def test_registration_is_checked_and_seeds_accept_clients(sim_session: SimSessio
 def test_an_https_listener_answers_with_a_certificate_made_at_start() -> None:
     with SimulatorServer(tls=True) as server:
         assert server.certificate is not None and server.tls_url
-        health = httpx.get(server.url + "/_sim/v1/health").json()
-        assert health["tls"] == {"port": server.tls_port, "spki": server.certificate.spki}
+        health = httpx.get(server.url + "/_sim/v1/health").json()["tls"]
+        assert health["port"] == server.tls_port and health["spki"] == server.certificate.spki
+        # A journal's server that cannot read the file trusts the PEM health gives; the SPKI hash Chromium is
+        # told is worked out here from that PEM by `cryptography`, not taken from the simulator.
+        public_key = x509.load_pem_x509_certificate(health["pem"].encode()).public_key()
+        der = public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        assert base64.b64encode(hashlib.sha256(der).digest()).decode() == health["spki"]
         page = httpx.get(
             f"{server.tls_url}/authorize?{urlencode({'client_id': 'nobody'})}",
             headers={"Host": "id.vk.com"},
-            verify=ssl.create_default_context(cafile=server.certificate.cert_file),
+            verify=ssl.create_default_context(cadata=health["pem"]),
         )
         assert page.status_code == 401 and "invalid_client" in page.text

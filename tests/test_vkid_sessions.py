@@ -1,4 +1,5 @@
-"""VK ID across the world's sessions: user_ids never shared, avatars a relying party's server can download."""
+"""What a vendor sets up a session with and meets across sessions: the seed's `people` as the OpenAPI document
+describes them, user_ids never shared, avatars a relying party's server can download."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
+import jsonschema_rs
 import pytest
 
-from simulator.testing import Personas, SimSession, Simulator
+from simulator.testing import Personas, SimSession, Simulator, SimulatorError
 
 TEACHER = Personas(0).make("teacher")  # the same person in every session
 
@@ -58,3 +60,38 @@ def test_the_avatar_downloads_without_a_session(
         assert picture.text.startswith("<svg") and f">{TEACHER.first_name[0]}</text>" in picture.text
     assert vkid_api.get("/avatar/123.svg").status_code == 404
     assert vkid_api.get("/avatar/1234567890123456789.svg").status_code == 404
+
+
+@pytest.fixture
+def person_schema(control: httpx.Client) -> jsonschema_rs.Validator:
+    """The seed's `people` item as the control plane's OpenAPI document gives it."""
+    document = control.get("/openapi.json").json()
+    people = document["paths"]["/_sim/v1/sessions/{key}/seed"]["post"]["requestBody"]["content"]["application/json"]
+    assert people["schema"]["properties"]["people"]["items"] == {"$ref": "#/components/schemas/SeedPerson"}
+    return jsonschema_rs.validator_for(document["components"]["schemas"]["SeedPerson"])
+
+
+@pytest.mark.parametrize("role", ["teacher", "student", "parent", "admin"])
+def test_the_people_schema_takes_what_the_simulator_takes(
+    person_schema: jsonschema_rs.Validator, sim_session: SimSession, role: str
+) -> None:
+    entry = dict(Personas(5).make(role).entry(vkid=True, profile=True))
+    assert person_schema.is_valid(entry), list(person_schema.iter_errors(entry))
+    sim_session.seed({"people": [entry]})  # and the simulator takes it too
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"sex": "other"}, {"first_name": None}, {"vkid": {"code_channel": "pigeon"}}, {"journal": {"journal": "dnevnik"}}],
+    ids=["sex", "no first name", "code channel", "journal"],
+)
+def test_the_people_schema_refuses_what_the_simulator_refuses(
+    person_schema: jsonschema_rs.Validator, sim_session: SimSession, change: dict[str, Any]
+) -> None:
+    entry: dict[str, Any] = dict(Personas(5).make("teacher").entry(vkid=True, profile=True))
+    for name, value in change.items():
+        entry[name] = {**entry[name], **value} if isinstance(value, dict) else value
+    assert not person_schema.is_valid(entry)
+    with pytest.raises(SimulatorError) as refused:
+        sim_session.seed({"people": [entry]})
+    assert refused.value.error == "invalid_seed"

@@ -12,7 +12,8 @@ from enum import Enum
 from typing import Any
 
 from ..hosts import PLATFORMS
-from ..world.models import Link
+from ..world.models import Journal, Link, Role
+from ..world.seed import PersonEntry
 from ..world.session import PATH_MAX, SETTINGS, SNAPSHOT_PARTS
 from ..world.snapshot import (
     FILE_DATA_MAX,
@@ -87,7 +88,7 @@ BODIES = {
         "properties": {
             "organisations": {"type": "array", "items": OBJECT},
             "clients": {"type": "array", "items": OBJECT},
-            "people": {"type": "array", "items": OBJECT},
+            "people": {"type": "array", "items": {"$ref": "#/components/schemas/SeedPerson"}},
         },
     },
     "fix_code": {
@@ -122,6 +123,54 @@ BODIES = {
             "service_name": STRING,
         },
     },
+}
+
+
+# -- the seed's people: their schema comes from the TypedDicts the seed is parsed by, so the two cannot drift --
+
+# Wire fields typed `str` whose values are one of a few; the parser (world/seed/parse.py) refuses any other.
+SEED_CHOICES: dict[tuple[str, str], dict[str, Any]] = {
+    ("PersonEntry", "sex"): {"enum": ["male", "female"]},
+    ("JournalEntry", "journal"): {"enum": [journal.value for journal in Journal]},
+    ("JournalEntry", "role"): {"enum": [role.value for role in Role]},
+}
+SEED_FORMATS: dict[str, dict[str, Any]] = {
+    "birth_date": {"description": "YYYY-MM-DD or DD.MM.YYYY, not in the future"},
+    "phone": {"description": "+7 and ten digits"},
+    "email": {"format": "email"},
+}
+
+
+def wire_schema(hint: Any, owner: str = "", name: str = "") -> dict[str, Any]:
+    """The JSON Schema of a seed's wire value typed `hint` (a TypedDict, a Literal, a list, an optional)."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        (inner,) = [a for a in args if a is not type(None)]
+        return {"anyOf": [wire_schema(inner, owner, name), {"type": "null"}]}
+    if origin is typing.Literal:
+        return {"enum": list(args)}
+    if origin is list:
+        return {"type": "array", "items": wire_schema(args[0])}
+    if typing.is_typeddict(hint):
+        # Read with NotRequired kept: under `from __future__ import annotations` __required_keys__ names every key.
+        fields = typing.get_type_hints(hint, include_extras=True)
+        optional = {field for field, kind in fields.items() if typing.get_origin(kind) is typing.NotRequired}
+        return {
+            "type": "object",
+            "required": [field for field in fields if field not in optional],
+            "properties": {
+                field: wire_schema(typing.get_args(kind)[0] if field in optional else kind, hint.__name__, field)
+                for field, kind in fields.items()
+            },
+        }
+    if hint is str:
+        return {"type": "string", **SEED_FORMATS.get(name, {}), **SEED_CHOICES.get((owner, name), {})}
+    return {int: {"type": "integer"}, bool: {"type": "boolean"}}[hint]
+
+
+SEED_PERSON = {
+    **wire_schema(PersonEntry),
+    "description": "One person of a seed's `people`: their journal account, VK ID, МАХ and Госуслуги, and links.",
 }
 
 
@@ -231,7 +280,13 @@ RESULTS: dict[str, dict[str, Any]] = {
         status=STRING,
         sessions={"type": "integer"},
         platforms={"type": "object", "additionalProperties": STRING},
-        tls={"type": ["object", "null"]},
+        # The HTTPS listener for VK ID's real names (null without one): its port, the key's SPKI hash for
+        # Chromium's --ignore-certificate-errors-spki-list, and the self-signed certificate's PEM to trust.
+        tls={
+            "type": ["object", "null"],
+            "required": ["port", "spki", "pem"],
+            "properties": {"port": {"type": "integer"}, "spki": STRING, "pem": STRING},
+        },
         # `serve --state DIR` only: whether every change is being saved in DIR.
         state={
             "type": ["object", "null"],
@@ -345,5 +400,5 @@ def document(routes: list[tuple[str, str, Any]], prefix: str) -> dict[str, Any]:
             "description": "Sessions, seeding, the outbox of codes, the virtual clock and faults, for tests.",
         },
         "paths": paths,
-        "components": {"schemas": {"Error": ERROR, "Snapshot": SNAPSHOT}},
+        "components": {"schemas": {"Error": ERROR, "Snapshot": SNAPSHOT, "SeedPerson": SEED_PERSON}},
     }

@@ -24,6 +24,9 @@ ISSUER = "https://id.vk.com"
 STATE_MIN = 32  # VK ID refuses a shorter state
 STATE_RE = re.compile(r"[A-Za-z0-9_-]+")  # VK ID's documented state alphabet
 DEFAULT_SCOPE = "vkid.personal_info"  # what VK ID grants when the request names no scope
+# The accesses VK ID gives a web relying party without a separate agreement: the basic ones and the phone.
+# Any other name a request holds is not granted (the grant's scope says what was), as VK ID does.
+GRANTABLE_SCOPES = ("vkid.personal_info", "email", "phone")
 VERIFIER_RE_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
 
@@ -112,6 +115,23 @@ class Token:
 def safe_state(state: str | None) -> str | None:
     """The state if it may be echoed back; one outside VK ID's alphabet never is."""
     return state if state and STATE_RE.fullmatch(state) else None
+
+
+def granted_scope(requested: str | None) -> str:
+    """What an /authorize request is granted: the names it asks for that VK ID gives, or the default."""
+    names = [name for name in dict.fromkeys((requested or "").split()) if name in GRANTABLE_SCOPES]
+    return " ".join(names) or DEFAULT_SCOPE
+
+
+def narrowed_scope(granted: str, requested: str | None, state: str | None) -> str:
+    """A refresh's scope: the grant's, or the part of it the request names; never wider (RFC 6749 §6)."""
+    if requested is None or not requested.strip():
+        return granted
+    names = list(dict.fromkeys(requested.split()))
+    wider = [name for name in names if name not in granted.split()]
+    if wider:
+        raise OAuthError("invalid_scope", f"scope {' '.join(wider)} was not granted to this refresh token", state)
+    return " ".join(names)
 
 
 def _b64(data: bytes) -> str:
@@ -266,7 +286,7 @@ class OAuthStore:
             raise OAuthError("invalid_request", "code_challenge_method must be s256", state)
         if len(challenge) != 43:
             raise OAuthError("invalid_request", "code_challenge must be a base64url SHA-256 digest", state)
-        return AuthRequest(client.client_id, redirect_uri, state, challenge, params.get("scope") or DEFAULT_SCOPE)
+        return AuthRequest(client.client_id, redirect_uri, state, challenge, granted_scope(params.get("scope")))
 
     def issue_code(self, request: AuthRequest, user_id: int, now: datetime) -> AuthCode:
         code = AuthCode(
@@ -321,8 +341,9 @@ class OAuthStore:
             raise OAuthError("invalid_grant", "refresh token has been revoked", state)
         if params.get("device_id") != old.device_id:
             raise OAuthError("invalid_grant", "device_id does not match the refresh token", state)
+        scope = narrowed_scope(old.scope, params.get("scope"), state)
         old.revoked = old.rotated = True  # rotation: a refresh token works once
-        return self._issue_token(client.client_id, old.user_id, old.scope, old.device_id, now, old.family)
+        return self._issue_token(client.client_id, old.user_id, scope, old.device_id, now, old.family)
 
     def token(self, client_id: str | None, access_token: str | None, now: datetime) -> Token:
         client = self.client(client_id)

@@ -14,6 +14,7 @@ from ... import web as sim
 from ...world import SferumProfile
 from . import flow as flows
 from .cors import registered_origins
+from .providers import ALTERNATIVE_LABEL, OTHER, shown_providers
 
 BRIDGE_TYPE = "vk-sak-sdk"
 WIDGETS = {"button_one_tap_auth": "onetap", "floating_one_tap_auth": "floatingonetap"}  # app → handler prefix
@@ -58,4 +59,7 @@ async def widget(request: web.Request) -> web.Response:
         client=client,
         profile=_signed_in_profile(request),
         height=int(query["style_height"]) if query.get("style_height", "").isdigit() else 44,
+        providers=shown_providers(query.get("providers", "")),
+        other=OTHER,
+        alternative=ALTERNATIVE_LABEL if query.get("show_alternative_login") == "1" else None,
     )

@@ -125,19 +125,28 @@ def _user(request: web.Request, session: Session, user_id: int, scope: str, *, m
     return user
 
 
-async def _session_fault(request: web.Request, session: Session, state: str | None) -> web.Response | None:
-    """The `http_error` a test set for this endpoint in the session the code or token belongs to.
+async def _session_fault(
+    request: web.Request, session: Session, params: dict[str, str], state: str | None
+) -> web.Response | None:
+    """The `http_error` a test set for this endpoint in the session the code or token belongs to, logged.
 
     Server-to-server calls name no session, so the platforms' fault middleware judges them in `default`;
     here the session that issued the code is the one whose faults apply, answered in VK ID's error shape.
+    The call is logged when it arrives, before a delay: a caller that gives up (its own timeout) and a
+    report read meanwhile still see that it came.
     """
     fault = session.fault("http_error")
     if fault is None or fault.params["platform"] != "vkid" or fault.params["path"] != request.path:
         return None
-    await asyncio.sleep(float(fault.params.get("delay", 0)))  # a slow VK ID: the caller's timeout is what is tested
     status = int(fault.params["status"])
-    error = OAuthError(FAULT_ERRORS.get(status, "server_error"), f"HTTP {status}", state, status)
-    return _error(error)
+    answer = _note(
+        session,
+        request,
+        params,
+        _error(OAuthError(FAULT_ERRORS.get(status, "server_error"), f"HTTP {status}", state, status)),
+    )
+    await asyncio.sleep(float(fault.params.get("delay", 0)))  # a slow VK ID: the caller's timeout is what is tested
+    return answer
 
 
 def _note(session: Session, request: web.Request, params: dict[str, str], answer: web.Response) -> web.Response:
@@ -172,13 +181,13 @@ async def token(request: web.Request) -> web.Response:
     session = _session_for(request, params.get("code"), params.get("refresh_token"))
     if session is None:  # a code or token no session ever issued
         return _error(OAuthError("invalid_grant", "authorization code or refresh token is invalid", state))
-    return _note(session, request, params, await _exchange(request, session, params))
-
-
-async def _exchange(request: web.Request, session: Session, params: dict[str, str]) -> web.Response:
-    state, grant = params.get("state"), params.get("grant_type")
-    if faulty := await _session_fault(request, session, state):
+    if faulty := await _session_fault(request, session, params, state):
         return faulty
+    return _note(session, request, params, _exchange(session, params))
+
+
+def _exchange(session: Session, params: dict[str, str]) -> web.Response:
+    state, grant = params.get("state"), params.get("grant_type")
     now = session.clock.now()
     try:
         if grant == "authorization_code":
@@ -200,12 +209,12 @@ async def user_info(request: web.Request) -> web.Response:
     session = _session_for(request, params.get("access_token"))
     if session is None:
         return _not_issued("access token is invalid or revoked")
-    return _note(session, request, params, await _user_info(request, session, params))
-
-
-async def _user_info(request: web.Request, session: Session, params: dict[str, str]) -> web.Response:
-    if faulty := await _session_fault(request, session, None):
+    if faulty := await _session_fault(request, session, params, None):
         return faulty
+    return _note(session, request, params, _user_info(request, session, params))
+
+
+def _user_info(request: web.Request, session: Session, params: dict[str, str]) -> web.Response:
     try:
         issued = session.oauth.token(params.get("client_id"), params.get("access_token"), session.clock.now())
     except OAuthError as error:
@@ -251,8 +260,8 @@ async def _end(request: web.Request, how: Literal["logout", "revoke"]) -> web.Re
     session = _session_for(request, presented)
     if session is None:
         return _not_issued("access token is invalid or revoked")
-    if faulty := await _session_fault(request, session, None):
-        return _note(session, request, params, faulty)
+    if faulty := await _session_fault(request, session, params, None):
+        return faulty
     try:
         issued = _pair_of(session, params.get("client_id"), presented)
     except OAuthError as error:

@@ -20,7 +20,7 @@ from ...world.oauth import CODE_TTL, OAuthError, safe_state
 from ...world.passwords import PasswordError
 from .. import confirmation as confirmations
 from . import flow as flows
-from . import one_tap, popup, protocol
+from . import one_tap, popup, protocol, providers
 from .errors import EMAIL_PROFILE_REFUSED, EMAIL_PROFILE_UNDER_FOURTEEN, IDENTITY_HELP, IDENTITY_UNAVAILABLE_MESSAGE
 from .flow import Flow, Step
 from .shared_data import shared_data
@@ -103,6 +103,8 @@ async def authorize(request: web.Request) -> web.StreamResponse:
             return popup.answer_opener(request, opener, error.state, error.to_json())
         return _back(params["redirect_uri"], error.to_json())
     session.record("vkid_authorize", **authorize_facts(params), error=None, description=None)
+    if elsewhere := providers.other_provider(request, params):  # OK, Mail: the simulator plays VK ID alone
+        return elsewhere
     flow = Flow(request=asdict(auth))
     if opener:
         flow.extra[popup.OPENER] = opener
