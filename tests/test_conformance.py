@@ -20,6 +20,7 @@ from typing import cast
 
 import pytest
 
+from simulator.conformance import ConfigError, check
 from simulator.server import SimulatorServer
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "conformance"
@@ -160,3 +161,26 @@ def test_a_toml_file_configures_the_run(tmp_path: Path) -> None:
     )
     assert run.returncode == 2
     assert "[outcomes.O13] delay = 99" in run.stderr
+
+
+@pytest.mark.slow  # a Node journal, and Chromium in this process
+def test_check_from_python_walks_the_outcomes_asked_for(tmp_path: Path) -> None:
+    """The pytest entry: `simulator.conformance.check` with the command's options, the same reports."""
+    sim_port = free_port()
+    journal, origin = start_journal("journal.mjs", sim_port)
+    try:
+        results = check(
+            f"{origin}/", "journal_node", f"{origin}/callback", sim_port=sim_port, only="O01", report_dir=tmp_path
+        )
+    finally:
+        journal.terminate()
+        journal.wait(10)
+    assert {result.outcome.id: result.status for result in results} == {
+        key: "passed" if key == "O01" else "skipped" for key in ALL_OUTCOMES
+    }
+    assert outcomes(tmp_path)["O01"]["status"] == "passed"
+
+
+def test_check_refuses_a_wrong_option_in_russian(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="исхода O42 нет"):
+        check("http://127.0.0.1:1/", "x", "http://127.0.0.1:1/cb", only="O42", report_dir=tmp_path)
