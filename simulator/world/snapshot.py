@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import base64
 import binascii
-import dataclasses
 import random
-import types
-import typing
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
-from enum import Enum
+from datetime import datetime
 from typing import Any, TypeVar
 
 from .. import validation
 from ..clock import Clock, ClockError
+from ..codec import Codec, Rules
+from ..codec import entity_fields as entity_fields  # the OpenAPI document states the same fields
 from .codes import Confirmation
 from .esia import EsiaCode
 from .files import picture_type
@@ -401,147 +399,42 @@ def _set_rng(rng: random.Random, value: object, path: str) -> None:
 
 # -- typed reading --------------------------------------------------------------------------------
 
-
-_ENTITY_FIELDS: dict[type[Any], tuple[tuple[str, Any, bool], ...]] = {}
-
-
-def entity_fields(cls: type[Any]) -> tuple[tuple[str, Any, bool], ...]:
-    """Each field of a dataclass: its name, its type, whether a document must give it.
-
-    Resolving the annotations is the costly part (they are strings here: 80 s for 10 000 people when it was
-    done for each entity), so it is done once per class.
-    """
-    if cls not in _ENTITY_FIELDS:
-        hints = typing.get_type_hints(cls)
-        _ENTITY_FIELDS[cls] = tuple(
-            (f.name, hints[f.name], f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
-            for f in dataclasses.fields(cls)
-        )
-    return _ENTITY_FIELDS[cls]
+FREE_DEPTH = 16
+# A snapshot may come from anyone's PUT or --state file: nothing unknown, nothing longer or larger than the
+# simulator itself ever keeps, nothing nested deeper than its own free-form values go.
+CODEC = Codec(
+    Rules(
+        error=SnapshotError,
+        schema="this snapshot schema",
+        string_max=STRING_MAX,
+        long_strings=LONG_STRINGS,
+        items_max=ITEMS_MAX,
+        free_depth=FREE_DEPTH,
+    )
+)
 
 
 def _entity(cls: type[T], value: object, path: str) -> T:
     """A dataclass from its `to_json` form: every field of the right type, no unknown ones."""
-    data = _object(value, path)
-    fields = entity_fields(cls)
-    _only(data, {name for name, _, _ in fields}, path + ".")
-    kwargs: dict[str, Any] = {}
-    for name, hint, required in fields:
-        if name not in data:
-            if required:
-                raise SnapshotError(f"{path}.{name}: missing")
-            continue
-        longest = LONG_STRINGS.get((cls, name), STRING_MAX)
-        kwargs[name] = _typed(hint, data[name], f"{path}.{name}", longest)
-    return cls(**kwargs)
-
-
-def _typed(hint: Any, value: object, path: str, longest: int = STRING_MAX) -> Any:
-    origin = typing.get_origin(hint)
-    args = typing.get_args(hint)
-    if origin in (typing.Union, types.UnionType):
-        if value is None and type(None) in args:
-            return None
-        (inner,) = [a for a in args if a is not type(None)]
-        return _typed(inner, value, path, longest)
-    if origin is list:
-        return [_typed(args[0], v, f"{path}[{i}]") for i, v in enumerate(_list(value, path))]
-    if origin is tuple:
-        return tuple(_typed(args[0], v, f"{path}[{i}]") for i, v in enumerate(_list(value, path)))
-    if origin is dict:
-        return {_string(k, path): _typed(args[1], v, f"{path}.{k}") for k, v in _object(value, path).items()}
-    if hint is Any:
-        return free_json(value, path)
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return _entity(hint, value, path)
-    if hint is str:
-        return _string(value, path, longest)
-    return _value(hint, value, path)
-
-
-def _string(value: object, path: str, longest: int = STRING_MAX) -> str:
-    if type(value) is not str:
-        _wrong(path, "a string")
-    if len(value) > longest:
-        raise SnapshotError(f"{path}: longer than {longest} characters")
-    return value
+    return CODEC.decode(cls, value, path)
 
 
 def free_json(value: object, path: str) -> Any:
-    """A value of no fixed shape (a fault's parameters, a browser's state) within the same limits, walked
-    without recursion: a document read from a file (`--state`) has had no nesting bound before."""
-    stack: list[tuple[object, str, int]] = [(value, path, 0)]
-    while stack:
-        item, where, depth = stack.pop()
-        if depth > FREE_DEPTH:
-            raise SnapshotError(f"{where}: nested deeper than {FREE_DEPTH} levels")
-        if isinstance(item, str):
-            _string(item, where)
-        elif isinstance(item, dict):
-            stack.extend((v, f"{where}.{_string(k, where)[:40]}", depth + 1) for k, v in _object(item, where).items())
-        elif isinstance(item, list):
-            stack.extend((v, f"{where}[{i}]", depth + 1) for i, v in enumerate(_list(item, where)))
-    return value
-
-
-FREE_DEPTH = 16
+    """A value of no fixed shape (a fault's parameters, a browser's state) within the same limits."""
+    return CODEC.free(value, path)
 
 
 def _value(kind: type[T], value: object, path: str) -> T:
     """One scalar: a string, number, boolean, enum member, date or time zone-aware date-time."""
-    return typing.cast(T, _scalar(kind, value, path))
-
-
-def _scalar(kind: type[Any], value: object, path: str) -> Any:
-    if issubclass(kind, Enum):
-        try:
-            return kind(value)
-        except ValueError:
-            allowed = ", ".join(str(m.value) for m in kind)
-            raise SnapshotError(f"{path}: {str(value)[:40]!r} is not one of {allowed}") from None
-    if kind is datetime:
-        try:
-            moment = datetime.fromisoformat(value) if isinstance(value, str) else None
-        except ValueError:
-            moment = None
-        if moment is None or moment.tzinfo is None:
-            raise SnapshotError(f"{path}: must be an ISO 8601 date-time with its UTC offset")
-        return moment
-    if kind is date:
-        try:
-            return date.fromisoformat(value) if isinstance(value, str) else _wrong(path, "an ISO 8601 date")
-        except ValueError:
-            _wrong(path, "an ISO 8601 date")
-    if kind is float and type(value) in (int, float):
-        return value
-    if kind is str:
-        return _string(value, path)
-    names = {int: "an integer", bool: "true or false", float: "a number"}
-    if kind in names:
-        if type(value) is not kind:
-            _wrong(path, names[kind])
-        return value
-    raise SnapshotError(f"{path}: cannot read a {kind!r}")
-
-
-def _wrong(path: str, expected: str) -> typing.NoReturn:
-    raise SnapshotError(f"{path}: must be {expected}")
+    return CODEC.value(kind, value, path)
 
 
 def _object(value: object, path: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        _wrong(path, "an object")
-    if len(value) > ITEMS_MAX:
-        raise SnapshotError(f"{path}: more than {ITEMS_MAX} members")
-    return value
+    return CODEC.members(value, path)
 
 
 def _list(value: object, path: str) -> list[Any]:
-    if not isinstance(value, list):
-        _wrong(path, "an array")
-    if len(value) > ITEMS_MAX:
-        raise SnapshotError(f"{path}: more than {ITEMS_MAX} items")
-    return value
+    return CODEC.items(value, path)
 
 
 def _field(data: dict[str, Any], name: str, prefix: str) -> Any:
