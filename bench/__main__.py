@@ -43,7 +43,7 @@ from simulator import SimulatorServer, World
 from simulator.app import create_app
 from simulator.hosts import Hosts
 from simulator.testing import Personas, Simulator
-from simulator.world import Channel, apply_seed
+from simulator.world import Channel, apply_seed, outbox
 from simulator.world.oauth import s256
 from simulator.world.session import Limits
 
@@ -160,7 +160,7 @@ def bench_outbox(n: int) -> dict[str, Any]:
 
             def send(to: str = phone, sent: list[float] = sent) -> None:
                 sent.append(time.perf_counter())
-                server.call(world_session.send_code, Channel.SMS, to)
+                server.call(outbox.send_code, world_session, Channel.SMS, to)
 
             threading.Timer(0.02, send).start()  # while the request below is already waiting
             session.wait_message(to=phone, timeout=5)

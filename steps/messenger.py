@@ -10,7 +10,7 @@ from playwright.sync_api import Locator, Page, expect
 from pytest_bdd import parsers, then, when
 
 from simulator.testing import SimSession
-from simulator.testing.acts import Click, Fill, Group, Notice, acts, checks
+from simulator.testing.acts import Click, Fill, Group, Notice, Screen, acts, checks
 
 from .cast import Cast, report_id
 from .common import WHO, Scene, code_of, read_code
@@ -32,6 +32,7 @@ def _menu(page: Page) -> Locator:
 
 
 @then("открывается Сферум с его учебным профилем")
+@checks(Screen("messenger-home"))
 def messenger_opens(page: Page, scene: Scene) -> None:
     """Checks the profile name on the screen has the actor's last and first name."""
     expect(page.get_by_test_id("profile-name")).to_contain_text(f"{scene.person.last_name} {scene.person.first_name}")

@@ -12,11 +12,11 @@ from typing import Literal
 import pytest
 
 from simulator.testing import Personas
-from simulator.world import Session, apply_seed
+from simulator.world import Session, apply_seed, chats
 from simulator.world import calls as rooms
+from simulator.world.chats import ChatRefused
 from simulator.world.models import Lesson
 from simulator.world.seed import CreatedIds, OrganisationEntry
-from simulator.world.session import ChatRefused
 from simulator.world.statistics import weekly_report
 
 SCHOOL: OrganisationEntry = {"id": 216579624, "name": "Школа №51", "classes": ["10А", "11А"]}
@@ -65,7 +65,7 @@ def test_the_lesson_ends_with_its_last_participant_and_a_new_one_starts_afresh(w
     student = world.profiles[seed(world, Personas(6))["profile_id"]]
     physics = lesson(world)
     call = rooms.join_lesson(world, physics, student)
-    world.leave_call(call, student)
+    chats.leave_call(world, call, student)
     assert call.ended_at == world.clock.now() and rooms.lesson_call(world, physics) is None
     again = rooms.join_lesson(world, physics, student)
     assert again is not call and [c.lesson_id for c in world.calls] == [physics.id, physics.id]
@@ -105,7 +105,7 @@ def test_a_lessons_call_counts_in_the_workbook_for_everyone_who_took_part(world:
     physics = lesson(world)
     rooms.join_lesson(world, physics, first)
     call = rooms.join_lesson(world, physics, joined)
-    world.leave_call(call, joined)
+    chats.leave_call(world, call, joined)
     calls = {u.profile_id: u.calls for u in weekly_report(world, SCHOOL["id"]).users}
     assert (calls[first.id], calls[joined.id], calls[stayed_away.id]) == (1, 1, 0)
 

@@ -18,11 +18,11 @@ from simulator import validation
 from simulator.platforms.sferum.workbook import statistics_workbook
 from simulator.testing import Personas
 from simulator.validation import ValidationError
-from simulator.world import Session, apply_seed
+from simulator.world import Session, apply_seed, chats
+from simulator.world.chats import ChatRefused
 from simulator.world.files import message_file
 from simulator.world.models import Chat
 from simulator.world.seed import CreatedIds, OrganisationEntry
-from simulator.world.session import ChatRefused
 from simulator.world.snapshot import SnapshotError, dump, load
 from simulator.world.statistics import weekly_report
 
@@ -64,7 +64,7 @@ def profile(world: Session, people: dict[str, CreatedIds], who: str):
 
 
 def made_by_hand(world: Session, people: dict[str, CreatedIds], title: str = "Олимпиада по физике") -> Chat:
-    return world.create_group_chat(profile(world, people, "teacher"), SCHOOL["id"], title)
+    return chats.create_group_chat(world, profile(world, people, "teacher"), SCHOOL["id"], title)
 
 
 # -- group chats made by hand -------------------------------------------------------------------------
@@ -98,16 +98,16 @@ def test_a_chat_without_a_proper_title_is_not_made(world, people, title: str, me
 def test_only_a_profile_attached_to_the_organisation_makes_its_chats(world, people) -> None:
     before = (dict(world.chats), list(world.memberships))
     with pytest.raises(ChatRefused, match="только прикреплённый к ней учебный профиль"):
-        world.create_group_chat(profile(world, people, "outsider"), SCHOOL["id"], "Чужой чат")
+        chats.create_group_chat(world, profile(world, people, "outsider"), SCHOOL["id"], "Чужой чат")
     assert (world.chats, world.memberships) == before
 
 
 def test_a_chat_made_by_hand_never_stands_in_for_the_class_chat(world, people) -> None:
     """Sferum finds its own chats by title: a chat made by hand under the same title is another chat."""
-    built = world.class_chat(f"{SCHOOL['id']}-10А")
+    built = chats.class_chat(world, f"{SCHOOL['id']}-10А")
     namesake = made_by_hand(world, people, "10А · Общая беседа")
     assert namesake.id != built.id
-    assert world.class_chat(f"{SCHOOL['id']}-10А") is built
+    assert chats.class_chat(world, f"{SCHOOL['id']}-10А") is built
     newcomer = seed(world, Personas(22), "student")
     assert newcomer["profile_id"] in world.members(built.id)
     assert newcomer["profile_id"] not in world.members(namesake.id)
@@ -116,13 +116,13 @@ def test_a_chat_made_by_hand_never_stands_in_for_the_class_chat(world, people) -
 def test_members_of_the_organisation_are_added(world, people) -> None:
     chat = made_by_hand(world, people)
     teacher, student = profile(world, people, "teacher"), profile(world, people, "student")
-    candidates = world.chat_candidates(chat)
+    candidates = chats.chat_candidates(world, chat)
     assert student in candidates and teacher not in candidates
     assert profile(world, people, "outsider") not in candidates  # another school's
-    added = world.add_chat_members(chat, teacher, [student.id, student.id])
+    added = chats.add_chat_members(world, chat, teacher, [student.id, student.id])
     assert added == [student.id]
     assert world.members(chat.id) == [teacher.id, student.id]
-    assert world.add_chat_members(chat, student, [student.id]) == []  # already in: nothing changes
+    assert chats.add_chat_members(world, chat, student, [student.id]) == []  # already in: nothing changes
 
 
 def test_someone_outside_the_organisation_is_not_added_nor_anyone_with_them(world, people) -> None:
@@ -131,20 +131,20 @@ def test_someone_outside_the_organisation_is_not_added_nor_anyone_with_them(worl
     everyone = [people["student"]["profile_id"], people["outsider"]["profile_id"]]
     for ids in (everyone, [999_999_999], []):
         with pytest.raises(ChatRefused):
-            world.add_chat_members(chat, teacher, ids)
+            chats.add_chat_members(world, chat, teacher, ids)
     assert world.members(chat.id) == [teacher.id]
 
 
 def test_the_journals_chats_take_no_members_by_hand_and_outsiders_add_nobody(world, people) -> None:
-    class_chat = world.class_chat(f"{SCHOOL['id']}-10А")
+    class_chat = chats.class_chat(world, f"{SCHOOL['id']}-10А")
     before = list(world.memberships)
     with pytest.raises(ChatRefused, match="определяет электронный журнал"):
-        world.add_chat_members(class_chat, profile(world, people, "teacher"), [people["outsider"]["profile_id"]])
+        chats.add_chat_members(world, class_chat, profile(world, people, "teacher"), [people["outsider"]["profile_id"]])
     assert world.memberships == before
     chat = made_by_hand(world, people)
     before = list(world.memberships)
     with pytest.raises(ChatRefused, match="не состоите"):
-        world.add_chat_members(chat, profile(world, people, "student"), [people["classmate"]["profile_id"]])
+        chats.add_chat_members(world, chat, profile(world, people, "student"), [people["classmate"]["profile_id"]])
     assert world.memberships == before
 
 
@@ -152,34 +152,34 @@ def test_the_journals_chats_take_no_members_by_hand_and_outsiders_add_nobody(wor
 
 
 def test_a_call_has_its_participants_and_ends_with_the_last_one(world, people) -> None:
-    chat = world.class_chat(f"{SCHOOL['id']}-10А")
+    chat = chats.class_chat(world, f"{SCHOOL['id']}-10А")
     teacher, student = profile(world, people, "teacher"), profile(world, people, "student")
-    call = world.start_call(chat, teacher)
+    call = chats.start_call(world, chat, teacher)
     assert (call.profile_id, call.started_at, call.present()) == (teacher.id, world.clock.now(), [teacher.id])
     assert world.ongoing_call(chat.id) is call
     with pytest.raises(ChatRefused, match="уже идёт звонок"):
-        world.start_call(chat, student)
+        chats.start_call(world, chat, student)
     world.clock.advance(60)
-    world.join_call(call, student)
-    world.join_call(call, student)  # twice: still one place in the call
+    chats.join_call(world, call, student)
+    chats.join_call(world, call, student)  # twice: still one place in the call
     assert call.present() == [teacher.id, student.id]
     assert call.participants[1].joined_at == world.clock.now()
-    world.leave_call(call, teacher)
+    chats.leave_call(world, call, teacher)
     assert call.present() == [student.id] and call.ended_at is None
     with pytest.raises(ChatRefused, match="не участвуете"):
-        world.leave_call(call, teacher)
+        chats.leave_call(world, call, teacher)
     world.clock.advance(60)
-    world.leave_call(call, student)
+    chats.leave_call(world, call, student)
     assert call.ended_at == world.clock.now() and world.ongoing_call(chat.id) is None
     with pytest.raises(ChatRefused, match="завершён"):
-        world.join_call(call, student)
+        chats.join_call(world, call, student)
     assert call.took_part() == {teacher.id, student.id}
 
 
 def test_only_members_join_a_call(world, people) -> None:
-    call = world.start_call(world.class_chat(f"{SCHOOL['id']}-10А"), profile(world, people, "teacher"))
+    call = chats.start_call(world, chats.class_chat(world, f"{SCHOOL['id']}-10А"), profile(world, people, "teacher"))
     with pytest.raises(ChatRefused):
-        world.join_call(call, profile(world, people, "outsider"))
+        chats.join_call(world, call, profile(world, people, "outsider"))
     assert call.present() == [people["teacher"]["profile_id"]]
 
 
@@ -189,7 +189,9 @@ def test_only_members_join_a_call(world, people) -> None:
 def test_a_picture_is_known_by_its_bytes_and_kept_whole(world, people) -> None:
     file = message_file("C:\\fakepath\\задача.png", "image/png", PNG)
     assert (file.name, file.size, file.content_type, file.picture) == ("задача.png", len(PNG), "image/png", True)
-    message = world.post_message(world.class_chat(f"{SCHOOL['id']}-10А"), profile(world, people, "student"), "", file)
+    message = chats.post_message(
+        world, chats.class_chat(world, f"{SCHOOL['id']}-10А"), profile(world, people, "student"), "", file
+    )
     assert message.text == "" and message.file is file
     assert base64.b64decode(message.file.data) == PNG
 
@@ -234,9 +236,11 @@ def test_a_file_is_not_kept_when_its_message_is_refused(world, people) -> None:
     channel = next(c for c in world.chats_of(people["student"]["profile_id"]) if c.kind.value == "channel")
     file = message_file("задача.png", "image/png", PNG)
     with pytest.raises(ChatRefused):
-        world.post_message(channel, profile(world, people, "student"), "", file)
+        chats.post_message(world, channel, profile(world, people, "student"), "", file)
     with pytest.raises(ValidationError):
-        world.post_message(world.class_chat(f"{SCHOOL['id']}-10А"), profile(world, people, "student"), "я" * 4097, file)
+        chats.post_message(
+            world, chats.class_chat(world, f"{SCHOOL['id']}-10А"), profile(world, people, "student"), "я" * 4097, file
+        )
     assert world.chat_messages == []
 
 
@@ -255,14 +259,14 @@ def test_a_chat_made_by_hand_counts_in_the_administrators_workbook(world, people
     """«ВАЖНО»: group chats, the profile attached to the organisation — a chat made by hand is such a chat."""
     teacher, student = profile(world, people, "teacher"), profile(world, people, "student")
     chat = made_by_hand(world, people)
-    world.add_chat_members(chat, teacher, [student.id])
-    world.post_message(chat, teacher, "Олимпиада в субботу")
-    world.post_message(chat, teacher, "", message_file("задания.pdf", "application/pdf", b"%PDF"))
-    world.post_message(chat, student, "Я приду")
-    call = world.start_call(chat, teacher)
-    world.join_call(call, student)
-    world.leave_call(call, student)
-    world.leave_call(call, teacher)
+    chats.add_chat_members(world, chat, teacher, [student.id])
+    chats.post_message(world, chat, teacher, "Олимпиада в субботу")
+    chats.post_message(world, chat, teacher, "", message_file("задания.pdf", "application/pdf", b"%PDF"))
+    chats.post_message(world, chat, student, "Я приду")
+    call = chats.start_call(world, chat, teacher)
+    chats.join_call(world, call, student)
+    chats.leave_call(world, call, student)
+    chats.leave_call(world, call, teacher)
     sheet = _weekly_sheet(world, SCHOOL)
     name = f"{teacher.last_name} {teacher.first_name}"
     assert sheet[name] == (2, 1)
@@ -279,11 +283,11 @@ def test_a_chat_made_by_hand_counts_in_the_administrators_workbook(world, people
 def _busy(world: Session, people: dict[str, CreatedIds]) -> Session:
     teacher, student = profile(world, people, "teacher"), profile(world, people, "student")
     chat = made_by_hand(world, people)
-    world.add_chat_members(chat, teacher, [student.id])
-    world.post_message(chat, student, "Вот", message_file("задача.png", "image/png", PNG))
-    call = world.start_call(chat, teacher)
-    world.join_call(call, student)
-    world.leave_call(call, teacher)
+    chats.add_chat_members(world, chat, teacher, [student.id])
+    chats.post_message(world, chat, student, "Вот", message_file("задача.png", "image/png", PNG))
+    call = chats.start_call(world, chat, teacher)
+    chats.join_call(world, call, student)
+    chats.leave_call(world, call, teacher)
     return world
 
 

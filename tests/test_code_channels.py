@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.world import Channel, Session, apply_seed
+from simulator.world import Channel, Session, accounts, apply_seed, faults, outbox
 from simulator.world.codes import countdown
 from simulator.world.seed import SeedError
 from tests.sim_seeds import PHONE, person, world
@@ -32,16 +32,16 @@ def with_channel(channel: str | None, pid: str = "t1", phone: str = PHONE, login
 def test_a_number_with_no_vkid_account_gets_an_sms_whatever_the_setting() -> None:
     session = Session("channels")
     for setting in ("call", "sms"):
-        session.change_settings({"phone_code_channel": setting})
-        assert session.phone_code_channel(None) is Channel.SMS
+        faults.change_settings(session, {"phone_code_channel": setting})
+        assert accounts.phone_code_channel(session, None) is Channel.SMS
 
 
 def test_after_a_password_the_number_is_confirmed_by_sms() -> None:
     session = seeded(with_channel("call"))
     account = session.vkid_by_login("phone", PHONE)
     assert account is not None
-    assert session.phone_code_channel(account, after_password=True) is Channel.SMS
-    assert session.phone_code_channel(account) is Channel.CALL
+    assert accounts.phone_code_channel(session, account, after_password=True) is Channel.SMS
+    assert accounts.phone_code_channel(session, account) is Channel.CALL
 
 
 def test_one_world_holds_a_call_person_and_an_sms_person_at_once() -> None:
@@ -50,17 +50,20 @@ def test_one_world_holds_a_call_person_and_an_sms_person_at_once() -> None:
     caller, texter = session.vkid_by_login("phone", PHONE), session.vkid_by_login("phone", SECOND_PHONE)
     assert caller is not None and texter is not None
     for setting in ("call", "sms"):
-        session.change_settings({"phone_code_channel": setting})
-        assert (session.phone_code_channel(caller), session.phone_code_channel(texter)) == (Channel.CALL, Channel.SMS)
+        faults.change_settings(session, {"phone_code_channel": setting})
+        assert (accounts.phone_code_channel(session, caller), accounts.phone_code_channel(session, texter)) == (
+            Channel.CALL,
+            Channel.SMS,
+        )
 
 
 def test_an_account_that_names_no_channel_follows_the_setting() -> None:
     session = seeded(with_channel(None))
     account = session.vkid_by_login("phone", PHONE)
     assert account is not None and account.code_channel is None
-    assert session.phone_code_channel(account) is Channel.CALL  # the setting's default
-    session.change_settings({"phone_code_channel": "sms"})
-    assert session.phone_code_channel(account) is Channel.SMS
+    assert accounts.phone_code_channel(session, account) is Channel.CALL  # the setting's default
+    faults.change_settings(session, {"phone_code_channel": "sms"})
+    assert accounts.phone_code_channel(session, account) is Channel.SMS
 
 
 def test_a_seeded_channel_is_kept_on_the_account_and_shown_in_the_snapshot() -> None:
@@ -89,7 +92,7 @@ def test_a_code_channel_needs_a_phone() -> None:
 )
 def test_each_channel_counts_down_its_own_window(channel: Channel, shown: str, later: int, shown_later: str) -> None:
     session = Session("windows")
-    confirmation = session.send_code(channel, PHONE if channel is not Channel.EMAIL else "a@example.ru")
+    confirmation = outbox.send_code(session, channel, PHONE if channel is not Channel.EMAIL else "a@example.ru")
     assert countdown(confirmation.seconds_to_resend(session.clock.now())) == shown
     session.clock.advance(later)
     assert countdown(confirmation.seconds_to_resend(session.clock.now())) == shown_later
@@ -97,7 +100,7 @@ def test_each_channel_counts_down_its_own_window(channel: Channel, shown: str, l
 
 def test_a_new_call_may_be_asked_for_after_a_minute_an_sms_after_two() -> None:
     session = Session("windows")
-    call, sms = session.send_code(Channel.CALL, PHONE), session.send_code(Channel.SMS, SECOND_PHONE)
+    call, sms = outbox.send_code(session, Channel.CALL, PHONE), outbox.send_code(session, Channel.SMS, SECOND_PHONE)
     session.clock.advance(59)
     assert call.seconds_to_resend(session.clock.now()) == 0
     assert sms.seconds_to_resend(session.clock.now()) == 60

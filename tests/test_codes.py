@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from simulator.world import Channel, Session
+from simulator.world import Channel, Session, outbox
 from simulator.world.codes import (
     MAX_ATTEMPTS,
     Confirmation,
@@ -29,7 +29,7 @@ def wrong(code: str) -> str:
 def sent(channel: Channel = Channel.SMS, seed: int = 0) -> tuple[Session, Confirmation]:
     """A new session and the code it has just sent to PHONE."""
     session = Session("codes", seed=seed)
-    return session, session.send_code(channel, PHONE)
+    return session, outbox.send_code(session, channel, PHONE)
 
 
 def test_the_right_code_works_once() -> None:
@@ -125,7 +125,7 @@ def test_an_sms_carries_its_code_in_the_text() -> None:
 def codes_for(seed: int, n: int = 5) -> list[str]:
     """The first `n` SMS codes a session with this seed sends."""
     session = Session("codes", seed=seed)
-    return [session.send_code(Channel.SMS, PHONE).code for _ in range(n)]
+    return [outbox.send_code(session, Channel.SMS, PHONE).code for _ in range(n)]
 
 
 def test_codes_are_deterministic_for_a_seed_and_differ_for_another() -> None:
@@ -138,25 +138,25 @@ def test_a_fixed_code_applies_to_its_recipient_only() -> None:
     """codes.fixed[(to, length)] is used for that recipient; others keep seeded random codes."""
     session = Session("codes", seed=3)
     session.codes.fixed[(PHONE, 6)] = "424242"
-    assert session.send_code(Channel.SMS, PHONE).code == "424242"
-    assert session.send_code(Channel.SMS, PHONE).code == "424242"
-    assert session.send_code(Channel.SMS, "+79990000000").code != "424242"
+    assert outbox.send_code(session, Channel.SMS, PHONE).code == "424242"
+    assert outbox.send_code(session, Channel.SMS, PHONE).code == "424242"
+    assert outbox.send_code(session, Channel.SMS, "+79990000000").code != "424242"
 
 
 def test_fixed_codes_are_kept_per_length_so_calls_and_sms_each_take_their_own() -> None:
     """A six-digit fixed code serves SMS and e-mail; a flash call takes the four-digit one, or a random one."""
     session = Session("codes")
     session.codes.fixed[(PHONE, 6)] = "123456"
-    call = session.send_code(Channel.CALL, PHONE)
+    call = outbox.send_code(session, Channel.CALL, PHONE)
     assert len(call.code) == 4 and call.code != "3456"
     session.codes.fixed[(PHONE, 4)] = "9876"
-    assert session.send_code(Channel.CALL, PHONE).code == "9876"
-    assert session.send_code(Channel.SMS, PHONE).code == "123456"
+    assert outbox.send_code(session, Channel.CALL, PHONE).code == "9876"
+    assert outbox.send_code(session, Channel.SMS, PHONE).code == "123456"
 
 
 def test_every_send_is_a_new_confirmation_in_the_outbox() -> None:
     """Confirmations and outbox ids count up from 1."""
     session = Session("codes")
-    first, second = session.send_code(Channel.SMS, PHONE), session.send_code(Channel.EMAIL, "a@b.ru")
+    first, second = outbox.send_code(session, Channel.SMS, PHONE), outbox.send_code(session, Channel.EMAIL, "a@b.ru")
     assert (first.id, second.id) == (1, 2)
     assert [(m.id, m.channel, m.to) for m in session.outbox] == [(1, Channel.SMS, PHONE), (2, Channel.EMAIL, "a@b.ru")]

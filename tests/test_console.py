@@ -11,6 +11,7 @@ import pytest
 
 from simulator import SimulatorServer
 from simulator.testing import SimSession
+from simulator.world import outbox
 from simulator.world.models import Channel
 from tests.sim_seeds import PHONE, SCHOOL, person
 
@@ -38,7 +39,7 @@ def assert_back_to_console(response: httpx.Response, session: SimSession) -> Non
 
 
 def send(server: SimulatorServer, session: SimSession, channel: Channel, to: str) -> None:
-    server.call(lambda: server.world.get(session.key).send_code(channel, to))
+    server.call(lambda: outbox.send_code(server.world.get(session.key), channel, to))
 
 
 def test_shows_people_their_accounts_links_and_the_outbox_newest_first(

@@ -23,6 +23,7 @@ from playwright.sync_api import Browser, Page, Route
 from simulator import SimulatorServer
 from simulator.console import ROUTES
 from simulator.testing import SimSession, Simulator
+from simulator.world import outbox
 from simulator.world.models import Channel
 from tests.sim_browser import Browser as HttpBrowser
 from tests.sim_browser import mes_authorize_url, sign_in
@@ -98,7 +99,7 @@ def sessions(server: SimulatorServer, sim: Simulator) -> Iterator[dict[str, SimS
     sign_in(walk, mes_authorize_url(full), PHONE)  # a code by call
     walk.close()
     for channel, to in ((Channel.SMS, SECOND_PHONE), (Channel.EMAIL, LONG_EMAIL)):
-        server.call(lambda channel=channel, to=to: server.world.get(full.key).send_code(channel, to))
+        server.call(lambda channel=channel, to=to: outbox.send_code(server.world.get(full.key), channel, to))
     full.fault("vpn")
     full.fault("http_error", platform="mes", path=LONG_PATH, status=503)
     yield {"full": full, "empty": empty}

@@ -12,6 +12,7 @@ import pytest
 
 from simulator import SimulatorServer
 from simulator.testing import Personas, SimSession, Simulator
+from simulator.world import links
 from simulator.world.seed import OrganisationEntry
 
 ORG: OrganisationEntry = {
@@ -77,7 +78,7 @@ def link(server: SimulatorServer, session: SimSession, account_id: str, profile_
 
     def run() -> None:
         world = server.world.get(session.key)
-        world.link(world.journal_accounts[account_id], world.profiles[profile_id], via="vkid")
+        links.link(world, world.journal_accounts[account_id], world.profiles[profile_id], via="vkid")
 
     server.call(run)
 

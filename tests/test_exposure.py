@@ -20,6 +20,7 @@ from simulator.cli import main
 from simulator.hosts import ALL_HOST_NAMES, REAL_NAMES
 from simulator.platforms.messenger.screens import _back
 from simulator.testing import SimSession, Simulator, SimulatorError
+from simulator.world import faults
 from simulator.world.oauth import AuthRequest, s256
 from tests.sim_browser import VKID_HOST
 
@@ -140,7 +141,7 @@ def oracle_owns(origin: str, port: int, tls_port: int | None = None) -> bool:
 def guarded() -> Iterator[SimulatorServer]:
     """A simulator of its own, with a session holding a fault: what a forged request would change."""
     with SimulatorServer() as running:
-        running.call(lambda: running.world.create(GUARDED_KEY).set_fault("vpn"))
+        running.call(lambda: faults.set_fault(running.world.create(GUARDED_KEY), "vpn"))
         yield running
 
 

@@ -28,6 +28,7 @@ from simulator.platforms import installed
 from simulator.platforms.sferum import ROUTES as SFERUM_ROUTES
 from simulator.testing import Personas, SimSession, Simulator
 from simulator.world import organisations as orgs
+from simulator.world import organisations as world_organisations
 from simulator.world.models import Role
 from simulator.world.seed import OrganisationEntry
 from tests.sim_browser import Browser as HttpBrowser
@@ -134,7 +135,7 @@ def cabinet(server: SimulatorServer, sim: Simulator, browser: Browser) -> Iterat
     def attach_and_ask() -> None:
         world = server.world.get(session.key)
         admin_profile = world.profiles[admin_ids["profile_id"]]
-        world.attach(admin_profile, SCHOOL["id"], Role.ADMIN, "seed", chats_after=timedelta(0))
+        world_organisations.attach(world, admin_profile, SCHOOL["id"], Role.ADMIN, "seed", chats_after=timedelta(0))
         kindergarten = world.organisations[KINDERGARTEN["id"]]
         orgs.request(world, kindergarten, world.profiles[parent_ids["profile_id"]], Role.PARENT)
 

@@ -7,6 +7,7 @@ import base64
 import pytest
 
 from simulator.testing import Personas, SimSession
+from simulator.world import links
 from tests.sim_browser import Browser, location
 from tests.sim_orgs import KINDERGARTEN, MESSENGER, SCHOOL, seed, sign_in_to, texts
 
@@ -28,7 +29,7 @@ def messenger(teacher: tuple, http_browser: Browser, server, sim_session: SimSes
 
     def link() -> None:
         world = server.world.get(sim_session.key)
-        world.link(world.journal_accounts[ids["journal_account"]], world.profiles[ids["profile_id"]], via="vkid")
+        links.link(world, world.journal_accounts[ids["journal_account"]], world.profiles[ids["profile_id"]], via="vkid")
 
     server.call(link)
     sign_in_to(http_browser, MESSENGER, "/", person.phone)

@@ -6,11 +6,11 @@ import pytest
 
 from simulator.testing import Personas
 from simulator.validation import ValidationError
-from simulator.world import Role, SeedError, Session, apply_seed
+from simulator.world import Role, SeedError, Session, apply_seed, links
 from simulator.world import organisations as orgs
+from simulator.world.chats import CHATS_DELAY
 from simulator.world.models import Decision
 from simulator.world.seed import OrganisationEntry
-from simulator.world.session import CHATS_DELAY
 from simulator.world.statistics import weekly_report
 
 KINDERGARTEN: OrganisationEntry = {"id": 216600007, "name": "МБДОУ «Детский сад №7»", "kind": "kindergarten"}
@@ -188,6 +188,6 @@ def test_relinking_an_account_moves_the_organisation_to_the_new_profile(world: S
     created = apply_seed(world, {"people": [entry | {"duplicate": {"phone": personas.phone(), "classes": []}}]})
     ids = created["people"][teacher.key]
     old, new = world.profiles[ids["profile_id"]], world.profiles[ids["duplicate_profile_id"]]
-    world.link(world.journal_accounts[ids["journal_account"]], new, via="vkid")
+    links.link(world, world.journal_accounts[ids["journal_account"]], new, via="vkid")
     assert old.org_ids == [] and world.attachment(old.id, SCHOOL["id"]) is None
     assert new.org_ids == [SCHOOL["id"]]

@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from simulator.world import Session, VkIdAccount, apply_seed
+from simulator.world import Session, VkIdAccount, accounts, apply_seed
 from simulator.world.codes import MAX_ATTEMPTS
 from simulator.world.passwords import LOCKED_FOR, PasswordLocked, WrongPassword
 from simulator.world.snapshot import SnapshotError, dump, load
@@ -29,29 +29,29 @@ def with_password() -> tuple[Session, VkIdAccount]:
 def fail(session: Session, account: VkIdAccount, times: int) -> None:
     for _ in range(times):
         with pytest.raises((WrongPassword, PasswordLocked)):
-            session.check_password(account, "wrong")
+            accounts.check_password(session, account, "wrong")
 
 
 def test_each_wrong_password_tells_how_many_tries_are_left() -> None:
     session, account = with_password()
     for left in range(MAX_ATTEMPTS - 1, 0, -1):
         with pytest.raises(WrongPassword, match=f"^Неверный пароль. Осталось попыток: {left}$"):
-            session.check_password(account, "wrong")
+            accounts.check_password(session, account, "wrong")
 
 
 def test_the_fifth_wrong_password_locks_even_the_right_one_until_the_time_is_up() -> None:
     session, account = with_password()
     fail(session, account, MAX_ATTEMPTS - 1)
     with pytest.raises(PasswordLocked) as locked:
-        session.check_password(account, "wrong")
+        accounts.check_password(session, account, "wrong")
     assert str(locked.value) == LOCKED
     with pytest.raises(PasswordLocked):
-        session.check_password(account, PASSWORD)
+        accounts.check_password(session, account, PASSWORD)
     session.clock.advance(LOCKED_FOR.total_seconds() - 1)
     with pytest.raises(PasswordLocked, match="через 1 минуту или"):
-        session.check_password(account, PASSWORD)
+        accounts.check_password(session, account, PASSWORD)
     session.clock.advance(1)
-    session.check_password(account, PASSWORD)
+    accounts.check_password(session, account, PASSWORD)
     assert session.password_attempts == {}
 
 
@@ -60,16 +60,16 @@ def test_a_lock_that_ran_out_gives_five_tries_again() -> None:
     fail(session, account, MAX_ATTEMPTS)
     session.clock.advance(LOCKED_FOR.total_seconds())
     with pytest.raises(WrongPassword, match=r"Осталось попыток: 4$"):
-        session.check_password(account, "wrong")
+        accounts.check_password(session, account, "wrong")
 
 
 def test_the_right_password_starts_the_count_again_and_leaves_no_trace() -> None:
     session, account = with_password()
     fail(session, account, 3)
-    session.check_password(account, PASSWORD)
+    accounts.check_password(session, account, PASSWORD)
     assert session.password_attempts == {}
     with pytest.raises(WrongPassword, match=r"Осталось попыток: 4$"):
-        session.check_password(account, "wrong")
+        accounts.check_password(session, account, "wrong")
 
 
 def test_a_wrong_password_changes_nothing_but_the_count() -> None:
@@ -83,8 +83,8 @@ def test_a_wrong_password_changes_nothing_but_the_count() -> None:
 def test_a_new_password_lifts_the_lock() -> None:
     session, account = with_password()
     fail(session, account, MAX_ATTEMPTS)
-    session.set_password(account, "new-vk-pass")
-    session.check_password(account, "new-vk-pass")
+    accounts.set_password(session, account, "new-vk-pass")
+    accounts.check_password(session, account, "new-vk-pass")
     assert account.password == "new-vk-pass"
 
 
@@ -92,7 +92,7 @@ def test_an_account_with_no_password_refuses_every_one() -> None:
     session, account = with_password()
     account.password = None
     with pytest.raises(WrongPassword):
-        session.check_password(account, "")
+        accounts.check_password(session, account, "")
 
 
 def test_counted_attempts_survive_a_snapshot_and_must_name_an_account() -> None:
@@ -103,7 +103,7 @@ def test_counted_attempts_survive_a_snapshot_and_must_name_an_account() -> None:
     assert dump(restored) == doc
     restored_account = restored.vkid_accounts[account.id]
     with pytest.raises(PasswordLocked):
-        restored.check_password(restored_account, PASSWORD)
+        accounts.check_password(restored, restored_account, PASSWORD)
     older = copy.deepcopy(doc)
     del older["password_attempts"]  # a snapshot from before attempts were counted
     assert load(older).password_attempts == {}

@@ -218,7 +218,7 @@ def until(condition: Callable[[], bool], seconds: float = 3.0) -> bool:
 
 def waiters(server: SimulatorServer, key: str) -> int:
     """Outbox waits held on the session object now under `key`, or on the one that was."""
-    condition = server.call(lambda: server.world.sessions[key]._outbox_changed)
+    condition = server.call(lambda: server.world.sessions[key].outbox_changed)
     return len(getattr(condition, "_waiters", None) or ())
 
 

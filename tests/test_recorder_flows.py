@@ -120,12 +120,12 @@ def vkid_with_password(person: Person, service: str) -> None:
     person.click("button", "Продолжить")
 
 
-def about_self(person: Person, *, patronymic: bool) -> None:
+def about_self(person: Person, *, patronymic: bool, who: str = "ученик") -> None:
     """«Информация о себе» with the persona's own data, as the panel shows it («Вы — ученик: Фамилия Имя Отчество»)."""
-    person.fill("Фамилия", person.credential("Вы — ученик:", 0))
-    person.fill("Имя", person.credential("Вы — ученик:", 1))
+    person.fill("Фамилия", person.credential(f"Вы — {who}:", 0))
+    person.fill("Имя", person.credential(f"Вы — {who}:", 1))
     if patronymic:
-        person.fill("Отчество (необязательно)", person.credential("Вы — ученик:", 2))
+        person.fill("Отчество (необязательно)", person.credential(f"Вы — {who}:", 2))
     person.fill("Дата рождения", person.credential("Дата рождения:"))
     person.page.get_by_label("Пол", exact=True).select_option(label=person.credential("Дата рождения:", 2))
     person.click("button", "Продолжить")
@@ -140,6 +140,71 @@ def mes_to_vkid(person: Person) -> None:
     person.click("button", "Перейти к подключению")
     person.fill("Телефон или почта", person.own_phone())
     person.click("button", "Продолжить")
+
+
+def f06(person: Person) -> None:
+    person.fill("Логин", person.credential("Логин:"))
+    person.fill("Пароль", person.credential("Логин:", 2))
+    person.click("button", "Войти")
+    person.page.get_by_role("navigation", name="Навигационная панель").get_by_role("link", name="Сферум").click()
+    person.check("открывается окно «Мессенджер не подключен»")
+    person.click("button", "Перейти к подключению")
+    person.check("открывается «Вход в VK ID» с сервисом «МЭШ ВКС»")
+    person.fill("Телефон или почта", person.own_phone())
+    person.click("button", "Продолжить")
+    person.check("VK ID просит подтвердить вход: «Введите последние 4 цифры этого номера»")
+    person.fill("Код подтверждения", person.code())
+    person.click("button", "Продолжить")
+    person.check("VK ID показывает его учетные данные и кнопку «Продолжить в учебном профиле»")
+    person.click("button", "Продолжить в учебном профиле")
+    person.click("button", "Продолжить")
+    person.check("открывается окно «Добавление профиля Сферум»")
+    person.click("button", "Привязать")
+    person.check("МЭШ сообщает «Учебный профиль Сферум привязан к вашей учетной записи МЭШ.»")
+    person.check("МЭШ показывает, что Сферум подключен к его учебному профилю")
+    person.check("учетная запись МЭШ привязана к его учебному профилю")
+    back_to_sferum(person)
+
+
+def back_to_sferum(person: Person) -> None:
+    person.page.get_by_role("navigation", name="Навигационная панель").get_by_role("link", name="Сферум").click()
+    person.check("открывается Сферум с его учебным профилем")
+
+
+def f07(person: Person) -> None:
+    person.fill("Логин", person.credential("Логин:"))
+    person.fill("Пароль", person.credential("Логин:", 2))
+    person.click("button", "Войти")
+    person.page.get_by_role("navigation", name="Навигационная панель").get_by_role("link", name="Сферум").click()
+    person.check("открывается окно «Мессенджер не подключен»")
+    person.click("button", "Перейти к подключению")
+    person.fill("Телефон или почта", person.own_phone())
+    person.click("button", "Продолжить")
+    person.fill("Код подтверждения", person.code())
+    person.click("button", "Продолжить")
+    person.check("VK ID показывает его учетные данные и кнопку «Создать учебный профиль»")
+    person.click("button", "Создать учебный профиль")
+    person.check("открывается «Информация о себе»")
+    about_self(person, patronymic=True, who="учитель")
+    person.check("открывается окно «Добавление профиля Сферум»")
+    person.click("button", "Привязать")
+    person.check("МЭШ сообщает «Учебный профиль Сферум привязан к вашей учетной записи МЭШ.»")
+    person.check("на платформе создан учебный профиль с введёнными данными, и он привязан к учетной записи МЭШ")
+    back_to_sferum(person)
+
+
+def e02(person: Person) -> None:
+    mes_to_vkid(person)
+    person.check(
+        "VK ID показывает ошибку «Нажата «Продолжить», но произошла ошибка: невозможно получить "
+        "идентификационные данные. Подробнее...»"
+    )
+    person.check("код подтверждения не отправлен")
+    person.check("учетная запись МЭШ не привязана, учебный профиль не создан")
+    person.recording.session.clear_fault("identity_unavailable")  # the trainer, in the console's «Сбои»
+    person.pause()
+    person.click("button", "Продолжить")
+    person.check("VK ID просит подтвердить номер кодом из SMS")
 
 
 def e05_expired(person: Person) -> None:
@@ -240,7 +305,39 @@ DIARY_BUTTONS = (
 EXPLAINS = "VK ID's explanations are three steps of fixed sentences the recorder does not propose (no @checks)"
 
 NOT_DECLARED = "a check of what did not happen that no step declares (@checks), so the recorder cannot propose it"
+MES = SCHOOLS["mes"]
+ABOUT_WORDING = "the same step, written without the optional «настоящие»"
 FLOWS: dict[str, Flow] = {
+    "F06": Flow(
+        (MES, "учитель МЭШ, у которого есть учебный профиль Сферум, и вход по номеру телефона он подтверждает звонком"),
+        f06,
+        scenario="Привязка при наличии учебного профиля Сферум",
+    ),
+    "F07": Flow(
+        (MES, "учитель МЭШ, у которого есть VK ID, но нет учебного профиля Сферум"),
+        f07,
+        scenario="Привязка при отсутствии учебного профиля Сферум",
+        differences=(
+            ("Когда учитель указывает настоящие ФИО, дату рождения, пол и нажимает «Продолжить»", ABOUT_WORDING),
+            ("Когда учитель указывает ФИО, дату рождения, пол и нажимает «Продолжить»", ABOUT_WORDING),
+        ),
+    ),
+    "E02": Flow(
+        (
+            MES,
+            "учитель МЭШ, у которого нет ни VK ID, ни учебного профиля Сферум",
+            "VK ID не может получить идентификационные данные",
+        ),
+        e02,
+        scenario="«Продолжить» нажата, но VK ID не может получить идентификационные данные",
+        differences=(
+            (
+                "Когда учитель снова нажимает «Продолжить» на экране «Вход в VK ID»",
+                "the same step, written without the optional «снова»",
+            ),
+            ("Когда учитель нажимает «Продолжить» на экране «Вход в VK ID»", "the same step, without «снова»"),
+        ),
+    ),
     "E07": Flow(
         (
             ELJUR,
@@ -375,8 +472,20 @@ def hand_written(flow_id: str, scenario: str | None = None) -> list[str]:
                 background = _steps(lines[i + 1 :])
             tagged = line.strip().startswith("@") and f"@{flow_id}" in line.split()
             if tagged and (scenario is None or scenario in lines[i + 1]):
-                return normalise([*background, *_steps(lines[i + 2 :])])
+                steps = _steps(lines[i + 2 :])
+                return normalise([_first_example(line, lines[i + 2 :]) for line in [*background, *steps]])
     raise AssertionError(f"no scenario tagged @{flow_id} in {FEATURES}")
+
+
+def _first_example(step: str, lines: list[str]) -> str:
+    """An outline's step with its first «Примеры» row put in (the recording walks one row)."""
+    if "<" not in step:
+        return step
+    table = next(i for i, line in enumerate(lines) if line.strip() == "Примеры:")
+    header, row = ([cell.strip() for cell in lines[table + k].strip().strip("|").split("|")] for k in (1, 2))
+    for name, value in zip(header, row, strict=True):
+        step = step.replace(f"<{name}>", value)
+    return step
 
 
 def _steps(lines: list[str]) -> list[str]:
@@ -399,7 +508,7 @@ def normalise(lines: list[str]) -> list[str]:
             keyword = word
         if keyword == "Когда" and not text.startswith(("ученик", "учитель", "родитель", "VK ID", "проходит")):
             text = f"{actor} {text}"
-        elif keyword == "Когда":
+        elif keyword == "Когда" and text.startswith(("ученик", "учитель", "родитель")):
             actor = text.split()[0]
         out.append(f"{keyword} {text}")
     return out

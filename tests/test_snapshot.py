@@ -10,7 +10,7 @@ import pytest
 
 from simulator import SimulatorServer
 from simulator.testing import Personas, SimSession
-from simulator.world import World
+from simulator.world import World, outbox
 from simulator.world.models import Organisation
 from simulator.world.snapshot import SCHEMA_VERSION, SnapshotError, dump, load
 from tests.sim_browser import Browser
@@ -99,7 +99,7 @@ def test_a_restored_session_carries_on_where_it_was(
 def test_the_world_round_trips_a_session_without_http() -> None:
     world = World()
     session = world.create("w", seed=4)
-    session.fix_code("+79990000000", "1234")
+    outbox.fix_code(session, "+79990000000", "1234")
     session.record("something", detail=1)
     doc = dump(session)
     restored = load(copy.deepcopy(doc))

@@ -18,7 +18,7 @@ import pytest
 
 from simulator.state import StateDirectory, StateError
 from simulator.testing import Personas
-from simulator.world import World, apply_seed
+from simulator.world import World, apply_seed, chats, outbox
 from simulator.world.files import message_file
 from simulator.world.snapshot import SCHEMA_VERSION, dump
 
@@ -58,7 +58,7 @@ def test_a_writer_killed_mid_save_leaves_each_file_whole(tmp_path: Path) -> None
 
 def test_a_directory_keeps_sessions_and_forgets_deleted_ones(tmp_path: Path) -> None:
     world = World()
-    world.create("kept").fix_code("+79990000000", "1234")
+    outbox.fix_code(world.create("kept"), "+79990000000", "1234")
     world.create("gone")
     state = StateDirectory(tmp_path, world)
     assert state.restore() == []
@@ -89,10 +89,10 @@ def test_a_directory_keeps_chats_made_by_hand_files_and_calls(tmp_path: Path) ->
     entries = [p.entry(org=1, school_class="5А", vkid=True, profile=True, linked="vkid") for p in people]
     created = apply_seed(session, {"people": entries})["people"]
     teacher, student = (session.profiles[created[p.key]["profile_id"]] for p in people)
-    chat = session.create_group_chat(teacher, 1, "Кружок")
-    session.add_chat_members(chat, teacher, [student.id])
-    session.post_message(chat, student, "Вот схема", message_file("схема.pdf", "application/pdf", b"%PDF-1.4"))
-    session.join_call(session.start_call(chat, teacher), student)
+    chat = chats.create_group_chat(session, teacher, 1, "Кружок")
+    chats.add_chat_members(session, chat, teacher, [student.id])
+    chats.post_message(session, chat, student, "Вот схема", message_file("схема.pdf", "application/pdf", b"%PDF-1.4"))
+    chats.join_call(session, chats.start_call(session, chat, teacher), student)
     state = StateDirectory(tmp_path, world)
     state.restore()
     state.changed("chats")

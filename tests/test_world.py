@@ -18,6 +18,8 @@ from simulator.world import (
     UnknownSession,
     World,
     apply_seed,
+    links,
+    outbox,
 )
 from simulator.world.oauth import AuthRequest
 from tests.aio import run
@@ -60,7 +62,7 @@ def test_same_phone_in_two_sessions_gives_two_separate_people() -> None:
 def test_codes_and_outbox_of_one_session_are_invisible_to_the_other() -> None:
     """A code sent in a is in a's outbox and confirmations only."""
     _, a, b = seeded_world()
-    confirmation = a.send_code(Channel.SMS, PHONE)
+    confirmation = outbox.send_code(a, Channel.SMS, PHONE)
     assert [m.code for m in a.messages(to=PHONE)] == [confirmation.code]
     assert b.messages(to=PHONE) == []
     assert b.outbox == [] and b.confirmations == {}
@@ -70,7 +72,7 @@ def test_links_of_one_session_are_invisible_to_the_other() -> None:
     """A link made in a does not exist in b."""
     _, a, b = seeded_world()
     account = a.journal_accounts["mes-t1"]
-    a.link(account, next(iter(a.profiles.values())), via="vkid")
+    links.link(a, account, next(iter(a.profiles.values())), via="vkid")
     assert list(a.links) == ["mes-t1"]
     assert b.links == {}
 
@@ -97,7 +99,7 @@ def test_deleting_a_session_forgets_its_tokens() -> None:
 def test_resetting_one_session_empties_it_and_keeps_the_others() -> None:
     """reset(key) gives an empty session with the same key and seed; b keeps its data."""
     world, a, b = seeded_world()
-    a.send_code(Channel.SMS, PHONE)
+    outbox.send_code(a, Channel.SMS, PHONE)
     fresh = world.reset("a")
     assert fresh is world.get("a") and fresh is not a
     assert (fresh.key, fresh.seed) == ("a", 1)
@@ -170,14 +172,14 @@ class Recipient(str):
 def test_waiting_for_a_message_wakes_when_it_is_sent() -> None:
     """A message sent while wait_message is blocked wakes it: it returns that message, not None."""
     session = Session("w")
-    session.send_code(Channel.SMS, "+79990000000")  # someone else's, so the first search compares
+    outbox.send_code(session, Channel.SMS, "+79990000000")  # someone else's, so the first search compares
     to = Recipient(PHONE)
 
     async def scenario() -> Any:
         loop = asyncio.get_running_loop()
         # The first search finds nothing; the code is sent once the waiter has gone to sleep.
-        to.on_compare = lambda: loop.call_soon(session.send_code, Channel.SMS, PHONE)
-        return await session.wait_message(5, to=to)
+        to.on_compare = lambda: loop.call_soon(outbox.send_code, session, Channel.SMS, PHONE)
+        return await outbox.wait_message(session, 5, to=to)
 
     message = run(scenario())
     assert message is not None and message.to == PHONE and message.id == 2
@@ -185,7 +187,7 @@ def test_waiting_for_a_message_wakes_when_it_is_sent() -> None:
 
 def test_waiting_for_a_message_times_out_with_none() -> None:
     """Nothing sent: wait_message gives None after its timeout."""
-    assert run(Session("w").wait_message(0.01, to=PHONE)) is None
+    assert run(outbox.wait_message(Session("w"), 0.01, to=PHONE)) is None
 
 
 # -- the clock ------------------------------------------------------------------------------------

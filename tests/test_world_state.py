@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from simulator.world import Session, World
+from simulator.world import Session, World, faults, outbox
 from simulator.world.esia import CODE_TTL
-from simulator.world.session import UnknownFault, UnknownSetting
+from simulator.world.faults import UnknownFault, UnknownSetting
 from simulator.world.tickets import TICKET_TTL
 from simulator.world.world import InvalidSessionKey, SessionExists
 
@@ -24,28 +24,28 @@ def test_creating_a_session_refuses_a_taken_or_malformed_key_with_its_own_except
 
 def test_faults_switch_through_the_session_and_are_logged() -> None:
     session = Session("s")
-    session.set_fault("vpn")
-    assert session.clear_fault("vpn") is not None
-    assert session.clear_fault("vpn") is None
+    faults.set_fault(session, "vpn")
+    assert faults.clear_fault(session, "vpn") is not None
+    assert faults.clear_fault(session, "vpn") is None
     assert [(e["kind"], e["name"]) for e in session.events] == [("fault_on", "vpn"), ("fault_off", "vpn")]
     with pytest.raises(UnknownFault):
-        session.set_fault("nonsense")
+        faults.set_fault(session, "nonsense")
 
 
 def test_settings_change_all_or_none() -> None:
     session = Session("s")
     with pytest.raises(UnknownSetting, match="pigeon"):
-        session.change_settings({"mes_sferum_in": "max", "phone_code_channel": "pigeon"})
+        faults.change_settings(session, {"mes_sferum_in": "max", "phone_code_channel": "pigeon"})
     assert session.settings == {"phone_code_channel": "call", "mes_sferum_in": "vk"}
-    assert session.change_settings({"mes_sferum_in": "max"})["mes_sferum_in"] == "max"
+    assert faults.change_settings(session, {"mes_sferum_in": "max"})["mes_sferum_in"] == "max"
 
 
 def test_fixed_codes_are_set_and_unset_through_the_session() -> None:
     session = Session("s")
-    session.fix_code("+79990000000", "123456")
-    session.fix_code("+79990000000", "1234")
+    outbox.fix_code(session, "+79990000000", "123456")
+    outbox.fix_code(session, "+79990000000", "1234")
     assert session.codes.fixed == {("+79990000000", 6): "123456", ("+79990000000", 4): "1234"}
-    session.unfix_codes("+79990000000")
+    outbox.unfix_codes(session, "+79990000000")
     assert session.codes.fixed == {}
 
 

@@ -13,9 +13,9 @@ from aiohttp import web
 from .. import web as sim
 from ..hosts import PLATFORMS
 from ..platforms import installed
-from ..world import Session, UnknownSession
+from ..world import Session, UnknownSession, faults
+from ..world.faults import FAULTS, SETTINGS, UnknownSetting
 from ..world.models import Channel, JournalAccount, OutboxMessage
-from ..world.session import FAULTS, SETTINGS, UnknownSetting
 
 # The faults a trainer switches by hand; http_error needs a platform, a path and a status, so the
 # console only shows it and switches it off (tests switch it on through the control plane).
@@ -139,9 +139,9 @@ async def switch_fault(request: web.Request) -> web.Response:
     if name not in FAULTS or (on and name not in SWITCHABLE):
         raise web.HTTPBadRequest(text=f"Сбой «{name}» из консоли не включается.")
     if on:
-        session.set_fault(name)
+        faults.set_fault(session, name)
     else:
-        session.clear_fault(name)
+        faults.clear_fault(session, name)
     return sim.redirect(_page(session.key))
 
 
@@ -149,7 +149,7 @@ async def change_setting(request: web.Request) -> web.Response:
     session, form = await _session_and_form(request)
     name, value = form.get("name", ""), form.get("value", "")
     try:
-        session.change_settings({name: value})
+        faults.change_settings(session, {name: value})
     except UnknownSetting:
         raise web.HTTPBadRequest(text=f"Нет настройки {name}={value}.") from None
     return sim.redirect(_page(session.key))

@@ -16,18 +16,11 @@ from aiohttp.web_protocol import RequestPayloadError
 from .. import web as sim
 from ..clock import DEFAULT_START, ClockError, within_calendar
 from ..platforms import installed
-from ..world import SeedError, Session, UnknownSession, apply_seed, parse_client
+from ..world import SeedError, Session, UnknownSession, apply_seed, faults, parse_client
+from ..world import outbox as world_outbox
+from ..world.faults import FAULTS, SETTINGS, InvalidFaultParams, UnknownFault, UnknownSetting
 from ..world.models import to_json
-from ..world.session import (
-    FAULTS,
-    SETTINGS,
-    SNAPSHOT_PARTS,
-    InvalidFaultParams,
-    Limits,
-    SessionEnded,
-    UnknownFault,
-    UnknownSetting,
-)
+from ..world.session import SNAPSHOT_PARTS, Limits, SessionEnded
 from ..world.snapshot import SnapshotError
 from ..world.snapshot import dump as dump_session
 from ..world.snapshot import load as load_session
@@ -252,7 +245,7 @@ async def outbox_wait(request: web.Request) -> web.Response:
     match = _outbox_filter(request)
     timeout = _number(request.query.get("timeout", 5), "timeout", maximum=WAIT_MAX)
     try:
-        message = await _while_connected(request, session.wait_message(timeout, **match))
+        message = await _while_connected(request, world_outbox.wait_message(session, timeout, **match))
     except SessionEnded:
         raise errors.SessionReplaced(session.key, "messages sent after it are not awaited by this request") from None
     except ClientGone:
@@ -286,13 +279,13 @@ async def fix_code(request: web.Request) -> web.Response:
     code = body.get("code")
     if not isinstance(code, str) or not code.isdigit() or len(code) not in (4, 6):
         raise errors.InvalidParameter("code must be a string of 4 (call) or 6 (SMS, e-mail) digits")
-    session.fix_code(request.match_info["to"], code)
+    world_outbox.fix_code(session, request.match_info["to"], code)
     return web.json_response({"to": request.match_info["to"], "code": code})
 
 
 async def unfix_code(request: web.Request) -> web.Response:
     """Codes sent to {to} are random (seeded) again."""
-    _session(request).unfix_codes(request.match_info["to"])
+    world_outbox.unfix_codes(_session(request), request.match_info["to"])
     return web.json_response({"status": "random"})
 
 
@@ -347,7 +340,7 @@ async def set_fault(request: web.Request) -> web.Response:
     session, body = await _session_and_body(request)
     name = request.match_info["name"]
     try:
-        fault = session.set_fault(name, body)
+        fault = faults.set_fault(session, name, body)
     except UnknownFault:
         raise errors.UnknownFault(name, FAULTS) from None
     except InvalidFaultParams as error:
@@ -358,7 +351,7 @@ async def set_fault(request: web.Request) -> web.Response:
 async def clear_fault(request: web.Request) -> web.Response:
     """Switch a fault off."""
     session = _session(request)
-    session.clear_fault(request.match_info["name"])
+    faults.clear_fault(session, request.match_info["name"])
     return web.json_response({"active": to_json(list(session.faults.values()))})
 
 
@@ -371,7 +364,7 @@ async def update_settings(request: web.Request) -> web.Response:
     """Change settings, e.g. {phone_code_channel: sms}."""
     session, body = await _session_and_body(request)
     try:
-        settings = session.change_settings(body)
+        settings = faults.change_settings(session, body)
     except UnknownSetting as error:
         allowed = "; ".join(f"{k}: {', '.join(v)}" for k, v in SETTINGS.items())
         raise errors.InvalidSetting(f"{error} ({allowed})") from None

@@ -12,9 +12,10 @@ from enum import Enum
 from typing import Any
 
 from ..hosts import PLATFORMS
+from ..world.faults import PATH_MAX, SETTINGS
 from ..world.models import Journal, Link, Role
 from ..world.seed import PersonEntry
-from ..world.session import PATH_MAX, SETTINGS, SNAPSHOT_PARTS
+from ..world.session import SNAPSHOT_PARTS
 from ..world.snapshot import (
     FILE_DATA_MAX,
     ITEMS_MAX,

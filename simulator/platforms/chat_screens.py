@@ -20,12 +20,12 @@ from .. import validation
 from .. import web as sim
 from ..uploads import file_form
 from ..validation import ValidationError
-from ..world import Session, SferumProfile
+from ..world import Session, SferumProfile, chats
 from ..world import calls as rooms
 from ..world import organisations as orgs
+from ..world.chats import NOT_ATTACHED, NOT_IN_ORGANISATION, ChatRefused
 from ..world.files import content, message_file
 from ..world.models import Call, Chat, ChatKind, ChatMessage, MessageFile
-from ..world.session import NOT_ATTACHED, NOT_IN_ORGANISATION, ChatRefused
 from .chat_list import caption
 
 CHANNEL_READ_ONLY = "В информационном канале публикуют записи только его администраторы."
@@ -204,7 +204,7 @@ async def chat(request: web.Request, place: Place, visit: Visit, session: Sessio
     text = form.fields.get("text", "")
     if not errors:
         try:
-            session.post_message(chat, visit.profile, text, file)
+            chats.post_message(session, chat, visit.profile, text, file)
         except ValidationError as error:
             errors[error.field] = error.message
     if errors:
@@ -217,10 +217,10 @@ def _call(request: web.Request, place: Place, visit: Visit, session: Session, ch
     """«Начать звонок»: a new call, or the one already going in the chat, joined."""
     call = session.ongoing_call(chat.id)
     if call is None:
-        call = session.start_call(chat, visit.profile)
+        call = chats.start_call(session, chat, visit.profile)
         notice = CALL_STARTED
     else:
-        session.join_call(call, visit.profile)
+        chats.join_call(session, call, visit.profile)
         notice = "В чате уже идёт звонок: вы присоединились к нему."
     return _after(request, visit, place.url(chat, "calls", call.id), notice)
 
@@ -267,7 +267,7 @@ def leave_notice(call: Call) -> str:
 def room_action(session: Session, call: Call, profile: SferumProfile, action: str) -> str:
     """A toggle or «Покинуть» in any call, a chat's or a lesson's: the notice to show; ChatRefused if refused."""
     if action == "leave":
-        session.leave_call(call, profile)
+        chats.leave_call(session, call, profile)
         return leave_notice(call)
     if action in rooms.DEVICES:
         return TOGGLED[action, rooms.toggle(session, call, profile, action)]
@@ -288,7 +288,7 @@ async def call(request: web.Request, place: Place, visit: Visit, session: Sessio
         chat = _chat(session, visit, request)  # still a member once the form has arrived
         try:
             if action == "join":
-                session.join_call(found, visit.profile)
+                chats.join_call(session, found, visit.profile)
                 return _after(request, visit, request.path, "Вы присоединились к звонку.")
             return _after(request, visit, request.path, room_action(session, found, visit.profile, action))
         except ChatRefused as refused:
@@ -326,7 +326,7 @@ def _members_page(
         members=members,
         roles=roles,
         manual=manual,
-        candidates=session.chat_candidates(chat) if manual else [],
+        candidates=chats.chat_candidates(session, chat) if manual else [],
         organisation=session.organisations[chat.org_id],
         **context,
     )
@@ -344,7 +344,7 @@ async def members(request: web.Request, place: Place, visit: Visit, session: Ses
     try:
         if None in ids:
             raise ChatRefused(NOT_IN_ORGANISATION)
-        added = session.add_chat_members(chat, visit.profile, [i for i in ids if i is not None])
+        added = chats.add_chat_members(session, chat, visit.profile, [i for i in ids if i is not None])
     except ChatRefused as refused:
         return _members_page(request, place, visit, session, chat, 409, alert=str(refused))
     names = ", ".join(session.profiles[pid].full_name for pid in added) or "никто: все выбранные уже в чате"
@@ -371,7 +371,7 @@ async def new_chat(request: web.Request, place: Place, visit: Visit) -> web.Stre
             raise ChatRefused(NOT_ATTACHED)
         if not chosen:
             raise ChatRefused("Выберите организацию, в которой создать чат.")
-        created = session.create_group_chat(visit.profile, chosen[0], data.get("title", ""))
+        created = chats.create_group_chat(session, visit.profile, chosen[0], data.get("title", ""))
     except ValidationError as error:
         return page(422, errors={error.field: error.message}, values=data)
     except ChatRefused as refused:

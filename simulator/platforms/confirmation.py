@@ -6,7 +6,7 @@ from typing import Any
 
 from .. import validation
 from ..validation import ValidationError
-from ..world import Session
+from ..world import Session, outbox
 from ..world.codes import CODE_LENGTH, CodeError, Confirmation, countdown, superseded_message
 
 
@@ -28,7 +28,7 @@ def check(session: Session, confirmation: Confirmation, typed: str | None) -> st
         entered = validation.code(typed, CODE_LENGTH[confirmation.channel])
     except ValidationError as error:
         return error.message
-    if not (confirmation.used or confirmation.blocked) and session.superseded(confirmation, entered):
+    if not (confirmation.used or confirmation.blocked) and outbox.superseded(session, confirmation, entered):
         return superseded_message(confirmation.channel)  # checked first: an earlier code spends no attempt
     try:
         confirmation.check(entered, session.clock.now())

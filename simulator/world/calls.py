@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from .chats import ChatRefused, class_chat
 from .models import Call, CallParticipant, Lesson, SferumProfile
-from .session import ChatRefused, Session
+from .session import Session
 
 LESSON_LENGTH = timedelta(minutes=45)
 NOT_IN_TIMETABLE = "Этого урока нет в вашем расписании."
@@ -46,7 +47,7 @@ def join_lesson(session: Session, lesson: Lesson, profile: SferumProfile) -> Cal
     now = session.clock.now()
     call = lesson_call(session, lesson)
     if call is None:
-        chat = session.class_chat(lesson.class_id)
+        chat = class_chat(session, lesson.class_id)
         call = Call(len(session.calls) + 1, chat.id, profile.id, now, [CallParticipant(profile.id, now)])
         call.lesson_id = lesson.id
         session.calls.append(call)

@@ -296,6 +296,14 @@ class OutboxMessage:
     caller: str | None = None  # flash calls: the code is this number's last four digits
 
 
+@dataclass
+class Fault:
+    """A fault switched on in a session (`world.faults`), with its checked parameters."""
+
+    name: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
 def to_json(obj: Any) -> Any:
     """Dataclasses, dates and enums as plain JSON values."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):

@@ -1,6 +1,6 @@
 """Who belongs to an organisation on sferum.ru: administrators, invitations and join requests.
 
-Schools attach their people through the e-journal (`Session.link`). Kindergartens and supplementary
+Schools attach their people through the e-journal (`links.link`). Kindergartens and supplementary
 education have no journal: the administrator invites from the organisation's cabinet, or the user
 asks from the profile and stays unattached until the administrator approves.
 """
@@ -8,10 +8,14 @@ asks from the profile and stays unattached until the administrator approves.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from datetime import timedelta
 
 from .. import validation
 from ..validation import ValidationError
+from .chats import CHATS_DELAY, join_organisation_chats, leave_organisation_chats
 from .models import (
+    Attachment,
     Channel,
     Decision,
     Invitation,
@@ -20,6 +24,7 @@ from .models import (
     Role,
     SferumProfile,
 )
+from .outbox import send_notice
 from .session import Session
 
 OPEN_KINDS = frozenset({"kindergarten", "supplementary"})  # organisations that take invitations and requests
@@ -75,6 +80,34 @@ def search(session: Session, query: str) -> list[Organisation]:
     ]
 
 
+def attach(
+    session: Session,
+    profile: SferumProfile,
+    org_id: int,
+    role: Role,
+    via: str,
+    class_ids: Sequence[str] = (),
+    *,
+    chats_after: timedelta = CHATS_DELAY,
+) -> Attachment:
+    """Attach a profile to an organisation: Sferum builds its chats `chats_after` later."""
+    attachment = session.attachment(profile.id, org_id)
+    if attachment is None:
+        attachment = Attachment(profile.id, org_id, role, session.clock.now(), via)
+        session.attachments.append(attachment)
+        profile.org_ids.append(org_id)
+    join_organisation_chats(session, org_id, role, class_ids, profile, session.clock.now() + chats_after)
+    return attachment
+
+
+def detach(session: Session, profile: SferumProfile, org_id: int) -> None:
+    """The profile leaves the organisation and every chat of it."""
+    session.attachments = [a for a in session.attachments if not (a.profile_id == profile.id and a.org_id == org_id)]
+    if org_id in profile.org_ids:
+        profile.org_ids.remove(org_id)
+    leave_organisation_chats(session, profile, org_id)
+
+
 def role_of(value: str | None) -> Role | None:
     """A form's «Тип пользователя»; None when it names no role (refused by invite/request)."""
     return Role(value) if value in set(Role) else None
@@ -103,7 +136,7 @@ def invite(session: Session, org: Organisation, role: Role | None, to: str) -> I
     if not to.startswith("id"):
         channel = Channel.EMAIL if "@" in to else Channel.SMS
         text = f"Сферум: «{org.name}» приглашает вас в организацию. Примите приглашение в учебном профиле в VK Мессенджере."
-        session.send_notice(channel, to, text)
+        send_notice(session, channel, to, text)
     return invitation
 
 
@@ -124,7 +157,7 @@ def answer(session: Session, invitation: Invitation, profile: SferumProfile, acc
     invitation.profile_id = profile.id
     session.record("invitation_answered", invitation=invitation.id, org=invitation.org_id, accepted=accept)
     if accept:
-        session.attach(profile, invitation.org_id, invitation.role, "invitation")
+        attach(session, profile, invitation.org_id, invitation.role, "invitation")
 
 
 # -- join requests --------------------------------------------------------------------------------
@@ -164,7 +197,7 @@ def decide(session: Session, join: JoinRequest, approve: bool) -> None:
     join.decided_at = session.clock.now()
     session.record("join_decided", request=join.id, org=join.org_id, approved=approve)
     if approve:
-        session.attach(session.profiles[join.profile_id], join.org_id, join.role, "request")
+        attach(session, session.profiles[join.profile_id], join.org_id, join.role, "request")
 
 
 def _profile_of(session: Session, to: str) -> SferumProfile | None:

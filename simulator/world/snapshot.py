@@ -17,34 +17,19 @@ from .. import validation
 from ..clock import Clock, ClockError
 from ..codec import Codec, Rules
 from ..codec import entity_fields as entity_fields  # the OpenAPI document states the same fields
-from .codes import Confirmation
 from .esia import EsiaCode
+from .faults import FAULTS, SETTINGS
 from .files import picture_type
 from .models import (
-    Attachment,
-    Call,
-    Chat,
-    ChatMessage,
-    GosuslugiAccount,
-    Invitation,
-    JoinRequest,
-    JournalAccount,
-    Lesson,
+    Fault,
     Link,
-    MaxAccount,
-    Membership,
     MessageFile,
-    Organisation,
-    OutboxMessage,
-    Person,
-    SchoolClass,
-    SferumProfile,
-    VkIdAccount,
     to_json,
 )
 from .oauth import AuthCode, OAuthClient, Token
 from .passwords import PasswordAttempts
-from .session import FAULTS, SETTINGS, Fault, Limits, Session
+from .session import TABLES as SESSION_TABLES
+from .session import Limits, Session
 from .tickets import LinkTicket
 
 # 2: the clock is kept as its base and rate (`since`), id_tokens with their issue times. 1 is still read.
@@ -52,29 +37,14 @@ SCHEMA_VERSION = 2
 READABLE_VERSIONS = (1, 2)
 T = TypeVar("T")
 
-# The session's tables kept by id: (document field, entity, the attribute of the session).
-TABLES: tuple[tuple[str, type[Any], str], ...] = (
-    ("organisations", Organisation, "organisations"),
-    ("classes", SchoolClass, "classes"),
-    ("people", Person, "people"),
-    ("journal_accounts", JournalAccount, "journal_accounts"),
-    ("vkid_accounts", VkIdAccount, "vkid_accounts"),
-    ("max_accounts", MaxAccount, "max_accounts"),
-    ("gosuslugi_accounts", GosuslugiAccount, "gosuslugi_accounts"),
-    ("profiles", SferumProfile, "profiles"),
-    ("lessons", Lesson, "lessons"),
-    ("chats", Chat, "chats"),
-    ("invitations", Invitation, "invitations"),
-    ("join_requests", JoinRequest, "join_requests"),
-    ("confirmations", Confirmation, "confirmations"),
+# The session's tables read row by row (the others have checks of their own below): (document field,
+# entity, the attribute of the session), as `session.Tables` declares them.
+TABLES: tuple[tuple[str, type[Any], str], ...] = tuple(
+    (t.name, t.entity, t.name) for t in SESSION_TABLES if t.by_id and not t.own_reader
 )
 # The session's lists, in the order things happened.
-LISTS: tuple[tuple[str, type[Any], str], ...] = (
-    ("memberships", Membership, "memberships"),
-    ("chat_messages", ChatMessage, "chat_messages"),
-    ("calls", Call, "calls"),
-    ("attachments", Attachment, "attachments"),
-    ("outbox", OutboxMessage, "outbox"),
+LISTS: tuple[tuple[str, type[Any], str], ...] = tuple(
+    (t.name, t.entity, t.name) for t in SESSION_TABLES if not t.by_id and not t.own_reader
 )
 # What points at what: (document field, attribute, the table it names); "a.b" is attribute b of each of
 # a row's a. A dangling reference would load and then fail on the first page that follows it, so it is

@@ -15,7 +15,7 @@ from aiohttp import web
 from ... import validation
 from ... import web as sim
 from ...validation import ValidationError
-from ...world import Journal, JournalAccount, Role, Session
+from ...world import Journal, JournalAccount, Role, Session, accounts
 
 NOT_CLASS_TEACHER = "Раздел «Мой класс» доступен только классному руководителю."
 NO_STUDENT = "Ученик не найден в вашем классе."
@@ -77,7 +77,7 @@ async def add_contact(request: web.Request, account: JournalAccount) -> web.Resp
     other = session.journal_by_contact(Journal.ELJUR, contact)
     if other is not None and other.id != student.id:
         return page(request, account, 422, errors={field: TAKEN}, values=typed)
-    session.set_contact(student, contact)
+    accounts.set_contact(session, student, contact)
     name = session.people[student.person_id].full_name
     return f"Телефон или e-mail ученика {name} добавлен в журнал: {shown(contact)}."
 

@@ -11,10 +11,10 @@ from aiohttp import web
 
 from ... import validation
 from ... import web as sim
-from ...world import Journal, JournalAccount, Role, Session
+from ...world import Journal, JournalAccount, Role, Session, links
 from ...world import calls as rooms
+from ...world.chats import ChatRefused
 from ...world.models import Lesson
-from ...world.session import ChatRefused
 from .. import chat_screens
 from ..esia_client import EsiaClient, EsiaError
 from ..relying_party import RelyingParty, SignInFailed
@@ -268,5 +268,5 @@ async def vkid_callback(request: web.Request) -> web.StreamResponse:
     other = session.link_of_profile(profile.id, Journal.ELJUR)
     if other is not None and other.journal_account_id != account.id:
         return _respond(request, _diary(request, account, 409, rules.PROFILE_TAKEN), state)
-    session.link(account, profile, via="vkid")
+    links.link(session, account, profile, via="vkid")
     return _respond(request, sim.redirect(f"/lessons/{lesson_id}" if lesson_id else "/diary"), state)

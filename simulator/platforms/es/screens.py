@@ -16,10 +16,10 @@ from aiohttp import web
 
 from ... import validation
 from ... import web as sim
-from ...world import Journal, JournalAccount, Role, Session
+from ...world import Journal, JournalAccount, Role, Session, links
 from ...world import calls as rooms
+from ...world.chats import ChatRefused
 from ...world.models import Lesson
-from ...world.session import ChatRefused
 from .. import chat_screens
 from ..chat_list import chat_rows, chats_pending
 from ..journal import password_sign_in
@@ -168,7 +168,7 @@ async def callback(request: web.Request) -> web.StreamResponse:
     other = session.link_of_profile(profile.id, Journal.ES)
     if other is not None and other.journal_account_id != account.id:
         return refuse(409, "Этот учебный профиль уже привязан к другой учетной записи ЭШ.")
-    session.link(account, profile, via="vkid")
+    links.link(session, account, profile, via="vkid")
     state["notice"] = LINKED
     return _respond(request, sim.redirect("/sferum"), state)
 

@@ -17,7 +17,7 @@ from aiohttp import web
 from ... import validation
 from ... import web as sim
 from ...validation import ValidationError
-from ...world import Channel, Session
+from ...world import Channel, Session, accounts, outbox
 from ...world.codes import Confirmation, resend_refusal
 from .. import confirmation as confirmations
 from . import esia
@@ -144,7 +144,7 @@ async def form(request: web.Request) -> web.StreamResponse:
 
 def _send_code(request: web.Request, session: Session, registration: Registration) -> web.StreamResponse:
     channel = Channel.EMAIL if registration.kind == "email" else Channel.SMS
-    registration.confirmation_id = session.send_code(channel, registration.login, sender=SENDER).id
+    registration.confirmation_id = outbox.send_code(session, channel, registration.login, sender=SENDER).id
     return _go(request, registration, Step.CODE)
 
 
@@ -201,7 +201,8 @@ async def password(request: web.Request) -> web.StreamResponse:
         return _render(request, "registration_password", 422, registration=registration, errors=errors)
     session = sim.session(request)
     try:
-        account = session.register_gosuslugi(
+        account = accounts.register_gosuslugi(
+            session,
             login=registration.login,
             password=chosen,
             last_name=str(registration.names["last_name"]),

@@ -7,7 +7,7 @@ from typing import Any
 
 from ... import validation
 from ...validation import ValidationError
-from ...world import Session, SferumProfile
+from ...world import Session, SferumProfile, accounts
 from ...world.models import MaxAccount
 
 NAME_FIELDS = ("last_name", "first_name", "patronymic")  # Фамилия, Имя, Отчество
@@ -44,8 +44,12 @@ def register(session: Session, phone: str, names: dict[str, str | None]) -> MaxA
     existing = session.max_by_phone(phone)
     if existing is not None:  # registered meanwhile (another tab): one account per number
         return existing
-    return session.create_max_account(
-        phone=phone, last_name=names["last_name"], first_name=names["first_name"], patronymic=names["patronymic"]
+    return accounts.create_max_account(
+        session,
+        phone=phone,
+        last_name=names["last_name"],
+        first_name=names["first_name"],
+        patronymic=names["patronymic"],
     )
 
 
@@ -65,7 +69,8 @@ def sferum_profile(session: Session, account: MaxAccount) -> SferumProfile | Non
 
 def create_profile(session: Session, account: MaxAccount, birth_date: date, sex: str) -> SferumProfile:
     """A new educational profile in МАХ, under the name the account was registered with."""
-    return session.create_profile(
+    return accounts.create_profile(
+        session,
         account,
         first_name=account.first_name,
         last_name=account.last_name,

@@ -14,7 +14,7 @@ from aiohttp import web
 from ... import validation
 from ... import web as sim
 from ...validation import ValidationError
-from ...world import Channel, Session, SferumProfile
+from ...world import Channel, Session, SferumProfile, outbox
 from ...world.codes import resend_refusal
 from ...world.models import MaxAccount
 from .. import chat_screens
@@ -108,7 +108,7 @@ async def phone(request: web.Request) -> web.StreamResponse:
 
 def _send_code(request: web.Request, session: Session, flow: Flow) -> web.StreamResponse:
     assert flow.phone is not None
-    flow.confirmation_id = session.send_code(Channel.SMS, flow.phone, sender=SENDER).id
+    flow.confirmation_id = outbox.send_code(session, Channel.SMS, flow.phone, sender=SENDER).id
     flow.step = Step.CODE
     return _go(request, flow, "/code")
 
@@ -189,7 +189,7 @@ async def resend(request: web.Request) -> web.StreamResponse:
     session = sim.session(request)
     confirmation = flow.confirmation(session)
     if resend_refusal(confirmation, session.clock.now()) is None:
-        flow.confirmation_id = session.send_code(confirmation.channel, confirmation.target, sender=SENDER).id
+        flow.confirmation_id = outbox.send_code(session, confirmation.channel, confirmation.target, sender=SENDER).id
     return _go(request, flow, "/code")  # too early: the screen still shows the countdown
 
 

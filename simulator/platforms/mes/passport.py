@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from ... import web as sim
+from ...world import links
 from .screens import _account, _respond, _state, page
 
 WHERE = {"max": "Сферум в МАХ", "vkid": "Сферум в VK Мессенджере"}
@@ -29,6 +30,6 @@ async def unlink(request: web.Request) -> web.StreamResponse:
     """«Отвязать» in the dialog («Отменить» is a plain way back and changes nothing)."""
     account = _account(request)
     state = _state(request)
-    if sim.session(request).unlink(account) is not None:
+    if links.unlink(sim.session(request), account) is not None:
         state["notice"] = "Аккаунт «Сферум» отвязан от вашей учетной записи."
     return _respond(request, sim.redirect("/passport/security"), state)

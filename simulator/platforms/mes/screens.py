@@ -14,7 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from ... import web as sim
-from ...world import Journal, JournalAccount, Role
+from ...world import Journal, JournalAccount, Role, links
 from ..journal import password_sign_in
 from ..max_client import Service, start_url
 from ..relying_party import RelyingParty, SignInFailed
@@ -146,7 +146,7 @@ async def max_callback(request: web.Request) -> web.StreamResponse:
     if other is not None and other.journal_account_id != account.id:
         alert = "Этот учебный профиль уже привязан к другой учетной записи МЭШ."
         return _respond(request, _cabinet(request, account, 409, alert=alert), state)
-    session.link(account, profile, via="max")
+    links.link(session, account, profile, via="max")
     state["dialog"] = "linked"
     return _respond(request, sim.redirect("/cabinet"), state)
 
@@ -186,7 +186,7 @@ async def add_profile(request: web.Request) -> web.StreamResponse:
     if other is not None and other.journal_account_id != account.id:
         alert = "Этот учебный профиль уже привязан к другой учетной записи МЭШ."
         return sim.render(request, "mes/add_profile.html", 409, user=user, account=account, alert=alert)
-    session.link(account, profile, via="vkid")
+    links.link(session, account, profile, via="vkid")
     state.pop("candidate")
     state["notice"] = "Учебный профиль Сферум привязан к вашей учетной записи МЭШ."
     return _respond(request, sim.redirect("/cabinet"), state)

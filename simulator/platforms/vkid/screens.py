@@ -14,7 +14,7 @@ from ... import validation
 from ... import web as sim
 from ...ages import under_fourteen
 from ...validation import ValidationError
-from ...world import Channel, Session
+from ...world import Channel, Session, accounts, outbox
 from ...world.codes import resend_refusal
 from ...world.oauth import CODE_TTL, OAuthError, safe_state
 from ...world.passwords import PasswordError
@@ -189,10 +189,10 @@ def _send_code(request: web.Request, session: Session, flow: Flow) -> web.Stream
     if flow.kind == "email":
         channel = Channel.EMAIL
     else:
-        channel = session.phone_code_channel(
-            flow.account(session), after_password=bool(flow.extra.get("after_password"))
+        channel = accounts.phone_code_channel(
+            session, flow.account(session), after_password=bool(flow.extra.get("after_password"))
         )
-    flow.confirmation_id = session.send_code(channel, flow.known_login()).id
+    flow.confirmation_id = outbox.send_code(session, channel, flow.known_login()).id
     flow.step = Step.CODE
     return _go(request, flow, "/auth/code")
 
@@ -223,7 +223,7 @@ async def password(request: web.Request) -> web.StreamResponse:
     if not typed:  # an empty field is not a wrong password: it uses up no attempt
         return show(422, errors={"password": "Заполните это поле"})
     try:
-        session.check_password(account, typed)
+        accounts.check_password(session, account, typed)
     except PasswordError as error:
         return show(422, errors={"password": str(error)})
     if flow.kind == "email":
@@ -260,7 +260,7 @@ async def restore(request: web.Request) -> web.StreamResponse:
         if sent is not None and (refusal := resend_refusal(sent, session.clock.now())):
             return show(429, alert=str(refusal))
         channel = Channel.EMAIL if flow.kind == "email" else Channel.SMS
-        flow.extra["restore_code"] = session.send_code(channel, flow.known_login()).id
+        flow.extra["restore_code"] = outbox.send_code(session, channel, flow.known_login()).id
         return _go(request, flow, "/auth/restore")
     if sent is None:
         return show(422, alert="Сначала получите код подтверждения.")
@@ -274,7 +274,7 @@ async def restore(request: web.Request) -> web.StreamResponse:
         return show(422, errors={"password2": "Пароли не совпадают"}, values=typed_code)
     if refused := confirmations.check(session, sent, data.get("code")):
         return show(422, errors={"code": refused})
-    session.set_password(account, new_password)
+    accounts.set_password(session, account, new_password)
     flow.step = Step.PASSWORD
     flow.extra["notice"] = "Пароль изменён. Войдите с новым паролем."
     return _go(request, flow, "/auth/password")
@@ -317,7 +317,7 @@ async def sms_instead(request: web.Request) -> web.StreamResponse:
     session = sim.session(request)
     confirmation = flow.confirmation(session)
     if confirmation.channel is Channel.CALL:
-        flow.confirmation_id = session.send_code(Channel.SMS, confirmation.target).id
+        flow.confirmation_id = outbox.send_code(session, Channel.SMS, confirmation.target).id
     return _go(request, flow, "/auth/code")
 
 
@@ -328,7 +328,7 @@ async def resend(request: web.Request) -> web.StreamResponse:
     refusal = resend_refusal(confirmation, session.clock.now())
     if refusal is not None:
         return _go(request, flow, "/auth/code")  # the screen still shows the countdown
-    flow.confirmation_id = session.send_code(confirmation.channel, confirmation.target).id
+    flow.confirmation_id = outbox.send_code(session, confirmation.channel, confirmation.target).id
     return _go(request, flow, "/auth/code")
 
 
@@ -371,7 +371,8 @@ async def about(request: web.Request) -> web.StreamResponse:
         return _screen(request, flow, "about", 422, alert=EMAIL_PROFILE_UNDER_FOURTEEN, by_phone=True, values=data)
 
     if flow.about_for == "account":  # a new VK ID; its profile is created on the next screen
-        account = session.create_vkid_account(
+        account = accounts.create_vkid_account(
+            session,
             phone=flow.login,
             first_name=about["first_name"],
             last_name=about["last_name"],
@@ -383,7 +384,8 @@ async def about(request: web.Request) -> web.StreamResponse:
         flow.step = Step.PROFILE
         return _go(request, flow, "/auth/profile")
     if flow.about_for == "email":
-        account = session.create_vkid_account(
+        account = accounts.create_vkid_account(
+            session,
             email=flow.login,
             password=flow.extra.pop("password"),
             first_name=about["first_name"],
@@ -392,7 +394,7 @@ async def about(request: web.Request) -> web.StreamResponse:
             sex=about["sex"],
         )
         flow.account_id = account.id
-    session.create_profile(flow.known_account(session), **about)
+    accounts.create_profile(session, flow.known_account(session), **about)
     return _complete(request, session, flow)
 
 
@@ -458,7 +460,7 @@ async def profile(request: web.Request) -> web.StreamResponse:
     if "about" in flow.extra:  # the user has just told VK ID about themselves
         about = flow.extra.pop("about")
         about["birth_date"] = date.fromisoformat(about["birth_date"])
-        session.create_profile(account, **about)
+        accounts.create_profile(session, account, **about)
         flow.step = Step.CONFIRM
         return _go(request, flow, "/auth/confirm")
     flow.step, flow.about_for = Step.ABOUT, "profile"

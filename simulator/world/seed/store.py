@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from .. import accounts, chats, links, organisations
 from .. import models as m
 from ..models import GosuslugiAccount, JournalAccount, Lesson, Organisation, Person, Role, SchoolClass
 from .schema import CreatedIds, ParsedSeed, PersonSpec, SeedResult
@@ -50,7 +51,8 @@ def _person(spec: PersonSpec) -> Person:
 def _new_profile(session: Session, account: m.VkIdAccount | m.MaxAccount, person: Person) -> m.SferumProfile:
     """A seeded profile carries the person's own name, birth date and sex."""
     assert person.birth_date is not None and person.sex is not None  # parse_seed demands them for a profile
-    return session.create_profile(
+    return accounts.create_profile(
+        session,
         account,
         first_name=person.first_name,
         last_name=person.last_name,
@@ -87,7 +89,8 @@ def _accounts(session: Session, spec: PersonSpec, person: Person) -> CreatedIds:
         ids["journal_account"] = journal_account.id
     vkid_profile = max_profile = None
     if spec.vkid is not None:
-        vkid = session.create_vkid_account(
+        vkid = accounts.create_vkid_account(
+            session,
             first_name=person.first_name,
             last_name=person.last_name,
             phone=person.phone,
@@ -103,7 +106,8 @@ def _accounts(session: Session, spec: PersonSpec, person: Person) -> CreatedIds:
             ids["profile_id"] = vkid_profile.id
     if spec.max is not None:
         assert person.phone is not None  # parse_seed demands it for a МАХ account
-        max_account = session.create_max_account(
+        max_account = accounts.create_max_account(
+            session,
             phone=person.phone,
             first_name=person.first_name,
             last_name=person.last_name,
@@ -124,12 +128,13 @@ def _accounts(session: Session, spec: PersonSpec, person: Person) -> CreatedIds:
         profile = vkid_profile if spec.linked == "vkid" else max_profile
         assert journal_account is not None and profile is not None  # parse_seed demands both for a link
         # Linked "earlier": its chats were built long ago.
-        session.link(journal_account, profile, spec.linked, chats_after=timedelta(0))
+        links.link(session, journal_account, profile, spec.linked, chats_after=timedelta(0))
     if spec.org_admin is not None:
         assert vkid_profile is not None  # parse_seed demands a vkid profile of an administrator
-        session.attach(vkid_profile, spec.org_admin, Role.ADMIN, "seed", chats_after=timedelta(0))
+        organisations.attach(session, vkid_profile, spec.org_admin, Role.ADMIN, "seed", chats_after=timedelta(0))
     if spec.duplicate is not None:
-        second = session.create_vkid_account(
+        second = accounts.create_vkid_account(
+            session,
             first_name=person.first_name,
             last_name=person.last_name,
             phone=spec.duplicate.phone,
@@ -138,6 +143,6 @@ def _accounts(session: Session, spec: PersonSpec, person: Person) -> CreatedIds:
         )
         duplicate_profile = _new_profile(session, second, person)
         for class_id in spec.duplicate.class_ids:
-            session.join_by_link(session.class_chat(class_id), duplicate_profile)
+            chats.join_by_link(session, chats.class_chat(session, class_id), duplicate_profile)
         ids["duplicate_vkid_id"], ids["duplicate_profile_id"] = second.id, duplicate_profile.id
     return ids
