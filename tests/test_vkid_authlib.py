@@ -19,7 +19,6 @@ from authlib.jose import jwt
 from authlib.oidc.core import CodeIDToken
 
 from simulator.testing import Persona, SimSession, SimTransport
-from simulator.world import outbox
 from tests.sim_browser import Grant
 from tests.vkid_vendor import (  # the vendor journal's client, teacher, sign-in and their fixtures
     CLIENT_ID,

@@ -11,7 +11,6 @@ import httpx
 import pytest
 
 from simulator.testing import Persona, SimSession
-from simulator.world import outbox
 from tests.sim_browser import Grant, new_pkce
 from tests.vkid_vendor import (  # the vendor journal's client, teacher, sign-in and their fixtures
     CLIENT_ID,
