@@ -191,7 +191,7 @@ def add_classroom(commands: Subparsers) -> None:
     room = commands.add_parser(
         "classroom", help="a lesson: every trainee practises a scenario on a world of their own, the trainer watches"
     )
-    room.add_argument("chosen", nargs="+", metavar="FEATURE|ID", help="a .feature file, or flow IDs such as F06 E02")
+    room.add_argument("chosen", nargs="*", metavar="FEATURE|ID", help="a .feature file, or flow IDs such as F06 E02")
     room.add_argument(
         "--scenario", action="append", default=[], metavar="NAME", help="a scenario of the file (repeatable)"
     )
@@ -206,7 +206,10 @@ def add_classroom(commands: Subparsers) -> None:
         "--admin-token", metavar="TOKEN", help=f"the room view's password [${TOKEN_ENV}; default: made up]"
     )
     room.add_argument("--stuck-minutes", type=float, default=3.0, metavar="M", help="no progress this long is stuck")
-    room.add_argument("--out", metavar="DIR", help="write seats.json there, and the summary at the end")
+    room.add_argument(
+        "--out", metavar="DIR", help="seats.json, the seats' worlds as they change, the summary at the end"
+    )
+    room.add_argument("--resume", metavar="DIR", help="go on with the lesson kept in DIR (--out), same seats and links")
     room.add_argument("--guide", metavar="DIR", help="a guide written by `sferum-sim guide`: its pictures on the cards")
     room.set_defaults(func=classroom)
 

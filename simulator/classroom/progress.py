@@ -28,6 +28,7 @@ MISTAKES = (
     ("Неверный код", "wrong_code"),
     ("Срок действия кода истёк", "expired_code"),
     ("Неверный пароль", "wrong_password"),
+    ("Неверный логин или пароль", "wrong_password"),  # the journals' and Госуслуги's sign-in (platforms/journal.py)
 )
 MISTAKE_NAMES = {
     "wrong_code": "неверный код",
