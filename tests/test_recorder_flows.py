@@ -207,6 +207,29 @@ def e02(person: Person) -> None:
     person.check("VK ID просит подтвердить номер кодом из SMS")
 
 
+def f17(person: Person) -> None:
+    person.fill("Логин", person.credential("Логин:"))
+    person.fill("Пароль", person.credential("Логин:", 2))
+    person.click("button", "Войти")
+    person.page.get_by_role("navigation", name="Меню").get_by_role("link", name="Авторизация в Сферум").click()
+    person.check("открывается «Вход в VK ID» с сервисом «Электронная школа»")
+    person.fill("Телефон или почта", person.own_phone())
+    person.click("button", "Продолжить")
+    person.check("VK ID просит ввести пароль, указанный при регистрации с его телефоном")
+    person.fill("Пароль", person.credential("VK ID: пароль"))
+    person.click("button", "Продолжить")
+    person.check("VK ID просит подтвердить номер кодом из SMS")
+    person.fill("Код подтверждения", person.code())
+    person.click("button", "Продолжить")
+    person.check("VK ID показывает его учетные данные и кнопку «Создать учебный профиль»")
+    person.click("button", "Создать учебный профиль")
+    person.check("открывается «Информация о себе»")
+    about_self(person, patronymic=True)
+    person.check("ЭШ сообщает «Авторизация в Сферум выполнена: учебный профиль привязан к вашей учетной записи ЭШ.»")
+    person.check("на платформе создан учебный профиль с введёнными данными, и он привязан к учетной записи ЭШ")
+    person.check("его учебный профиль добавлен в информационный канал школы «Объявления» и в чат «10А · Общая беседа»")
+
+
 def e05_expired(person: Person) -> None:
     mes_to_vkid(person)
     code = person.code()
@@ -307,6 +330,11 @@ EXPLAINS = "VK ID's explanations are three steps of fixed sentences the recorder
 NOT_DECLARED = "a check of what did not happen that no step declares (@checks), so the recorder cannot propose it"
 MES = SCHOOLS["mes"]
 ABOUT_WORDING = "the same step, written without the optional «настоящие»"
+FIRST_WORDING = "the same step, in its pattern's first wording"
+SMS_SCREEN = (
+    "two steps check VK ID's SMS screen; the recorder proposes the one that checks more of it (the masked number, "
+    "the countdown)"
+)
 FLOWS: dict[str, Flow] = {
     "F06": Flow(
         (MES, "учитель МЭШ, у которого есть учебный профиль Сферум, и вход по номеру телефона он подтверждает звонком"),
@@ -385,6 +413,27 @@ FLOWS: dict[str, Flow] = {
             GOSUSLUGI_LOGIN,
             ("Тогда экраны VK ID не открывались", NOT_DECLARED),
             ("Тогда новая привязка и новый учебный профиль не созданы", NOT_DECLARED),
+        ),
+    ),
+    "F17": Flow(
+        (SCHOOLS["es"], "ученик ЭШ, у которого есть VK ID с паролем, но нет учебного профиля Сферум"),
+        f17,
+        journal="es",
+        persona="student",
+        scenario="Вариант 2",
+        differences=(
+            ("Тогда VK ID просит ввести пароль от аккаунта VK ID", FIRST_WORDING),
+            ("Тогда VK ID просит ввести пароль, указанный при регистрации с его телефоном", FIRST_WORDING),
+            ("Когда ученик вводит пароль от аккаунта VK ID и нажимает «Продолжить»", FIRST_WORDING),
+            ("Когда ученик вводит пароль от аккаунта VK и нажимает «Продолжить»", FIRST_WORDING),
+            ("Тогда VK ID просит подтвердить вход: «Мы отправили SMS с кодом на номер»", SMS_SCREEN),
+            ("Тогда VK ID просит подтвердить номер кодом из SMS", SMS_SCREEN),
+            ("Когда ученик указывает настоящие ФИО, дату рождения, пол и нажимает «Продолжить»", ABOUT_WORDING),
+            ("Когда ученик указывает ФИО, дату рождения, пол и нажимает «Продолжить»", ABOUT_WORDING),
+            (
+                "Тогда в меню ЭШ есть вкладка «Сферум», а вкладки «Авторизация в Сферум» нет",
+                "the menu's tabs are not declared as a check (@checks): the recorder cannot propose it",
+            ),
         ),
     ),
     "F13": Flow(
