@@ -205,3 +205,26 @@ def test_record_help_and_a_headless_recording_ended_by_ctrl_c(team: Team) -> Non
     assert (
         written.startswith("# language: ru") and "Дано учитель МЭШ, у которого есть учебный профиль Сферум" in written
     )
+
+
+@pytest.mark.slow  # a venv's pip, a Node journal, Chromium
+def test_conformance_from_the_wheel_against_the_node_journal(team: Team) -> None:
+    """A vendor with the wheel alone: the command's help, and one outcome walked against examples' Node journal."""
+    from tests.test_conformance import free_port, start_journal
+
+    assert "--journal-url" in team.run(team.sferum_sim, "conformance", "--help").stdout
+    sim_port = free_port()
+    journal, origin = start_journal("journal.mjs", sim_port)
+    report_dir = team.project / "conformance-report"
+    try:
+        run = team.run(
+            team.sferum_sim, "conformance", "--journal-url", f"{origin}/", "--client-id", "journal_node",
+            "--redirect-uri", f"{origin}/callback", "--sim-port", str(sim_port), "--only", "O01",
+            "--report-dir", report_dir,
+        )  # fmt: skip
+    finally:
+        journal.terminate()
+        journal.wait(10)
+    assert "O01 пройден" in run.stdout, run.stdout
+    results = json.loads((report_dir / "results.json").read_text(encoding="utf-8"))["outcomes"]
+    assert [item["id"] for item in results if item["status"] == "passed"] == ["O01"]
