@@ -87,6 +87,7 @@ class Quietness:
     def as_dict(self) -> dict[str, Any]:
         return {
             "cpus": os.cpu_count(),
+            "bytecode_cache": bytecode_cache(),
             "load_before": [round(value, 2) for value in self.load_before],
             "load_after": [round(value, 2) for value in self.load_after],
             "others_cpu_share": round(self.others_share, 3),
@@ -94,8 +95,15 @@ class Quietness:
         }
 
 
+def bytecode_cache() -> bool:
+    """Whether Python writes its bytecode caches here: with $PYTHONDONTWRITEBYTECODE every pytest run compiles
+    (and rewrites the asserts of) every module of the harness anew, which the start-up figures then include."""
+    return not os.environ.get("PYTHONDONTWRITEBYTECODE")
+
+
 def machine_now() -> dict[str, Any]:
     """The load average now, for a figure taken over several measurements."""
     cpus = os.cpu_count() or 1
     load = os.getloadavg()
-    return {"cpus": cpus, "load": [round(v, 2) for v in load], "busy": load[0] >= BUSY_LOAD_PER_CPU * cpus}
+    busy = load[0] >= BUSY_LOAD_PER_CPU * cpus
+    return {"cpus": cpus, "bytecode_cache": bytecode_cache(), "load": [round(v, 2) for v in load], "busy": busy}

@@ -210,7 +210,9 @@ def render(result: dict[str, Any]) -> str:
     parts = result["breakdown"]
     machine = parts["machine"]
     flag = "  BUSY: not a quiet machine's figure" if machine["busy"] else ""
+    cache = "on" if machine["bytecode_cache"] else "off ($PYTHONDONTWRITEBYTECODE: every run compiles the harness)"
     lines.append(f"machine: {machine['cpus']} CPUs, load {machine['load_before']} → {machine['load_after']}{flag}")
+    lines.append(f"bytecode cache: {cache}")
     for title, key in (("pytest " + " ".join(ONE_SCENARIO), "one_scenario"), ("pytest features", "whole_suite")):
         lines.append(f"\n{title}  (median of {parts['rounds']} rounds; seconds since the command)")
         lines.extend(_table(parts[key]["stages"], parts["raw"]["stages"] if key == "one_scenario" else None))

@@ -109,7 +109,8 @@ class WarmStart:
         if simulator and not config.getoption("--sim-url"):
             self.simulator = SimulatorStart(tls_wanted(config))
             startup.mark("simulator_ready_start")
-        if browser:
+        # pytest-playwright's fixtures are the ones taking the driver: without them it would wait unused.
+        if browser and config.pluginmanager.has_plugin("sferum_sim.browser"):
             from playwright.sync_api import sync_playwright
 
             startup.mark("driver_ready_start")
