@@ -17,6 +17,7 @@ from aiohttp import web
 
 from ..world import faults as world_faults
 from ..world.codes import VALID_FOR
+from . import qr
 from .progress import MISTAKE_NAMES
 from .seats import Seat
 from .state import CLASSROOM, Classroom
@@ -193,6 +194,24 @@ async def screen(request: web.Request) -> web.Response:
     )
 
 
+async def seat_qr(request: web.Request) -> web.Response:
+    """The QR code of the seat's link, as an SVG image: on its tile, and big on the room's QR page."""
+    classroom = classroom_of(request)
+    seat = _seat(classroom, request)
+    if seat is None:
+        return refusal(request, 404, "unknown_seat", "Такого места в классе нет.")
+    return web.Response(
+        body=qr.svg(classroom.link(seat)), content_type="image/svg+xml", headers={"Cache-Control": "no-store"}
+    )
+
+
+async def qr_page(request: web.Request) -> web.Response:
+    """Every seat's name, link and QR code, big: to show on a projector or print and hand out."""
+    classroom = classroom_of(request)
+    seats = [{"seat": s.number, "name": s.persona.name, "link": classroom.link(s)} for s in classroom.seats]
+    return page("qr.html", seats=seats, room=ROOM)
+
+
 async def summary_page(request: web.Request) -> web.Response:
     return page("summary.html", **summary(classroom_of(request)))
 
@@ -218,6 +237,8 @@ ROUTES = [
     ("POST", ROOM + "/seats/{number}", seat_action),
     ("POST", ROOM + "/room", room_action),
     ("GET", ROOM + "/seats/{number}/screen", screen),
+    ("GET", ROOM + "/seats/{number}/qr.svg", seat_qr),
+    ("GET", ROOM + "/qr", qr_page),
     ("GET", ROOM + "/summary", summary_page),
     ("POST", ROOM + "/summary", finish),
 ]
