@@ -23,6 +23,8 @@ import pytest
 from simulator.conformance import ConfigError, check
 from simulator.server import SimulatorServer
 
+pytestmark = pytest.mark.slow  # the command, Node journals and Chromium run in other processes
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "conformance"
 ALL_OUTCOMES = {f"O{n:02d}" for n in range(1, 17)}
 # The broken copy's defects, and the outcomes each one meets (read from examples/conformance/broken-journal.mjs).
@@ -124,6 +126,8 @@ def test_the_broken_copy_fails_exactly_its_defects(broken_run: tuple[subprocess.
     assert page.count('data-status="failed"') == len(BROKEN_FAILS)
     # VK ID's side of a refusal: the consent's «Отмена» reached the journal as access_denied.
     assert any("access_denied" in line for line in cast(list[str], results["O05"]["vkid_saw"]))
+    # VK ID's silence in O13 outlasts the journal's patience: the call is still in the report, logged on arrival.
+    assert any("POST /oauth2/auth" in line for line in cast(list[str], results["O13"]["vkid_saw"]))
 
 
 def test_an_unreachable_journal_exits_2_in_russian(tmp_path: Path) -> None:
@@ -163,7 +167,6 @@ def test_a_toml_file_configures_the_run(tmp_path: Path) -> None:
     assert "[outcomes.O13] delay = 99" in run.stderr
 
 
-@pytest.mark.slow  # a Node journal, and Chromium in this process
 def test_check_from_python_walks_the_outcomes_asked_for(tmp_path: Path) -> None:
     """The pytest entry: `simulator.conformance.check` with the command's options, the same reports."""
     sim_port = free_port()
