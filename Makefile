@@ -6,11 +6,12 @@ PYTEST := $(BIN)/pytest
 REPORTS ?= reports
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format unit features setup browser sdk serve bench clean guides replay
+.PHONY: run test check lint format unit features setup browser sdk serve bench clean guides replay
 
 # Every format (JUnit XML, Cucumber JSON, Allure results, report.html) and a Playwright trace of each
 # failed scenario; the traces' own folder is emptied by pytest-playwright at each run, ours is not.
 REPORT_ARGS = --sim-report-dir=$(REPORTS) --output=$(REPORTS)/playwright
+COVERAGE_ARGS = --cov --cov-report=
 
 # Workers: a scenario waits on the browser's frames and the driver's round trips more than it computes (one
 # worker keeps ~40 % of two cores busy), and the tests wait on sub-runs and browsers, so more workers than
@@ -32,13 +33,21 @@ run: setup
 # the BDD suite's. The tests go to workers a module at a time: a module's shared sub-runs (the four suites
 # of tests/test_reporting.py, the guides) then run once, not once in every worker that gets one of its
 # tests. The BDD suite is one module: its scenarios go to workers one by one.
+# Coverage: the two runs' lines of simulator/ and steps/ (pyproject.toml [tool.coverage]) in one .coverage, its
+# total printed at the end; `.venv/bin/coverage report` or `coverage html` tell it by module afterwards.
 test: lint sdk
 	@status=0; \
-	$(PYTEST) tests -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS) || status=$$?; \
-	$(PYTEST) features -n $(FEATURE_WORKERS) $(REPORT_ARGS) $(PYTEST_ARGS) || status=$$?; \
+	$(PYTEST) tests -n $(TEST_WORKERS) --dist loadscope $(COVERAGE_ARGS) $(PYTEST_ARGS) || status=$$?; \
+	$(PYTEST) features -n $(FEATURE_WORKERS) $(REPORT_ARGS) $(COVERAGE_ARGS) --cov-append $(PYTEST_ARGS) || status=$$?; \
 	$(PYTEST) examples/vendor -p no:cacheprovider || status=$$?; \
 	echo "Reports in $(REPORTS)/ (the BDD suite): report.html, junit.xml, cucumber.json, allure-results/"; \
+	echo "Coverage of simulator/ and steps/ by the tests and the BDD suite: $$($(BIN)/coverage report --format=total) %"; \
 	exit $$status
+
+# While working: lint and the tests that start no process (no sub-run, browser or Node; tests/conftest.py marks
+# the others `slow`), in under a minute.
+check: lint
+	$(PYTEST) tests -m "not slow" -n $(TEST_WORKERS) -p no:cacheprovider $(PYTEST_ARGS)
 
 # ruff (lint, import order, formatting) and mypy (strict for simulator/; see pyproject.toml).
 lint: setup

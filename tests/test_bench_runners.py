@@ -6,7 +6,11 @@ Gherkin parser and run on Playwright's test runner with steps written for it, pa
 
 from __future__ import annotations
 
+import pytest
+
 from bench.runners import RUNNERS, bench_runners, node_ready
+
+pytestmark = pytest.mark.slow  # three runners, Node and Chromium in other processes
 
 
 def test_the_three_runners_walk_the_same_scenario() -> None:

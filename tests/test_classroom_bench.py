@@ -5,7 +5,11 @@ the README quotes is there; the figures' values are not judged here (that is the
 
 from __future__ import annotations
 
+import pytest
+
 from bench.classroom import Forms, bench_classroom, form_with
+
+pytestmark = pytest.mark.slow  # a classroom process and its trainees
 
 
 def test_three_trainees_finish_f06_through_one_classroom_process_without_an_error() -> None:

@@ -151,6 +151,7 @@ def test_the_qr_codes_read_back_as_the_seats_links(server: ClassroomServer, room
         expect(codes.locator(f'[data-seat="{number}"]')).to_contain_text(link)
 
 
+@pytest.mark.slow  # pdftotext reads the printed summary
 def test_the_summary_prints_to_a_pdf_poppler_reads_in_russian(
     server: ClassroomServer, out: Path, playwright: Playwright
 ) -> None:

@@ -8,6 +8,8 @@ import pytest
 
 from tests.tiny_projects import run_pytest
 
+pytestmark = pytest.mark.slow  # pytest sub-runs
+
 LOGIN = """\
 # language: ru
 Функция: Вход

@@ -24,6 +24,8 @@ from simulator import SimulatorServer
 from simulator.wire import PREFIX
 from simulator.world import World
 
+pytestmark = pytest.mark.slow  # hundreds of generated requests
+
 EXAMPLES = 60  # per operation and mode
 SESSION = "fuzz-control"
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

@@ -17,6 +17,8 @@ from simulator import SESSION_HEADER, SimulatorServer
 from simulator.hosts import PLATFORMS
 from simulator.platforms import installed
 
+pytestmark = pytest.mark.slow  # hundreds of generated requests
+
 EXAMPLES = 1200
 ANSWER_WITHIN = 5.0  # seconds: a request that takes longer counts as a hang
 SESSION = "fuzz-routes"

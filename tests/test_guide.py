@@ -16,6 +16,8 @@ from pytest_bdd.feature import get_feature
 from simulator.trainer.runner import Project
 from tests.test_print_layout import assert_well_filled, printed_pages
 
+pytestmark = pytest.mark.slow  # the guide command and Chromium in other processes
+
 ROOT = Path(__file__).resolve().parents[1]
 FEATURE = ROOT / "features" / "mes_teacher_vkid.feature"
 # E02's first scenario, by its name: E02 has another one («Подробнее...»).

@@ -30,6 +30,8 @@ import pytest
 
 from simulator.cli import parser as command_line
 
+pytestmark = pytest.mark.slow  # the image's commands in other processes
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCKERFILE = ROOT / "Dockerfile"
 # How long a step that has not finished is waited for before the test gives up (a hang guard, not a measure).

@@ -13,6 +13,8 @@ import pytest
 
 from tests.tiny_projects import run_pytest
 
+pytestmark = pytest.mark.slow  # pytest sub-runs
+
 FEATURE = """\
 # language: ru
 @eljur @F42

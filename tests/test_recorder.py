@@ -262,6 +262,7 @@ def test_the_panel_undoes_the_last_step(recording: Recording) -> None:
     assert recording.finished
 
 
+@pytest.mark.slow  # the record command and the feature it writes run in other processes
 def test_the_record_command_writes_the_feature_and_runs_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

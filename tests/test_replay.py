@@ -19,6 +19,8 @@ from simulator.testing.browser import system_chromium
 from simulator.trainer import TrainerError, overlay
 from simulator.trainer.runner import display
 
+pytestmark = pytest.mark.slow  # the replay command and Chromium in other processes
+
 ROOT = Path(__file__).resolve().parents[1]
 FEATURE = ROOT / "features" / "mes_teacher_vkid.feature"
 # E02's first scenario, by its name: E02 has another one («Подробнее...»).

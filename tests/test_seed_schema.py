@@ -364,6 +364,7 @@ def seeded_or_refused(doc: Any) -> None:
         json.dumps([created, session.snapshot()])
 
 
+@pytest.mark.slow  # hundreds of generated documents
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(place=st.sampled_from(PATHS), value=JSON, drop=st.booleans())
 def test_any_json_in_any_place_is_stored_or_refused(place: tuple[str | int, ...], value: Any, drop: bool) -> None:
@@ -379,6 +380,7 @@ def test_any_json_in_any_place_is_stored_or_refused(place: tuple[str | int, ...]
     seeded_or_refused(doc)
 
 
+@pytest.mark.slow  # hundreds of generated documents
 @settings(max_examples=200, deadline=None)
 @given(doc=st.dictionaries(st.sampled_from(["organisations", "clients", "people", "x"]), JSON, max_size=3) | JSON)
 def test_any_json_document_is_stored_or_refused(doc: Any) -> None:

@@ -40,6 +40,7 @@ WRITER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow  # a writer process, killed
 def test_a_writer_killed_mid_save_leaves_each_file_whole(tmp_path: Path) -> None:
     """SIGKILL at random moments: every file parses and is exactly one of the versions written."""
     rng = random.Random(7)
@@ -166,6 +167,7 @@ def _without_clock(doc: dict[str, object]) -> dict[str, object]:
     return {k: v for k, v in doc.items() if k != "clock"}  # a running clock moves between two reads
 
 
+@pytest.mark.slow  # serve in another process
 def test_serve_restores_sessions_saved_on_change_and_on_exit(
     serve: tuple[list[subprocess.Popen[bytes]], str, Path],
 ) -> None:
@@ -189,6 +191,7 @@ def test_serve_restores_sessions_saved_on_change_and_on_exit(
     assert _without_clock(httpx.get(url + "/sessions/default/snapshot").json()) == _without_clock(default)
 
 
+@pytest.mark.slow  # serve in another process
 def test_serve_refuses_a_directory_of_a_newer_schema(serve: tuple[list[subprocess.Popen[bytes]], str, Path]) -> None:
     processes, url, directory = serve
     directory.mkdir()

@@ -289,6 +289,7 @@ def _vkid_host(server: Server) -> str:
     return urlsplit(origin).netloc
 
 
+@pytest.mark.slow  # serve in another process, killed
 def test_writes_acknowledged_a_second_before_kill_9_survive_it(servers: list[Server], tmp_path: Path) -> None:
     rng = random.Random(20_24)
     server = Server(tmp_path / "state")
@@ -341,6 +342,7 @@ def test_writes_acknowledged_a_second_before_kill_9_survive_it(servers: list[Ser
     assert not problems, "\n".join(problems[:20])
 
 
+@pytest.mark.slow  # serve in another process
 def test_a_full_directory_is_told_by_health_and_by_a_failing_exit(servers: list[Server], tmp_path: Path) -> None:
     """Every save fails (the process may write no file past 1 byte): health says so, SIGTERM exits 1."""
     server = Server(tmp_path / "state", file_size_limit=1)

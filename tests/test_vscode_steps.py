@@ -25,6 +25,8 @@ from pytest_bdd.steps import step_function_context_registry
 
 from simulator.cli import main
 
+pytestmark = pytest.mark.slow  # the extension's language service in Node, the steps command
+
 ROOT = Path(__file__).resolve().parents[1]
 GLUE = ROOT / ".vscode" / "cucumber_glue.py"
 SETTINGS = ROOT / ".vscode" / "settings.json"
