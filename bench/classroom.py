@@ -340,7 +340,7 @@ def bench_classroom(seats: int = 30, pace: tuple[float, float] = PACE, seed: int
             elapsed = time.perf_counter() - started
         at_end = _memory(server.pid)
     finally:
-        server.send_signal(signal.SIGINT)
+        server.send_signal(signal.SIGTERM)  # what the command ends a lesson on besides Ctrl+C
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:

@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 from ..hosts import PLATFORMS
+from ..plural import count
 from ..recorder.library import LibraryError, load
 from ..state import StateError
 from ..wire import TOKEN_ENV
@@ -21,6 +22,7 @@ from .lesson import LessonError, choose
 from .server import ClassroomServer
 from .state import SeatingError
 from .summary import write
+from .views import SEATS
 
 MAX_SEATS = 60
 
@@ -90,7 +92,7 @@ def main(args: argparse.Namespace) -> int:
         print(f"sferum-sim classroom: {error}", file=sys.stderr)
         return 2
     if saved is not None:
-        print(f"Урок продолжается из {args.resume}: {len(classroom.seats)} мест, ссылки прежние")
+        print(f"Урок продолжается из {args.resume}: {count(len(classroom.seats), SEATS)}, ссылки прежние")
     print(f"Вид класса для тренера: {server.room_url}")
     print(f"  пароль (токен администратора): {server.admin_token}")
     print("Платформы для учеников:")

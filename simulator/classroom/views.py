@@ -9,6 +9,9 @@ import jinja2
 from aiohttp import web
 
 from .. import web as sim
+from ..plural import Forms, count
+
+SEATS: Forms = ("место", "места", "мест")  # «3 места», «20 мест»
 
 templates = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
@@ -26,6 +29,7 @@ def minutes(seconds: float) -> str:
 
 
 templates.filters["minutes"] = minutes
+templates.filters["seats"] = lambda n: count(n, SEATS)
 templates.filters["phone"] = sim.templates.filters["phone"]  # «+7 199 111-11-11», as the platforms show it
 
 
