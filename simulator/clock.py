@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta, timezone
 
+from .errors import DomainError
+
 MSK = timezone(timedelta(hours=3), "MSK")
 # Sessions start at a fixed instant so every run computes the same dates and countdowns.
 DEFAULT_START = datetime(2024, 10, 16, 9, 0, tzinfo=MSK)
@@ -14,7 +16,7 @@ EARLIEST = datetime(2, 1, 1, tzinfo=MSK)
 LATEST = datetime(9998, 12, 31, tzinfo=MSK)
 
 
-class ClockError(ValueError):
+class ClockError(DomainError, ValueError):
     """A time the clock cannot show; the message says why."""
 
 

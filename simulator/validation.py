@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from .errors import DomainError
+
 NAME_MAX = 50
 EMAIL_MAX = 254
 PASSWORD_MIN = 6
@@ -23,7 +25,7 @@ _DATE_SHAPE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-class ValidationError(ValueError):
+class ValidationError(DomainError, ValueError):
     """A field value was refused; `message` is shown to the user next to `field`."""
 
     def __init__(self, field: str, message: str) -> None:

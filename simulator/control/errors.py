@@ -1,12 +1,20 @@
-"""The control plane's errors: one class per wire error, each with its HTTP status and `error` code."""
+"""The control plane's errors: one class per wire error, each with its HTTP status and `error` code.
+
+Those a domain error answers take their status, code and meaning from `error_table.TABLE`; `from_domain`
+turns any refusal of the world into the control plane's JSON, so handlers let refusals pass.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from typing import ClassVar
 
 from aiohttp import web
+
+from ..error_table import TABLE, wire_error
+from ..errors import DomainError
+from ..world import faults, seed, session, snapshot
+from ..world import world as registry
 
 
 class ControlError(web.HTTPException):
@@ -23,6 +31,19 @@ class ControlError(web.HTTPException):
     def to_json(self) -> dict[str, str]:
         return {"error": self.error, "message": self.message}
 
+    @classmethod
+    def saying(cls, message: str) -> ControlError:
+        """This error with `message` as it is, whatever the class's own constructor builds its message from."""
+        error = cls.__new__(cls)
+        ControlError.__init__(error, message)
+        return error
+
+
+def _answering(kind: type[DomainError]) -> tuple[int, str, str]:
+    """The status, code and meaning the table gives a domain error: the control plane's class says the same."""
+    wire = TABLE[kind]
+    return wire.status, wire.code, wire.description
+
 
 class InvalidJson(ControlError):
     error = "invalid_json"
@@ -30,13 +51,11 @@ class InvalidJson(ControlError):
 
 
 class InvalidParameter(ControlError):
-    error = "invalid_parameter"
-    description = "a parameter is missing or out of range"
+    status_code, error, description = _answering(registry.InvalidSessionKey)
 
 
 class InvalidSetting(ControlError):
-    error = "invalid_setting"
-    description = "no such setting, or a value it does not take"
+    status_code, error, description = _answering(faults.UnknownSetting)
 
 
 class NotFound(ControlError):
@@ -52,21 +71,17 @@ class MethodNotAllowed(ControlError):
 
 
 class UnknownSession(ControlError):
-    status_code = 404
-    error = "unknown_session"
-    description = "no session with this key"
+    status_code, error, description = _answering(registry.UnknownSession)
 
     def __init__(self, key: str) -> None:
-        super().__init__(f"no session {key!r}; create it with POST /_sim/v1/sessions")
+        super().__init__(TABLE[registry.UnknownSession].message_for(registry.UnknownSession(key)))
 
 
 class UnknownFault(ControlError):
-    status_code = 404
-    error = "unknown_fault"
-    description = "no fault with this name"
+    status_code, error, description = _answering(faults.UnknownFault)
 
-    def __init__(self, name: str, available: Iterable[str]) -> None:
-        super().__init__(f"no fault {name!r}; available: {', '.join(available)}")
+    def __init__(self, name: str) -> None:
+        super().__init__(TABLE[faults.UnknownFault].message_for(faults.UnknownFault(name)))
 
 
 class Timeout(ControlError):
@@ -79,15 +94,11 @@ class Timeout(ControlError):
 
 
 class SessionExists(ControlError):
-    status_code = 409
-    error = "session_exists"
-    description = "a session with this key exists already"
+    status_code, error, description = _answering(registry.SessionExists)
 
 
 class SessionReplaced(ControlError):
-    status_code = 409
-    error = "session_replaced"
-    description = "the session was reset or deleted while the request was read or held; nothing was changed"
+    status_code, error, description = _answering(session.SessionEnded)
 
     def __init__(self, key: str, consequence: str) -> None:
         super().__init__(f"session {key!r} was reset or deleted during this request; {consequence}")
@@ -100,23 +111,15 @@ class BodyTooLarge(ControlError):
 
 
 class InvalidSeed(ControlError):
-    status_code = 422
-    error = "invalid_seed"
-    description = "the seed does not describe a consistent world; nothing was added"
+    status_code, error, description = _answering(seed.SeedError)
 
 
 class InvalidClient(ControlError):
-    status_code = 422
-    error = "invalid_client"
-    description = "the OAuth client's registration is incomplete or wrong"
+    status_code, error, description = _answering(seed.InvalidClient)
 
 
 class InvalidSnapshot(ControlError):
-    status_code = 422
-    error = "invalid_snapshot"
-    description = (
-        "not a session snapshot this version can load (a field is wrong, or the schema version); nothing changed"
-    )
+    status_code, error, description = _answering(snapshot.SnapshotError)
 
 
 class InternalError(ControlError):
@@ -143,3 +146,12 @@ ALL: tuple[type[ControlError], ...] = (
     InvalidSnapshot,
     InternalError,
 )
+
+
+_BY_CODE = {kind.error: kind for kind in ALL}
+
+
+def from_domain(error: DomainError) -> ControlError:
+    """The control plane's answer to a refusal of the world, as the table words it."""
+    wire = wire_error(error)
+    return _BY_CODE[wire.code].saying(wire.message_for(error))

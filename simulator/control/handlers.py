@@ -16,15 +16,14 @@ from aiohttp.web_protocol import RequestPayloadError
 from .. import web as sim
 from ..clock import DEFAULT_START, ClockError, within_calendar
 from ..platforms import installed
-from ..world import SeedError, Session, UnknownSession, apply_seed, faults, parse_client
+from ..world import Session, apply_seed, faults
 from ..world import outbox as world_outbox
-from ..world.faults import FAULTS, SETTINGS, InvalidFaultParams, UnknownFault, UnknownSetting
+from ..world.faults import FAULTS
 from ..world.models import to_json
-from ..world.session import SNAPSHOT_PARTS, Limits, SessionEnded
-from ..world.snapshot import SnapshotError
+from ..world.seed import registered_client
+from ..world.session import SNAPSHOT_PARTS, Limits
 from ..world.snapshot import dump as dump_session
 from ..world.snapshot import load as load_session
-from ..world.world import InvalidSessionKey, SessionExists
 from . import errors, json_body
 
 T = TypeVar("T")
@@ -53,11 +52,7 @@ async def _json(request: web.Request) -> dict[str, Any]:
 
 
 def _session(request: web.Request) -> Session:
-    key = request.match_info["key"]
-    try:
-        return sim.world(request).get(key)
-    except UnknownSession:
-        raise errors.UnknownSession(key) from None
+    return sim.world(request).get(request.match_info["key"])  # UnknownSession answers unknown_session
 
 
 async def _session_and_body(request: web.Request) -> tuple[Session, dict[str, Any]]:
@@ -154,12 +149,7 @@ async def create_session(request: web.Request) -> web.Response:
     if running is not None:
         _boolean(running, "clock.running")
     start = _datetime(clock["now"], "clock.now") if "now" in clock else DEFAULT_START
-    try:
-        session = sim.world(request).create(key, seed=seed, running_clock=running, start=start)
-    except SessionExists as error:
-        raise errors.SessionExists(str(error)) from None
-    except InvalidSessionKey as error:
-        raise errors.InvalidParameter(str(error)) from None
+    session = sim.world(request).create(key, seed=seed, running_clock=running, start=start)
     return web.json_response({"key": session.key, "seed": session.seed, "clock": session.clock.to_json()}, status=201)
 
 
@@ -190,10 +180,7 @@ async def reset_session(request: web.Request) -> web.Response:
 async def seed(request: web.Request) -> web.Response:
     """Add organisations, classes, OAuth clients and people; all or nothing."""
     session, body = await _session_and_body(request)
-    try:
-        created = apply_seed(session, body)
-    except SeedError as error:
-        raise errors.InvalidSeed(str(error)) from None
+    created = apply_seed(session, body)
     return web.json_response(created, status=201)
 
 
@@ -246,8 +233,6 @@ async def outbox_wait(request: web.Request) -> web.Response:
     timeout = _number(request.query.get("timeout", 5), "timeout", maximum=WAIT_MAX)
     try:
         message = await _while_connected(request, world_outbox.wait_message(session, timeout, **match))
-    except SessionEnded:
-        raise errors.SessionReplaced(session.key, "messages sent after it are not awaited by this request") from None
     except ClientGone:
         return web.Response(status=CLIENT_CLOSED_REQUEST)  # written to nobody; ends the handler quietly
     if message is None:
@@ -338,13 +323,7 @@ async def list_faults(request: web.Request) -> web.Response:
 async def set_fault(request: web.Request) -> web.Response:
     """Switch a fault on; http_error takes {platform, path, status?}, the others no parameters."""
     session, body = await _session_and_body(request)
-    name = request.match_info["name"]
-    try:
-        fault = faults.set_fault(session, name, body)
-    except UnknownFault:
-        raise errors.UnknownFault(name, FAULTS) from None
-    except InvalidFaultParams as error:
-        raise errors.InvalidParameter(f"{name}: {error}") from None
+    fault = faults.set_fault(session, request.match_info["name"], body)
     return web.json_response(to_json(fault))
 
 
@@ -363,21 +342,14 @@ async def get_settings(request: web.Request) -> web.Response:
 async def update_settings(request: web.Request) -> web.Response:
     """Change settings, e.g. {phone_code_channel: sms}."""
     session, body = await _session_and_body(request)
-    try:
-        settings = faults.change_settings(session, body)
-    except UnknownSetting as error:
-        allowed = "; ".join(f"{k}: {', '.join(v)}" for k, v in SETTINGS.items())
-        raise errors.InvalidSetting(f"{error} ({allowed})") from None
+    settings = faults.change_settings(session, body)
     return web.json_response(settings)
 
 
 async def register_client(request: web.Request) -> web.Response:
     """Register a relying party: {client_id, redirect_uris, service_name, bullets?, client_secret?, first_party?}."""
     session, body = await _session_and_body(request)
-    try:
-        client = parse_client(body)
-    except SeedError as error:
-        raise errors.InvalidClient(str(error)) from None
+    client = registered_client(body)
     session.oauth.register(client)
     return web.json_response(to_json(client), status=201)
 
@@ -422,10 +394,6 @@ async def put_snapshot(request: web.Request) -> web.Response:
             created = world.restore(session)
         except json_body.UnreadableJson as error:
             raise errors.InvalidJson(str(error)) from None
-        except SnapshotError as error:
-            raise errors.InvalidSnapshot(str(error)) from None
-        except InvalidSessionKey as error:
-            raise errors.InvalidParameter(str(error)) from None
     return web.json_response({"status": "restored", "key": key, "created": created}, status=201 if created else 200)
 
 

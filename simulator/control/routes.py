@@ -1,10 +1,35 @@
 """Control-plane URLs, all under /_sim/v1 on every host."""
 
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from ..errors import DomainError
+from . import errors
 from . import handlers as h
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def _refusals_answered(handler: Handler) -> Handler:
+    """A refusal of the world leaves a handler as the control plane's JSON error, worded by error_table.TABLE."""
+
+    @functools.wraps(handler)
+    async def answered(request: web.Request) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except DomainError as error:
+            raise errors.from_domain(error) from None
+
+    return answered
+
 
 S = "/sessions/{key}"
 
-ROUTES = [
+_OPERATIONS: list[tuple[str, str, Handler]] = [
     ("GET", "/health", h.health),
     ("GET", "/openapi.json", h.openapi),
     ("POST", "/reset", h.reset_world),
@@ -31,3 +56,4 @@ ROUTES = [
     ("GET", S + "/snapshot", h.get_snapshot),
     ("PUT", S + "/snapshot", h.put_snapshot),
 ]
+ROUTES = [(method, path, _refusals_answered(handler)) for method, path, handler in _OPERATIONS]

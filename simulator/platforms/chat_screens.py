@@ -18,6 +18,7 @@ from aiohttp import web
 
 from .. import validation
 from .. import web as sim
+from ..error_table import wire_error
 from ..uploads import file_form
 from ..validation import ValidationError
 from ..world import Session, SferumProfile, chats
@@ -346,7 +347,7 @@ async def members(request: web.Request, place: Place, visit: Visit, session: Ses
             raise ChatRefused(NOT_IN_ORGANISATION)
         added = chats.add_chat_members(session, chat, visit.profile, [i for i in ids if i is not None])
     except ChatRefused as refused:
-        return _members_page(request, place, visit, session, chat, 409, alert=str(refused))
+        return _members_page(request, place, visit, session, chat, wire_error(refused).status, alert=str(refused))
     names = ", ".join(session.profiles[pid].full_name for pid in added) or "никто: все выбранные уже в чате"
     return _after(request, visit, place.url(chat, "members"), f"Добавлены в чат: {names}.")
 

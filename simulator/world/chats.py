@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from .. import validation
+from ..errors import DomainError
 from .models import Call, CallParticipant, Chat, ChatKind, ChatMessage, Membership, MessageFile, Role, SferumProfile
 from .session import Session
 
@@ -23,7 +24,7 @@ NOT_ATTACHED = "Создавать чаты организации может т
 NOT_IN_ORGANISATION = "В чат можно добавить только участников своей организации: Сферум — закрытое пространство."
 
 
-class ChatRefused(PermissionError):
+class ChatRefused(DomainError, PermissionError):
     """A chat action the rules do not allow; the message is the one the user sees. Nothing has changed."""
 
 

@@ -7,6 +7,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from ..errors import DomainError
 from .models import Channel
 
 CODE_LENGTH = {Channel.SMS: 6, Channel.CALL: 4, Channel.EMAIL: 6}
@@ -29,7 +30,7 @@ def superseded_message(channel: Channel) -> str:
     return f"Этот код больше не действует: мы отправили новый. Введите код из {LAST_MESSAGE[channel]}."
 
 
-class CodeError(Exception):
+class CodeError(DomainError):
     """A code was refused; the message is what the user reads."""
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from ..errors import DomainError
 from ..hosts import PLATFORMS
 from .models import Fault
 from .session import Session
@@ -64,15 +65,19 @@ SETTINGS = {
 }
 
 
-class UnknownFault(KeyError):
-    """No fault has this name."""
+class UnknownFault(DomainError, KeyError):
+    """No fault has this name (the one asked for is its only argument)."""
 
 
-class InvalidFaultParams(ValueError):
+class InvalidFaultParams(DomainError, ValueError):
     """A fault's parameter is missing, unknown or has a value the fault does not take; the message names it."""
 
+    def __init__(self, fault: str, message: str) -> None:
+        super().__init__(message)
+        self.fault = fault
 
-class UnknownSetting(ValueError):
+
+class UnknownSetting(DomainError, ValueError):
     """No setting has this name, or it does not take this value."""
 
     def __init__(self, name: str, value: object) -> None:
@@ -87,15 +92,15 @@ def fault_params(name: str, given: Mapping[str, object]) -> dict[str, object]:
     unknown = sorted(set(given) - set(declared))
     if unknown:
         takes = ", ".join(declared) or "no parameters"
-        raise InvalidFaultParams(f"{unknown[0]} is not a parameter of this fault (it takes {takes})")
+        raise InvalidFaultParams(name, f"{unknown[0]} is not a parameter of this fault (it takes {takes})")
     params = {}
     for param, (check, default) in declared.items():
         if param not in given and default is None:
-            raise InvalidFaultParams(f"{param} is required")
+            raise InvalidFaultParams(name, f"{param} is required")
         try:
             params[param] = check(given.get(param, default))
         except ValueError as error:
-            raise InvalidFaultParams(f"{param} {error}") from None
+            raise InvalidFaultParams(name, f"{param} {error}") from None
     return params
 
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..errors import DomainError
+
 CODE_TTL = timedelta(minutes=10)
 ACCESS_TTL = timedelta(hours=1)
 ID_TOKEN_TTL = ACCESS_TTL
@@ -30,7 +32,7 @@ GRANTABLE_SCOPES = ("vkid.personal_info", "email", "phone")
 VERIFIER_RE_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
 
-class OAuthError(Exception):
+class OAuthError(DomainError):
     """A protocol error in VK ID's shape: {error, error_description, state}."""
 
     def __init__(

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from .. import validation
+from ..errors import DomainError
 from ..validation import ValidationError
 from .chats import CHATS_DELAY, join_organisation_chats, leave_organisation_chats
 from .models import (
@@ -42,7 +43,7 @@ SCHOOL_ONLY_BY_JOURNAL = "Пользователи школы прикрепля
 _PROFILE_ID = re.compile(r"(?:id)?(\d{9})", re.IGNORECASE)
 
 
-class JoinError(ValueError):
+class JoinError(DomainError, ValueError):
     """Refused; the message is the one the user sees. Nothing has changed."""
 
 

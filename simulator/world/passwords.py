@@ -11,13 +11,14 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from ..errors import DomainError
 from ..plural import MINUTES_AFTER, count
 from .codes import MAX_ATTEMPTS
 
 LOCKED_FOR = timedelta(minutes=30)
 
 
-class PasswordError(Exception):
+class PasswordError(DomainError):
     """A password was refused; the message is what the user reads under the field."""
 
 

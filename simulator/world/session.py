@@ -20,6 +20,7 @@ from datetime import timedelta
 from typing import Any
 
 from ..clock import Clock
+from ..errors import DomainError
 from .codes import CodeBook, Confirmation
 from .esia import EsiaCodes
 from .models import (
@@ -50,7 +51,7 @@ from .passwords import PasswordAttempts
 from .tickets import LinkTickets
 
 
-class SessionEnded(RuntimeError):
+class SessionEnded(DomainError, RuntimeError):
     """The session was reset or deleted: what waited on it will never see the new session's data."""
 
 

@@ -17,6 +17,7 @@ from .. import validation
 from ..clock import Clock, ClockError
 from ..codec import Codec, Rules
 from ..codec import entity_fields as entity_fields  # the OpenAPI document states the same fields
+from ..errors import DomainError
 from .esia import EsiaCode
 from .faults import FAULTS, SETTINGS
 from .files import picture_type
@@ -84,7 +85,7 @@ REFERENCES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-class SnapshotError(ValueError):
+class SnapshotError(DomainError, ValueError):
     """A document that is not a snapshot this version can load; the message names the field."""
 
 

@@ -8,21 +8,22 @@ from datetime import datetime
 from typing import overload
 
 from ..clock import DEFAULT_START, Clock
+from ..errors import DomainError
 from .session import Limits, Session
 
 DEFAULT = "default"
 KEY_RE = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
 
 
-class UnknownSession(KeyError):
+class UnknownSession(DomainError, KeyError):
     """No session has this key."""
 
 
-class InvalidSessionKey(ValueError):
+class InvalidSessionKey(DomainError, ValueError):
     """A key a session cannot have: it names the session in URLs and headers."""
 
 
-class SessionExists(ValueError):
+class SessionExists(DomainError, ValueError):
     """A session with this key exists already."""
 
 

@@ -11,6 +11,7 @@ from aiohttp import web
 
 from ... import validation
 from ... import web as sim
+from ...error_table import wire_error
 from ...world import Journal, JournalAccount, Role, Session, links
 from ...world import calls as rooms
 from ...world.chats import ChatRefused
@@ -247,7 +248,7 @@ async def lesson_action(request: web.Request) -> web.StreamResponse:
             notice = chat_screens.room_action(session, call, profile, action)
             notice = LESSON_NOTICES.get(action, notice)
     except ChatRefused as refused:
-        return _lesson_page(request, account, session, lesson, 409, alert=str(refused))
+        return _lesson_page(request, account, session, lesson, wire_error(refused).status, alert=str(refused))
     state = _state(request)
     state["notice"] = notice
     return _respond(request, sim.redirect(request.path), state)

@@ -16,6 +16,7 @@ from aiohttp import web
 
 from ... import validation
 from ... import web as sim
+from ...error_table import wire_error
 from ...world import Journal, JournalAccount, Role, Session, links
 from ...world import calls as rooms
 from ...world.chats import ChatRefused
@@ -328,7 +329,7 @@ async def conference_action(request: web.Request) -> web.StreamResponse:
             if action == "leave":
                 notice = "Вы покинули видеоконференцию."
     except ChatRefused as refused:
-        return _conference_page(request, account, session, lesson, 409, str(refused))
+        return _conference_page(request, account, session, lesson, wire_error(refused).status, str(refused))
     state = _state(request)
     state["notice"] = notice
     return _respond(request, sim.redirect(request.path), state)

@@ -16,6 +16,7 @@ from aiohttp import web
 
 from ... import validation
 from ... import web as sim
+from ...error_table import wire_error
 from ...world import SferumProfile
 from ...world import organisations as orgs
 from .. import chat_screens
@@ -187,7 +188,7 @@ async def join_request(request: web.Request) -> web.StreamResponse:
     try:
         orgs.request(session, org, profile, orgs.role_of(data.get("role")))
     except orgs.JoinError as error:
-        return _organisations_page(request, profile, 409, alert=str(error))
+        return _organisations_page(request, profile, wire_error(error).status, alert=str(error))
     return _after(
         request, "/organisations", f"Заявка в «{org.name}» отправлена. Её рассмотрит администратор организации."
     )
@@ -205,7 +206,7 @@ async def answer_invitation(request: web.Request) -> web.StreamResponse:
             raise orgs.JoinError("Приглашение больше не действует")
         orgs.answer(session, invitation, profile, accept)
     except orgs.JoinError as error:
-        return _organisations_page(request, profile, 409, alert=str(error))
+        return _organisations_page(request, profile, wire_error(error).status, alert=str(error))
     name = session.organisations[invitation.org_id].name
     if accept:
         notice = f"Вы прикреплены к организации «{name}». Её чаты появятся в течение нескольких минут."

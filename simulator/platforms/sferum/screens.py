@@ -8,6 +8,7 @@ from aiohttp import web
 
 from ... import validation
 from ... import web as sim
+from ...error_table import wire_error
 from ...validation import ValidationError
 from ...world import Organisation, SferumProfile
 from ...world import organisations as orgs
@@ -154,7 +155,7 @@ async def invite(request: web.Request) -> web.StreamResponse:
     except ValidationError as error:
         return _cabinet(request, profile, org, 422, errors={"to": error.message}, values=data)
     except orgs.JoinError as error:
-        return _cabinet(request, profile, org, 409, alert=str(error), values=data)
+        return _cabinet(request, profile, org, wire_error(error).status, alert=str(error), values=data)
     return _after(request, org, f"Приглашение отправлено: {addressee(to)}")
 
 
@@ -175,7 +176,7 @@ async def decide_request(request: web.Request) -> web.StreamResponse:
             raise orgs.JoinError("Заявка не найдена")
         orgs.decide(session, join, approve)
     except orgs.JoinError as error:
-        return _cabinet(request, profile, org, 409, alert=str(error))
+        return _cabinet(request, profile, org, wire_error(error).status, alert=str(error))
     user = session.profiles[join.profile_id]
     verb = "подтверждена: пользователь прикреплён к организации" if approve else "отклонена"
     return _after(request, org, f"Заявка {user.last_name} {user.first_name} {verb}.")

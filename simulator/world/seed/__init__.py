@@ -45,12 +45,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .parse import SeedContext, parse_client, parse_seed
+from .parse import SeedContext, parse_client, parse_seed, registered_client
 from .schema import (
     ClientEntry,
     CreatedIds,
     DuplicateEntry,
     GosuslugiEntry,
+    InvalidClient,
     JournalEntry,
     LessonEntry,
     MaxEntry,
@@ -78,6 +79,7 @@ __all__ = [
     "CreatedIds",
     "DuplicateEntry",
     "GosuslugiEntry",
+    "InvalidClient",
     "JournalEntry",
     "LessonEntry",
     "MaxEntry",
@@ -92,5 +94,6 @@ __all__ = [
     "apply_seed",
     "parse_client",
     "parse_seed",
+    "registered_client",
     "store_seed",
 ]

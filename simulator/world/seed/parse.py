@@ -17,6 +17,7 @@ from .schema import (
     ClassSpec,
     DuplicateSpec,
     GosuslugiSpec,
+    InvalidClient,
     JournalSpec,
     LessonSpec,
     LinkedVia,
@@ -164,6 +165,14 @@ def _has_control_characters(text: str) -> bool:
 
 
 # -- clients ----------------------------------------------------------------------------------------
+
+
+def registered_client(raw: object) -> OAuthClient:
+    """The control plane's POST /clients body: the client it registers, or InvalidClient naming the field."""
+    try:
+        return parse_client(raw)
+    except SeedError as error:
+        raise InvalidClient(error.path, error.message) from None
 
 
 def parse_client(raw: object, path: str = "") -> OAuthClient:

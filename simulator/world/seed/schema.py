@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal, NotRequired, TypedDict
 
+from ...errors import DomainError
 from ..models import Channel, Journal, Role
 from ..oauth import OAuthClient
 
@@ -15,13 +16,17 @@ GosuslugiLogin = Literal["phone", "email"]
 CodeChannel = Literal["call", "sms"]
 
 
-class SeedError(ValueError):
+class SeedError(DomainError, ValueError):
     """The seed document is invalid; `path` names the offending value."""
 
     def __init__(self, path: str, message: str) -> None:
         super().__init__(f"{path}: {message}")
         self.path = path
         self.message = message
+
+
+class InvalidClient(SeedError):
+    """A relying party's registration (the control plane's POST /clients) that is incomplete or wrong."""
 
 
 # -- the wire shape ---------------------------------------------------------------------------------
