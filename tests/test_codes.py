@@ -1,4 +1,4 @@
-"""One-time confirmation codes: Session.send_code, Confirmation.check, resend and the call channel."""
+"""One-time confirmation codes: outbox.send_code, Confirmation.check, resend and the call channel."""
 
 from __future__ import annotations
 
