@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, Page, Playwright, expect
 from simulator.classroom.lesson import choose
 from simulator.classroom.seats import Seat
 from simulator.classroom.server import ClassroomServer
+from simulator.classroom.state import SeatingError
 from simulator.recorder.library import load
 from simulator.testing.browser import system_chromium
 
@@ -70,13 +71,14 @@ def clock(server: ClassroomServer, seat: Seat) -> datetime:
     return server.call(lambda: server.world.sessions[seat.key].clock.now())
 
 
-def press(page: Page, label: str, seat: int | None = None) -> None:
+def press(page: Page, label: str, seat: int | None = None, status: int = 200) -> None:
     """A button of the room (or of a seat's tile), waited on until the room has answered it."""
     scope = page.get_by_test_id(f"tile-{seat}") if seat else page.locator("section").first
     button = scope.get_by_role("button", name=label, exact=True)
     with page.expect_response(lambda r: r.request.method == "POST") as answered:
         button.click()
-    assert answered.value.status == 200, answered.value.text()
+    assert answered.value.status == status, answered.value.text()
+    expect(button).to_be_enabled()  # the page has taken the answer in
 
 
 def test_room_buttons_switch_faults_for_the_room_and_move_one_seat_s_clock(server: ClassroomServer, room: Page) -> None:
@@ -169,3 +171,21 @@ def test_the_summary_prints_to_a_pdf_poppler_reads_in_russian(
     assert "Итог урока" in text and "Самый трудный шаг" in text and "Самая частая ошибка" in text
     for seat in seats(server):  # every trainee by name: the Cyrillic text is text in the PDF, not pictures of it
         assert seat.persona.name.split()[0] in text
+
+
+def test_a_reset_that_fails_is_told_to_the_trainer_and_harms_no_other_seat(
+    server: ClassroomServer, room: Page, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert server.classroom is not None
+    failing = "место 2: шаг «Дано <b>школа</b>» не выполнен"
+
+    def remake(seat: Seat) -> None:
+        if seat.number == 2:
+            raise SeatingError(failing)
+
+    monkeypatch.setattr(server.classroom, "remake", remake)
+    press(room, "Заново", seat=2, status=409)
+    expect(room.get_by_test_id("problem")).to_have_text(failing)  # as text: the markup is not interpreted
+    expect(room.get_by_test_id("problem").locator("b")).to_have_count(0)
+    press(room, "Заново", seat=1)
+    expect(room.get_by_test_id("problem")).to_have_text("")

@@ -20,7 +20,7 @@ from ..world.codes import VALID_FOR
 from . import qr
 from .progress import MISTAKE_NAMES
 from .seats import Seat
-from .state import CLASSROOM, Classroom
+from .state import CLASSROOM, Classroom, SeatingError
 from .summary import summary
 from .views import minutes, page, refusal
 
@@ -161,7 +161,10 @@ async def seat_action(request: web.Request) -> web.Response:
         action, body = _checked(await _body(request))
     except BadAction as error:
         return refusal(request, 400, "invalid_action", str(error))
-    await _apply(classroom, seat, action, body)
+    try:
+        await _apply(classroom, seat, action, body)
+    except SeatingError as error:  # a «Дано» step failed on the new world: said, the other seats unharmed
+        return refusal(request, 409, "reset_failed", str(error))
     return web.json_response(tile(classroom, seat))
 
 
@@ -171,8 +174,14 @@ async def room_action(request: web.Request) -> web.Response:
         action, body = _checked(await _body(request))
     except BadAction as error:
         return refusal(request, 400, "invalid_action", str(error))
+    failed = []
     for seat in classroom.seats:
-        await _apply(classroom, seat, action, body)
+        try:
+            await _apply(classroom, seat, action, body)
+        except SeatingError as error:
+            failed.append(str(error))
+    if failed:
+        return refusal(request, 409, "reset_failed", "; ".join(failed))
     return web.json_response(room_state(classroom))
 
 
