@@ -1,10 +1,17 @@
-"""`sferum-sim new-platform`: a new platform's folder, its first screen's test and its line in the platform table."""
+"""`sferum-sim new-platform`: a new platform's folder, its first screen's test and its line in the platform table.
+
+Also its first steps (steps/NAME.py) and a feature walking them (features/NAME.feature), so the project's own
+rules hold at once: every library step is used by a feature, docs/steps.md and .vscode/cucumber_glue.py are
+what `sferum-sim steps` writes (both are written again here).
+"""
 
 from __future__ import annotations
 
 import html
 import keyword
 import re
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +23,8 @@ TABLE_START = "PLATFORM_TABLE: tuple[Platform, ...] = (\n"
 # A package name that is also a host label: Chromium resolves NAME.localhost, Python imports NAME.
 NAME = re.compile(r"[a-z][a-z0-9]{1,30}")
 MAX_TITLE = 60  # the table line stays within the line length
+# What `sferum-sim steps` writes, by the format that writes it: regenerated once the new steps exist.
+GENERATED = {Path("docs") / "steps.md": "markdown", Path(".vscode") / "cucumber_glue.py": "vscode"}
 
 
 class ScaffoldError(Exception):
@@ -38,7 +47,12 @@ class NewPlatform:
             "name": self.name,
             "title": self.title,
             "title_html": html.escape(self.title),
+            "title_literal": _literal(self.title),
             "title_html_literal": _literal(html.escape(self.title)),
+            "opens": _literal(f"открывает главную страницу {self.title}"),
+            "shown": _literal(f"открывается главная страница {self.title}"),
+            "opens_sentence": f"открывает главную страницу {self.title}",
+            "shown_sentence": f"открывается главная страница {self.title}",
         }
         return {
             package / "__init__.py": INIT.format(**values),
@@ -47,6 +61,8 @@ class NewPlatform:
             package / "templates" / "layout.html": LAYOUT.format(**values),
             package / "templates" / "home.html": HOME.format(**values),
             Path("tests") / f"test_platform_{self.name}.py": TEST.format(**values),
+            Path("steps") / f"{self.name}.py": STEPS.format(**values),
+            Path("features") / f"{self.name}.feature": FEATURE.format(**values),
         }
 
     def table_line(self) -> str:
@@ -65,7 +81,8 @@ def check(name: str, title: str, root: Path) -> NewPlatform:
 
 
 def create(name: str, title: str, root: Path = PROJECT) -> list[Path]:
-    """Write the platform's folder and test, add its table line; the paths written, the table's last."""
+    """Write the platform's folder, test, steps and feature, add its table line, regenerate the step catalogue
+    and the editor's glue; the paths written, the table's and the regenerated ones last."""
     platform = check(name, title, root)
     table_file = root / TABLE_FILE
     table = table_file.read_text(encoding="utf-8")
@@ -79,7 +96,25 @@ def create(name: str, title: str, root: Path = PROJECT) -> list[Path]:
         (root / path).write_text(text, encoding="utf-8")
         written.append(path)
     table_file.write_text(table[: end + 1] + platform.table_line() + table[end + 1 :], encoding="utf-8")
-    return [*written, TABLE_FILE]
+    return [*written, TABLE_FILE, *regenerate(root)]
+
+
+def regenerate(root: Path) -> list[Path]:
+    """docs/steps.md and .vscode/cucumber_glue.py as `sferum-sim steps` writes them, with the new steps in.
+
+    In a process of its own: this one may have imported the step library before the new module existed, and
+    the catalogue reads features/ and the project's conftest.py from the working directory.
+    """
+    written = []
+    for path, output_format in GENERATED.items():
+        command = [sys.executable, "-m", "simulator.cli", "steps", "--format", output_format]
+        result = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=300, check=False)
+        if result.returncode != 0:
+            raise ScaffoldError(f"{path} was not regenerated: {result.stderr.strip()[-2000:]}")
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(result.stdout, encoding="utf-8")
+        written.append(path)
+    return written
 
 
 def _literal(text: str) -> str:
@@ -152,3 +187,41 @@ def test_the_first_screen_shows_the_platforms_title(http_browser: Browser) -> No
     assert 'data-screen="{name}-home"' in page.text
     assert {title_html_literal} in page.text
 '''
+
+STEPS = '''\
+"""{title} steps: the first screen. Each sentence reads like the seed's; grep steps/ before adding one."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+from pytest_bdd import then, when
+
+from simulator.testing import SimSession
+from simulator.testing.acts import Open, Screen, acts, checks
+
+
+@when({opens})
+@acts(Open("{name}"))
+def opens_{name}_home(page: Page, sim_session: SimSession) -> None:
+    """Opens the platform's first screen by its address."""
+    page.goto(sim_session.url("{name}", "/"))
+
+
+@then({shown})
+@checks(Screen("{name}-home"))
+def {name}_home_shown(page: Page) -> None:
+    """Checks the first screen is shown with the platform's title."""
+    expect(page.locator('[data-screen="{name}-home"]')).to_be_visible()
+    expect(page.get_by_test_id("{name}-title")).to_have_text({title_literal})
+'''
+
+FEATURE = """\
+# language: ru
+@{name}
+Функция: {title}
+  Первый экран платформы на её собственном адресе.
+
+  Сценарий: Главная страница открывается
+    Когда {opens_sentence}
+    Тогда {shown_sentence}
+"""
