@@ -28,6 +28,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -336,7 +337,9 @@ def bench_classroom(seats: int = 30, pace: tuple[float, float] = PACE, seed: int
         after_seating = _memory(server.pid)
         with Quietness(watch=[os.getpid(), server.pid]) as machine:
             started = time.perf_counter()
-            tally = asyncio.run(_lesson(room, token, links, pace, seed))
+            # A thread of its own: the caller's thread may have a loop running already (Playwright's sync API does).
+            with ThreadPoolExecutor(1) as apart:
+                tally = apart.submit(asyncio.run, _lesson(room, token, links, pace, seed)).result()
             elapsed = time.perf_counter() - started
         at_end = _memory(server.pid)
     finally:
