@@ -19,7 +19,9 @@ class Platform:
     # The first name is the one links and redirects use; the others are aliases (real hostnames a
     # vendor's code may call, mapped to the simulator by the harness).
     hosts: tuple[str, ...]
-    journal: bool = False  # an e-journal whose accounts link to Sferum profiles
+    # An e-journal whose accounts link to Sferum profiles: how the scenarios name it («учетная запись ЭШ …»);
+    # empty for any other platform. world.Journal and the steps' journal words follow it.
+    journal: str = ""
 
     @property
     def real_names(self) -> tuple[str, ...]:
@@ -29,9 +31,9 @@ class Platform:
 
 # One line a platform; `sferum-sim new-platform` appends to this table.
 PLATFORM_TABLE: tuple[Platform, ...] = (
-    Platform("mes", "МЭШ", ("mes.localhost", "school.mos.ru"), journal=True),
-    Platform("eljur", "ЭлЖур", ("eljur.localhost", "eljur.ru"), journal=True),
-    Platform("es", "АИС «Электронная школа»", ("es.localhost",), journal=True),
+    Platform("mes", "МЭШ", ("mes.localhost", "school.mos.ru"), journal="МЭШ"),
+    Platform("eljur", "ЭлЖур", ("eljur.localhost", "eljur.ru"), journal="ЭлЖур"),
+    Platform("es", "АИС «Электронная школа»", ("es.localhost",), journal="ЭШ"),
     Platform("gosuslugi", "Госуслуги", ("gosuslugi.localhost", "esia.gosuslugi.ru")),
     Platform("vkid", "VK ID", ("id.localhost", "id.vk.com", "id.vk.ru")),
     Platform("max", "МАХ", ("max.localhost", "web.max.ru")),
@@ -45,6 +47,8 @@ ALL_HOST_NAMES: tuple[str, ...] = tuple(name for platform in PLATFORM_TABLE for 
 REAL_NAMES: tuple[str, ...] = tuple(name for platform in PLATFORM_TABLE for name in platform.real_names)
 # The e-journals (world.Journal's values): their accounts link to Sferum profiles.
 JOURNALS: tuple[str, ...] = tuple(platform.name for platform in PLATFORM_TABLE if platform.journal)
+# Each e-journal's word in the scenarios' sentences, by its name: {"es": "ЭШ", …}.
+JOURNAL_WORDS: Mapping[str, str] = MappingProxyType({name: PLATFORMS[name].journal for name in JOURNALS})
 
 
 @dataclass

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 from pytest_bdd import given, parsers, then, when
 
-from simulator import SESSION_HEADER
+from simulator import SESSION_HEADER, hosts
 from simulator.testing import Persona, SimSession
 from simulator.testing.acts import (
     Alert,
@@ -317,11 +317,13 @@ def _links_of(sim_session: SimSession, person: Persona, journal: str) -> list[Li
     return [link for link in sim_session.links() if link["person_id"] == person.key and link["journal"] == journal]
 
 
-JOURNALS = {"МЭШ": "mes", "ЭлЖур": "eljur", "ЭШ": "es"}
-JOURNAL_WORDS = {journal: word for word, journal in JOURNALS.items()}
+# Each e-journal by its word in the sentences, as the platform table names it: {"ЭШ": "es", …}.
+JOURNALS = {word: journal for journal, word in hosts.JOURNAL_WORDS.items()}
+JOURNAL_WORDS = dict(hosts.JOURNAL_WORDS)
+ANY_JOURNAL = "|".join(map(re.escape, JOURNALS))  # МЭШ|ЭлЖур|ЭШ
 
 
-@then(parsers.re(r"учетная запись (?P<journal>МЭШ|ЭлЖур|ЭШ) привязана к его учебному профилю$"))
+@then(parsers.re(rf"учетная запись (?P<journal>{ANY_JOURNAL}) привязана к его учебному профилю$"))
 @checks(Gained("linked", journal=Group("journal"), without=("profile_created",), names=JOURNAL_WORDS))
 def linked_to_own_profile(sim_session: SimSession, scene: Scene, journal: str) -> None:
     """Checks the world: the actor's journal account has exactly one link, via VK ID, to their own profile, and no profile was added."""
@@ -342,7 +344,7 @@ def nothing_linked(sim_session: SimSession, scene: Scene, journal: str) -> None:
 @then(
     parsers.re(
         r"на платформе создан учебный профиль с введёнными данными, и он привязан к учетной записи "
-        r"(?P<journal>МЭШ|ЭлЖур|ЭШ)$"
+        rf"(?P<journal>{ANY_JOURNAL})$"
     )
 )
 @checks(Gained("linked", journal=Group("journal"), also=("profile_created",), names=JOURNAL_WORDS))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from simulator.hosts import ALL_HOST_NAMES, JOURNALS, PLATFORM_TABLE, PLATFORMS, REAL_NAMES, Hosts
+import re
+
+from sferum_sim_steps import common
+from simulator.hosts import ALL_HOST_NAMES, JOURNAL_WORDS, JOURNALS, PLATFORM_TABLE, PLATFORMS, REAL_NAMES, Hosts
 from simulator.platforms import installed
 from simulator.world import Journal
 
@@ -10,6 +13,14 @@ from simulator.world import Journal
 def test_the_journal_kinds_are_the_tables_journals() -> None:
     """`Journal` stays an enum for the type checker; its values are the table's e-journals."""
     assert [journal.value for journal in Journal] == list(JOURNALS) == ["mes", "eljur", "es"]
+    assert tuple(Journal) == (Journal.MES, Journal.ELJUR, Journal.ES)  # the names the type checker knows
+
+
+def test_the_steps_name_each_journal_by_its_word_in_the_table() -> None:
+    """A journal's word is said once, in its table line; the steps' sentences read it there."""
+    assert dict(JOURNAL_WORDS) == {"mes": "МЭШ", "eljur": "ЭлЖур", "es": "ЭШ"}
+    assert common.JOURNALS == {"МЭШ": "mes", "ЭлЖур": "eljur", "ЭШ": "es"}
+    assert re.fullmatch(common.ANY_JOURNAL, "ЭлЖур") and not re.fullmatch(common.ANY_JOURNAL, "Дневник")
 
 
 def test_names_and_hosts_are_unique() -> None:

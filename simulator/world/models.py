@@ -6,7 +6,9 @@ import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from ..hosts import JOURNALS
 
 
 class Role(StrEnum):
@@ -16,12 +18,19 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-class Journal(StrEnum):
-    """E-journal platforms that link their accounts to Sferum profiles: `hosts.JOURNALS`, typed (a test pins it)."""
+if TYPE_CHECKING:
+    # The type checker cannot read members made at run time: it knows the first three by name, and a journal
+    # added later is `Journal("name")` to it, which it accepts as well.
+    class Journal(StrEnum):
+        """E-journal platforms that link their accounts to Sferum profiles."""
 
-    MES = "mes"
-    ELJUR = "eljur"
-    ES = "es"
+        MES = "mes"
+        ELJUR = "eljur"
+        ES = "es"
+
+else:
+    # One member a journal of the platform table (`journal="…"` in hosts.py), so a new one needs no line here.
+    Journal = StrEnum("Journal", [(name.upper(), name) for name in JOURNALS], module=__name__)
 
 
 class Channel(StrEnum):
