@@ -55,6 +55,9 @@ RAW_STAGES: list[tuple[str, str | None, str]] = [
     ("first context", "first_context_start", "first_context"),
     ("command to first context", None, "first_context"),
 ]
+# The targets: one scenario's whole run at most this much over the raw script's, ten at most this ratio.
+ONE_SCENARIO_TARGET_S = 0.5
+TEN_SCENARIOS_TARGET = 1.15
 # A run that never reaches its first context is stuck: stop waiting after this long.
 PATIENCE_S = 300
 
@@ -188,10 +191,12 @@ def paired(rounds: int) -> dict[str, Any]:
                 over = [ours - raw for ours, raw in zip(walls, raw_walls, strict=True)]
                 entry[f"{name}_over_raw_s"] = round(statistics.median(over), 2)
                 entry[f"{name}_over_raw_spread_s"] = [round(min(over), 2), round(max(over), 2)]
+                entry[f"{name}_target_met"] = statistics.median(over) <= ONE_SCENARIO_TARGET_S
             else:  # target: the ten scenarios' wall at most 1.15 times the raw script's
                 ratios = [ours / raw for ours, raw in zip(walls, raw_walls, strict=True)]
                 entry[f"{name}_to_raw"] = round(statistics.median(ratios), 3)
                 entry[f"{name}_to_raw_spread"] = [round(min(ratios), 3), round(max(ratios), 3)]
+                entry[f"{name}_target_met"] = statistics.median(ratios) <= TEN_SCENARIOS_TARGET
         result[key] = entry
     result["rounds"] = rounds
     return result
@@ -210,7 +215,11 @@ def render(result: dict[str, Any]) -> str:
     parts = result["breakdown"]
     machine = parts["machine"]
     flag = "  BUSY: not a quiet machine's figure" if machine["busy"] else ""
-    cache = "on" if machine["bytecode_cache"] else "off ($PYTHONDONTWRITEBYTECODE: every run compiles the harness)"
+    cache = (
+        "on"
+        if machine.get("bytecode_cache", True)
+        else "off ($PYTHONDONTWRITEBYTECODE: every run compiles the harness)"
+    )
     lines.append(f"machine: {machine['cpus']} CPUs, load {machine['load_before']} → {machine['load_after']}{flag}")
     lines.append(f"bytecode cache: {cache}")
     for title, key in (("pytest " + " ".join(ONE_SCENARIO), "one_scenario"), ("pytest features", "whole_suite")):
