@@ -25,8 +25,6 @@ from pytest_bdd.steps import step_function_context_registry
 
 from simulator.cli import main
 
-pytestmark = pytest.mark.slow  # the extension's language service in Node, the steps command
-
 ROOT = Path(__file__).resolve().parents[1]
 GLUE = ROOT / ".vscode" / "cucumber_glue.py"
 SETTINGS = ROOT / ".vscode" / "settings.json"
@@ -173,6 +171,7 @@ def _source(parser: parsers.StepParser) -> str:
     return f"parsers.{type(parser).__name__}({parser.name!r})"
 
 
+@pytest.mark.slow  # the steps command in a team's project
 def test_a_teams_own_steps_are_in_the_glue_and_match_as_pytest_bdd(tmp_path: Path) -> None:
     decorators = "\n".join(
         f"@{kind}({_source(parser)})\ndef team_step_{number}():\n    pass\n"
