@@ -329,6 +329,11 @@ def add_record(commands: Subparsers) -> None:
         "--journal", choices=JOURNALS, default="mes", help="the e-journal the browser opens (default mes)"
     )
     record_parser.add_argument(
+        "--start",
+        choices=("max", "sferum", "messenger"),
+        help="open МАХ, sferum.ru or VK Мессенджер first instead of the journal (the journal still names the world)",
+    )
+    record_parser.add_argument(
         "--given",
         action="append",
         default=[],

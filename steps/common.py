@@ -25,6 +25,7 @@ from simulator.testing.acts import (
     Heading,
     Notice,
     Reload,
+    Screen,
     Unchanged,
     Wait,
     acts,
@@ -207,6 +208,7 @@ def dialog_opens(page: Page, title: str) -> None:
 
 @then(parsers.re(r"(?P<platform>МЭШ|VK ID) сообщает «(?P<text>.+)»$"))
 @checks(Notice(Group("text"), platform=Group("platform")))
+@checks(Screen("mes-cabinet", values={"platform": "МЭШ"}, reads={"text": "linked-message"}))
 def platform_says(page: Page, platform: str, text: str) -> None:
     """Checks the screen shows exactly this text (whichever platform is named); the world is not checked."""
     expect(page.get_by_text(text, exact=True)).to_be_visible()
@@ -324,7 +326,7 @@ ANY_JOURNAL = "|".join(map(re.escape, JOURNALS))  # МЭШ|ЭлЖур|ЭШ
 
 
 @then(parsers.re(rf"учетная запись (?P<journal>{ANY_JOURNAL}) привязана к его учебному профилю$"))
-@checks(Gained("linked", journal=Group("journal"), without=("profile_created",), names=JOURNAL_WORDS))
+@checks(Gained("linked", journal=Group("journal"), without=("profile_created",), names=JOURNAL_WORDS, via="vkid"))
 def linked_to_own_profile(sim_session: SimSession, scene: Scene, journal: str) -> None:
     """Checks the world: the actor's journal account has exactly one link, via VK ID, to their own profile, and no profile was added."""
     links = _links_of(sim_session, scene.person, JOURNALS[journal])
@@ -347,7 +349,7 @@ def nothing_linked(sim_session: SimSession, scene: Scene, journal: str) -> None:
         rf"(?P<journal>{ANY_JOURNAL})$"
     )
 )
-@checks(Gained("linked", journal=Group("journal"), also=("profile_created",), names=JOURNAL_WORDS))
+@checks(Gained("linked", journal=Group("journal"), also=("profile_created",), names=JOURNAL_WORDS, via="vkid"))
 def created_profile_linked(sim_session: SimSession, scene: Scene, journal: str) -> None:
     """Checks the world: one new profile, of the VK ID account on the actor's phone, has the name typed, their birth date and sex, and is the only link (via VK ID) of their journal account."""
     world = sim_session.snapshot()

@@ -9,7 +9,24 @@ from playwright.sync_api import Page, expect
 from pytest_bdd import given, parsers, then, when
 
 from simulator.testing import SimSession
-from simulator.testing.acts import CODE, Actor, Click, Fill, Group, Notice, Switch, acts, checks
+from simulator.testing.acts import (
+    CODE,
+    Actor,
+    Alert,
+    Click,
+    Fill,
+    Gained,
+    Group,
+    Heading,
+    Notice,
+    Open,
+    Screen,
+    Shows,
+    Switch,
+    Unchanged,
+    acts,
+    checks,
+)
 from simulator.testing.client import Link
 
 from .common import WHO, Scene, button, read_code, seed_masked_phone
@@ -61,12 +78,14 @@ def vpn_off(sim_session: SimSession) -> None:
 
 
 @when(parsers.re(rf"(?:{WHO} )?открывает МАХ на компьютере"))
+@acts(Open("max"))
 def open_max(page: Page, sim_session: SimSession) -> None:
     """Opens МАХ (its web version stands for the app installed on the computer)."""
     page.goto(sim_session.url("max", "/"))
 
 
 @then("МАХ открыт под его настоящими ФИО")
+@checks(Screen("max-sferum", present=("no-profile", "max-user")))
 def max_signed_in(page: Page, scene: Scene) -> None:
     """Checks «Сферум в МАХ» is open, its top bar shows the actor's last and first name, and there is no profile yet."""
     expect(page.get_by_role("heading", name="Сферум в МАХ", exact=True)).to_be_visible()
@@ -75,6 +94,7 @@ def max_signed_in(page: Page, scene: Scene) -> None:
 
 
 @then("в МАХ зарегистрирован аккаунт с его ФИО, учебного профиля пока нет")
+@checks(Gained("max_account_created", without=("profile_created",)))
 def registered_without_profile(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world: one МАХ account on the actor's phone, with the full name typed, and no profile yet."""
     accounts = [a for a in sim_session.snapshot("max_accounts")["max_accounts"] if a["phone"] == scene.person.phone]
@@ -92,6 +112,7 @@ def max_downloads(page: Page, datatable: list[list[str]]) -> None:
 
 
 @then("МАХ показывает запрос на привязку учебного профиля Сферум в МАХ к учетной записи «МЭШ»")
+@checks(Heading("Вход в МАХ"), Shows("Привязка учебного профиля Сферум в МАХ к учетной записи «МЭШ»"))
 def link_request(page: Page) -> None:
     """Checks the screen «Вход в МАХ» shows the request «Привязка учебного профиля Сферум в МАХ к учетной записи «МЭШ»»."""
     expect(page.get_by_role("heading", name="Вход в МАХ")).to_be_visible()
@@ -129,18 +150,26 @@ def enter_sms_code(page: Page, sim_session: SimSession, scene: Scene, label: str
 
 @then(parsers.re(r"МАХ сообщает «(?P<text>.+)»$"))
 @checks(Notice(Group("text"), on="max"))
+@checks(Alert(Group("text"), on="max"))
 def max_says(page: Page, text: str) -> None:
     """Checks the screen shows exactly this text."""
     expect(page.get_by_text(text, exact=True)).to_be_visible()
 
 
 @then("МАХ показывает ошибку: привязка не работает при включенном VPN")
+@checks(Shows(VPN))
 def max_vpn_error(page: Page) -> None:
     """Checks the alert on the screen says linking does not work with VPN on."""
     expect(page.get_by_role("alert")).to_contain_text(VPN)
 
 
 @when(parsers.re(rf"(?:{WHO} )?указывает фамилию «(?P<value>[^«»]+)» и нажимает «Продолжить»"))
+@acts(
+    Fill("Фамилия", Group("value")),
+    Fill("Имя", Actor("first_name")),
+    Click("Продолжить", role="button"),
+    screen="max-register",
+)
 def register_bad_name(page: Page, scene: Scene, value: str) -> None:
     """Types this last name and the actor's first name into the registration form and clicks «Продолжить»."""
     page.get_by_label("Фамилия", exact=True).fill(value)
@@ -149,6 +178,20 @@ def register_bad_name(page: Page, scene: Scene, value: str) -> None:
 
 
 @when(parsers.re(rf"(?:{WHO} )?указывает свои настоящие ФИО и нажимает «Продолжить»"))
+@acts(
+    Fill("Фамилия", Actor("last_name")),
+    Fill("Имя", Actor("first_name")),
+    Fill("Отчество (необязательно)", Actor("patronymic")),
+    Click("Продолжить", role="button"),
+    screen="max-register",
+)
+# After a refused last name the form keeps the first name typed with it: only the rest is typed again.
+@acts(
+    Fill("Фамилия", Actor("last_name")),
+    Fill("Отчество (необязательно)", Actor("patronymic")),
+    Click("Продолжить", role="button"),
+    screen="max-register",
+)
 def register_real_name(page: Page, scene: Scene) -> None:
     """Types the actor's last name, first name and patronymic, remembers them, and clicks «Продолжить»."""
     actor = scene.person
@@ -159,6 +202,11 @@ def register_real_name(page: Page, scene: Scene) -> None:
 
 
 @when(parsers.re(rf"(?:{WHO} )?указывает дату рождения и пол и нажимает «Создать учебный профиль»"))
+@acts(
+    Fill("Дата рождения", Actor("birth_date")),
+    Fill("Пол", Actor("sex")),
+    Click("Создать учебный профиль", role="button"),
+)
 def new_profile(page: Page, scene: Scene) -> None:
     """Checks the name shown is the actor's, types their birth date and sex and clicks «Создать учебный профиль»."""
     expect(page.get_by_test_id("profile-name")).to_have_text(scene.person.full_name)
@@ -168,6 +216,8 @@ def new_profile(page: Page, scene: Scene) -> None:
 
 
 @then(parsers.re(r"открывается «Сферум в МАХ» с его учебным профилем и школой(?P<chats> и её чатами)?"))
+@checks(Screen("max-sferum", present=("profile-name", "organisation", "chats-pending")))
+@checks(Screen("max-sferum", values={"chats": " и её чатами"}, present=("profile-name", "organisation", "chats")))
 def sferum_in_max(page: Page, scene: Scene, chats: str | None) -> None:
     """Checks «Сферум в МАХ» shows the actor's name and the school, and either its chats «Учителя» and «Общая беседа» or that chats are being created."""
     expect(page.get_by_role("heading", name="Сферум в МАХ", exact=True)).to_be_visible()
@@ -185,6 +235,7 @@ def sferum_in_max(page: Page, scene: Scene, chats: str | None) -> None:
 
 
 @then("учетная запись МЭШ привязана к его учебному профилю Сферум в МАХ")
+@checks(Gained("linked", via="max", without=("profile_created",)))
 def linked_in_max(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world: the actor's МЭШ account has exactly one link, via МАХ, to their profile in МАХ."""
     profile_id = created(scene.person.ids, "max_profile_id", "него", "учебный профиль в МАХ")
@@ -207,6 +258,7 @@ def linked_existing_profile(sim_session: SimSession, scene: Scene) -> None:
 
 
 @then("в МАХ зарегистрирован аккаунт с его ФИО, в МАХ создан его учебный профиль, и он привязан к учетной записи МЭШ")
+@checks(Gained("linked", via="max", also=("max_account_created", "profile_created")))
 def registered_and_linked(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world: a МАХ account on the actor's phone has the name typed, its own new profile has that name, birth date and sex, and the МЭШ account is linked to it alone, via МАХ."""
     world = sim_session.snapshot()
@@ -237,6 +289,7 @@ def registered_and_linked(sim_session: SimSession, scene: Scene) -> None:
 
 
 @then("аккаунт в МАХ не создан")
+@checks(Unchanged(("max_account_created",)))
 def no_max_account(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world holds no МАХ account on the actor's phone."""
     assert [a for a in sim_session.snapshot("max_accounts")["max_accounts"] if a["phone"] == scene.person.phone] == []

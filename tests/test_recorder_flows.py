@@ -302,6 +302,125 @@ def e07_unconfirmed(person: Person) -> None:
     person.check("учетная запись ЭлЖур не привязана, учебный профиль не создан")
 
 
+def mes_to_max(person: Person, *, look: bool = True, request: bool = True) -> None:
+    """МЭШ's cabinet to МАХ's «Вход в МАХ» with the link request, the phone typed (МЭШ connects through МАХ);
+    `look`: the person checks the dialog on the way, `request` also МАХ's link request, as F01's scenario does."""
+    person.fill("Логин", person.credential("Логин:"))
+    person.fill("Пароль", person.credential("Логин:", 2))
+    person.click("button", "Войти")
+    person.page.get_by_role("navigation", name="Навигационная панель").get_by_role("link", name="Сферум").click()
+    if look:
+        person.check("открывается окно «Мессенджер не подключен»")
+    person.click("button", "Перейти к подключению")
+    if look and request:
+        person.check("МАХ показывает запрос на привязку учебного профиля Сферум в МАХ к учетной записи «МЭШ»")
+    person.fill("Номер телефона", person.own_phone())
+    person.click("button", "Продолжить")
+
+
+def max_linked(person: Person, check: str) -> None:
+    person.check("МЭШ сообщает «Ваша учетная запись успешно привязана к учебному профилю Сферум в МАХ.»")
+    person.check(check)
+    person.click("link", "Перейти в Сферум")
+    person.check("открывается «Сферум в МАХ» с его учебным профилем и школой")
+
+
+def f01(person: Person) -> None:
+    mes_to_max(person)
+    person.fill("Код подтверждения", person.code())
+    person.click("button", "Перейти в МАХ")
+    max_linked(person, "учетная запись МЭШ привязана к его учебному профилю Сферум в МАХ")
+
+
+def f04(person: Person) -> None:
+    mes_to_max(person, look=False)
+    person.check("открывается окно «Вы не зарегистрированы в МАХ»")
+    person.click("link", "Зарегистрироваться в МАХ")
+    person.check("открывается окно «Регистрация в МАХ»")
+    person.fill("Фамилия", "<b>Иванов</b>")
+    person.fill("Имя", person.credential("Вы — учитель:", 1))
+    person.click("button", "Продолжить")
+    person.check("у поля «Фамилия» ошибка «Допустимы только буквы, пробел, дефис и апостроф»")
+    person.fill("Фамилия", person.credential("Вы — учитель:", 0))
+    person.fill("Отчество (необязательно)", person.credential("Вы — учитель:", 2))
+    person.click("button", "Продолжить")
+    person.fill("Код подтверждения", person.code())
+    person.click("button", "Перейти в МАХ")
+    person.check("открывается окно «Учебный профиль Сферум»")
+    person.fill("Дата рождения", person.credential("Дата рождения:"))
+    person.page.get_by_label("Пол", exact=True).select_option(label=person.credential("Дата рождения:", 2))
+    person.click("button", "Создать учебный профиль")
+    max_linked(
+        person,
+        "в МАХ зарегистрирован аккаунт с его ФИО, в МАХ создан его учебный профиль, и он привязан к учетной записи МЭШ",
+    )
+
+
+def e09(person: Person) -> None:
+    mes_to_max(person, look=False)
+    person.check("открывается окно «Вы не зарегистрированы в МАХ»")
+    person.check("МАХ сообщает «Для привязки обязательно необходимо скачать приложение МАХ и авторизоваться в нем.»")
+    person.check("код подтверждения не отправлен")
+    person.check("аккаунт в МАХ не создан")
+    person.check("учетная запись МЭШ не привязана, учебный профиль не создан")
+
+
+def e01(person: Person) -> None:
+    mes_to_max(person, look=False)
+    person.fill("Код подтверждения", person.code())
+    person.click("button", "Перейти в МАХ")
+    person.check("МАХ показывает ошибку: привязка не работает при включенном VPN")
+    person.check("учетная запись МЭШ не привязана, учебный профиль не создан")
+    person.recording.session.clear_fault("vpn")  # the trainer, in the console's «Сбои»
+    person.pause()
+    person.click("button", "Перейти в МАХ")
+    person.check("МЭШ сообщает «Ваша учетная запись успешно привязана к учебному профилю Сферум в МАХ.»")
+    person.check("учетная запись МЭШ привязана к его учебному профилю Сферум в МАХ")
+
+
+def f03(person: Person) -> None:
+    person.fill("Логин", person.credential("Логин:"))
+    person.fill("Пароль", person.credential("Логин:", 2))
+    person.click("button", "Войти")
+    person.page.get_by_role("navigation", name="Навигационная панель").get_by_role("link", name="Сферум").click()
+    person.check("открывается окно «Вход в МАХ»")
+    person.fill("Номер телефона", person.own_phone())
+    person.click("button", "Продолжить")
+    person.fill("Код подтверждения", person.code())
+    person.click("button", "Войти")
+    person.check("открывается «Сферум в МАХ» с его учебным профилем и школой и её чатами")
+
+
+def f01_from_max(person: Person) -> None:
+    """The МАХ start: МАХ opened on the computer first, registered with the persona's name, then the link."""
+    person.check("открывается окно «Вход в МАХ»")
+    person.fill("Номер телефона", person.own_phone())
+    person.click("button", "Продолжить")
+    person.check("открывается окно «Вы не зарегистрированы в МАХ»")
+    person.click("link", "Зарегистрироваться в МАХ")
+    person.fill("Фамилия", person.credential("Вы — учитель:", 0))
+    person.fill("Имя", person.credential("Вы — учитель:", 1))
+    person.fill("Отчество (необязательно)", person.credential("Вы — учитель:", 2))
+    person.click("button", "Продолжить")
+    person.fill("Код подтверждения", person.code())
+    person.click("button", "Войти")
+    person.check("МАХ открыт под его настоящими ФИО")
+    person.check("в МАХ зарегистрирован аккаунт с его ФИО, учебного профиля пока нет")
+    person.page.goto(person.recording.session.url("mes", "/"))  # the person switches to МЭШ's tab
+    person.pause()
+    mes_to_max(person, request=False)
+    person.fill("Код подтверждения", person.code(after=1))
+    person.click("button", "Перейти в МАХ")
+    person.check("открывается окно «Учебный профиль Сферум»")
+    person.fill("Дата рождения", person.credential("Дата рождения:"))
+    person.page.get_by_label("Пол", exact=True).select_option(label=person.credential("Дата рождения:", 2))
+    person.click("button", "Создать учебный профиль")
+    max_linked(
+        person,
+        "в МАХ зарегистрирован аккаунт с его ФИО, в МАХ создан его учебный профиль, и он привязан к учетной записи МЭШ",
+    )
+
+
 @dataclass(frozen=True)
 class Flow:
     givens: tuple[str, ...]
@@ -310,6 +429,7 @@ class Flow:
     persona: str = "teacher"
     scenario: str | None = None  # words of the hand-written scenario's name, where the ID tags several
     differences: tuple[tuple[str, str], ...] = ()  # (a step of one scenario only, why)
+    start: str | None = None  # the recorder's start besides the journal (`--start`)
 
 
 ELJUR = SCHOOLS["eljur"]
@@ -335,7 +455,45 @@ SMS_SCREEN = (
     "two steps check VK ID's SMS screen; the recorder proposes the one that checks more of it (the masked number, "
     "the countdown)"
 )
+MAX_WAY = "МЭШ подключает Сферум через МАХ"
+MAX_COUNTDOWN = (
+    "Тогда МАХ просит ввести код из SMS: «SMS придёт в течение 01:59»",
+    "the countdown's text changes every second of the recording's running clock: not proposed",
+)
+MAX_REGISTRATION_COUNTDOWN = (
+    "Тогда МАХ просит ввести код подтверждения регистрации из SMS: «SMS придёт в течение 01:59»",
+    MAX_COUNTDOWN[1],
+)
+# An ID with several hand-written scenarios may be recorded more than once: «F01/max» is F01 from МАХ's start.
 FLOWS: dict[str, Flow] = {
+    "F01": Flow(
+        (MES, "учитель МЭШ, у которого есть МАХ и учебный профиль Сферум в МАХ", MAX_WAY),
+        f01,
+        scenario="Привязка с компьютера",
+        differences=(MAX_COUNTDOWN,),
+    ),
+    "F01/max": Flow(
+        (MES, "учитель МЭШ, у которого нет ни МАХ, ни учебного профиля Сферум", MAX_WAY),
+        f01_from_max,
+        scenario="Шаг 1 с компьютера",
+        start="max",
+        differences=(MAX_COUNTDOWN, MAX_REGISTRATION_COUNTDOWN),
+    ),
+    "F03": Flow(
+        (MES, "учитель МЭШ, у которого учебный профиль Сферум привязан через МАХ", MAX_WAY),
+        f03,
+        differences=(("Тогда привязка прежняя: новая не создана", NOT_DECLARED),),
+    ),
+    "F04": Flow(
+        (MES, "учитель МЭШ, у которого нет ни МАХ, ни учебного профиля Сферум", MAX_WAY),
+        f04,
+        differences=(MAX_REGISTRATION_COUNTDOWN,),
+    ),
+    "E09": Flow((MES, "учитель МЭШ, у которого нет ни МАХ, ни учебного профиля Сферум", MAX_WAY), e09),
+    "E01": Flow(
+        (MES, "учитель МЭШ, у которого есть МАХ и учебный профиль Сферум в МАХ", MAX_WAY, "у учителя включен VPN"),
+        e01,
+    ),
     "F06": Flow(
         (MES, "учитель МЭШ, у которого есть учебный профиль Сферум, и вход по номеру телефона он подтверждает звонком"),
         f06,
@@ -513,10 +671,7 @@ FLOWS: dict[str, Flow] = {
 # IDs of docs/flows.md not recorded here yet, and what stands in the way.
 NO_STEP = "no «Когда» step of the library declares its actions (@acts) yet"
 NOT_YET: dict[str, str] = {
-    "F01": "the МАХ start: МАХ's number and code screens have " + NO_STEP,
     "F02": "the phone viewport of «Моя школа Журнал»: the recorder's window has one size",
-    "F03": "the МАХ start: " + NO_STEP,
-    "F04": "МАХ registration: " + NO_STEP,
     "F05": "«Мой паспорт» is reached by address; unlinking has " + NO_STEP,
     "F08": "the chat list's counts are checks with a data table, which the recorder does not write",
     "F09": "the administrator start: the statistics download is a file, not a page the recorder reads",
@@ -539,12 +694,10 @@ NOT_YET: dict[str, str] = {
     "F31": "the online lesson as a place joined and left: " + NO_STEP,
     "F32": "ЭШ «Видеоконференции» during a lesson: " + NO_STEP,
     "F33": "a classroom of trainees: many sessions, not one recording",
-    "E01": "the МАХ start with VPN: МАХ's screens have " + NO_STEP,
     "E03": "an e-mail that already has a profile: the e-mail path's password step has " + NO_STEP,
     "E04": "«Создание учебного профиля» refusing an e-mail: " + NO_STEP,
     "E06": "the lesson's address typed by hand: the step takes the subject, not the address the person typed",
     "E08": "malformed input: the literal values are the point, and the checks of escaping are not declared",
-    "E09": "МАХ not installed: the МАХ start has " + NO_STEP,
     "E10": "a wrong password typed 1–5 times: the repeated step has " + NO_STEP,
     "E11": "a refused chat message or file: the chat steps have " + NO_STEP,
     "E12": "a profile by e-mail from 14 on: the e-mail path has " + NO_STEP,
@@ -555,8 +708,14 @@ def test_every_flow_of_the_catalogue_is_recorded_or_says_why_not() -> None:
     catalogue = (FEATURES.parent / "docs" / "flows.md").read_text(encoding="utf-8")
     ids = set(re.findall(r"^### ([FE]\d+) ", catalogue, flags=re.MULTILINE))
     assert ids, "docs/flows.md lists no flows"
-    assert set(FLOWS) & set(NOT_YET) == set(), "an ID both recorded and listed as not yet"
-    assert ids == set(FLOWS) | set(NOT_YET), f"unaccounted: {sorted(ids ^ (set(FLOWS) | set(NOT_YET)))}"
+    recorded = {catalogue_id(key) for key in FLOWS}
+    assert recorded & set(NOT_YET) == set(), "an ID both recorded and listed as not yet"
+    assert ids == recorded | set(NOT_YET), f"unaccounted: {sorted(ids ^ (recorded | set(NOT_YET)))}"
+
+
+def catalogue_id(key: str) -> str:
+    """The ID of docs/flows.md a key of FLOWS records («F01/max» → «F01»)."""
+    return key.partition("/")[0]
 
 
 def hand_written(flow_id: str, scenario: str | None = None) -> list[str]:
@@ -628,18 +787,20 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 @pytest.mark.parametrize("flow_id", sorted(FLOWS))
 def test_a_person_records_the_flow_and_the_feature_runs_green(flow_id: str, browser: Browser, tmp_path: Path) -> None:
     flow = FLOWS[flow_id]
-    options = Options(persona=flow.persona, journal=flow.journal, givens=flow.givens, headless=True, title=flow_id)
+    options = Options(
+        persona=flow.persona, journal=flow.journal, givens=flow.givens, headless=True, title=flow_id, start=flow.start
+    )
     with Recording(options, browser=browser) as recording:
         flow.person(Person(recording))
         text = recording.feature_text()
         assert recording.placeholders() == [], text
     recorded = normalise([line.strip() for line in text.splitlines() if STEP.match(line)])
-    expected = hand_written(flow_id, flow.scenario)
+    expected = hand_written(catalogue_id(flow_id), flow.scenario)
     differ = set(recorded) ^ set(expected)
     documented = {step for step, _ in flow.differences}
     assert differ - documented == set(), f"undocumented differences from the hand-written @{flow_id}:\n{text}"
     assert documented - differ == set(), f"documented differences that are no longer there:\n{text}"
-    written = tmp_path / f"{flow_id}.feature"
+    written = tmp_path / f"{flow_id.replace('/', '-')}.feature"
     written.write_text(text, encoding="utf-8")
     verdict = run_feature(written)
     assert verdict.passed, verdict.describe(written) + verdict.output[-2000:]

@@ -121,7 +121,8 @@ SCRIPT = (
   addEventListener("submit", () => flush(), true);
   function loaded() {
     const entry = performance.getEntriesByType("navigation")[0];
-    send({kind: "load", how: entry ? entry.type : "navigate", referrer: document.referrer, shown: OBSERVE(), ...place()});
+    send({kind: "load", how: entry ? entry.type : "navigate", referrer: document.referrer, shown: OBSERVE(),
+          redirected: !!entry && entry.redirectCount > 0, ...place()});
   }
   if (window.top === window) {
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", loaded); else loaded();
@@ -171,6 +172,7 @@ class Opened:
     """An address opened by hand (or by the recorder at the start): a document no click led to."""
 
     place: Place
+    redirected: bool = False  # the address sent the browser on to this one (МАХ's «/» to «Вход в МАХ»)
 
 
 @dataclass(frozen=True)
@@ -211,6 +213,7 @@ class Loaded:
     referrer: str
     shown: dict[str, Any]
     place: Place
+    redirected: bool = False
 
 
 @dataclass(frozen=True)
@@ -261,7 +264,8 @@ class Capture:
             )
         if kind == "load":
             shown = payload.get("shown")
-            return Loaded(str(payload.get("how")), str(payload.get("referrer", "")), shown or {}, place)
+            how, referrer = str(payload.get("how")), str(payload.get("referrer", ""))
+            return Loaded(how, referrer, shown or {}, place, bool(payload.get("redirected")))
         return None
 
     def take_all(self) -> list[Captured]:

@@ -43,6 +43,7 @@ def main(args: argparse.Namespace) -> int:
         sim_url=args.sim_url,
         headless=args.headless,
         title=args.title,
+        start=args.start,
     )
     try:
         with _screen(args.headless) as env:

@@ -133,7 +133,10 @@ class Matcher:
             value = self._value(action.value, raw.value, values) if label is not None else None
             return None if label is None or value is None else label + value
         if isinstance(action, Open) and isinstance(raw, Opened):
-            return 2 if (raw.place.platform, raw.place.path) == (action.platform, action.path) else None
+            if raw.place.platform != action.platform:
+                return None
+            # The platform's root sends the browser on to a screen of its own («/» → «/login»): still the root.
+            return 2 if raw.place.path == action.path or (raw.redirected and action.path == "/") else None
         if isinstance(action, Reload) and isinstance(raw, Reloaded):
             return 1
         if isinstance(action, Switch) and isinstance(raw, Switched):
@@ -221,9 +224,19 @@ class Matcher:
         _, step, acts, binding, depth = best
         before = [raw for entry in earlier[len(earlier) - depth :] for raw in entry.raws]
         raws = [*before, *current]
-        left = [self.placeholder(raw) for i, raw in enumerate(raws) if i not in binding.covered]
+        left = [self.alone(raw) or self.placeholder(raw) for i, raw in enumerate(raws) if i not in binding.covered]
         taken = tuple(raw for i, raw in enumerate(raws) if i in binding.covered)
         return [*left, Entry("when", step, dict(binding.values), taken, dict(acts.reads))], depth
+
+    def alone(self, raw: Raw) -> Entry | None:
+        """The «Когда» step that is this one action by itself («открывает МАХ на компьютере»), if there is one."""
+        for step, acts in self.library.acting("when"):
+            if len(acts.actions) != 1:
+                continue
+            binding = self.bind(acts, [raw])
+            if binding is not None and self._writable(step, binding.values, acts.reads):
+                return Entry("when", step, dict(binding.values), (raw,), dict(acts.reads))
+        return None
 
     def given_switch(self, raw: Switched) -> Entry | None:
         """A fault switched before anything was done: a «Дано» step may say it."""

@@ -116,7 +116,7 @@ def _check(
         return values, {f"unchanged:{kind}" for kind in check.kinds}, len(check.kinds) + (check.journal is not None)
     if isinstance(check, Gained):
         kinds = {event["kind"] for event in gained}
-        event = next((e for e in gained if e["kind"] == check.kind), None)
+        event = next((e for e in gained if e["kind"] == check.kind and check.via in (None, e.get("via"))), None)
         ever = kinds | {e["kind"] for e in recorded}
         if event is None or not set(check.also) <= ever or set(check.without) & ever:
             return None
@@ -124,7 +124,7 @@ def _check(
             journal = str(event.get("journal"))
             if not _bind(check.journal, check.names.get(journal) or _platform_name(journal), values):
                 return None
-        return values, {f"world:{check.kind}"}, 1 + len(check.also) + len(check.without)
+        return values, {f"world:{check.kind}"}, 1 + len(check.also) + len(check.without) + (check.via is not None)
     if shown is None:
         return None
     if isinstance(check, Heading):
@@ -152,12 +152,13 @@ def _check(
         match = _template(check.text).search(shown.text)
         return (match.groupdict(), {f"text:{check.text}"}, 1) if match else None
     if isinstance(check, Screen):
-        if shown.screen != check.name:
+        if shown.screen != check.name or not all(testid in shown.testids for testid in check.present):
             return None
         read = {group: shown.testids.get(testid) for group, testid in check.reads.items()}
         if not all(read.values()):
             return None
-        return {**check.values, **{g: str(v) for g, v in read.items()}}, {"screen", "heading"}, 2 + len(read)
+        values = {**check.values, **{g: str(v) for g, v in read.items()}}
+        return values, {"screen", "heading"}, 2 + len(read) + len(check.present)
     if len(shown.buttons) != 1:  # OnlyButton
         return None
     return {check.label.name: shown.buttons[0]}, {"button"}, 0

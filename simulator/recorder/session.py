@@ -60,6 +60,8 @@ from .writing import Header, feature, platform_tags
 
 WHO = {"teacher": "учитель", "student": "ученик", "parent": "родитель", "admin": "администратор"}
 JOURNALS = ("mes", "eljur", "es")
+# Where the browser may start besides the journal: МАХ's app, sferum.ru's cabinet, VK Мессенджер.
+STARTS = ("max", "sferum", "messenger")
 # Each journal's school as the repository's features seed it (fixtures/schools.json): its classes fit the steps.
 SCHOOLS = {
     "mes": 'школа «МБОУ "Школа №51" Вахитовского района г. Казани»',
@@ -99,6 +101,7 @@ class Options:
     seed: int = DEFAULT_SEED
     title: str = "Записанный сценарий"
     env: Mapping[str, str] | None = None  # the browser's environment (a virtual screen's DISPLAY)
+    start: str | None = None  # a platform of STARTS to open first; None: the journal (sferum.ru for admin)
 
     def given_sentences(self) -> tuple[str, ...]:
         if self.givens:
@@ -112,6 +115,8 @@ class Options:
 
     @property
     def start_platform(self) -> str:
+        if self.start is not None:
+            return self.start
         return "sferum" if self.persona == "admin" else self.journal
 
 
@@ -135,6 +140,8 @@ class Recording:
             raise RecorderError(f"нет такой персоны: {options.persona} (учитель teacher, ученик student, …)")
         if options.journal not in JOURNALS:
             raise RecorderError(f"нет такого журнала: {options.journal} (mes, eljur или es)")
+        if options.start is not None and options.start not in STARTS:
+            raise RecorderError(f"нет такого начала записи: {options.start} (max, sferum или messenger)")
         self.options = options
         self.who = WHO[options.persona]
         self.givens = list(options.given_sentences())
@@ -366,7 +373,13 @@ class Recording:
             self._trigger(WentBack(loaded.place), navigates=False)
             self._resolve(shown)
         elif not loaded.referrer:  # typed into the address bar (or the recorder's own first page)
-            self.buffer.append(Opened(loaded.place))
+            opened = Opened(loaded.place, loaded.redirected)
+            if self.matcher.alone(opened) is not None:
+                # A step of its own («открывает МАХ на компьютере»): written now, and what it shows is checked.
+                self._trigger(opened, navigates=False)
+                self._resolve(shown)
+            else:  # the first action of a step still to come («входит в «Кабинет учителя»» opens МЭШ)
+                self.buffer.append(opened)
 
     def _trigger(self, raw: Raw, *, navigates: bool) -> None:
         if self.pending is not None:

@@ -160,6 +160,7 @@ class Screen:
     name: str
     values: Mapping[str, str] = field(default_factory=dict)
     reads: Mapping[str, str] = field(default_factory=dict)  # group → data-testid whose text gives it
+    present: tuple[str, ...] = ()  # data-testids the screen must show (one case of a step's optional part)
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,8 @@ class Gained:
 
     `journal` takes the journal of the event (as `names` or its platform's name says it); `also` and
     `without` are event kinds that must or must not have come in the scenario so far (a link «к его учебному
-    профилю» needs the profile he had before, not one made a step earlier).
+    профилю» needs the profile he had before, not one made a step earlier); `via`, if given, is the platform
+    the event says it was made through (a link via МАХ is not a link via VK ID).
     """
 
     kind: str
@@ -183,6 +185,7 @@ class Gained:
     also: tuple[str, ...] = ()
     without: tuple[str, ...] = ()
     names: Mapping[str, str] = field(default_factory=dict)  # journal → the word the step uses, if not its title
+    via: str | None = None
 
 
 @dataclass(frozen=True)
@@ -295,11 +298,13 @@ def _check(check: Check) -> str:
     if isinstance(check, Shows):
         return f"текст «{check.text}»"
     if isinstance(check, Screen):
-        return f"экран {check.name}"
+        return f"экран {check.name}" + "".join(f" с {testid}" for testid in check.present)
     if isinstance(check, OnlyButton):
         return f"единственная кнопка {_said(check.label)}"
     if isinstance(check, Gained):
-        return f"в мире: {' + '.join((check.kind, *check.also))}" + "".join(f", без {k}" for k in check.without)
+        via = f" через {check.via}" if check.via else ""
+        said = f"в мире: {' + '.join((check.kind, *check.also))}{via}"
+        return said + "".join(f", без {k}" for k in check.without)
     if isinstance(check, Joined):
         return f"в мире: профиль вступил в канал {_said(check.channel)} и чат {_said(check.chat)}"
     return f"отказ, в мире нет: {', '.join(check.kinds)}" + (f" ({check.journal})" if check.journal else "")
