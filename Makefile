@@ -31,7 +31,7 @@ run: setup
 # no traces (recording them costs time on every scenario), then the vendor example, a project of its own
 # as it would be in a vendor's repository. Every part runs; any failure fails the target. The reports are
 # the BDD suite's. The tests go to workers a module at a time: a module's shared sub-runs (the four suites
-# of tests/test_reporting.py, the guides) then run once, not once in every worker that gets one of its
+# of tests/testing/test_reporting.py, the guides) then run once, not once in every worker that gets one of its
 # tests. The BDD suite is one module: its scenarios go to workers one by one.
 # Coverage: the two runs' lines of simulator/ and steps/ (pyproject.toml [tool.coverage]) in one .coverage, its
 # total printed at the end; `.venv/bin/coverage report` or `coverage html` tell it by module afterwards.
@@ -86,16 +86,16 @@ sdk: $(SDK_MODULES) $(BDD_MODULES) $(REPORTER_MODULES) $(VSCODE_MODULES)
 $(SDK_MODULES): tests/sdk/package.json tests/sdk/package-lock.json
 	cd tests/sdk && npm ci --no-audit --no-fund
 
-# playwright-bdd, the peer the harness is measured against (bench/runners) and checked with (tests/test_bench_runners.py).
+# playwright-bdd, the peer the harness is measured against (bench/runners) and checked with (tests/bench/test_bench_runners.py).
 $(BDD_MODULES): bench/runners/playwright_bdd/package.json bench/runners/playwright_bdd/package-lock.json
 	cd bench/runners/playwright_bdd && npm ci --no-audit --no-fund
 
-# The npm Cucumber report viewers our cucumber.json is rendered with (tests/test_npm_reporters.py);
+# The npm Cucumber report viewers our cucumber.json is rendered with (tests/testing/test_npm_reporters.py);
 # multiple-cucumber-html-reporter at 3.10.0, the last release that runs on Node 20.
 $(REPORTER_MODULES): tests/reporters/package.json tests/reporters/package-lock.json
 	cd tests/reporters && npm ci --no-audit --no-fund
 
-# The language service of VS Code's Cucumber extension (tests/test_vscode_steps.py), with its WASM parsers:
+# The language service of VS Code's Cucumber extension (tests/steps/test_vscode_steps.py), with its WASM parsers:
 # the native tree-sitter builds it lists as optional are not needed.
 $(VSCODE_MODULES): tests/vscode/package.json tests/vscode/package-lock.json
 	cd tests/vscode && npm ci --omit=optional --no-audit --no-fund

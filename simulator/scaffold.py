@@ -60,7 +60,7 @@ class NewPlatform:
             package / "screens.py": SCREENS.format(**values),
             package / "templates" / "layout.html": LAYOUT.format(**values),
             package / "templates" / "home.html": HOME.format(**values),
-            Path("tests") / f"test_platform_{self.name}.py": TEST.format(**values),
+            Path("tests") / "platforms" / self.name / f"test_platform_{self.name}.py": TEST.format(**values),
             Path("steps") / f"{self.name}.py": STEPS.format(**values),
             Path("features") / f"{self.name}.feature": FEATURE.format(**values),
         }
@@ -178,7 +178,7 @@ TEST = '''\
 from __future__ import annotations
 
 from simulator.hosts import PLATFORMS
-from tests.sim_browser import Browser
+from tests.support.sim_browser import Browser
 
 
 def test_the_first_screen_shows_the_platforms_title(http_browser: Browser) -> None:

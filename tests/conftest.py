@@ -21,7 +21,7 @@ import pytest
 
 from simulator import SimulatorServer
 from simulator.testing import SimSession, Simulator
-from tests.sim_browser import VKID_HOST, Browser
+from tests.support.sim_browser import VKID_HOST, Browser
 
 
 @pytest.fixture(scope="session")

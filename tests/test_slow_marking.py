@@ -6,6 +6,7 @@ import importlib
 import os
 import subprocess
 import sys
+from pathlib import Path
 from types import SimpleNamespace
 from typing import cast
 
@@ -45,8 +46,12 @@ def test_a_test_using_a_fixture_that_starts_processes_is_slow() -> None:
 def test_every_listed_sub_run_fixture_is_a_fixture_of_its_module(qualified: str) -> None:
     """A renamed or moved fixture would silently leave its tests in the fast set: the list must name real ones."""
     module_name, _, fixture = qualified.partition(".")
-    module = importlib.import_module(f"tests.{module_name}")
-    assert hasattr(module, fixture), f"tests/{module_name}.py has no fixture {fixture!r}"
+    # the list names a module by its file name, which is unique under tests/ (pytest imports it by that name)
+    found = sorted(Path(__file__).parent.rglob(f"{module_name}.py"))
+    assert len(found) == 1, f"{module_name}.py: {len(found)} modules of that name under tests/"
+    relative = found[0].relative_to(Path(__file__).parent.parent).with_suffix("")
+    module = importlib.import_module(".".join(relative.parts))
+    assert hasattr(module, fixture), f"{relative}.py has no fixture {fixture!r}"
     assert "FixtureFunctionDefinition" in type(getattr(module, fixture)).__name__, qualified
 
 

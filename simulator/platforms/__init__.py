@@ -3,7 +3,7 @@
 A package named after a platform of `hosts.PLATFORM_TABLE` is served on that platform's hosts; it exports
 `ROUTES` and the clients it keeps of other platforms: `RELYING_PARTIES` when it signs users in with VK ID,
 `ESIA_CLIENTS` with Госуслуги, `MAX_SERVICES` when it links profiles in МАХ. No platform imports another
-(tests/test_platform_imports.py): the code both sides share lives beside the packages (`relying_party.py`,
+(tests/platforms/test_platform_imports.py): the code both sides share lives beside the packages (`relying_party.py`,
 `esia_client.py`, `max_client.py`), and a platform serving clients reads the declarations (`declared.py`).
 """
 

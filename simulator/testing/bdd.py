@@ -2,7 +2,7 @@
 
 Everything else in the simulator names pytest-bdd's objects by the Protocols below (only the attributes it
 reads, read-only) and gets them through the functions below: an upgrade of either package that renames a
-registry, a hook parameter or an attribute breaks here alone, and tests/test_bdd_internals.py says which.
+registry, a hook parameter or an attribute breaks here alone, and tests/testing/test_bdd_internals.py says which.
 
 What is relied on, beyond pytest-bdd's documented API (`scenarios`, `parsers`, its hooks):
 
@@ -132,7 +132,7 @@ class StepDefinition(Protocol):
     def parser(self) -> StepParser: ...
 
 
-# The hooks the simulator implements, with the parameters it takes: pinned by tests/test_bdd_internals.py.
+# The hooks the simulator implements, with the parameters it takes: pinned by tests/testing/test_bdd_internals.py.
 HOOKS: dict[str, tuple[str, ...]] = {
     "pytest_bdd_before_scenario": ("request", "feature", "scenario"),
     "pytest_bdd_after_scenario": ("request", "feature", "scenario"),
@@ -199,7 +199,7 @@ def bind_scenarios(module: ModuleType, feature: str, base_dir: str) -> None:
 # -- pytest-bdd's functions replaced by ours --------------------------------------------------------
 
 _REPLACED = "_sferum_sim_replaced"
-# pytest-bdd's own functions, by name, once replaced: what tests/test_bdd_internals.py pins.
+# pytest-bdd's own functions, by name, once replaced: what tests/testing/test_bdd_internals.py pins.
 REPLACED_ORIGINALS: dict[str, Callable[..., object]] = {}
 
 

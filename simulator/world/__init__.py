@@ -3,7 +3,7 @@
 `session.Session` holds one test session's tables (declared once, in `session.Tables`), its event log and
 the lookups over them. The rules that change them take the session, one module per concern: `accounts`,
 `links`, `organisations`, `chats` (with `calls`), `outbox` and `faults`; a concern uses only those below it
-(tests/test_world_layers.py).
+(tests/world/test_world_layers.py).
 """
 
 from .models import (
