@@ -16,7 +16,6 @@ from journal_app import CLIENT_ID, SERVICE_NAME, JournalServer, VkIdError
 from playwright.sync_api import Page, expect
 
 from simulator.testing import Persona, SimSession
-from simulator.world import outbox
 
 
 def sign_in_to_journal(page: Page, journal: JournalServer, person: Persona) -> None:
@@ -33,7 +32,7 @@ def sign_in_to_vkid(page: Page, sim_session: SimSession, person: Persona) -> Non
     expect(page.get_by_text(f"С сервисом «{SERVICE_NAME}» можно связать свой учебный профиль")).to_be_visible()
     page.get_by_label("Телефон или почта").fill(person.phone)
     page.get_by_role("button", name="Продолжить").click()
-    page.get_by_label("Код подтверждения").fill(outbox.wait_message(sim_session, to=person.phone)["code"])
+    page.get_by_label("Код подтверждения").fill(sim_session.wait_message(to=person.phone)["code"])
     page.get_by_role("button", name="Продолжить").click()
     page.get_by_role("button", name="Продолжить в учебном профиле").click()
     page.get_by_role("button", name="Продолжить", exact=True).click()
