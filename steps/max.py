@@ -289,7 +289,7 @@ def registered_and_linked(sim_session: SimSession, scene: Scene) -> None:
 
 
 @then("аккаунт в МАХ не создан")
-@checks(Unchanged(("max_account_created",)))
+@checks(Unchanged(("max_account_created",), on="max"))
 def no_max_account(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world holds no МАХ account on the actor's phone."""
     assert [a for a in sim_session.snapshot("max_accounts")["max_accounts"] if a["phone"] == scene.person.phone] == []

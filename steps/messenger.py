@@ -10,7 +10,7 @@ from playwright.sync_api import Locator, Page, expect
 from pytest_bdd import parsers, then, when
 
 from simulator.testing import SimSession
-from simulator.testing.acts import Click, Fill, Group, Notice, Screen, acts, checks
+from simulator.testing.acts import CODE, Actor, Click, Fill, Group, Notice, Open, Screen, acts, checks
 
 from .cast import Cast, report_id
 from .common import WHO, Scene, code_of, read_code
@@ -39,6 +39,15 @@ def messenger_opens(page: Page, scene: Scene) -> None:
 
 
 @when(parsers.re(rf"(?:{WHO} )?входит в Сферум в VK Мессенджере(?P<other> с другого номера)?"))
+@acts(
+    Open("messenger"),
+    Fill("Телефон или почта", Actor("phone")),
+    Click("Продолжить", role="button"),
+    Fill("Код подтверждения", CODE),
+    Click("Продолжить", role="button"),
+    Click("Продолжить в учебном профиле", role="button"),
+    Click("Продолжить", role="button"),
+)
 def sign_in(page: Page, sim_session: SimSession, scene: Scene, cast: Cast, other: str | None) -> None:
     """VK Messenger is VK's own app: VK ID asks for no consent, only the number and the code."""
     page.goto(sim_session.url("messenger", "/"))
@@ -71,6 +80,8 @@ def all_chats(page: Page, datatable: list[list[str]]) -> None:
 
 
 @when(parsers.re(rf"(?:{WHO} )?открывает чат «(?P<title>[^«»]+)»"))
+@acts(Click("Чаты", role="link", within="Меню"), Click(Group("title"), role="link"))
+@acts(Click(Group("title"), role="link"), screen="messenger-chats")
 def open_chat(page: Page, sim_session: SimSession, title: str) -> None:
     """Opens VK Messenger's chat list, clicks the chat with this title and checks its heading."""
     page.goto(sim_session.url("messenger", "/chats"))

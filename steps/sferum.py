@@ -12,7 +12,22 @@ from pytest_bdd import given, parsers, then, when
 
 from simulator import SESSION_HEADER
 from simulator.testing import Personas, SimSession
-from simulator.testing.acts import Group, Wait, acts
+from simulator.testing.acts import (
+    CODE,
+    Actor,
+    Click,
+    Fill,
+    Gained,
+    Group,
+    Heading,
+    Open,
+    Screen,
+    Shows,
+    Subject,
+    Wait,
+    acts,
+    checks,
+)
 
 from .cast import ROLES, Cast, column, full_name, person, sheet
 from .common import Scene, school
@@ -81,6 +96,16 @@ def _admin_page(new_context: Callable[..., BrowserContext], sim_session: SimSess
 
 
 @when("администратор входит на sferum.ru через VK ID")
+@acts(
+    Open("sferum"),
+    Click("Войти", role="link"),
+    Fill("Телефон или почта", Actor("phone")),
+    Click("Продолжить", role="button"),
+    Fill("Код подтверждения", CODE),
+    Click("Продолжить", role="button"),
+    Click("Продолжить в учебном профиле", role="button"),
+    Click("Продолжить", role="button"),
+)
 def admin_signs_in(
     new_context: Callable[..., BrowserContext], sim_session: SimSession, scene: Scene, cast: Cast
 ) -> None:
@@ -94,6 +119,7 @@ def admin_signs_in(
 
 
 @then(parsers.re(r"открывается личный кабинет организации «(?P<name>.+)»$"))
+@checks(Screen("sferum-cabinet"), Heading(Group("name")))
 def cabinet_opens(scene: Scene, cast: Cast, name: str) -> None:
     """Checks the administrator's page shows the organisation's name, its ID and «<administrator> · Администратор»."""
     page = cast.admin
@@ -155,6 +181,11 @@ def sheet_rows(scene: Scene, cast: Cast, name: str, datatable: list[list[str]]) 
 
 
 @when(parsers.re(r"администратор приглашает пользователя по номеру телефона как «(?P<role>[^«»]+)»"))
+@acts(
+    Fill("Телефон, почта или ID профиля", Subject("phone")),
+    Fill("Тип пользователя", Group("role")),
+    Click("Отправить приглашение", role="button"),
+)
 def invite_by_phone(scene: Scene, cast: Cast, role: str) -> None:
     """Types the actor's phone into «Телефон, почта или ID профиля», chooses the role and clicks «Отправить приглашение» on the administrator's page."""
     page = cast.admin
@@ -164,6 +195,7 @@ def invite_by_phone(scene: Scene, cast: Cast, role: str) -> None:
 
 
 @then("sferum.ru сообщает, что приглашение отправлено на его номер, и показывает его среди приглашений")
+@checks(Gained("invitation_sent"), Shows("Ожидает ответа"))
 def invitation_sent(scene: Scene, cast: Cast) -> None:
     """Checks the administrator's page says the invitation went to the actor's phone and lists it alone, «Педагог Ожидает ответа»."""
     page = cast.admin

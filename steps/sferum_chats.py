@@ -19,6 +19,7 @@ from pytest_bdd import given, parsers, then, when
 
 from simulator import SESSION_HEADER
 from simulator.testing import Persona, Personas, SimSession
+from simulator.testing.acts import Unchanged, checks
 
 from .cast import Cast, person
 from .common import WHO, Scene
@@ -187,6 +188,7 @@ def file_recorded(sim_session: SimSession, scene: Scene, cast: Cast, chats: Chat
 
 
 @then("в мире нет ни одного его сообщения")
+@checks(Unchanged(("chat_message",), screens=("messenger-chat", "max-chat", "es-chat")))
 def nothing_written(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world holds no chat message of the actor's profile."""
     world = sim_session.snapshot()

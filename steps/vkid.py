@@ -14,6 +14,7 @@ from simulator.testing.acts import (
     Group,
     Heading,
     OnlyButton,
+    Own,
     Screen,
     Shows,
     Switch,
@@ -22,7 +23,7 @@ from simulator.testing.acts import (
 )
 
 from .common import WHO, Scene, code_of, read_code, read_latest_code, seed_masked_phone, seed_phone
-from .failures import fail
+from .failures import fail, known
 
 CHANNELS = {"звонком": "call", "по SMS": "sms"}
 
@@ -270,6 +271,39 @@ def fill_about(page: Page, scene: Scene) -> None:
 def fill_about_without_patronymic(page: Page, scene: Scene) -> None:
     """The patronymic is optional on «Информация о себе»: it is left empty."""
     _about(page, scene, "")
+
+
+ABOUT_FIELDS = ("Фамилия", "Имя", "Отчество (необязательно)", "Дата рождения", "Пол")
+
+
+@when(parsers.re(rf"(?:{WHO} )?указывает о себе и нажимает «Продолжить»:"))
+@acts(
+    Fill("Фамилия", Own("last_name")),
+    Fill("Имя", Own("first_name")),
+    Fill("Отчество (необязательно)", Own("patronymic")),
+    Fill("Дата рождения", Own("birth_date")),
+    Fill("Пол", Own("sex")),
+    Click("Продолжить", role="button"),
+    screen="about",
+)
+def fill_about_as_table(page: Page, scene: Scene, datatable: list[list[str]]) -> None:
+    """Fills «Информация о себе» with the actor's own data except the fields the table names (| поле | значение |, a sex by what the list shows, an empty value leaves the field empty), remembers what was typed and clicks «Продолжить»."""
+    if not datatable or datatable[0] != ["поле", "значение"]:
+        fail("таблица с заголовком | поле | значение |", f"заголовок {datatable[0] if datatable else 'пустой'}")
+    given = {row[0]: row[1] for row in datatable[1:]}
+    for label in given:
+        known({field_: field_ for field_ in ABOUT_FIELDS}, label, "поле таблицы —")
+    actor = scene.person
+    own = (actor.last_name, actor.first_name, actor.patronymic, actor.birth_date.strftime("%d.%m.%Y"))
+    values = {label: given.get(label, value) for label, value in zip(ABOUT_FIELDS, own, strict=False)}
+    scene.entered = {label: values[label] for label in ABOUT_FIELDS[:3]}
+    for label, value in values.items():
+        page.get_by_label(label, exact=True).fill(value)
+    if "Пол" in given:
+        page.get_by_label("Пол").select_option(label=given["Пол"])
+    else:
+        page.get_by_label("Пол").select_option(actor.sex)
+    page.get_by_role("button", name="Продолжить").click()
 
 
 def _about(page: Page, scene: Scene, patronymic: str) -> None:

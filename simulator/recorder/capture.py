@@ -94,8 +94,9 @@ SCRIPT = (
   const FIELDS = "input:not([type=checkbox]):not([type=radio]):not([type=submit]):not([type=button]), textarea, select";
   const pending = new Set();  // fields typed into and not yet sent
   function typed(el) {
+    const chosen = el.localName === "select" && el.selectedOptions[0] ? text(el.selectedOptions[0].label) : "";
     return {kind: "fill", label: fieldLabel(el), value: el.value, secret: el.type === "password",
-            control: el.localName === "select" ? "select" : "text", ...place()};
+            control: el.localName === "select" ? "select" : "text", chosen, ...place()};
   }
   function flush() { for (const el of pending) send(typed(el)); pending.clear(); }
   addEventListener("input", e => {
@@ -165,6 +166,7 @@ class Typed:
     secret: bool
     control: str  # text | select
     place: Place
+    chosen: str = ""  # a select's chosen option as the person reads it («Педагог»); its value is `value`
 
 
 @dataclass(frozen=True)
@@ -259,9 +261,8 @@ class Capture:
             )
         if kind == "fill":
             value = str(payload.get("value", ""))
-            return Typed(
-                str(payload.get("label", "")), value, bool(payload.get("secret")), str(payload["control"]), place
-            )
+            label, control = str(payload.get("label", "")), str(payload["control"])
+            return Typed(label, value, bool(payload.get("secret")), control, place, str(payload.get("chosen", "")))
         if kind == "load":
             shown = payload.get("shown")
             how, referrer = str(payload.get("how")), str(payload.get("referrer", ""))

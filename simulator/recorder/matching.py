@@ -19,13 +19,29 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..testing.acts import Action, Actor, Acts, Click, Code, Fill, Group, Open, Reload, Switch, Value, Wait
+from ..testing.acts import (
+    Action,
+    Actor,
+    Acts,
+    Click,
+    Code,
+    Fill,
+    Group,
+    Open,
+    Own,
+    Reload,
+    Subject,
+    Switch,
+    Value,
+    Wait,
+)
 from ..testing.personas import Persona
 from .capture import Clicked, Opened, Raw, Reloaded, Switched, Typed, Waited, WentBack
 from .library import Library, LibraryStep, Unwritable
 
-MERGE_DEPTH = 2  # how many steps written just before a click a multi-click step may take in
+MERGE_DEPTH = 5  # how many steps written just before a click a multi-click step may take in (sferum.ru's sign-in)
 READ_LATER = "…"  # stands for a group read from the page after the step, while checking it can be written
+ROW = "|"  # a binding's value under «|label» is a row of the step's data table (acts.Own), not a regex group
 
 
 @dataclass
@@ -38,6 +54,7 @@ class Entry:
     raws: tuple[Raw, ...] = ()
     reads: Mapping[str, str] = field(default_factory=dict)  # groups still to read after the step → data-testid
     locator: str | None = None  # a placeholder's Playwright code
+    table: tuple[tuple[str, str], ...] = ()  # the step's data table: a field's label, the value typed there
 
     @property
     def placeholder(self) -> bool:
@@ -80,10 +97,13 @@ class Matcher:
         codes: Callable[[], Collection[str]],
         who: str,
         accounts: Callable[[], Mapping[str, str]] = dict,
+        subject: Persona | None = None,
     ) -> None:
-        """`accounts`: the actor's credentials in the world now (acts.ACCOUNT_WORDS), read when matching."""
+        """`accounts`: the actor's credentials in the world now (acts.ACCOUNT_WORDS), read when matching;
+        `subject`: the person the steps call «пользователь», when someone else acts (acts.Subject)."""
         self.library = library
         self.actor = actor
+        self.subject = subject
         self.codes = codes
         self.who = who
         self.accounts = accounts
@@ -94,6 +114,8 @@ class Matcher:
         if not typed.strip():
             return False
         if typed.strip() in self.codes():
+            return True
+        if self.subject is not None and any(actor_has(self.subject, name, typed) for name in PERSONAL):
             return True
         if self.actor is None:
             return False
@@ -112,6 +134,8 @@ class Matcher:
         if isinstance(declared, Actor):
             found = self.actor is not None and actor_has(self.actor, declared.attribute, typed, self.accounts())
             return 1 if found else None
+        if isinstance(declared, Subject):
+            return 1 if self.subject is not None and actor_has(self.subject, declared.attribute, typed) else None
         if isinstance(declared, Code):
             return 1 if typed.strip() in self.codes() else None
         return 1 if declared == typed else None
@@ -126,11 +150,20 @@ class Matcher:
                 return None
             label = self._value(action.label, raw.label, values)
             return None if label is None else label + (action.role is not None) + (action.within is not None)
+        if isinstance(action, Fill) and isinstance(raw, Typed) and isinstance(action.value, Own):
+            if not isinstance(action.label, str) or action.label != raw.label or self.actor is None:
+                return None
+            if not actor_has(self.actor, action.value.attribute, raw.value):
+                # Not the actor's own: a row of the table, as the person read it (a select's option by its label).
+                values[ROW + raw.label] = raw.chosen if raw.control == "select" else raw.value
+            return 0  # below Actor's 1: a step that says «his own» beats a table that lists nothing
         if isinstance(action, Fill) and isinstance(raw, Typed):
             if isinstance(action.value, Group) and self.personal(raw.value):
                 return None  # «вводит «+7922…» в поле …» would tie the scenario to this persona
             label = self._value(action.label, raw.label, values)
-            value = self._value(action.value, raw.value, values) if label is not None else None
+            # A step chooses a select's option by what it reads («как «Педагог»»), the world knows its value.
+            typed = raw.chosen if raw.control == "select" and isinstance(action.value, Group) else raw.value
+            value = self._value(action.value, typed, values) if label is not None else None
             return None if label is None or value is None else label + value
         if isinstance(action, Open) and isinstance(raw, Opened):
             if raw.place.platform != action.platform:
@@ -186,14 +219,21 @@ class Matcher:
                     yield from extend(i + 1, {**used, i: j}, trial, score + got)
             if isinstance(action, Fill) and action.value == "" and i < len(actions) - 1:
                 yield from extend(i + 1, used, values, score)  # a field left empty: nobody typed into it
+            if isinstance(action, Fill) and isinstance(action.value, Own) and isinstance(action.label, str):
+                # Not typed into: the form's field stays empty, a row of the table where the actor has a value.
+                own = getattr(self.actor, action.value.attribute, None) if self.actor is not None else None
+                yield from extend(i + 1, used, {**values, ROW + action.label: ""} if own else values, score)
 
         yield from extend(0, {}, {}, 0)
 
     # steps
 
     def _writable(self, step: LibraryStep, values: Mapping[str, str], reads: Mapping[str, str]) -> bool:
+        groups, rows = split_rows(values)
+        if any(isinstance(fill.value, Own) for fill in _fills(step)) and not rows:
+            return False  # a table step with no row says nothing the step without a table does not
         try:
-            step.write({**values, **dict.fromkeys(reads, READ_LATER)}, self.who)
+            step.write({**groups, **dict.fromkeys(reads, READ_LATER)}, self.who)
         except Unwritable:
             return False
         return True
@@ -226,7 +266,8 @@ class Matcher:
         raws = [*before, *current]
         left = [self.alone(raw) or self.placeholder(raw) for i, raw in enumerate(raws) if i not in binding.covered]
         taken = tuple(raw for i, raw in enumerate(raws) if i in binding.covered)
-        return [*left, Entry("when", step, dict(binding.values), taken, dict(acts.reads))], depth
+        groups, rows = split_rows(binding.values)
+        return [*left, Entry("when", step, groups, taken, dict(acts.reads), table=rows)], depth
 
     def alone(self, raw: Raw) -> Entry | None:
         """The «Когда» step that is this one action by itself («открывает МАХ на компьютере»), if there is one."""
@@ -248,6 +289,17 @@ class Matcher:
 
     def placeholder(self, raw: Raw) -> Entry:
         return Entry("when", None, {}, (raw,), locator=locator(raw))
+
+
+def split_rows(values: Mapping[str, str]) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+    """A binding's regex groups, and its data table's rows (acts.Own) in the order they were bound."""
+    groups = {name: value for name, value in values.items() if not name.startswith(ROW)}
+    rows = tuple((name.removeprefix(ROW), value) for name, value in values.items() if name.startswith(ROW))
+    return groups, rows
+
+
+def _fills(step: LibraryStep) -> list[Fill]:
+    return [a for d in step.declarations if isinstance(d, Acts) for a in d.actions if isinstance(a, Fill)]
 
 
 def _quoted(text: str) -> str:

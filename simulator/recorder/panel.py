@@ -66,6 +66,9 @@ SCRIPT = r"""
       if (button && !button.disabled) window.__sferumRecord({kind: "panel", command: button.dataset.command});
     });
     document.documentElement.appendChild(host);
+    // The page keeps clear of the panel's column where the window is wide enough: a button the page puts at its
+    // right edge (VK Мессенджер's «Отправить») stays where a person can click it.
+    if (innerWidth >= 1000) document.documentElement.style.paddingRight = "424px";
     return true;
   }
   function render() {

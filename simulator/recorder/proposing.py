@@ -111,6 +111,10 @@ def _check(
     if isinstance(check, Unchanged):
         if shown is None or not shown.alerts or (check.journal is not None and check.journal != journal):
             return None
+        if check.on is not None and check.on != shown.platform:
+            return None
+        if check.screens and shown.screen not in check.screens:
+            return None
         if {event["kind"] for event in gained} & set(check.kinds):
             return None
         return values, {f"unchanged:{kind}" for kind in check.kinds}, len(check.kinds) + (check.journal is not None)

@@ -45,6 +45,7 @@ from .capture import (
     Command,
     Loaded,
     Opened,
+    Place,
     Raw,
     Reloaded,
     Switched,
@@ -163,6 +164,7 @@ class Recording:
         self.note = ""
         self.finished = False
         self.actor: Persona | None = None
+        self.subject: Persona | None = None  # whom an administrator's steps call «пользователь»
         self.gosuslugi: tuple[str, str] | None = None  # the actor's Госуслуги login and password, if seeded
         self._accounts: dict[str, str] = {}
         self._accounts_read = False
@@ -172,6 +174,7 @@ class Recording:
         )
         self.countdown: tuple[int, datetime] | None = None  # seconds a shown countdown had left, and when
         self.start_cursor = 0
+        self._start_place: Place | None = None  # the address the recorder opens first, until its page loads
         self._server: SimulatorServer | None = None
         self._playwright: Playwright | None = None  # started by the recording, stopped when it closes
         self._given_playwright = playwright
@@ -224,12 +227,14 @@ class Recording:
         self.capture.install(self._context, self.panel_state, panel.SCRIPT)
         self._page = self._context.new_page()
         self.actor = self._prepare(self._page)
-        self.matcher = Matcher(self.library, self.actor, self._codes, self.who, self.accounts)
+        self.matcher = Matcher(self.library, self.actor, self._codes, self.who, self.accounts, self.subject)
         self.trier = Trier(self.library, self.fixtures, self.who, self.library.fixture)
         self._fetch_events()
         self.start_cursor = self._cursor()  # what the «Дано» steps made is the world before the scenario
         self.switches.clear()  # the «Дано» steps' own switches are in the «Дано» lines already
-        self.page.goto(self.session.url(self.options.start_platform, "/"))
+        start = self.session.url(self.options.start_platform, "/")
+        self._start_place = Place(start, self.options.start_platform, None)
+        self.page.goto(start)
         self.settle()
         return self
 
@@ -277,6 +282,12 @@ class Recording:
         actor = getattr(scene, "actor", None)
         if actor is None and cast is not None and cast.people:
             actor = list(cast.people.values())[-1]
+        administrator = getattr(cast, "people", {}).get(WHO["admin"]) if self.options.persona == "admin" else None
+        if isinstance(administrator, Persona) and cast is not None:
+            # The administrator is at the keyboard; the person the scene names («пользователь») is someone else,
+            # and the administrator's steps work in this window (steps/sferum.py: the cast's admin page).
+            self.subject = actor if isinstance(actor, Persona) and actor is not administrator else None
+            actor, cast.admin_page = administrator, page
         if not isinstance(actor, Persona):
             return None
         # ЭлЖур's people sign in through Госуслуги, with an account of their own (steps/gosuslugi.py)
@@ -373,7 +384,10 @@ class Recording:
             self._trigger(WentBack(loaded.place), navigates=False)
             self._resolve(shown)
         elif not loaded.referrer:  # typed into the address bar (or the recorder's own first page)
-            opened = Opened(loaded.place, loaded.redirected)
+            place = loaded.place
+            if self._start_place is not None:  # the recorder's own first page: the address it opened, wherever led
+                place, self._start_place = self._start_place, None
+            opened = Opened(place, loaded.redirected)
             if self.matcher.alone(opened) is not None:
                 # A step of its own («открывает МАХ на компьютере»): written now, and what it shows is checked.
                 self._trigger(opened, navigates=False)
@@ -563,18 +577,17 @@ class Recording:
         return {_typed_code(message) for message in self.messages}
 
     def _personal(self) -> list[str]:
-        actor = self.actor
-        if actor is None:
-            return []
+        people = [person for person in (self.actor, self.subject) if person is not None]
         return [
             value
+            for person in people
             for value in (
-                actor.last_name,
-                actor.first_name,
-                actor.phone,
-                format_phone(actor.phone),
-                actor.email,
-                actor.login,
+                person.last_name,
+                person.first_name,
+                person.phone,
+                format_phone(person.phone),
+                person.email,
+                person.login,
             )
             if value
         ]
@@ -615,7 +628,11 @@ class Recording:
         if "vkid_password" in accounts:
             lines.append(f"VK ID: пароль {accounts['vkid_password']}")
         born = f"Дата рождения: {actor.birth_date.strftime('%d.%m.%Y')}   Пол: {SEXES.get(actor.sex, actor.sex)}"
-        return [*lines, f"Телефон: {format_phone(actor.phone)}   Почта: {actor.email}", born]
+        lines += [f"Телефон: {format_phone(actor.phone)}   Почта: {actor.email}", born]
+        if self.subject is not None:
+            user = self.subject
+            lines.append(f"Пользователь: {user.full_name}   Телефон: {format_phone(user.phone)}   Почта: {user.email}")
+        return lines
 
     def _show(self) -> None:
         if self._page is not None and not self._page.is_closed():

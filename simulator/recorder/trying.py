@@ -70,6 +70,9 @@ class Trier:
                     for action in declaration.actions:
                         if isinstance(action, Fill) and action.value == "" and isinstance(action.label, str):
                             scene.entered[action.label] = ""
+            for label, value in entry.table:  # a field the step's table leaves empty: nobody typed into it
+                if value == "":
+                    scene.entered[label] = ""
             for raw in entry.raws:
                 if isinstance(raw, Typed) and not raw.secret:
                     scene.entered[raw.label] = raw.value

@@ -47,9 +47,25 @@ def step_lines(givens: Sequence[str], entries: Sequence[Entry], who: str) -> lis
             starts = entry.kind != previous_kind or not subject_continues
             text = entry.step.write(entry.values, who, name_actor=naming != "optional" or starts)
             lines.append(f"{keyword} {text}")
+            if entry.table:
+                lines += table_lines([("поле", "значение"), *entry.table])
             subject_continues = entry.kind == "when" and naming != "never"
         previous_kind = entry.kind
     return lines
+
+
+def _cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|")  # Gherkin's escapes inside a table's cell
+
+
+def table_lines(rows: Sequence[tuple[str, ...]]) -> list[str]:
+    """A step's data table, its columns aligned, indented under the step."""
+    cells = [[_cell(value) for value in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
+    return [
+        "  | " + " | ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)) + " |"
+        for row in cells
+    ]
 
 
 def feature(header: Header, givens: Sequence[str], entries: Sequence[Entry], who: str) -> str:

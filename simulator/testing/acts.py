@@ -37,12 +37,28 @@ class Actor:
 
 
 @dataclass(frozen=True)
+class Own:
+    """The actor's own value of this attribute, or whatever else the person typed, which the step's data table
+    then names (| поле | значение |): a form filled field by field, some fields with values of their choosing."""
+
+    attribute: str
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Something of the person the steps call «пользователь» (`scene.person`) while another acts: the user an
+    administrator invites by their phone. A `Persona` attribute."""
+
+    attribute: str
+
+
+@dataclass(frozen=True)
 class Code:
     """A confirmation code the simulator sent in the session: an SMS or e-mail code, a call's last four digits."""
 
 
 CODE = Code()
-Value = str | Group | Actor | Code
+Value = str | Group | Actor | Own | Subject | Code
 
 
 # -- what a «Когда» step does ----------------------------------------------------------------------
@@ -192,11 +208,15 @@ class Gained:
 class Unchanged:
     """The action was refused (the screen shows an alert) and the world gained none of these event kinds.
 
-    `journal` limits the step to recordings in that journal (its sentence names it).
+    `journal` limits the step to recordings in that journal (its sentence names it), `on` to one platform's
+    pages (a МАХ account not made is told on МАХ's refusal, not on every one), `screens` to these `data-screen`s
+    (a message not sent, on a chat's screen).
     """
 
     kinds: tuple[str, ...]
     journal: str | None = None
+    on: str | None = None
+    screens: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -268,6 +288,10 @@ def _said(value: Value) -> str:
         return ACTOR_WORDS.get(value.attribute, f"его {value.attribute}")
     if isinstance(value, Code):
         return "присланный код"
+    if isinstance(value, Own):
+        return ACTOR_WORDS.get(value.attribute, f"его {value.attribute}") + " или значение из таблицы"
+    if isinstance(value, Subject):
+        return "пользователя " + ACTOR_WORDS.get(value.attribute, value.attribute).removeprefix("его ")
     return f"«{value}»"
 
 
@@ -307,7 +331,9 @@ def _check(check: Check) -> str:
         return said + "".join(f", без {k}" for k in check.without)
     if isinstance(check, Joined):
         return f"в мире: профиль вступил в канал {_said(check.channel)} и чат {_said(check.chat)}"
-    return f"отказ, в мире нет: {', '.join(check.kinds)}" + (f" ({check.journal})" if check.journal else "")
+    where = f" на {check.on}" if check.on else ""
+    where += f" (экран {', '.join(check.screens)})" if check.screens else ""
+    return f"отказ{where}, в мире нет: {', '.join(check.kinds)}" + (f" ({check.journal})" if check.journal else "")
 
 
 def describe(declarations: tuple[Acts | Checks, ...]) -> str:
