@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Playwright, expect
+from playwright.sync_api import Browser, expect
 
 from simulator.classroom.lesson import choose
 from simulator.classroom.page import read
@@ -17,7 +16,6 @@ from simulator.classroom.progress import Progress
 from simulator.classroom.seats import Seat
 from simulator.classroom.server import ClassroomServer
 from simulator.recorder.library import load
-from simulator.testing.browser import system_chromium
 from simulator.wire import SESSION_HEADER
 
 # A loopback address other than 127.0.0.1, named by nothing: nothing here can lean on *.localhost or a name.
@@ -31,16 +29,6 @@ def server() -> Iterator[ClassroomServer]:
     with running:
         running.seat(3)
         yield running
-
-
-@pytest.fixture(scope="module")
-def plain_browser(playwright: Playwright) -> Iterator[Browser]:
-    """A Chromium with none of the harness's arguments: no host rules, resolving as any trainee's browser does."""
-    chromium = playwright.chromium
-    found = None if Path(chromium.executable_path).exists() else system_chromium(headless=True)
-    launched = chromium.launch(executable_path=found) if found else chromium.launch()
-    yield launched
-    launched.close()
 
 
 def seats(server: ClassroomServer) -> list[Seat]:

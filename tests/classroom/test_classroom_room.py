@@ -20,7 +20,6 @@ from simulator.classroom.seats import Seat
 from simulator.classroom.server import ClassroomServer
 from simulator.classroom.state import SeatingError
 from simulator.recorder.library import load
-from simulator.testing.browser import system_chromium
 
 ADDRESS = "127.0.0.2"
 QR_SIDE = 400  # pixels the code is drawn at for the decoder: a phone's camera sees it at least this well
@@ -38,15 +37,6 @@ def server(out: Path) -> Iterator[ClassroomServer]:
     with running:
         running.seat(2)
         yield running
-
-
-@pytest.fixture(scope="module")
-def plain_browser(playwright: Playwright) -> Iterator[Browser]:
-    chromium = playwright.chromium
-    found = None if Path(chromium.executable_path).exists() else system_chromium(headless=True)
-    launched = chromium.launch(executable_path=found) if found else chromium.launch()
-    yield launched
-    launched.close()
 
 
 @pytest.fixture

@@ -30,13 +30,6 @@ def people() -> Personas:
     return Personas(3)
 
 
-@pytest.fixture
-def client(server: SimulatorServer, world: SimSession) -> Iterator[HttpBrowser]:
-    client = HttpBrowser(server, world.key)
-    yield client
-    client.close()
-
-
 def seed(world: SimSession, persona: Persona, *, confirmed: bool = True, **entry) -> Persona:
     entry.setdefault("gosuslugi", {"login": "phone", "password": PASSWORD, "confirmed": confirmed})
     created = world.seed({"people": [persona.entry(journal="eljur", org=SCHOOL["id"], **entry)]})

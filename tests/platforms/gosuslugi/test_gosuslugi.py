@@ -34,13 +34,6 @@ def student(world: SimSession):
     return persona
 
 
-@pytest.fixture
-def client(server: SimulatorServer, world: SimSession) -> Iterator[HttpBrowser]:
-    client = HttpBrowser(server, world.key)
-    yield client
-    client.close()
-
-
 def authorize_query(client: HttpBrowser, **overrides: str) -> dict[str, str]:
     query = {
         "client_id": "eljur",

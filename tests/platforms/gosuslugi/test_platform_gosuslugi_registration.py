@@ -26,13 +26,6 @@ def world(server: SimulatorServer) -> Iterator[SimSession]:
 
 
 @pytest.fixture
-def client(server: SimulatorServer, world: SimSession) -> Iterator[HttpBrowser]:
-    client = HttpBrowser(server, world.key)
-    yield client
-    client.close()
-
-
-@pytest.fixture
 def child(world: SimSession) -> Persona:
     """A 6А student under 14 in ЭлЖур, with no Госуслуги account and no contact in the journal yet."""
     persona = Personas(5).make("student", age="child")
