@@ -15,10 +15,16 @@ says in Russian what to fix. The reports are written to `report_dir` as the comm
 from __future__ import annotations
 
 import argparse
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .report import Result
+
+if TYPE_CHECKING:
+    from .config import Config
 
 
 def check(journal_url: str, client_id: str, redirect_uri: str, **options: Any) -> list[Result]:
@@ -32,6 +38,17 @@ def check(journal_url: str, client_id: str, redirect_uri: str, **options: Any) -
     config = load(
         argparse.Namespace(journal_url=journal_url, client_id=client_id, redirect_uri=redirect_uri, **options)
     )
-    results = runner.run(config)
+    results = _apart_from_a_running_loop(runner.run, config)
     report.write(results, config.report_dir, config.journal_url)
     return results
+
+
+def _apart_from_a_running_loop(run: Callable[[Config], list[Result]], config: Config) -> list[Result]:
+    """Playwright's sync API refuses a thread whose event loop runs, as pytest-playwright's own fixtures leave one
+    in a test that used `page` earlier in the session: the walk then takes a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return run(config)
+    with ThreadPoolExecutor(1) as apart:
+        return apart.submit(run, config).result()

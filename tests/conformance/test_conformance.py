@@ -8,6 +8,7 @@ endpoint fails or is silent): exactly the outcomes those defects meet must fail,
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 import socket
@@ -21,6 +22,7 @@ from typing import cast
 import pytest
 
 from simulator.conformance import ConfigError, check
+from simulator.conformance.report import Result
 from simulator.server import SimulatorServer
 
 pytestmark = pytest.mark.slow  # the command, Node journals and Chromium run in other processes
@@ -171,10 +173,15 @@ def test_check_from_python_walks_the_outcomes_asked_for(tmp_path: Path) -> None:
     """The pytest entry: `simulator.conformance.check` with the command's options, the same reports."""
     sim_port = free_port()
     journal, origin = start_journal("journal.mjs", sim_port)
-    try:
-        results = check(
+
+    async def in_a_test_whose_thread_runs_a_loop() -> list[Result]:
+        # As after pytest-playwright's `page` in the same session: Playwright's sync API refuses such a thread.
+        return check(
             f"{origin}/", "journal_node", f"{origin}/callback", sim_port=sim_port, only="O01", report_dir=tmp_path
         )
+
+    try:
+        results = asyncio.run(in_a_test_whose_thread_runs_a_loop())
     finally:
         journal.terminate()
         journal.wait(10)
