@@ -748,16 +748,21 @@ FLOWS: dict[str, Flow] = {
 NO_STEP = "no «Когда» step of the library declares its actions (@acts) yet"
 NOT_YET: dict[str, str] = {
     "F02": "the phone viewport of «Моя школа Журнал»: the recorder's window has one size",
-    "F05": "«Мой паспорт» is reached by address; unlinking has " + NO_STEP,
+    "F05": "unlinking: МЭШ's question in the dialog «Удаление профиля» is a plain paragraph no check declares, and "
+    "what «Мой паспорт» shows of the link has no @checks",
     "F08": "the chat list's counts are checks with a data table, which the recorder does not write",
-    "F09": "the administrator start: the statistics download is a file, not a page the recorder reads",
+    "F09": "the administrator's statistics are a second person's download, checked with a data table the recorder "
+    "does not write",
     "F10": "a duplicate profile needs two people in one world; a recording has one actor",
     "F12": "a parent's e-mail profile for a child: the e-mail password step has " + NO_STEP,
     "F18": "the tab «Сферум»'s video conferences are checked with a data table",
     "F19": "restoring a password: the new password typed twice has " + NO_STEP,
-    "F20": "VK Мессенджер chats (message, file, call): the chat steps have " + NO_STEP,
-    "F21": "«Сферум в МАХ» chats: " + NO_STEP,
-    "F22": "«Создать чат» in VK Мессенджер: " + NO_STEP,
+    "F20": "the ЭШ tab's chat, «пишет в чат» and «прикрепляет картинку» have " + NO_STEP + "; the classmate who "
+    "joins the call is a second person",
+    "F21": "«Сферум в МАХ»'s chat, «пишет в чат» and «прикрепляет файл» have " + NO_STEP + " (a file field's name is "
+    "not captured, and «пишет в чат» would also take E11's blank message); the pupil who joins is a second person",
+    "F22": "«отмечает среди участников организации ученика» names a school member who is neither the actor nor the "
+    "scene's user: no declared value binds such a person; the statistics after it are an administrator's table",
     "F23": "Госуслуги registration: the registration form has " + NO_STEP,
     "F24": "the class teacher is a second person in the world; a recording has one actor",
     "F25": "VK ID's consent block is checked with a doc string, which the recorder does not write",
