@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -77,6 +78,10 @@ class Confirmation:
         # Rounded up: half a second left is still «00:01», never an early resend.
         return max(0, math.ceil((self.resend_at - now).total_seconds()))
 
+    def valid(self, now: datetime) -> bool:
+        """Whether the right code typed at `now` would still be accepted."""
+        return not (self.used or self.blocked) and now < self.expires_at
+
     def check(self, entered: str, now: datetime) -> None:
         """Consume the code or raise the error the user must see; a consumed code never works again."""
         if self.used:
@@ -98,17 +103,29 @@ class Confirmation:
 class CodeBook:
     """Issues codes for one session: seeded random by default, fixed per recipient on demand."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, held_elsewhere: Callable[[str], bool] | None = None) -> None:
         self._rng = random.Random(seed)
         self.fixed: dict[tuple[str, int], str] = {}  # (recipient, length): 4 digits for calls, 6 otherwise
         self._next_id = 1
+        # Whether another session of the world holds this code still valid (the world sets it): in a classroom
+        # two seats' codes would otherwise meet, and a trainee typing a neighbour's code would pass.
+        self.held_elsewhere: Callable[[str], bool] = held_elsewhere or (lambda code: False)
 
     def make(self, channel: Channel, target: str, now: datetime) -> Confirmation:
         length = CODE_LENGTH[channel]
-        code = self.fixed.get((target, length)) or "".join(self._rng.choice("0123456789") for _ in range(length))
+        code = self.fixed.get((target, length)) or self._draw(length)
         confirmation = Confirmation(self._next_id, channel, target, code, now)
         self._next_id += 1
         return confirmation
+
+    def _draw(self, length: int) -> str:
+        """The seed's next code no other session holds: drawn again from the same generator, so a seeded run
+        stays reproducible. Should every code of this length be held, the last draw stands rather than none."""
+        for _ in range(10**length):
+            code = "".join(self._rng.choice("0123456789") for _ in range(length))
+            if not self.held_elsewhere(code):
+                break
+        return code
 
     def caller_number(self, code: str) -> str:
         """A flash call comes from a number whose last four digits are the code."""

@@ -57,6 +57,7 @@ class World:
             limits=self.limits,
             held_elsewhere=lambda candidate: self.id_held(candidate, but=key),
         )
+        session.codes.held_elsewhere = lambda code: self.code_held(code, but=key)
         self.sessions[key] = session
         for hook in self.on_new_session:
             hook(session)
@@ -122,6 +123,7 @@ class World:
             session.oauth.renew_identities()
         session.oauth.index = lambda t: self._index(t, key)
         session.held_elsewhere = lambda candidate: self.id_held(candidate, but=key)
+        session.codes.held_elsewhere = lambda code: self.code_held(code, but=key)
         for token in session.oauth.identities():
             self._index(token, key)
         self.sessions[key] = session
@@ -135,6 +137,15 @@ class World:
             for key, session in self.sessions.items()
             if key != but
             for held in (session.profiles, session.vkid_accounts, session.max_accounts, session.gosuslugi_accounts)
+        )
+
+    def code_held(self, code: str, *, but: str) -> bool:
+        """Whether a session other than `but` has sent `code` and would still accept it (by its own clock)."""
+        return any(
+            confirmation.code == code and confirmation.valid(session.clock.now())
+            for key, session in self.sessions.items()
+            if key != but
+            for confirmation in session.confirmations.values()
         )
 
     def by_token(self, token: str) -> Session | None:
