@@ -10,6 +10,7 @@ image itself is built and checked the same way.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -43,8 +44,43 @@ MES_SIGN_IN = "Авторизуйтесь в электронном журнал
 
 
 @dataclass(frozen=True)
+class Stage:
+    """One `FROM` of the Dockerfile: its name (`AS …`), its instructions by keyword, and the ARGs it sees."""
+
+    name: str
+    instructions: dict[str, list[str]]
+    arguments: dict[str, str]  # the global ARGs' defaults, then the stage's own
+
+    @staticmethod
+    def all_of(path: Path) -> list[Stage]:
+        """The stages in order; the last is what a build without `--target` makes."""
+        globals_: dict[str, str] = {}
+        stages: list[Stage] = []
+        for line in re.sub(r"\\\n", " ", path.read_text(encoding="utf-8")).splitlines():
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            keyword, _, rest = line.strip().partition(" ")
+            keyword, rest = keyword.upper(), rest.strip()
+            if keyword == "FROM":
+                _, _, name = rest.partition(" AS ")
+                stages.append(Stage(name.strip(), {}, dict(globals_)))
+                continue
+            if keyword == "ARG" and "=" in rest:
+                name, _, default = shlex.split(rest)[0].partition("=")
+                (stages[-1].arguments if stages else globals_)[name] = default
+            if stages:
+                stages[-1].instructions.setdefault(keyword, []).append(rest)
+        return stages
+
+    @staticmethod
+    def named(path: Path, name: str) -> Stage:
+        (stage,) = [stage for stage in Stage.all_of(path) if stage.name == name]
+        return stage
+
+
+@dataclass(frozen=True)
 class Dockerfile:
-    """The parts of the Dockerfile the image's behaviour follows from."""
+    """The parts of the Dockerfile's default target (its last stage) the image's behaviour follows from."""
 
     server_dependencies: list[str]
     python_image: str
@@ -54,20 +90,13 @@ class Dockerfile:
 
     @classmethod
     def read(cls, path: Path) -> Dockerfile:
-        instructions: dict[str, list[str]] = {}
-        for line in re.sub(r"\\\n", " ", path.read_text(encoding="utf-8")).splitlines():
-            if line.strip() and not line.lstrip().startswith("#"):
-                keyword, _, rest = line.strip().partition(" ")
-                instructions.setdefault(keyword.upper(), []).append(rest.strip())
-        arguments = dict(
-            shlex.split(argument)[0].partition("=")[::2] for argument in instructions["ARG"] if "=" in argument
-        )
-        (healthcheck,) = instructions["HEALTHCHECK"]
-        (command,) = instructions["CMD"]
-        (port,) = instructions["EXPOSE"]
+        last = Stage.all_of(path)[-1]
+        (healthcheck,) = last.instructions["HEALTHCHECK"]
+        (command,) = last.instructions["CMD"]
+        (port,) = last.instructions["EXPOSE"]
         return cls(
-            server_dependencies=arguments["SERVER_DEPENDENCIES"].split(),
-            python_image=arguments["PYTHON_IMAGE"],
+            server_dependencies=last.arguments["SERVER_DEPENDENCIES"].split(),
+            python_image=last.arguments["PYTHON_IMAGE"],
             command=json.loads(command),
             healthcheck=json.loads(healthcheck.partition(" CMD ")[2]),
             port=int(port),
@@ -123,22 +152,32 @@ class ServerOnly:
         return run(self.venv / "bin" / "sferum-sim", *arguments, cwd=self.scratch, check=False)
 
 
+PIP_QUIET = ("--quiet", "--disable-pip-version-check", "--no-compile")
+
+
 @pytest.fixture(scope="module")
-def server_only(tmp_path_factory: pytest.TempPathFactory) -> ServerOnly:
-    """Built once for the module; pip's own cache keeps the dependencies' wheels between runs."""
-    here = tmp_path_factory.mktemp("image")
-    wheels = here / "wheels"
-    run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", wheels, ROOT, cwd=here)
-    (wheel,) = wheels.glob("sferum_sim-*.whl")
-    venv = here / "venv"
-    run(sys.executable, "-m", "venv", venv, cwd=here)
-    python = venv / "bin" / "python"
-    quiet = ("--quiet", "--disable-pip-version-check", "--no-compile")
-    run(python, "-m", "pip", "install", *quiet, "--no-deps", wheel, cwd=here)
-    run(python, "-m", "pip", "install", *quiet, *IMAGE.server_dependencies, cwd=here)
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel as the Dockerfile's `wheel` stage builds it, once for the module's environments."""
+    here = tmp_path_factory.mktemp("wheel")
+    run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", here, ROOT, cwd=here)
+    (built,) = here.glob("sferum_sim-*.whl")
+    return built
+
+
+def fresh_venv(here: Path) -> ServerOnly:
+    run(sys.executable, "-m", "venv", here / "venv", cwd=here)
     scratch = here / "scratch"
     scratch.mkdir()
-    return ServerOnly(venv, scratch)
+    return ServerOnly(here / "venv", scratch)
+
+
+@pytest.fixture(scope="module")
+def server_only(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> ServerOnly:
+    """Built once for the module; pip's own cache keeps the dependencies' wheels between runs."""
+    image = fresh_venv(tmp_path_factory.mktemp("image"))
+    run(image.python, "-m", "pip", "install", *PIP_QUIET, "--no-deps", wheel, cwd=image.scratch)
+    run(image.python, "-m", "pip", "install", *PIP_QUIET, *IMAGE.server_dependencies, cwd=image.scratch)
+    return image
 
 
 def command_paths(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
@@ -264,16 +303,7 @@ def container_runtime() -> str:
 
 def test_the_image_builds_and_serves(tmp_path: Path) -> None:
     runtime = container_runtime()
-    base = os.environ.get(BASE_IMAGE_ENV) or IMAGE.python_image
-    if run(runtime, "image", "inspect", base, cwd=ROOT, check=False).returncode != 0:
-        pulled = run(runtime, "pull", base, cwd=ROOT, check=False)
-        if pulled.returncode != 0:
-            pytest.skip(
-                f"the base image {base} is not here and cannot be pulled ({pulled.stderr.strip().splitlines()[-1:]}); "
-                f"{BASE_IMAGE_ENV} names a local stand-in"
-            )
-    tag = f"localhost/sferum-sim-test:{uuid.uuid4().hex[:12]}"
-    run(runtime, "build", "--build-arg", f"PYTHON_IMAGE={base}", "-t", tag, ROOT, cwd=ROOT)
+    tag = built_image(runtime)
     port = free_port()
     container = ""
     try:
@@ -287,4 +317,154 @@ def test_the_image_builds_and_serves(tmp_path: Path) -> None:
     finally:
         if container:
             run(runtime, "rm", "-f", container, cwd=ROOT, check=False)
+        run(runtime, "rmi", "-f", tag, cwd=ROOT, check=False)
+
+
+# The `conformance` target: the command a vendor runs against its own journal, with the Chromium it needs.
+CONFORMANCE = Stage.named(DOCKERFILE, "conformance")
+EXAMPLES = ROOT / "examples" / "conformance"
+CLIENT_ID = "journal_node"  # examples/conformance/journal.mjs's default, registered by the command itself
+
+
+@pytest.fixture(scope="module")
+def conformance_only(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> ServerOnly:
+    """What the `conformance` stage holds: the wheel with its dependencies and the stage's extras."""
+    image = fresh_venv(tmp_path_factory.mktemp("conformance-image"))
+    extras = CONFORMANCE.arguments["CONFORMANCE_EXTRAS"]
+    run(image.python, "-m", "pip", "install", *PIP_QUIET, f"{wheel}[{extras}]", cwd=image.scratch)
+    return image
+
+
+def conformance_arguments(journal_origin: str, sim_port: int, report_dir: str) -> list[str]:
+    return [
+        "conformance",
+        "--journal-url",
+        f"{journal_origin}/",
+        "--client-id",
+        CLIENT_ID,
+        "--redirect-uri",
+        f"{journal_origin}/callback",
+        "--sim-port",
+        str(sim_port),
+        "--only",
+        "O01",
+        "--report-dir",
+        report_dir,
+    ]
+
+
+@contextlib.contextmanager
+def node_journal(vkid_port: int) -> Iterator[str]:
+    """examples/conformance/journal.mjs on a free port, its VK ID at `vkid_port`: its origin."""
+    node = shutil.which("node")
+    assert node, "the conformance image's test runs the example journal in Node.js (make sdk needs it too)"
+    port = free_port()
+    origin = f"http://journal.localhost:{port}"
+    env = {
+        "PORT": str(port),
+        "VKID_URL": f"http://id.localhost:{vkid_port}",
+        "CLIENT_ID": CLIENT_ID,
+        "REDIRECT_URI": f"{origin}/callback",
+        "PATH": "/usr/bin:/bin",
+    }
+    journal = subprocess.Popen([node, EXAMPLES / "journal.mjs"], env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        assert journal.stdout is not None
+        assert "journal on" in journal.stdout.readline(), "journal.mjs did not start"  # it prints once listening
+        yield origin
+    finally:
+        journal.terminate()
+        journal.wait(PATIENCE)
+
+
+def test_the_conformance_stage_apt_packages_are_the_chromium_it_launches(conformance_only: ServerOnly) -> None:
+    """Every apt package the stage names is installed here, and the command's Chromium is one of their files."""
+    packages = CONFORMANCE.arguments["CONFORMANCE_APT_PACKAGES"].split()
+    assert packages, "the conformance stage installs no apt package"
+    if not shutil.which("dpkg-query"):
+        pytest.fail(f"not a Debian machine: make setup installs {' '.join(packages)} with apt-get")
+    for package in packages:
+        status = run("dpkg-query", "-W", "-f", "${Status}", package, cwd=ROOT, check=False).stdout
+        assert status == "install ok installed", f"{package}: {status or 'not installed'}; apt-get install {package}"
+    # The browser a headless run launches, chosen by the installed package's own code, with no override.
+    choose = "from simulator.testing.browser import system_chromium; print(system_chromium(headless=True))"
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "SFERUM_SIM_CHROMIUM")}
+    chosen = subprocess.run(
+        [conformance_only.python, "-c", choose], cwd=conformance_only.scratch, env=env, capture_output=True, text=True
+    )
+    executable = chosen.stdout.strip()
+    assert chosen.returncode == 0 and executable.startswith("/"), chosen.stdout + chosen.stderr
+    owner = run("dpkg-query", "-S", os.path.realpath(executable), cwd=ROOT).stdout.partition(":")[0]
+    assert owner in packages, f"{executable} belongs to {owner}, which the conformance stage does not install"
+
+
+def test_the_conformance_stage_command_answers_help(conformance_only: ServerOnly) -> None:
+    (command,) = CONFORMANCE.instructions["CMD"]
+    arguments = json.loads(command)
+    assert arguments[0] == "conformance", f"the conformance stage's CMD runs {arguments}"
+    answer = conformance_only.sferum_sim(*arguments)
+    assert answer.returncode == 0 and not answer.stderr, answer.stdout + answer.stderr
+    assert answer.stdout.startswith("usage: sferum-sim conformance"), answer.stdout
+    assert "--journal-url" in answer.stdout
+
+
+def test_the_conformance_stage_passes_the_node_journal(conformance_only: ServerOnly) -> None:
+    """O01, the plain sign-in, from the stage's environment: a green run, its report naming only O01 checked."""
+    sim_port = free_port()
+    report_dir = conformance_only.scratch / "report"
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "SFERUM_SIM_CHROMIUM")}
+    with node_journal(sim_port) as origin:
+        answer = subprocess.run(
+            [conformance_only.venv / "bin" / "sferum-sim", *conformance_arguments(origin, sim_port, str(report_dir))],
+            cwd=conformance_only.scratch,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=480,
+        )
+    assert answer.returncode == 0, answer.stdout + answer.stderr
+    document = json.loads((report_dir / "results.json").read_text(encoding="utf-8"))
+    statuses = {item["id"]: item["status"] for item in document["outcomes"]}
+    assert statuses.pop("O01") == "passed", answer.stdout
+    assert statuses and set(statuses.values()) == {"skipped"}, statuses
+
+
+def built_image(runtime: str, *target: str) -> str:
+    """The Dockerfile built (at `target`, if given) on the base image; skipped when no base is at hand."""
+    base = os.environ.get(BASE_IMAGE_ENV) or IMAGE.python_image
+    if run(runtime, "image", "inspect", base, cwd=ROOT, check=False).returncode != 0:
+        pulled = run(runtime, "pull", base, cwd=ROOT, check=False)
+        if pulled.returncode != 0:
+            pytest.skip(
+                f"the base image {base} is not here and cannot be pulled ({pulled.stderr.strip().splitlines()[-1:]}); "
+                f"{BASE_IMAGE_ENV} names a local stand-in"
+            )
+    tag = f"localhost/sferum-sim-test:{uuid.uuid4().hex[:12]}"
+    run(runtime, "build", *target, "--build-arg", f"PYTHON_IMAGE={base}", "-t", tag, ROOT, cwd=ROOT)
+    return tag
+
+
+def test_the_conformance_image_builds_and_passes_the_node_journal(tmp_path: Path) -> None:
+    """Built with `--target conformance`, run as docs/vendors.md says: the host's network, the journal on the host."""
+    runtime = container_runtime()
+    tag = built_image(runtime, "--target", "conformance")
+    try:
+        help_text = run(runtime, "run", "--rm", tag, cwd=ROOT).stdout
+        assert help_text.startswith("usage: sferum-sim conformance"), help_text
+        sim_port = free_port()
+        with node_journal(sim_port) as origin:
+            answer = run(
+                runtime,
+                "run",
+                "--rm",
+                "--network",
+                "host",
+                tag,
+                *conformance_arguments(origin, sim_port, "report"),
+                cwd=ROOT,
+                check=False,
+            )
+        assert answer.returncode == 0, answer.stdout + answer.stderr
+        assert re.search(r"^O01 пройден ", answer.stdout, flags=re.MULTILINE), answer.stdout
+    finally:
         run(runtime, "rmi", "-f", tag, cwd=ROOT, check=False)
