@@ -5,11 +5,11 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 from pytest_bdd import parsers, then
 
-from simulator.testing.acts import Shows, checks
+from simulator.testing.acts import Group, Text, checks
 
 
 @then(parsers.re(r"ещё до ввода кода VK ID предупреждает: «(?P<text>.+)»$"))
-@checks(Shows("{text}"))
+@checks(Text("email-rule", Group("text")))
 def email_rule_told_first(page: Page, text: str) -> None:
     """Checks the e-mail code screen, before any code is typed, notes exactly this text and offers «Войти по номеру телефона»."""
     expect(page.get_by_label("Код подтверждения")).to_have_value("")

@@ -30,6 +30,7 @@ from ..testing.acts import (
     OnlyButton,
     Screen,
     Shows,
+    Text,
     Unchanged,
 )
 from .library import Library, LibraryStep, Unwritable
@@ -44,6 +45,7 @@ RANK = {
     Screen: 2,
     OnlyButton: 3,
     Shows: 3,
+    Text: 1,
     Gained: 4,
     Unchanged: 4,
     Joined: 4,
@@ -155,6 +157,9 @@ def _check(
     if isinstance(check, Shows):
         match = _template(check.text).search(shown.text)
         return (match.groupdict(), {f"text:{check.text}"}, 1) if match else None
+    if isinstance(check, Text):
+        said = shown.testids.get(check.testid)
+        return ({**check.values, check.text.name: said}, {f"testid:{check.testid}"}, 1) if said else None
     if isinstance(check, Screen):
         if shown.screen != check.name or not all(testid in shown.testids for testid in check.present):
             return None

@@ -180,6 +180,16 @@ class Screen:
 
 
 @dataclass(frozen=True)
+class Text:
+    """The element with this `data-testid` is shown and its text is what the `text` group takes (a dialog's
+    paragraph, a note on a screen); `values`: the step's other groups, constants."""
+
+    testid: str
+    text: Group
+    values: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class OnlyButton:
     """The screen has a single button, whose label the group takes."""
 
@@ -229,7 +239,7 @@ class Joined:
     chat: Group
 
 
-Check = Heading | Notice | Alert | FieldAlert | Shows | Screen | OnlyButton | Gained | Unchanged | Joined
+Check = Heading | Notice | Alert | FieldAlert | Shows | Text | Screen | OnlyButton | Gained | Unchanged | Joined
 
 
 @dataclass(frozen=True)
@@ -321,6 +331,8 @@ def _check(check: Check) -> str:
         return f"ошибка у поля {_said(check.label)}: {_said(check.text)}"
     if isinstance(check, Shows):
         return f"текст «{check.text}»"
+    if isinstance(check, Text):
+        return f"текст {check.testid}: {_said(check.text)}"
     if isinstance(check, Screen):
         return f"экран {check.name}" + "".join(f" с {testid}" for testid in check.present)
     if isinstance(check, OnlyButton):

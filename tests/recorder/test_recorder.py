@@ -23,7 +23,7 @@ from simulator.cli import main as cli
 from simulator.recorder import DEFAULT_GIVENS, Options, Recording, panel, run_feature
 from simulator.recorder.library import load
 from simulator.recorder.sentences import Unwritable, sentence
-from simulator.testing.acts import Acts, Alert, Checks, Gained, Group, Heading, Notice, OnlyButton, Screen, declared
+from simulator.testing.acts import Acts, Alert, Checks, Gained, Group, Heading, Notice, OnlyButton, Text, declared
 from simulator.trainer.runner import display
 
 TEACHER = "учитель МЭШ, у которого есть учебный профиль Сферум"
@@ -369,7 +369,7 @@ def test_declarations_hold_what_the_step_functions_declare() -> None:
     assert declared(common.dialog_opens) == (Checks((Heading(Group("title")),)),)
     assert declared(common.platform_says) == (
         Checks((Notice(Group("text"), platform=Group("platform")),)),
-        Checks((Screen("mes-cabinet", values={"platform": "МЭШ"}, reads={"text": "linked-message"}),)),
+        Checks((Text("linked-message", Group("text"), values={"platform": "МЭШ"}),)),
     )
     assert declared(common.platform_shows_error) == (Checks((Alert(Group("text"), platform=Group("platform")),)),)
     [linked] = declared(common.linked_to_own_profile)
