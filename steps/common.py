@@ -209,6 +209,7 @@ def dialog_opens(page: Page, title: str) -> None:
 @then(parsers.re(r"(?P<platform>МЭШ|VK ID) сообщает «(?P<text>.+)»$"))
 @checks(Notice(Group("text"), platform=Group("platform")))
 @checks(Text("linked-message", Group("text"), values={"platform": "МЭШ"}))
+@checks(Text("unlink-question", Group("text"), values={"platform": "МЭШ"}))
 def platform_says(page: Page, platform: str, text: str) -> None:
     """Checks the screen shows exactly this text (whichever platform is named); the world is not checked."""
     expect(page.get_by_text(text, exact=True)).to_be_visible()

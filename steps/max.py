@@ -312,6 +312,7 @@ def still_linked(sim_session: SimSession, scene: Scene) -> None:
 
 
 @then("учетная запись МЭШ отвязана от учебного профиля, учебный профиль сохранён")
+@checks(Gained("unlinked"))
 def unlinked(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world: the actor's МЭШ account has no link, and the profile it had still exists."""
     assert _mes_links(sim_session, scene) == []

@@ -171,6 +171,7 @@ def passport_security(page: Page) -> None:
 
 
 @then("МЭШ показывает, что аккаунт «МЭШ» привязан к учебному профилю Сферум, и id аккаунта")
+@checks(Shows("Привязан к учебному профилю Сферум"))
 def passport_shows_link(page: Page, sim_session: SimSession, scene: Scene) -> None:
     """Checks the «Безопасность» tab shows «Аккаунт в «МЭШ»» linked to the Sferum profile with its id, and the world holds exactly one link of the actor's, to that profile."""
     link = the_only(
@@ -185,6 +186,7 @@ def passport_shows_link(page: Page, sim_session: SimSession, scene: Scene) -> No
 
 
 @then("МЭШ показывает, что аккаунт «МЭШ» не привязан к учебному профилю Сферум")
+@checks(Shows("Не привязан к учебному профилю Сферум"))
 def passport_shows_no_link(page: Page) -> None:
     """Checks the tab says «Не привязан к учебному профилю Сферум» and shows no profile id; the world is not checked."""
     expect(page.get_by_test_id("link-status")).to_have_text("Не привязан к учебному профилю Сферум")

@@ -370,6 +370,7 @@ def test_declarations_hold_what_the_step_functions_declare() -> None:
     assert declared(common.platform_says) == (
         Checks((Notice(Group("text"), platform=Group("platform")),)),
         Checks((Text("linked-message", Group("text"), values={"platform": "МЭШ"}),)),
+        Checks((Text("unlink-question", Group("text"), values={"platform": "МЭШ"}),)),
     )
     assert declared(common.platform_shows_error) == (Checks((Alert(Group("text"), platform=Group("platform")),)),)
     [linked] = declared(common.linked_to_own_profile)

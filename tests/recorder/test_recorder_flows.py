@@ -455,6 +455,24 @@ def f11_invitation(person: Person) -> None:
     person.check("sferum.ru сообщает, что приглашение отправлено на его номер, и показывает его среди приглашений")
 
 
+def f05_unlink(person: Person) -> None:
+    person.fill("Логин", person.credential("Логин:"))
+    person.fill("Пароль", person.credential("Логин:", 2))
+    person.click("button", "Войти")
+    person.click("link", "Мой паспорт")
+    person.page.get_by_role("navigation", name="Разделы паспорта").get_by_role("link", name="Безопасность").click()
+    person.check("МЭШ показывает, что аккаунт «МЭШ» привязан к учебному профилю Сферум, и id аккаунта")
+    person.click("link", "Отвязать аккаунт «Сферум»")
+    person.check('открывается окно «Удаление профиля "Сферум"»')
+    person.check("МЭШ сообщает «Вы действительно хотите отвязать аккаунт «Сферум» от вашей учетной записи?»")
+    person.click("link", "Отменить")
+    person.click("link", "Отвязать аккаунт «Сферум»")
+    person.click("button", "Отвязать")
+    person.check("МЭШ сообщает «Аккаунт «Сферум» отвязан от вашей учетной записи.»")
+    person.check("МЭШ показывает, что аккаунт «МЭШ» не привязан к учебному профилю Сферум")
+    person.check("учетная запись МЭШ отвязана от учебного профиля, учебный профиль сохранён")
+
+
 @dataclass(frozen=True)
 class Flow:
     givens: tuple[str, ...]
@@ -553,6 +571,16 @@ FLOWS: dict[str, Flow] = {
             ),
             ("Тогда учебный профиль пользователя не прикреплён к организации", NOT_DECLARED),
             *((step, INVITED_USER) for step in F11_USER_PART),
+        ),
+    ),
+    "F05": Flow(
+        (MES, "учитель МЭШ, у которого учебный профиль Сферум привязан через VK ID"),
+        f05_unlink,
+        differences=(
+            (
+                "Тогда учетная запись МЭШ по-прежнему привязана к учебному профилю",
+                "after «Отменить» nothing happened: " + NOT_DECLARED,
+            ),
         ),
     ),
     "F03": Flow(
@@ -748,8 +776,6 @@ FLOWS: dict[str, Flow] = {
 NO_STEP = "no «Когда» step of the library declares its actions (@acts) yet"
 NOT_YET: dict[str, str] = {
     "F02": "the phone viewport of «Моя школа Журнал»: the recorder's window has one size",
-    "F05": "unlinking: МЭШ's question in the dialog «Удаление профиля» is a plain paragraph no check declares, and "
-    "what «Мой паспорт» shows of the link has no @checks",
     "F08": "the chat list's counts are checks with a data table, which the recorder does not write",
     "F09": "the administrator's statistics are a second person's download, checked with a data table the recorder "
     "does not write",
