@@ -261,6 +261,29 @@ def seconds_pass_on_screen(page: Page, sim_session: SimSession, seconds: str) ->
     page.clock.run_for(int(seconds) * 1000)
 
 
+def expect_countdown(page: Page, text: str) -> None:
+    """Checks the countdown reads `text` («SMS придёт в течение 01:59») as the server rendered it.
+
+    Where the simulator's clock runs (a recording, `serve`) the page ticks the countdown down once a second, and
+    the moment a check reads it is not the moment the page arrived: the same words with a time no later than
+    `text`'s then hold. A frozen clock (every scenario's) keeps the exact text.
+    """
+    countdown = page.get_by_test_id("countdown")
+    if countdown.get_attribute("data-clock") != "running":
+        expect(countdown).to_have_text(text)
+        return
+    words, _, at = text.rpartition(" ")
+    expect(countdown).to_have_text(re.compile(rf"{re.escape(words)} \d\d:\d\d"))
+    shown = countdown.inner_text().rpartition(" ")[2]
+    if _seconds(shown) > _seconds(at):
+        fail(f"отсчёт «{text}» или меньше", f"«{countdown.inner_text()}»")
+
+
+def _seconds(clock: str) -> int:
+    minutes, _, seconds = clock.partition(":")
+    return int(minutes) * 60 + int(seconds)
+
+
 @then(parsers.re(r"вместо отсчёта появляется «(?P<label>[^«»]+)», страница не обновлялась"))
 def countdown_replaced(page: Page, label: str) -> None:
     """Checks the countdown is gone and the button with this label is shown, on the page marked before (no reload)."""

@@ -9,7 +9,7 @@ from pytest_bdd import parsers, then, when
 from simulator.testing import SimSession
 from simulator.testing.acts import Actor, Click, Fill, Open, Screen, acts, checks
 
-from .common import WHO, Scene, button
+from .common import WHO, Scene, button, expect_countdown
 from .failures import fail
 
 # Services that sign their users in through Госуслуги: platform and the page with the button.
@@ -113,7 +113,7 @@ def registration_code_screen(page: Page, scene: Scene, what: str) -> None:
         waiting = "Письмо придёт в течение 01:59"
     expect(page.get_by_text(sent, exact=True)).to_be_visible()
     expect(page.get_by_label("Код подтверждения", exact=True)).to_be_visible()
-    expect(page.get_by_test_id("countdown")).to_have_text(waiting)
+    expect_countdown(page, waiting)
 
 
 @when(parsers.re(rf"(?:{WHO} )?придумывает пароль от Госуслуг, повторяет его и нажимает «Сохранить»"))

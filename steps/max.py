@@ -29,7 +29,7 @@ from simulator.testing.acts import (
 )
 from simulator.testing.client import Link
 
-from .common import WHO, Scene, button, read_code, seed_masked_phone
+from .common import WHO, Scene, button, expect_countdown, read_code, seed_masked_phone
 from .failures import created, fail, first, known, the_only
 
 VPN = "Привязка учебного профиля Сферум в МАХ к учетной записи электронного журнала не работает при включенном VPN"
@@ -135,7 +135,7 @@ def asks_for_sms_code(page: Page, scene: Scene, registration: str | None, countd
     expect(page.get_by_role("heading", name="Введите код из SMS")).to_be_visible()
     sent = "Код подтверждения регистрации отправлен в SMS" if registration else "Мы отправили SMS с кодом"
     expect(page.get_by_text(f"{sent} на номер {seed_masked_phone(scene.person.phone)}", exact=True)).to_be_visible()
-    expect(page.get_by_test_id("countdown")).to_have_text(countdown)
+    expect_countdown(page, countdown)
 
 
 @when(parsers.re(rf"(?:{WHO} )?вводит полученный код из SMS и нажимает «(?P<label>Перейти в МАХ|Войти)»"))

@@ -22,7 +22,7 @@ from simulator.testing.acts import (
     checks,
 )
 
-from .common import WHO, Scene, code_of, read_code, read_latest_code, seed_masked_phone, seed_phone
+from .common import WHO, Scene, code_of, expect_countdown, read_code, read_latest_code, seed_masked_phone, seed_phone
 from .failures import fail, known
 
 CHANNELS = {"звонком": "call", "по SMS": "sms"}
@@ -89,7 +89,7 @@ def email_code_sent(page: Page, scene: Scene) -> None:
 @then(parsers.re(r"VK ID показывает отсчёт «(?P<text>[^«»]+)»"))
 def countdown(page: Page, text: str) -> None:
     """Checks the countdown on the screen reads exactly this text."""
-    expect(page.get_by_test_id("countdown")).to_have_text(text)
+    expect_countdown(page, text)
 
 
 @when(parsers.re(r"(?:снова )?нажимает «Продолжить» на экране «Вход в VK ID»"))
@@ -358,7 +358,7 @@ def asks_for_sms_code(page: Page, scene: Scene) -> None:
     sent = f"Мы отправили SMS с кодом на номер {seed_masked_phone(scene.person.phone)}"
     expect(page.get_by_text(sent, exact=True)).to_be_visible()
     expect(page.get_by_label("Код подтверждения", exact=True)).to_be_visible()
-    expect(page.get_by_test_id("countdown")).to_have_text("SMS придёт в течение 01:59")
+    expect_countdown(page, "SMS придёт в течение 01:59")
 
 
 # -- the text as the seeds print it, and the links on it ---------------------------------------------

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import cast
 
@@ -181,7 +182,9 @@ def test_check_from_python_walks_the_outcomes_asked_for(tmp_path: Path) -> None:
         )
 
     try:
-        results = asyncio.run(in_a_test_whose_thread_runs_a_loop())
+        # A thread of the test's own, whatever loop the worker's main thread already runs.
+        with ThreadPoolExecutor(1) as apart:
+            results = apart.submit(asyncio.run, in_a_test_whose_thread_runs_a_loop()).result()
     finally:
         journal.terminate()
         journal.wait(10)
