@@ -9,6 +9,7 @@
 import { createServer, request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { createHash, randomBytes } from "node:crypto";
+import { pathToFileURL } from "node:url";
 
 const PORT = Number(process.env.PORT ?? 8000);
 const VKID_URL = (process.env.VKID_URL ?? "https://id.vk.com").replace(/\/$/, "");
@@ -109,7 +110,8 @@ function login(req, res, session) {
 async function callback(req, res, session, params) {
   const pending = session.data.pending;
   delete session.data.pending; // one answer per sign-in: a replayed callback finds nothing pending
-  if (!pending || params.get("state") !== pending.state) return failed(res, 400, "Ответ VK ID не относится к этому входу (state не совпадает).");
+  if (!pending || (!flaws.ignoresState && params.get("state") !== pending.state)) return failed(res, 400, "Ответ VK ID не относится к этому входу (state не совпадает).");
+  if (params.get("error") && flaws.crashesOnRefusal) throw new Error(`VK ID: ${params.get("error")}`);
   if (params.get("error")) return failed(res, 400, params.get("error") === "access_denied" ? "Вы отказались от входа через VK ID." : `VK ID: ${params.get("error")}`);
   try {
     const tokens = await vkid("/oauth2/auth", {
@@ -121,6 +123,7 @@ async function callback(req, res, session, params) {
     session.data.tokens = data.tokens;
     session.data.deviceId = data.deviceId;
   } catch (error) {
+    if (flaws.crashesOnVkIdFailure && error.status >= 500) throw error;
     return failed(res, 502, `VK ID не подтвердил вход: ${error.message}`);
   }
   res.writeHead(302, { Location: "/" }).end();
@@ -133,17 +136,25 @@ async function logout(req, res, session) {
   res.writeHead(303, { Location: "/", "Set-Cookie": "sid=; Max-Age=0; Path=/" }).end();
 }
 
-createServer(async (req, res) => {
-  const url = new URL(req.url, "http://journal");
-  const session = sessionOf(req, res);
-  try {
-    if (req.method === "GET" && url.pathname === "/") return await home(req, res, session);
-    if (req.method === "GET" && url.pathname === "/login") return login(req, res, session);
-    if (req.method === "GET" && url.pathname === new URL(REDIRECT_URI).pathname) return await callback(req, res, session, url.searchParams);
-    if (req.method === "POST" && url.pathname === "/logout") return await logout(req, res, session);
-    page(res, 404, "<p>Такой страницы нет.</p>");
-  } catch (error) {
-    console.error(error);
-    page(res, 500, "<p>Внутренняя ошибка журнала.</p>");
-  }
-}).listen(PORT, "127.0.0.1", () => console.log(`journal on http://127.0.0.1:${PORT}/`));
+// What this journal gets wrong on purpose: nothing, run as itself; broken-journal.mjs starts it with every flaw.
+let flaws = {};
+
+export function start(journalFlaws = {}) {
+  flaws = journalFlaws;
+  createServer(async (req, res) => {
+    const url = new URL(req.url, "http://journal");
+    const session = sessionOf(req, res);
+    try {
+      if (req.method === "GET" && url.pathname === "/") return await home(req, res, session);
+      if (req.method === "GET" && url.pathname === "/login") return login(req, res, session);
+      if (req.method === "GET" && url.pathname === new URL(REDIRECT_URI).pathname) return await callback(req, res, session, url.searchParams);
+      if (req.method === "POST" && url.pathname === "/logout") return await logout(req, res, session);
+      page(res, 404, "<p>Такой страницы нет.</p>");
+    } catch (error) {
+      console.error(error);
+      page(res, 500, "<p>Внутренняя ошибка журнала.</p>");
+    }
+  }).listen(PORT, "127.0.0.1", () => console.log(`journal on http://127.0.0.1:${PORT}/`));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) start();

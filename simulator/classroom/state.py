@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import inspect
 import json
 import time
 from collections.abc import Callable
@@ -13,8 +12,8 @@ from typing import Any
 
 from aiohttp import web
 
-from ..recorder.library import Library
-from ..testing.client import SimSession, Simulator, SimulatorError
+from ..recorder.library import GivenFailed, Library
+from ..testing.client import SimSession, Simulator
 from ..testing.personas import Personas
 from ..world import World
 from .hosts import SeatHosts
@@ -125,24 +124,10 @@ class Classroom:
         """A new session for the seat, its «Дано» steps run against it as pytest runs them; who the seat plays."""
         session = simulator.new_session(seat.key, seed=seat.seed, running_clock=True)
         fixtures: dict[str, Any] = {"sim": simulator, "sim_session": session, "personas": Personas(seat.seed)}
-        for text in seat.exercise.givens:
-            step, arguments = self.library.given(text)
-            kwargs: dict[str, Any] = {}
-            for name in inspect.signature(step.function).parameters:
-                if name in arguments:
-                    kwargs[name] = arguments[name]
-                else:
-                    if name not in fixtures:
-                        fixtures[name] = self.library.fixture(name)
-                    kwargs[name] = fixtures[name]
-            try:
-                step.function(**kwargs)
-            except (SimulatorError, AssertionError, KeyError) as error:
-                raise SeatingError(f"место {seat.number}: шаг «Дано {text}» не выполнен: {error}") from error
-        scene, cast = fixtures.get("scene"), fixtures.get("cast")
-        actor = getattr(scene, "actor", None)
-        if actor is None and cast is not None and cast.people:
-            actor = list(cast.people.values())[-1]
+        try:
+            actor = self.library.run_givens(seat.exercise.givens, fixtures)
+        except GivenFailed as error:
+            raise SeatingError(f"место {seat.number}: {error}") from error
         if actor is None:
             return Persona(f"Место {seat.number}")
         logins: dict[str, Any] = fixtures.get("gosuslugi_logins", {})

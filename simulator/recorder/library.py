@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,12 +17,17 @@ from pytest_bdd import parsers
 
 from ..testing.acts import Acts, Checks, declared
 from ..testing.bdd import step_definitions
+from ..testing.client import SimulatorError
 from ..testing.step_catalogue import LIBRARY
 from .sentences import Unwritable, names_actor, sentence
 
 
 class LibraryError(RuntimeError):
     """A sentence the library does not have, or a step the recorder cannot run; said in Russian."""
+
+
+class GivenFailed(RuntimeError):
+    """A «Дано» step failed against the session; the message names the sentence, in Russian."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,30 @@ class Library:
             if step.kind == "given" and (arguments := step.arguments(text)) is not None:
                 return step, arguments
         raise LibraryError(f"в библиотеке нет шага «Дано {text}» (список шагов: sferum-sim steps)")
+
+    def run_givens(self, givens: Iterable[str], fixtures: dict[str, Any]) -> Any:
+        """Run the «Дано» sentences as pytest-bdd would: each step gets its arguments and the fixtures it asks for,
+        made once and shared in `fixtures`. Who the sentences brought in acts: the scene's actor, else the cast's
+        last person; None when nobody."""
+        for text in givens:
+            step, arguments = self.given(text)
+            kwargs: dict[str, Any] = {}
+            for name in inspect.signature(step.function).parameters:
+                if name in arguments:
+                    kwargs[name] = arguments[name]
+                else:
+                    if name not in fixtures:
+                        fixtures[name] = self.fixture(name)
+                    kwargs[name] = fixtures[name]
+            try:
+                step.function(**kwargs)
+            except (SimulatorError, AssertionError, KeyError) as error:
+                raise GivenFailed(f"шаг «Дано {text}» не выполнен: {error}") from error
+        scene, cast = fixtures.get("scene"), fixtures.get("cast")
+        actor = getattr(scene, "actor", None)
+        if actor is None and cast is not None and cast.people:
+            actor = list(cast.people.values())[-1]
+        return actor
 
     def fixture(self, name: str) -> Any:
         """A fresh value of the library's own parameterless fixture `name` (scene, cast, …)."""

@@ -13,7 +13,6 @@ line or finish. The scenario's text is rendered anew after each change (writing.
 from __future__ import annotations
 
 import contextlib
-import inspect
 import math
 import re
 import time
@@ -30,7 +29,7 @@ from playwright.sync_api import Browser, BrowserContext, Error, Page, Playwright
 from ..hosts import PLATFORMS, Hosts
 from ..server import SimulatorServer
 from ..testing.browser import chromium_args, system_chromium
-from ..testing.client import Message, SimSession, Simulator, SimulatorError
+from ..testing.client import Message, SimSession, Simulator
 from ..testing.personas import Persona, Personas
 from ..testing.plugin import DEFAULT_SEED
 from ..validation import SEXES, format_phone
@@ -53,7 +52,7 @@ from .capture import (
     Waited,
     WentBack,
 )
-from .library import Library, LibraryError, load
+from .library import GivenFailed, Library, LibraryError, load
 from .matching import Entry, Matcher
 from .proposing import Shown, propose
 from .trying import Trier
@@ -264,24 +263,11 @@ class Recording:
             "personas": Personas(self.options.seed),
             "page": page,
         }
-        for text in self.givens:
-            step, arguments = self.library.given(text)
-            kwargs: dict[str, Any] = {}
-            for name in inspect.signature(step.function).parameters:
-                if arguments is not None and name in arguments:
-                    kwargs[name] = arguments[name]
-                else:
-                    if name not in fixtures:
-                        fixtures[name] = self.library.fixture(name)
-                    kwargs[name] = fixtures[name]
-            try:
-                step.function(**kwargs)
-            except (SimulatorError, AssertionError, KeyError) as error:
-                raise RecorderError(f"шаг «Дано {text}» не выполнен: {error}") from error
-        scene, cast = fixtures.get("scene"), fixtures.get("cast")
-        actor = getattr(scene, "actor", None)
-        if actor is None and cast is not None and cast.people:
-            actor = list(cast.people.values())[-1]
+        try:
+            actor = self.library.run_givens(self.givens, fixtures)
+        except GivenFailed as error:
+            raise RecorderError(str(error)) from error
+        cast = fixtures.get("cast")
         administrator = getattr(cast, "people", {}).get(WHO["admin"]) if self.options.persona == "admin" else None
         if isinstance(administrator, Persona) and cast is not None:
             # The administrator is at the keyboard; the person the scene names («пользователь») is someone else,

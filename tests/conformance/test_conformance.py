@@ -1,4 +1,4 @@
-"""`sferum-sim conformance` against the Node journal of examples/conformance and its deliberately broken copy.
+"""`sferum-sim conformance` against the Node journal of examples/conformance and the same journal started with its three flaws (broken-journal.mjs).
 
 The command runs as a vendor runs it, in its own process: against the good journal with a simulator it
 starts itself (--sim-port), against the broken one with a simulator already running (--sim-url). The
