@@ -62,8 +62,11 @@ format: setup
 unit: setup sdk
 	$(PYTEST) tests $(PYTEST_ARGS)
 
+# The package's and the step library's bytecode, as pip writes it for an installed wheel: where
+# $PYTHONDONTWRITEBYTECODE is set (many CI images) every run would otherwise compile them anew.
 setup: $(VENV)/.installed browser
 	@mkdir -p $(REPORTS)
+	@$(BIN)/python -m compileall -q simulator steps
 
 # Quiet: pip's warnings (e.g. about extra package indexes) are shown only when the install fails.
 $(VENV)/.installed: pyproject.toml

@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from openpyxl import Workbook
 from playwright.sync_api import Page
 
 from simulator.testing import Persona
@@ -19,6 +18,8 @@ from simulator.testing import Persona
 from .failures import fail, listed, the_only
 
 if TYPE_CHECKING:  # imported at run time by the step modules themselves, after pytest registers them
+    from openpyxl import Workbook  # only a statistics download reads one: not imported with every run
+
     from .common import Scene
 
 ROLES = {"учитель": "teacher", "ученик": "student", "родитель": "parent", "педагог": "teacher"}

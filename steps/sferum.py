@@ -6,7 +6,6 @@ from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 
-from openpyxl import load_workbook
 from playwright.sync_api import BrowserContext, Page, expect
 from pytest_bdd import given, parsers, then, when
 
@@ -138,6 +137,8 @@ def download_statistics(cast: Cast) -> None:
     with page.expect_download() as download:
         download_link.click()
     cast.filename = download.value.suggested_filename
+    from openpyxl import load_workbook  # only here: every run would pay for its import
+
     # Playwright keeps downloads under a name without an extension, which openpyxl refuses.
     cast.workbook = load_workbook(BytesIO(Path(download.value.path()).read_bytes()))
 

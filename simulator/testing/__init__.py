@@ -6,6 +6,9 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from . import startup  # noqa: F401  first: its mark is where the plugin starts loading
+from .rewriting import rewrite_only_checks
+
+rewrite_only_checks()  # before anything else of the simulator is imported
 
 if TYPE_CHECKING:
     from .client import SimSession, Simulator, SimulatorError

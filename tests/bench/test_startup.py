@@ -44,6 +44,12 @@ import sys
 def test_zz_modules_seen():
     with open("modules.json", "w", encoding="utf-8") as out:
         json.dump(sorted(sys.modules), out)
+    rewritten = [
+        name for name, module in sys.modules.items()
+        if type(getattr(getattr(module, "__spec__", None), "loader", None)).__name__ == "AssertionRewritingHook"
+    ]
+    with open("rewritten.json", "w", encoding="utf-8") as out:
+        json.dump(sorted(rewritten), out)
 """
 
 PLAIN_TEST = """
@@ -67,7 +73,8 @@ def _run(project: Path, *args: str) -> dict[str, Any]:
     result = run_pytest(project, *args, env={"SFERUM_SIM_STARTUP_LOG": str(project / "marks.jsonl")})
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     modules = json.loads((project / "modules.json").read_text(encoding="utf-8"))
-    return {"marks": _marks(project), "modules": set(modules)}
+    rewritten = json.loads((project / "rewritten.json").read_text(encoding="utf-8"))
+    return {"marks": _marks(project), "modules": set(modules), "rewritten": set(rewritten)}
 
 
 @pytest.fixture(scope="module")
@@ -114,6 +121,19 @@ def test_a_scenario_run_imports_what_it_uses_and_no_report_writer(scenario_run: 
     modules = scenario_run["modules"]
     assert {"simulator.server", "faker", "playwright.sync_api"} <= modules
     assert not {"simulator.testing.reporting.write", "respx"} & modules
+
+
+def test_pytest_rewrites_the_tests_asserts_but_not_the_simulators_or_fakers(scenario_run: dict[str, Any]) -> None:
+    """simulator/testing/rewriting.py: pytest would parse and recompile the whole simulator and Faker's providers at
+    every run without a bytecode cache; their asserts report no test's failure. The project's own tests stay
+    rewritten. Fails (naming pytest's version) if pytest renames the set of packages it marks."""
+    rewritten = scenario_run["rewritten"]
+    assert "test_start" in rewritten, sorted(rewritten)
+    taken_out = sorted(name for name in rewritten if name.partition(".")[0] in ("simulator", "faker"))
+    # the package and its plugin module are imported (rewritten) by pytest before the plugin can say otherwise
+    assert set(taken_out) <= {"simulator", "simulator.testing", "simulator.testing.startup"}, (
+        f"pytest {pytest.__version__} rewrote {taken_out}"
+    )
 
 
 def test_the_breakdown_reads_each_stage_from_its_marks() -> None:
