@@ -96,8 +96,8 @@ class Quietness:
 
 
 def bytecode_cache() -> bool:
-    """Whether Python writes its bytecode caches here: with $PYTHONDONTWRITEBYTECODE every pytest run compiles
-    (and rewrites the asserts of) every module of the harness anew, which the start-up figures then include."""
+    """Whether Python writes its bytecode caches here: with $PYTHONDONTWRITEBYTECODE a run reads only what
+    `make setup` (or pip, for a wheel) compiled, and pytest rewrites the step library's asserts at every run."""
     return not os.environ.get("PYTHONDONTWRITEBYTECODE")
 
 

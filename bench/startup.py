@@ -218,7 +218,7 @@ def render(result: dict[str, Any]) -> str:
     cache = (
         "on"
         if machine.get("bytecode_cache", True)
-        else "off ($PYTHONDONTWRITEBYTECODE: every run compiles the harness)"
+        else "not written ($PYTHONDONTWRITEBYTECODE: runs read what make setup compiled; steps are rewritten anew)"
     )
     lines.append(f"machine: {machine['cpus']} CPUs, load {machine['load_before']} → {machine['load_after']}{flag}")
     lines.append(f"bytecode cache: {cache}")

@@ -65,7 +65,10 @@ def _marks(project: Path) -> list[str]:
 
 # The repository's own pytest options (pyproject.toml): the plugins of Faker, respx and the dev extras off, so
 # what the run imports is what sferum-sim's plugin and the tests import.
-ADDOPTS = "-p no:cacheprovider -p no:randomly -p no:schemathesis -p no:hypothesispytest -p no:faker -p no:respx"
+ADDOPTS = (
+    "-p no:cacheprovider -p no:randomly -p no:schemathesis -p no:hypothesispytest -p no:faker -p no:respx "
+    "-p no:anyio -p no:platformdirs"
+)
 
 
 def _run(project: Path, *args: str) -> dict[str, Any]:
