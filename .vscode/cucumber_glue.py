@@ -85,12 +85,12 @@ def common_shows_as_text() -> None: ...
 
 
 # sferum_sim_steps.common.chats_being_created — Checks the chat list says «Чаты создаются.», its heading is «Чаты 0» and it lists no chat; the world is not checked.
-@then("/^(?:(?:во вкладке «Сферум»|в Сферуме) сказано, что чаты создаются, и чатов (?:в списке )?пока нет)$/")
+@then("/^(?:(?<where>во вкладке «Сферум»|в Сферуме) сказано, что чаты создаются, и чатов (?<listed>в списке )?пока нет)$/")
 def common_chats_being_created() -> None: ...
 
 
 # sferum_sim_steps.common.chats_listed — Checks the chat list has this heading, no «Чаты создаются.», and exactly the table's chats (title and caption) in order.
-@then("/^(?:(?:во вкладке «Сферум»|в Сферуме) «(?<heading>Чаты [0-9]+)»(?:, в списке)?:)$/")
+@then("/^(?:(?<where>во вкладке «Сферум»|в Сферуме) «(?<heading>Чаты [0-9]+)»(?<listed>, в списке)?:)$/")
 def common_chats_listed() -> None: ...
 
 

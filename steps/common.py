@@ -25,9 +25,12 @@ from simulator.testing.acts import (
     Heading,
     Notice,
     Reload,
+    Shows,
+    Table,
     Text,
     Unchanged,
     Wait,
+    Where,
     acts,
     checks,
 )
@@ -317,10 +320,16 @@ def shows_as_text(page: Page, label: str, value: str) -> None:
 
 # -- the chat list (simulator/templates/chat_list.html), wherever Sferum shows it ------------------
 
-WHERE_CHATS = r"(?:во вкладке «Сферум»|в Сферуме)"
+WHERE_CHATS = r"(?P<where>во вкладке «Сферум»|в Сферуме)"
+CHAT_COLUMNS = ("чат", "описание")
+# Where the list is, as the sentences say it: ЭШ's tab «Сферум», VK Мессенджер's main screen.
+IN_ES_TAB = Where(("es-sferum",), {"where": "во вкладке «Сферум»"})
+IN_MESSENGER = Where(("messenger-home",), {"where": "в Сферуме"})
 
 
-@then(parsers.re(rf"{WHERE_CHATS} сказано, что чаты создаются, и чатов (?:в списке )?пока нет"))
+@then(parsers.re(rf"{WHERE_CHATS} сказано, что чаты создаются, и чатов (?P<listed>в списке )?пока нет"))
+@checks(Shows("Чаты создаются."), Where(("es-sferum",), {**IN_ES_TAB.values, "listed": "в списке "}))
+@checks(Shows("Чаты создаются."), IN_MESSENGER)
 def chats_being_created(page: Page) -> None:
     """Checks the chat list says «Чаты создаются.», its heading is «Чаты 0» and it lists no chat; the world is not checked."""
     expect(page.get_by_test_id("chats-pending")).to_contain_text("Чаты создаются.")
@@ -328,7 +337,13 @@ def chats_being_created(page: Page) -> None:
     expect(page.get_by_test_id("chat")).to_have_count(0)
 
 
-@then(parsers.re(rf"{WHERE_CHATS} «(?P<heading>Чаты \d+)»(?:, в списке)?:"))
+@then(parsers.re(rf"{WHERE_CHATS} «(?P<heading>Чаты \d+)»(?P<listed>, в списке)?:"))
+@checks(Table("chats", CHAT_COLUMNS), Text("chats-title", Group("heading")), IN_ES_TAB)
+@checks(
+    Table("chats", CHAT_COLUMNS),
+    Text("chats-title", Group("heading")),
+    Where(("messenger-home",), {**IN_MESSENGER.values, "listed": ", в списке"}),
+)
 def chats_listed(page: Page, heading: str, datatable: list[list[str]]) -> None:
     """Checks the chat list has this heading, no «Чаты создаются.», and exactly the table's chats (title and caption) in order."""
     expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()

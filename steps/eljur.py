@@ -321,6 +321,7 @@ def nothing_new(sim_session: SimSession, diary: Diary) -> None:
 
 @then(parsers.re(r"учетн(?:ая запись|ые записи) ЭлЖур не привязан[аы], учебный профиль не создан"))
 @checks(Unchanged(("linked", "profile_created"), journal="eljur"))
+@checks(Unchanged(("linked", "profile_created"), journal="eljur", screens=("login",), refused=False))
 def nothing_linked(sim_session: SimSession, diary: Diary) -> None:
     """Checks the world holds no link (nor did it before), and profiles and VK ID accounts are as they were when seeded."""
     world = sim_session.snapshot()

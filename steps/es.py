@@ -6,7 +6,22 @@ from playwright.sync_api import Locator, Page, expect
 from pytest_bdd import given, parsers, then, when
 
 from simulator.testing import Personas, SimSession
-from simulator.testing.acts import Actor, Click, Fill, Group, Joined, Notice, Open, acts, checks
+from simulator.testing.acts import (
+    CODE,
+    Actor,
+    Click,
+    Fill,
+    Group,
+    Joined,
+    Notice,
+    Open,
+    Reload,
+    Screen,
+    Table,
+    Where,
+    acts,
+    checks,
+)
 from simulator.world import PersonEntry
 
 from .common import WHO, Scene, _links_of, code_of, read_code
@@ -113,6 +128,17 @@ def es_says(page: Page, text: str) -> None:
 
 
 @when(parsers.re(rf"(?:{WHO} )?авторизуется в Сферум через VK ID со своим учебным профилем"))
+@acts(
+    Click("Авторизация в Сферум", role="link", within="Меню"),
+    Fill("Телефон или почта", Actor("phone")),
+    Click("Продолжить", role="button"),
+    Fill("Пароль", Actor("vkid_password")),
+    Click("Продолжить", role="button"),
+    Fill("Код подтверждения", CODE),
+    Click("Продолжить", role="button"),
+    Click("Продолжить в учебном профиле", role="button"),
+    Click("Продолжить", role="button"),
+)
 def authorise_with_profile(page: Page, sim_session: SimSession, scene: Scene) -> None:
     """Variant 1 of the instruction in one step, for scenarios about what comes after it."""
     open_tab(page, "Авторизация в Сферум")
@@ -130,18 +156,21 @@ def authorise_with_profile(page: Page, sim_session: SimSession, scene: Scene) ->
 
 
 @then("открывается вкладка «Сферум»")
+@checks(Screen("es-sferum"))
 def sferum_tab_open(page: Page) -> None:
     """Checks the menu's tab «Сферум» is the current page."""
     expect(_menu(page).get_by_role("link", name="Сферум", exact=True)).to_have_attribute("aria-current", "page")
 
 
 @when(parsers.re(rf"(?:{WHO} )?обновляет вкладку «Сферум»"))
+@acts(Reload(), screen="es-sferum")
 def reload_tab(page: Page) -> None:
     """Reloads the page in the browser."""
     page.reload()
 
 
 @then("во вкладке «Сферум» видеоконференции:")
+@checks(Table("conferences", ("видеоконференция", "время")), Where(("es-sferum",)))
 def conferences_listed(page: Page, datatable: list[list[str]]) -> None:
     """Checks the tab lists exactly the table's video conferences (what and when), in order."""
     expect(page.get_by_test_id("conference")).to_have_text([f"{what} {when}" for what, when in datatable[1:]])
@@ -169,6 +198,7 @@ def profile_in_chats(sim_session: SimSession, scene: Scene, channel: str, chat: 
 
 
 @then("это ровно те чаты, в которых состоит его учебный профиль")
+@checks(Where(("es-sferum",), present=("chat",)))
 def listed_chats_are_memberships(page: Page, sim_session: SimSession, scene: Scene) -> None:
     """Checks the chat titles on the screen are, in any order, exactly the chats of the profile the actor's ЭШ account is linked to (once, via VK ID)."""
     profile_id = _profile_id(sim_session, scene)

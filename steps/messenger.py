@@ -10,10 +10,24 @@ from playwright.sync_api import Locator, Page, expect
 from pytest_bdd import parsers, then, when
 
 from simulator.testing import SimSession
-from simulator.testing.acts import CODE, Actor, Click, Fill, Group, Notice, Open, Screen, acts, checks
+from simulator.testing.acts import (
+    CODE,
+    Actor,
+    Click,
+    Fill,
+    Group,
+    Notice,
+    Open,
+    Screen,
+    Shows,
+    Table,
+    Where,
+    acts,
+    checks,
+)
 
 from .cast import Cast, report_id
-from .common import WHO, Scene, code_of, read_code
+from .common import CHAT_COLUMNS, WHO, Scene, code_of, read_code
 from .failures import created, fail
 
 
@@ -67,12 +81,14 @@ def open_chats(page: Page) -> None:
 
 
 @then("под списком ссылка «Показать все»")
+@checks(Shows("Показать все"), Where(("messenger-home",), present=("chats",)))
 def show_all_link(page: Page) -> None:
     """Checks the screen shows the link «Показать все»."""
     expect(page.get_by_role("link", name="Показать все", exact=True)).to_be_visible()
 
 
 @then("открывается список всех чатов:")
+@checks(Table("chats", CHAT_COLUMNS), Screen("messenger-chats"))
 def all_chats(page: Page, datatable: list[list[str]]) -> None:
     """Checks the screen lists exactly the table's chats (title and caption) in order, with no link «Показать все»."""
     expect(page.get_by_test_id("chat")).to_have_text([f"{title} {caption}" for title, caption in datatable[1:]])

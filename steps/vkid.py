@@ -10,6 +10,7 @@ from simulator.testing.acts import (
     CODE,
     Actor,
     Click,
+    DocString,
     Fill,
     Group,
     Heading,
@@ -18,6 +19,7 @@ from simulator.testing.acts import (
     Screen,
     Shows,
     Switch,
+    Table,
     acts,
     checks,
 )
@@ -365,6 +367,7 @@ def asks_for_sms_code(page: Page, scene: Scene) -> None:
 
 
 @then("VK ID показывает текст, как его печатает инструкция:")
+@checks(DocString(("consent", "terms")))  # the consent block and the terms under «Продолжить», as seed 003 prints them
 def vkid_prints(page: Page, docstring: str) -> None:
     """Checks every line of the doc string is a whole line of the screen's text, in the same order."""
     shown = [line.strip() for line in page.locator("main").inner_text().splitlines() if line.strip()]
@@ -376,6 +379,7 @@ def vkid_prints(page: Page, docstring: str) -> None:
 
 
 @then(parsers.re(r"VK ID перечисляет, что сервис «(?P<service>[^«»]+)» получит из учебного профиля:"))
+@checks(Table("shared-data", ("данные",)), Shows("Сервис «{service}» получит из вашего учебного профиля:"))
 def shared_data_listed(page: Page, service: str, datatable: list[list[str]]) -> None:
     """Checks «Передаваемые данные» names the service and lists exactly the table's items, in order."""
     expect(page.get_by_role("heading", name="Передаваемые данные", exact=True)).to_be_visible()

@@ -36,10 +36,23 @@ OBSERVE = r"""
   const screenEl = document.querySelector("[data-screen]");
   const heading = [...(dialog || document).querySelectorAll("h1, h2, [role=heading]")].find(visible);
   const main = dialog || screenEl || document.body;
-  const testids = {};
+  const testids = {}, rows = {}, lines = {};
+  // A row's cells are the texts of its parts (a chat's title and caption); a row of plain text is one cell.
+  const cells = row => {
+    const own = [...row.childNodes].some(node => node.nodeType === Node.TEXT_NODE && node.textContent.trim());
+    const parts = own ? [] : [...row.children].filter(visible).map(part => text(part.innerText)).filter(Boolean);
+    return parts.length ? parts : [text(row.innerText)];
+  };
   for (const el of document.querySelectorAll("[data-testid]")) {
     const id = el.getAttribute("data-testid");
-    if (!(id in testids) && visible(el)) testids[id] = text(el.innerText);
+    if (!visible(el)) continue;
+    if (!(id in testids)) {
+      testids[id] = text(el.innerText);
+      lines[id] = el.innerText.split("\n").map(text).filter(Boolean);
+    }
+    // What a step's data table is read from: a list's items, or each element with the testid.
+    const items = el.matches("ul, ol") ? [...el.children].filter(item => item.localName === "li" && visible(item)) : [el];
+    (rows[id] = rows[id] || []).push(...items.map(cells));
   }
   return {
     url: location.href,
@@ -52,6 +65,8 @@ OBSERVE = r"""
     buttons: main ? [...main.querySelectorAll("button, input[type=submit]")].filter(visible)
       .map(e => text(e.innerText || e.value)) : [],
     testids,
+    rows,
+    lines,
     // A field marked invalid, with the error it is described by: «у поля «Код подтверждения» ошибка «…»».
     fieldErrors: [...document.querySelectorAll("[aria-invalid=true][aria-describedby]")].filter(visible).map(el => {
       const label = el.labels && el.labels[0] ? text(el.labels[0].innerText) : text(el.getAttribute("aria-label"));

@@ -68,10 +68,12 @@ class Library:
         return [(s, d) for s in self.steps if s.kind == "then" for d in s.declarations if isinstance(d, Checks)]
 
     def given(self, text: str) -> tuple[LibraryStep, dict[str, str | None]]:
+        """The «Дано» step of this sentence (a table on the lines after it is the step's, see `given_parts`)."""
+        sentence, _ = given_parts(text)
         for step in self.steps:
-            if step.kind == "given" and (arguments := step.arguments(text)) is not None:
+            if step.kind == "given" and (arguments := step.arguments(sentence)) is not None:
                 return step, arguments
-        raise LibraryError(f"в библиотеке нет шага «Дано {text}» (список шагов: sferum-sim steps)")
+        raise LibraryError(f"в библиотеке нет шага «Дано {sentence}» (список шагов: sferum-sim steps)")
 
     def run_givens(self, givens: Iterable[str], fixtures: dict[str, Any]) -> Any:
         """Run the «Дано» sentences as pytest-bdd would: each step gets its arguments and the fixtures it asks for,
@@ -79,10 +81,17 @@ class Library:
         last person; None when nobody."""
         for text in givens:
             step, arguments = self.given(text)
+            sentence, rows = given_parts(text)
+            parameters = inspect.signature(step.function).parameters
+            if bool(rows) != ("datatable" in parameters):
+                said = "не нужна таблица" if rows else "нужна таблица под ним"
+                raise GivenFailed(f"шагу «Дано {sentence}» {said}")
             kwargs: dict[str, Any] = {}
-            for name in inspect.signature(step.function).parameters:
+            for name in parameters:
                 if name in arguments:
                     kwargs[name] = arguments[name]
+                elif name == "datatable":  # as pytest-bdd passes the table under the step
+                    kwargs[name] = [list(row) for row in rows]
                 else:
                     if name not in fixtures:
                         fixtures[name] = self.fixture(name)
@@ -90,7 +99,7 @@ class Library:
             try:
                 step.function(**kwargs)
             except (SimulatorError, AssertionError, KeyError) as error:
-                raise GivenFailed(f"шаг «Дано {text}» не выполнен: {error}") from error
+                raise GivenFailed(f"шаг «Дано {sentence}» не выполнен: {error}") from error
         scene, cast = fixtures.get("scene"), fixtures.get("cast")
         actor = getattr(scene, "actor", None)
         if actor is None and cast is not None and cast.people:
@@ -107,6 +116,19 @@ class Library:
                 if not inspect.signature(function).parameters:
                     return function()
         raise LibraryError(f"шагу нужна фикстура «{name}», которой у записи нет")
+
+
+def given_parts(text: str) -> tuple[str, tuple[tuple[str, ...], ...]]:
+    """A «Дано» as the recorder is given it: its sentence, and the data table written on the lines after it as a
+    feature writes one («| роль | класс | сколько |» first), its cells unescaped."""
+    first, *rest = text.strip().splitlines() or [""]
+    rows = []
+    for line in (line.strip() for line in rest if line.strip()):
+        if len(line) < 2 or not (line.startswith("|") and line.endswith("|")):
+            raise LibraryError(f"строка таблицы шага «Дано {first.strip()}» начинается и кончается «|»: {line}")
+        cells = re.split(r"(?<!\\)\|", line[1:-1])
+        rows.append(tuple(cell.strip().replace("\\|", "|").replace("\\\\", "\\") for cell in cells))
+    return first.strip(), tuple(rows)
 
 
 def _pattern(parser: Any) -> str | None:
@@ -132,4 +154,4 @@ def load() -> Library:
     return Library(tuple(steps), modules)
 
 
-__all__ = ["Library", "LibraryError", "LibraryStep", "Unwritable", "load"]
+__all__ = ["Library", "LibraryError", "LibraryStep", "Unwritable", "given_parts", "load"]

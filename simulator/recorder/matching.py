@@ -55,6 +55,8 @@ class Entry:
     reads: Mapping[str, str] = field(default_factory=dict)  # groups still to read after the step → data-testid
     locator: str | None = None  # a placeholder's Playwright code
     table: tuple[tuple[str, str], ...] = ()  # the step's data table: a field's label, the value typed there
+    datatable: tuple[tuple[str, ...], ...] = ()  # a check's data table as the page listed it, its header first
+    docstring: str | None = None  # a check's doc string as the page showed it
 
     @property
     def placeholder(self) -> bool:

@@ -5,8 +5,9 @@ heading (an open dialog's first), its notices and alerts, its text, its buttons.
 the event log's entries since the action (a link made, a profile created). Every «Тогда» step that
 declares checks (simulator/testing/acts.py) is tried against them; for each thing seen, the step that
 says most about it is proposed («открывается «Вход в VK ID» с сервисом «МЭШ ВКС»» rather than
-«открывается окно «Вход в VK ID»»). A check that would name the actor's own data is not proposed: the
-scenario runs later with another persona.
+«открывается окно «Вход в VK ID»»). A step that takes a data table or a doc string gets it from the page as it
+is now (a list's rows, a block's lines), so what it proposes is what the screen shows. A check that would name
+the actor's own data is not proposed: the scenario runs later with another persona.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ..testing.acts import (
     Alert,
     Check,
     Checks,
+    DocString,
     FieldAlert,
     Gained,
     Group,
@@ -30,8 +32,10 @@ from ..testing.acts import (
     OnlyButton,
     Screen,
     Shows,
+    Table,
     Text,
     Unchanged,
+    Where,
 )
 from .library import Library, LibraryStep, Unwritable
 from .matching import Entry
@@ -49,6 +53,9 @@ RANK = {
     Gained: 4,
     Unchanged: 4,
     Joined: 4,
+    Table: 3,
+    DocString: 3,
+    Where: 3,
 }
 
 
@@ -65,6 +72,8 @@ class Shown:
     buttons: tuple[str, ...] = ()
     testids: Mapping[str, str] = field(default_factory=dict)
     field_errors: tuple[tuple[str, str], ...] = ()  # (the field's label, its error)
+    rows: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)  # testid → its list's rows' cells
+    lines: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # testid → its text, line by line
 
     @classmethod
     def of(cls, platform: str | None, found: Mapping[str, Any]) -> Shown:
@@ -78,6 +87,11 @@ class Shown:
             tuple(found.get("buttons") or ()),
             dict(found.get("testids") or {}),
             tuple((str(label), str(error)) for label, error in found.get("fieldErrors") or ()),
+            {
+                str(testid): tuple(tuple(map(str, row)) for row in rows)
+                for testid, rows in (found.get("rows") or {}).items()
+            },
+            {str(testid): tuple(map(str, lines)) for testid, lines in (found.get("lines") or {}).items()},
         )
 
 
@@ -111,13 +125,15 @@ def _check(
     if isinstance(check, Joined):
         return _joined(check, gained)
     if isinstance(check, Unchanged):
-        if shown is None or not shown.alerts or (check.journal is not None and check.journal != journal):
+        if shown is None or (check.journal is not None and check.journal != journal):
+            return None
+        if bool(shown.alerts) != check.refused:
             return None
         if check.on is not None and check.on != shown.platform:
             return None
         if check.screens and shown.screen not in check.screens:
             return None
-        if {event["kind"] for event in gained} & set(check.kinds):
+        if {event["kind"] for event in (gained if check.refused else recorded)} & set(check.kinds):
             return None
         return values, {f"unchanged:{kind}" for kind in check.kinds}, len(check.kinds) + (check.journal is not None)
     if isinstance(check, Gained):
@@ -168,6 +184,12 @@ def _check(
             return None
         values = {**check.values, **{g: str(v) for g, v in read.items()}}
         return values, {"screen", "heading"}, 2 + len(read) + len(check.present)
+    if isinstance(check, Where):
+        if shown.screen not in check.screens or not all(testid in shown.testids for testid in check.present):
+            return None
+        return dict(check.values), {f"present:{testid}" for testid in check.present}, 1 + len(check.present)
+    if isinstance(check, Table | DocString):
+        return None  # what the step takes under it: read by `attachment`
     if len(shown.buttons) != 1:  # OnlyButton
         return None
     return {check.label.name: shown.buttons[0]}, {"button"}, 0
@@ -189,6 +211,33 @@ def _joined(check: Joined, gained: Sequence[Mapping[str, Any]]) -> tuple[dict[st
 
 
 @dataclass(frozen=True)
+class Attached:
+    """What a step takes under its sentence, read off the page: a data table (its header first) or a doc string."""
+
+    datatable: tuple[tuple[str, ...], ...] = ()
+    docstring: str | None = None
+
+    def texts(self) -> list[str]:
+        return [cell for row in self.datatable[1:] for cell in row] + ([self.docstring] if self.docstring else [])
+
+
+def attachment(check: Table | DocString, shown: Shown | None) -> Attached | None:
+    """The table or doc string the page gives this check now; None when it gives none (nothing listed, a row with
+    another number of cells than the header names, an element not shown)."""
+    if shown is None:
+        return None
+    if isinstance(check, DocString):
+        if not all(testid in shown.lines for testid in check.testids):
+            return None
+        lines = [line for testid in check.testids for line in shown.lines[testid]]
+        return Attached(docstring="\n".join(lines)) if lines else None
+    rows = shown.rows.get(check.testid, ())
+    if not rows or any(len(row) != len(check.header) for row in rows):
+        return None
+    return Attached(datatable=(check.header, *rows))
+
+
+@dataclass(frozen=True)
 class _Candidate:
     step: LibraryStep
     values: dict[str, str]
@@ -196,6 +245,7 @@ class _Candidate:
     specificity: int
     rank: int
     order: int
+    attached: Attached
 
 
 def propose(
@@ -215,15 +265,16 @@ def propose(
         found = _all(declaration, shown, gained, journal, recorded)
         if found is None:
             continue
-        values, covers, specificity = found
-        if any(secret and secret in value for value in values.values() for secret in personal):
+        values, covers, specificity, attached = found
+        said = [*values.values(), *attached.texts()]
+        if any(secret and secret in value for value in said for secret in personal):
             continue
         try:
             step.write(values, who)
         except Unwritable:
             continue
         rank = min(RANK[type(check)] for check in declaration.checks)
-        candidates.append(_Candidate(step, values, frozenset(covers), specificity, rank, order))
+        candidates.append(_Candidate(step, values, frozenset(covers), specificity, rank, order, attached))
     chosen: list[_Candidate] = []
     covered: set[str] = set()
     for candidate in sorted(candidates, key=lambda c: (-c.specificity, c.order)):
@@ -231,7 +282,9 @@ def propose(
             chosen.append(candidate)
             covered |= candidate.covers
     chosen.sort(key=lambda c: (c.rank, c.order))
-    return [Entry("then", c.step, c.values) for c in chosen]
+    return [
+        Entry("then", c.step, c.values, datatable=c.attached.datatable, docstring=c.attached.docstring) for c in chosen
+    ]
 
 
 def _all(
@@ -240,15 +293,24 @@ def _all(
     gained: Sequence[Mapping[str, Any]],
     journal: str | None,
     recorded: Sequence[Mapping[str, Any]],
-) -> tuple[dict[str, str], set[str], int] | None:
+) -> tuple[dict[str, str], set[str], int, Attached] | None:
     values: dict[str, str] = {}
     covers: set[str] = set()
     specificity = 0
+    attached = Attached()
     for check in declaration.checks:
+        if isinstance(check, Table | DocString):
+            read = attachment(check, shown)
+            if read is None:
+                return None
+            attached = Attached(read.datatable or attached.datatable, read.docstring or attached.docstring)
+            covers.add(f"rows:{check.testid}" if isinstance(check, Table) else f"lines:{'+'.join(check.testids)}")
+            specificity += 1
+            continue
         found = _check(check, shown, gained, journal, recorded)
         if found is None:
             return None
         values.update(found[0])
         covers |= found[1]
         specificity += found[2]
-    return values, covers, specificity
+    return values, covers, specificity, attached

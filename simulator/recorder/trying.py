@@ -1,10 +1,11 @@
 """A proposed «Тогда» check, run once before it is offered: a check the scenario would fail is never written.
 
-The step function runs as pytest-bdd would run it in the finished scenario: with the sentence's groups and
-the fixtures the «Дано» steps were run with (the same scene, page and session), the scene told what the
-person typed so far, as the library's «Когда» steps tell it (`entered`, `login`). A check that fails is
-kept off the proposals and shown on the panel with its reason, in Russian: a step's own failure message
-(steps/failures.py) as it is, anything else as what it is, never a bare Python error.
+The step function runs as pytest-bdd would run it in the finished scenario: with the sentence's groups, the
+data table or doc string to be written under it, and the fixtures the «Дано» steps were run with (the same
+scene, page and session), the scene told what the person typed so far, as the library's «Когда» steps tell
+it (`entered`, `login`). A check that fails is kept off the proposals and shown on the panel with its
+reason, in Russian: a step's own failure message (steps/failures.py) as it is, anything else as what it
+is, never a bare Python error.
 """
 
 from __future__ import annotations
@@ -93,6 +94,10 @@ class Trier:
             for name in inspect.signature(step.function).parameters:
                 if name in arguments:
                     kwargs[name] = arguments[name]
+                elif name == "datatable" and entry.datatable:  # as pytest-bdd passes the table under the step
+                    kwargs[name] = [list(row) for row in entry.datatable]
+                elif name == "docstring" and entry.docstring is not None:
+                    kwargs[name] = entry.docstring
                 else:
                     if name not in self.fixtures:
                         self.fixtures[name] = self.fixture(name)

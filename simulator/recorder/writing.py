@@ -3,7 +3,8 @@
 Keywords follow Gherkin's habit: «Когда»/«Тогда» open a block, «И» continues it. The actor is named
 where a block of actions starts, or where the sentence before had another subject («Когда VK ID
 снова может …»), and left out on «И» lines that go on with what they do, as the features in the
-repository read. A placeholder is preceded by a comment saying no step of the library covers it.
+repository read. A step's data table or doc string follows it, indented, as the page gave it. A
+placeholder is preceded by a comment saying no step of the library covers it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..hosts import PLATFORM_TABLE
+from .library import given_parts
 from .matching import Entry
 
 INDENT = "    "
@@ -33,8 +35,11 @@ def platform_tags(walked: Iterable[str]) -> tuple[str, ...]:
 
 
 def step_lines(givens: Sequence[str], entries: Sequence[Entry], who: str) -> list[str]:
-    """The scenario's lines (without indentation): its «Дано» sentences, then each entry."""
-    lines = [f"{'И' if i else 'Дано'} {text}" for i, text in enumerate(givens)]
+    """The scenario's lines (without indentation): its «Дано» sentences (with their tables), then each entry."""
+    lines = []
+    for i, given in enumerate(givens):
+        text, rows = given_parts(given)
+        lines += [f"{'И' if i else 'Дано'} {text}", *(table_lines(rows) if rows else [])]
     previous_kind = "given" if givens else ""
     subject_continues = False  # the line before named or implied the actor as its subject
     for entry in entries:
@@ -49,6 +54,10 @@ def step_lines(givens: Sequence[str], entries: Sequence[Entry], who: str) -> lis
             lines.append(f"{keyword} {text}")
             if entry.table:
                 lines += table_lines([("поле", "значение"), *entry.table])
+            if entry.datatable:
+                lines += table_lines(entry.datatable)
+            if entry.docstring is not None:
+                lines += docstring_lines(entry.docstring)
             subject_continues = entry.kind == "when" and naming != "never"
         previous_kind = entry.kind
     return lines
@@ -66,6 +75,12 @@ def table_lines(rows: Sequence[tuple[str, ...]]) -> list[str]:
         "  | " + " | ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)) + " |"
         for row in cells
     ]
+
+
+def docstring_lines(text: str) -> list[str]:
+    """A step's doc string, indented under the step between its quotes."""
+    quoted = [line.replace('"""', '\\"\\"\\"') for line in text.splitlines()]  # Gherkin's escape of the quotes
+    return ['  """', *(f"  {line}" if line else "" for line in quoted), '  """']
 
 
 def feature(header: Header, givens: Sequence[str], entries: Sequence[Entry], who: str) -> str:

@@ -3,9 +3,10 @@
 A «Когда» step declares the user's actions it performs, in order (`@acts`): a click on a button or a
 link by its label, text typed into a field by the field's label, an address opened, a page reloaded,
 a switch flipped on the control plane. A «Тогда» step declares what it checks (`@checks`): the screen's
-heading, its notice or alert, a text on it, the screen itself, what the world gained. A value in a
-declaration is a constant, the step's own regex group that takes it (`Group("label")`), something of
-the actor's (`Actor("phone")`) or a confirmation code the simulator sent (`CODE`).
+heading, its notice or alert, a text on it, the screen itself, what the world gained, and the data table
+or doc string it takes, read off the page. A value in a declaration is a constant, the step's own regex
+group that takes it (`Group("label")`), something of the actor's (`Actor("phone")`) or a confirmation
+code the simulator sent (`CODE`).
 
 The recorder reads these from the step functions: the library stays the one place a sentence is
 defined, and a new step is recordable as soon as it says what it does.
@@ -220,13 +221,15 @@ class Unchanged:
 
     `journal` limits the step to recordings in that journal (its sentence names it), `on` to one platform's
     pages (a МАХ account not made is told on МАХ's refusal, not on every one), `screens` to these `data-screen`s
-    (a message not sent, on a chat's screen).
+    (a message not sent, on a chat's screen). `refused` False: no refusal is shown, the person turned back
+    (VK ID's «Назад» on `screens`), and the whole recording so far gained none of the kinds.
     """
 
     kinds: tuple[str, ...]
     journal: str | None = None
     on: str | None = None
     screens: tuple[str, ...] = ()
+    refused: bool = True
 
 
 @dataclass(frozen=True)
@@ -239,7 +242,52 @@ class Joined:
     chat: Group
 
 
-Check = Heading | Notice | Alert | FieldAlert | Shows | Text | Screen | OnlyButton | Gained | Unchanged | Joined
+@dataclass(frozen=True)
+class Table:
+    """The step's data table is what the page lists under this `data-testid`, as it is now: its rows are the elements
+    with it (a list's items, when it is a list), their cells the texts of each row's parts (the row's own text when it
+    has none), as many as `header` names. Listing nothing is no table; `Where` says on which screens it is read."""
+
+    testid: str
+    header: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DocString:
+    """The step's doc string is the text of the elements with these `data-testid`s, line by line, as the screen
+    shows it now; every one of them must be shown."""
+
+    testids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Where:
+    """A precondition that checks nothing by itself: the screen is one of these `data-screen`s and shows these
+    `data-testid`s; the step's groups then have these values (the same list in ЭШ's tab and in VK Мессенджер is
+    said «во вкладке «Сферум»» or «в Сферуме»). Alone, for a step that compares what these elements show with the
+    world («это ровно те чаты …»)."""
+
+    screens: tuple[str, ...]
+    values: Mapping[str, str] = field(default_factory=dict)
+    present: tuple[str, ...] = ()
+
+
+Check = (
+    Heading
+    | Notice
+    | Alert
+    | FieldAlert
+    | Shows
+    | Text
+    | Screen
+    | OnlyButton
+    | Gained
+    | Unchanged
+    | Joined
+    | Table
+    | DocString
+    | Where
+)
 
 
 @dataclass(frozen=True)
@@ -343,9 +391,17 @@ def _check(check: Check) -> str:
         return said + "".join(f", без {k}" for k in check.without)
     if isinstance(check, Joined):
         return f"в мире: профиль вступил в канал {_said(check.channel)} и чат {_said(check.chat)}"
+    if isinstance(check, Table):
+        return f"таблица | {' | '.join(check.header)} | из списка {check.testid}"
+    if isinstance(check, DocString):
+        return f"текст {' + '.join(check.testids)} построчно"
+    if isinstance(check, Where):
+        present = "".join(f" с {testid}" for testid in check.present)
+        return f"на экране {' или '.join(check.screens)}{present}"
     where = f" на {check.on}" if check.on else ""
     where += f" (экран {', '.join(check.screens)})" if check.screens else ""
-    return f"отказ{where}, в мире нет: {', '.join(check.kinds)}" + (f" ({check.journal})" if check.journal else "")
+    what = "отказ" if check.refused else "ничего не сделано"
+    return f"{what}{where}, в мире нет: {', '.join(check.kinds)}" + (f" ({check.journal})" if check.journal else "")
 
 
 def describe(declarations: tuple[Acts | Checks, ...]) -> str:

@@ -198,6 +198,7 @@ def test_recording_e02_writes_the_scenario_and_it_runs_green(recording: Recordin
     assert shown["proposals"] == [
         f"Тогда VK ID показывает ошибку «{IDENTITY_ERROR}»",
         "Тогда открывается «Вход в VK ID» с сервисом «МЭШ ВКС»",
+        "Тогда VK ID показывает текст, как его печатает инструкция:",  # the consent block, a doc string under it
         "Тогда учетная запись МЭШ не привязана, учебный профиль не создан",
         "Тогда код подтверждения не отправлен",
     ]

@@ -629,12 +629,10 @@ FLOWS: dict[str, Flow] = {
 NO_STEP = "no «Когда» step of the library declares its actions (@acts) yet"
 NOT_YET: dict[str, str] = {
     "F02": "the phone viewport of «Моя школа Журнал»: the recorder's window has one size",
-    "F08": "the chat list's counts are checks with a data table, which the recorder does not write",
     "F09": "the administrator's statistics are a second person's download, checked with a data table the recorder "
     "does not write",
     "F10": "a duplicate profile needs two people in one world; a recording has one actor",
     "F12": "a parent's e-mail profile for a child: the e-mail password step has " + NO_STEP,
-    "F18": "the tab «Сферум»'s video conferences are checked with a data table",
     "F19": "restoring a password: the new password typed twice has " + NO_STEP,
     "F20": "the ЭШ tab's chat, «пишет в чат» and «прикрепляет картинку» have " + NO_STEP + "; the classmate who "
     "joins the call is a second person",
@@ -644,7 +642,6 @@ NOT_YET: dict[str, str] = {
     "scene's user: no declared value binds such a person; the statistics after it are an administrator's table",
     "F23": "Госуслуги registration: the registration form has " + NO_STEP,
     "F24": "the class teacher is a second person in the world; a recording has one actor",
-    "F25": "VK ID's consent block is checked with a doc string, which the recorder does not write",
     "F26": "«←» on «Информация о себе»: " + NO_STEP,
     "F27": "«здесь» / «Скачать МАХ» open other windows the recorder does not follow",
     "F28": "live chat updates: two people in one world",

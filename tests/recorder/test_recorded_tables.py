@@ -1,0 +1,138 @@
+"""Recorded flows whose checks take a data table or a doc string: F08, F18, F25.
+
+The person adds such a check from the panel as any other; the recorder writes the table or the doc string under it
+as the page listed or printed it then (a chat list's rows, VK ID's consent block), and the scenario runs green with
+it unchanged. A «Дано» with a table (the school's members already in Sferum) is given to the recorder with its
+table on the lines after the sentence, as the feature writes it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser
+
+from simulator.recorder.session import SCHOOLS
+from tests.support.recording import Flow, Person, back_to_sferum, record_and_run
+
+
+def mes_sign_in(person: Person) -> None:
+    person.fill("Логин", person.credential("Логин:"))
+    person.fill("Пароль", person.credential("Логин:", 2))
+    person.click("button", "Войти")
+
+
+def five_minutes_later(person: Person) -> None:
+    """The trainer moves the clock in the console (what its «Часы» form posts), then the person reloads the page."""
+    person.recording.session.advance(5 * 60)
+    person.pause()
+    person.page.reload()
+    person.pause()
+
+
+def f08(person: Person) -> None:
+    mes_sign_in(person)
+    person.page.get_by_role("navigation", name="Навигационная панель").get_by_role("link", name="Сферум").click()
+    person.pause()
+    person.click("button", "Перейти к подключению")
+    person.fill("Телефон или почта", person.own_phone())
+    person.click("button", "Продолжить")
+    person.fill("Код подтверждения", person.code())
+    person.click("button", "Продолжить")
+    person.click("button", "Продолжить в учебном профиле")
+    person.click("button", "Продолжить")
+    person.click("button", "Привязать")
+    person.check("МЭШ сообщает «Учебный профиль Сферум привязан к вашей учетной записи МЭШ.»")
+    back_to_sferum(person)
+    person.check("в Сферуме сказано, что чаты создаются, и чатов пока нет")
+    five_minutes_later(person)
+    person.check("в Сферуме «Чаты 7», в списке:")
+    person.check("под списком ссылка «Показать все»")
+    person.click("link", "Показать все")
+    person.check("открывается список всех чатов:")
+
+
+def f18(person: Person) -> None:
+    """ЭШ's sign-in, then the tab «Авторизация в Сферум» walked through without a check on the way: one step."""
+    person.fill("Логин", person.credential("Логин:"))
+    person.fill("Пароль", person.credential("Логин:", 2))
+    person.click("button", "Войти")
+    person.page.get_by_role("navigation", name="Меню").get_by_role("link", name="Авторизация в Сферум").click()
+    person.pause()
+    person.fill("Телефон или почта", person.own_phone())
+    person.click("button", "Продолжить")
+    person.fill("Пароль", person.credential("VK ID: пароль"))
+    person.click("button", "Продолжить")
+    person.fill("Код подтверждения", person.code())
+    person.click("button", "Продолжить")
+    person.click("button", "Продолжить в учебном профиле")
+    person.click("button", "Продолжить")
+    person.check("открывается вкладка «Сферум»")
+    person.check("во вкладке «Сферум» сказано, что чаты создаются, и чатов в списке пока нет")
+    person.check("во вкладке «Сферум» видеоконференции:")
+    five_minutes_later(person)
+    person.check("во вкладке «Сферум» «Чаты 2»:")
+    person.check("это ровно те чаты, в которых состоит его учебный профиль")
+
+
+def f25(person: Person) -> None:
+    person.click("button", "Войти через Госуслуги")
+    person.fill("Телефон / Email / СНИЛС", person.credential("Госуслуги:"))
+    person.fill("Пароль", person.credential("Госуслуги:", 2))
+    person.click("button", "Войти")
+    person.click("link", "Дневник")
+    person.click("link", "Онлайн-урок")
+    person.check("открывается «Вход в VK ID» с сервисом «ЭлЖур»")
+    person.check("VK ID показывает текст, как его печатает инструкция:")
+    person.click("link", "Передаваемые данные >")
+    person.check("VK ID перечисляет, что сервис «ЭлЖур» получит из учебного профиля:")
+    person.click("link", "Назад")
+    person.check("открывается «Вход в VK ID» с сервисом «ЭлЖур»")
+    person.check("учетная запись ЭлЖур не привязана, учебный профиль не создан")
+
+
+MES_MEMBERS = "\n".join(
+    (
+        "в Сферуме уже состоят пользователи школы:",
+        "| роль | класс | сколько |",
+        "| ученик | 10А | 19 |",
+        "| учитель | 11А | 1 |",
+    )
+)
+ES_CLASSMATES = "в Сферуме уже общаются ученики школы:\n| класс | учеников |\n| 10А | 2 |\n| 10Б | 3 |"
+
+FLOWS: dict[str, Flow] = {
+    "F08": Flow(
+        (
+            SCHOOLS["mes"],
+            MES_MEMBERS,
+            "учитель МЭШ с учебным профилем Сферум, который ведёт 10А и преподаёт в 11А, 11Б и 9В",
+        ),
+        f08,
+    ),
+    "F18": Flow(
+        (SCHOOLS["es"], "ученик ЭШ, у которого есть VK ID с паролем и учебный профиль Сферум", ES_CLASSMATES),
+        f18,
+        journal="es",
+        persona="student",
+        scenario="Во вкладке «Сферум» чаты и видеоконференции класса",
+    ),
+    "F25": Flow(
+        (
+            SCHOOLS["eljur"],
+            "ученик ЭлЖур 14 лет и старше с подтвержденной учетной записью Госуслуг, у которого есть аккаунт VK "
+            "с паролем и учебный профиль",
+        ),
+        f25,
+        journal="eljur",
+        persona="student",
+    ),
+}
+
+
+@pytest.mark.parametrize("flow_id", sorted(FLOWS))
+def test_a_person_records_the_flow_with_its_tables_and_it_runs_green(
+    flow_id: str, browser: Browser, tmp_path: Path
+) -> None:
+    record_and_run(flow_id, FLOWS[flow_id], browser, tmp_path)
