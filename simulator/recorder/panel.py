@@ -90,6 +90,12 @@ SCRIPT = r"""
       item.className = "proposal";
       item.dataset.command = `check:${i}`;
       item.textContent = text;
+      const under = (state.attached || [])[i];
+      if (under) {  // the table or doc string the check takes, as it will be written under it
+        const table = document.createElement("pre");
+        table.textContent = under;
+        item.appendChild(table);
+      }
       proposals.appendChild(item);
     });
     const failing = root.querySelector(".failing");
@@ -119,6 +125,7 @@ SCRIPT = r"""
         return {x: r.left + r.width / 2, y: r.top + r.height / 2, enabled: !button.disabled};
       };
       return {text: root.querySelector("pre").textContent, proposals: state.proposals, who: state.who,
+              attached: state.attached || [],
               failing: [...root.querySelectorAll(".failing .failed")].map(e => e.textContent),
               codes: state.codes, note: state.note,
               buttons: {undo: centre("undo"), check: centre("check"), finish: centre("finish"),

@@ -56,7 +56,7 @@ from .library import GivenFailed, Library, LibraryError, load
 from .matching import Entry, Matcher
 from .proposing import Shown, propose
 from .trying import Trier
-from .writing import Header, feature, platform_tags
+from .writing import Header, feature, platform_tags, under
 
 WHO = {"teacher": "учитель", "student": "ученик", "parent": "родитель", "admin": "администратор"}
 JOURNALS = ("mes", "eljur", "es")
@@ -596,6 +596,10 @@ class Recording:
         return {
             "text": self.feature_text(),
             "proposals": proposals,
+            # What each check takes under it (a table, a doc string), shown with it before the person adds it.
+            "attached": [
+                "\n".join(line.removeprefix("  ") for line in under(p)) for p in self.proposals if p.step is not None
+            ],
             "failing": [f"{keyword} {text} — не выполнена: {why}" for text, why in self.failing],
             "who": self._who_lines(),
             "codes": [_code_line(message) for message in self.messages[-3:]],

@@ -51,13 +51,7 @@ def step_lines(givens: Sequence[str], entries: Sequence[Entry], who: str) -> lis
             naming = entry.step.names_actor(entry.values, who) if entry.kind == "when" else "never"
             starts = entry.kind != previous_kind or not subject_continues
             text = entry.step.write(entry.values, who, name_actor=naming != "optional" or starts)
-            lines.append(f"{keyword} {text}")
-            if entry.table:
-                lines += table_lines([("поле", "значение"), *entry.table])
-            if entry.datatable:
-                lines += table_lines(entry.datatable)
-            if entry.docstring is not None:
-                lines += docstring_lines(entry.docstring)
+            lines += [f"{keyword} {text}", *under(entry)]
             subject_continues = entry.kind == "when" and naming != "never"
         previous_kind = entry.kind
     return lines
@@ -75,6 +69,16 @@ def table_lines(rows: Sequence[tuple[str, ...]]) -> list[str]:
         "  | " + " | ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)) + " |"
         for row in cells
     ]
+
+
+def under(entry: Entry) -> list[str]:
+    """What is written under the entry's step, indented: its form's table, a check's data table or doc string."""
+    lines = table_lines([("поле", "значение"), *entry.table]) if entry.table else []
+    if entry.datatable:
+        lines += table_lines(entry.datatable)
+    if entry.docstring is not None:
+        lines += docstring_lines(entry.docstring)
+    return lines
 
 
 def docstring_lines(text: str) -> list[str]:

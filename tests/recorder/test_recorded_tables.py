@@ -13,7 +13,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
+from simulator.recorder.library import given_parts, load
+from simulator.recorder.matching import Entry
+from simulator.recorder.proposing import Shown, propose
 from simulator.recorder.session import SCHOOLS
+from simulator.recorder.writing import step_lines
 from tests.support.recording import Flow, Person, back_to_sferum, record_and_run
 
 
@@ -29,6 +33,14 @@ def five_minutes_later(person: Person) -> None:
     person.pause()
     person.page.reload()
     person.pause()
+
+
+def shown_under(person: Person, sentence: str) -> list[str]:
+    """What the panel shows under a proposed check: the table or doc string it will be written with."""
+    shown = person.panel()
+    said = [text.partition(" ")[2] for text in shown["proposals"]]
+    assert sentence in said, f"not proposed: «{sentence}»; the panel shows {shown['proposals']}"
+    return str(shown["attached"][said.index(sentence)]).splitlines()
 
 
 def f08(person: Person) -> None:
@@ -47,6 +59,8 @@ def f08(person: Person) -> None:
     back_to_sferum(person)
     person.check("в Сферуме сказано, что чаты создаются, и чатов пока нет")
     five_minutes_later(person)
+    listed = shown_under(person, "в Сферуме «Чаты 7», в списке:")
+    assert listed[0].split() == ["|", "чат", "|", "описание", "|"] and len(listed) == 1 + 6, listed
     person.check("в Сферуме «Чаты 7», в списке:")
     person.check("под списком ссылка «Показать все»")
     person.click("link", "Показать все")
@@ -84,6 +98,8 @@ def f25(person: Person) -> None:
     person.click("link", "Дневник")
     person.click("link", "Онлайн-урок")
     person.check("открывается «Вход в VK ID» с сервисом «ЭлЖур»")
+    consent = shown_under(person, "VK ID показывает текст, как его печатает инструкция:")
+    assert consent[0] == consent[-1] == '"""' and consent[1] == "С сервисом «ЭлЖур» можно связать свой учебный профиль:"
     person.check("VK ID показывает текст, как его печатает инструкция:")
     person.click("link", "Передаваемые данные >")
     person.check("VK ID перечисляет, что сервис «ЭлЖур» получит из учебного профиля:")
@@ -136,3 +152,72 @@ def test_a_person_records_the_flow_with_its_tables_and_it_runs_green(
     flow_id: str, browser: Browser, tmp_path: Path
 ) -> None:
     record_and_run(flow_id, FLOWS[flow_id], browser, tmp_path)
+
+
+# -- the table and the doc string as the recorder reads and writes them, without a browser ---------------------
+
+CHATS = (("Школа · Объявления", "21 подписчик · Информационный канал"), ("10А · Общая беседа", "20 участников"))
+
+
+def proposed(shown: Shown, personal: tuple[str, ...] = ()) -> dict[str, Entry]:
+    """The checks proposed on this screen, by the sentence each is written as."""
+    return {
+        entry.step.write(entry.values, "учитель"): entry
+        for entry in propose(load(), shown, [], who="учитель", personal=personal)
+        if entry.step is not None
+    }
+
+
+def test_a_list_on_the_screen_is_proposed_as_the_table_of_the_step_that_checks_it() -> None:
+    home = Shown("messenger", "messenger-home", testids={"chats-title": "Чаты 7", "chats": ""}, rows={"chats": CHATS})
+    entry = proposed(home)["в Сферуме «Чаты 7», в списке:"]
+    assert entry.datatable == (("чат", "описание"), *CHATS)
+    tab = Shown("es", "es-sferum", testids={"chats-title": "Чаты 2", "chats": ""}, rows={"chats": CHATS})
+    assert proposed(tab)["во вкладке «Сферум» «Чаты 2»:"].datatable == entry.datatable
+    # A row with another number of cells than the header names is no table of the step's.
+    ragged = Shown("messenger", "messenger-home", testids={"chats-title": "Чаты 2"}, rows={"chats": (("одна",),)})
+    assert not [sentence for sentence in proposed(ragged) if "Чаты 2" in sentence]
+
+
+def test_a_table_naming_the_actors_own_data_is_not_proposed() -> None:
+    rows = {"chats": (("Иванов Иван", "1 участник"),)}
+    shown = Shown("messenger", "messenger-home", testids={"chats-title": "Чаты 1"}, rows=rows)
+    assert "в Сферуме «Чаты 1», в списке:" in proposed(shown)
+    assert "в Сферуме «Чаты 1», в списке:" not in proposed(shown, personal=("Иванов",))
+
+
+def test_a_block_of_text_is_proposed_as_the_doc_string_of_the_step_that_checks_it() -> None:
+    consent = ("С сервисом «ЭлЖур» можно связать свой учебный профиль:", "Ваш профиль ВКонтакте никто не увидит")
+    shown = Shown("vkid", "login", testids={"consent": "…", "terms": "…"}, lines={"consent": consent, "terms": ("Т",)})
+    entry = proposed(shown)["VK ID показывает текст, как его печатает инструкция:"]
+    assert entry.docstring == "\n".join((*consent, "Т"))
+    without_terms = Shown("vkid", "code-sms", testids={"consent": "…"}, lines={"consent": consent})
+    assert "VK ID показывает текст, как его печатает инструкция:" not in proposed(without_terms)
+
+
+def test_tables_and_doc_strings_are_written_under_their_steps_and_a_given_keeps_its_table() -> None:
+    library = load()
+    listed = next(step for step in library.steps if step.name == "common.chats_listed")
+    prints = next(step for step in library.steps if step.name == "vkid.vkid_prints")
+    entries = [
+        Entry(
+            "then", listed, {"where": "в Сферуме", "heading": "Чаты 1"}, datatable=(("чат", "описание"), ("a|b", "c"))
+        ),
+        Entry("then", prints, {}, docstring='первая\n"""\nвторая'),
+    ]
+    given = "в Сферуме уже состоят пользователи школы:\n| роль | класс | сколько |\n| ученик | 1\\|0А | 19 |"
+    assert given_parts(given) == (given.splitlines()[0], (("роль", "класс", "сколько"), ("ученик", "1|0А", "19")))
+    assert step_lines([given], entries, "учитель") == [
+        "Дано в Сферуме уже состоят пользователи школы:",
+        "  | роль   | класс | сколько |",
+        "  | ученик | 1\\|0А | 19      |",
+        "Тогда в Сферуме «Чаты 1»:",
+        "  | чат  | описание |",
+        "  | a\\|b | c        |",
+        "И VK ID показывает текст, как его печатает инструкция:",
+        '  """',
+        "  первая",
+        '  \\"\\"\\"',
+        "  вторая",
+        '  """',
+    ]

@@ -182,19 +182,20 @@ def catalogue_id(key: str) -> str:
     return key.partition("/")[0]
 
 
-def hand_written(flow_id: str, scenario: str | None = None, example: int = 0) -> list[str]:
+def hand_written(flow_id: str, scenario: str | None = None, example: int = 0, *, attached: bool = False) -> list[str]:
     """The steps of the repository's first scenario tagged with this ID (and named with `scenario`'s words),
-    background included, keyword-normalised."""
+    background included, keyword-normalised; `attached`: its lines as written, data tables and doc strings too."""
     for feature in sorted(FEATURES.glob("*.feature")):
         lines = feature.read_text(encoding="utf-8").splitlines()
         background: list[str] = []
         for i, line in enumerate(lines):
             if line.strip().startswith("Предыстория:"):
-                background = _steps(lines[i + 1 :])
+                background = _steps(lines[i + 1 :], attached)
             tagged = line.strip().startswith("@") and f"@{flow_id}" in line.split()
             if tagged and (scenario is None or scenario in lines[i + 1]):
-                steps = _steps(lines[i + 2 :])
-                return normalise([_example(line, lines[i + 2 :], example) for line in [*background, *steps]])
+                found = [*background, *_steps(lines[i + 2 :], attached)]
+                steps = [_example(line, lines[i + 2 :], example) for line in found]
+                return steps if attached else normalise(steps)
     raise AssertionError(f"no scenario tagged @{flow_id} in {FEATURES}")
 
 
@@ -209,14 +210,28 @@ def _example(step: str, lines: list[str], row: int) -> str:
     return step
 
 
-def _steps(lines: list[str]) -> list[str]:
+def _steps(lines: list[str], attached: bool = False) -> list[str]:
     found = []
     for line in lines:
         if not line.strip():
             break
-        if STEP.match(line):
+        if STEP.match(line) or attached:
             found.append(line.strip())
     return found
+
+
+def under_steps(lines: list[str]) -> list[tuple[str, ...]]:
+    """What is written under each step of these lines, in order: a data table's rows, cells trimmed (how its columns
+    are aligned is no difference), or a doc string's lines; empty for a step with neither."""
+    found: list[list[str]] = []
+    for line in (line.strip() for line in lines):
+        if STEP.match(line):
+            found.append([])
+        elif found and line.startswith("|"):
+            found[-1].append("|".join(cell.strip() for cell in line.strip("|").split("|")))
+        elif found and line and not line.startswith(("#", "@", "Сценари", "Примеры")):
+            found[-1].append(line)  # a doc string's line, its quotes too
+    return [tuple(block) for block in found]
 
 
 ACTORS = ("ученик", "учитель", "родитель", "администратор", "пользователь")
@@ -250,6 +265,10 @@ def record_and_run(flow_id: str, flow: Flow, browser: Browser, tmp_path: Path) -
     recorded = normalise([line.strip() for line in text.splitlines() if STEP.match(line)])
     expected = hand_written(catalogue_id(flow_id), flow.scenario, flow.example)
     differ = set(recorded) ^ set(expected)
+    # A step of both whose table or doc string differs is a difference too.
+    written_under = zip(recorded, under_steps(text.splitlines()), strict=True)
+    raw = hand_written(catalogue_id(flow_id), flow.scenario, flow.example, attached=True)
+    differ |= {step for step, _ in set(written_under) ^ set(zip(expected, under_steps(raw), strict=True))}
     documented = {step for step, _ in flow.differences}
     assert differ - documented == set(), f"undocumented differences from the hand-written @{flow_id}:\n{text}"
     assert documented - differ == set(), f"documented differences that are no longer there:\n{text}"
