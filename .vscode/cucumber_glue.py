@@ -1130,7 +1130,7 @@ def together_joins_conference() -> None: ...
 
 
 # sferum_sim_steps.together.lesson_participants — Checks the lesson's call screen lists exactly these people, by surname and name, the actor's own tile marked.
-@then("/^(?:на (?:онлайн\x2dуроке|видеоконференции) участники: (?<who>.+)$)$/")
+@then("/^(?:на (?<place>онлайн\x2dуроке|видеоконференции) участники: (?<who>.+)$)$/")
 def together_lesson_participants() -> None: ...
 
 

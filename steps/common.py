@@ -28,6 +28,7 @@ from simulator.testing.acts import (
     Shows,
     Table,
     Text,
+    TypedBack,
     Unchanged,
     Wait,
     Where,
@@ -312,6 +313,7 @@ def type_into(page: Page, value: str, label: str, press: str) -> None:
 
 
 @then(parsers.re(r"поле «(?P<label>[^«»]+)» показывает «(?P<value>[^»]*)» как обычный текст"))
+@checks(TypedBack(Group("label"), Group("value")))
 def shows_as_text(page: Page, label: str, value: str) -> None:
     """What the user typed comes back as text: markup in it is neither run nor rendered."""
     expect(page.get_by_label(label, exact=True)).to_have_value(value)
@@ -415,6 +417,7 @@ def created_profile_linked(sim_session: SimSession, scene: Scene, journal: str) 
 
 @then("учебный профиль не создан")
 @checks(Unchanged(("profile_created",)))
+@checks(Unchanged(("profile_created",), screens=("profile",), refused=False))  # back on VK ID's account («←»)
 def no_profile_created(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world: there are as many profiles as when the actor was seeded."""
     assert len(sim_session.snapshot("profiles")["profiles"]) == scene.profiles_before

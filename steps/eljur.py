@@ -254,6 +254,7 @@ def online_button(page: Page, online: str, other: str) -> None:
 
 
 @then("родитель видит уроки ребенка, но не кнопку «Онлайн-урок»")
+@checks(Screen("eljur-diary", present=("children", "online-note")))
 def parent_diary(page: Page, diary: Diary) -> None:
     """Checks the diary names the child, shows every lesson of the child's class, no «Онлайн-урок» button, and the note about online lessons."""
     expect(page.get_by_test_id("children")).to_contain_text(diary.known_student.full_name)
@@ -277,6 +278,7 @@ def _class_of(diary: Diary) -> str:
 
 
 @when(parsers.re(rf"(?:{WHO} )?открывает адрес онлайн-урока «(?P<subject>[^«»]+)» напрямую"))
+@acts(Open("eljur", "/lessons/{subject}", records={"subject": ("lessons", "subject")}))
 def open_lesson_url(page: Page, sim_session: SimSession, diary: Diary, subject: str) -> None:
     """Opens the address of the student's class's lesson in this subject (/lessons/<id>) directly in the browser."""
     class_id = _class_of(diary)

@@ -18,6 +18,7 @@ from pytest_bdd import given, parsers, then, when
 
 from simulator import SESSION_HEADER
 from simulator.testing import Persona, SimSession
+from simulator.testing.acts import Attends, Click, Group, LessonCall, Shows, Text, Where, acts, checks
 
 from .cast import Cast, person
 from .common import WHO, Scene
@@ -153,14 +154,21 @@ def _join_conference(page: Page, title: str) -> None:
 
 
 @when(parsers.re(rf"(?:{WHO} )?присоединяется к видеоконференции «(?P<title>[^«»]+)» во вкладке «Сферум»"))
+@acts(
+    Click("Сферум", role="link", within="Меню"),
+    Click("Присоединиться", role="button"),
+    reads={"title": "conference-title"},
+)
 def joins_conference(page: Page, title: str) -> None:
     """On the tab «Сферум»: «Присоединиться» in the row of this online lesson, which opens its call."""
     page.get_by_role("navigation", name="Меню").get_by_role("link", name="Сферум", exact=True).click()
     _join_conference(page, title)
 
 
-@then(parsers.re(r"на (?:онлайн-уроке|видеоконференции) участники: (?P<who>.+)$"))
-def lesson_participants(page: Page, scene: Scene, cast: Cast, who: str) -> None:
+@then(parsers.re(r"на (?P<place>онлайн-уроке|видеоконференции) участники: (?P<who>.+)$"))
+@checks(Where(("eljur-lesson",), values={"place": "онлайн-уроке"}), Attends(Group("who")))
+@checks(Where(("es-conference",), values={"place": "видеоконференции"}), Attends(Group("who")))
+def lesson_participants(page: Page, scene: Scene, cast: Cast, who: str, place: str) -> None:
     """Checks the lesson's call screen lists exactly these people, by surname and name, the actor's own tile marked."""
     people = [person(scene, cast, w.strip()) for w in who.split(",")]
     expect(page.get_by_role("heading", name=f"Участники звонка: {len(people)}")).to_be_visible()
@@ -169,6 +177,7 @@ def lesson_participants(page: Page, scene: Scene, cast: Cast, who: str) -> None:
 
 
 @then("на онлайн-уроке никого нет")
+@checks(Shows("Участники звонка: 0"), Shows("Присоединиться к уроку"))
 def lesson_empty(page: Page) -> None:
     """Checks the lesson's call screen shows no participant and offers «Присоединиться к уроку» again."""
     expect(page.get_by_test_id("call-participant")).to_have_count(0)
@@ -181,6 +190,11 @@ def lesson_empty(page: Page) -> None:
         r"(?P<ended>; звонок завершён)?$"
     )
 )
+@checks(
+    Text("lesson-subject", Group("subject")),
+    LessonCall(Group("who"), ended=True, values={"ended": "; звонок завершён"}),
+)
+@checks(Text("lesson-subject", Group("subject")), LessonCall(Group("who"), ended=False))
 def lesson_call_recorded(
     sim_session: SimSession, scene: Scene, cast: Cast, subject: str, who: str, ended: str | None
 ) -> None:

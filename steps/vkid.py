@@ -388,6 +388,7 @@ def shared_data_listed(page: Page, service: str, datatable: list[list[str]]) -> 
 
 
 @when(parsers.re(rf"(?:{WHO} )?нажимает «←» у заголовка «Информация о себе»"))
+@acts(Click("Назад", role="button"), screen="about")  # the arrow's accessible name
 def back_from_about(page: Page) -> None:
     """Checks the arrow before the heading «Информация о себе» reads «←» and clicks it (its name is «Назад»)."""
     arrow = page.locator(".screen-title").filter(has=page.get_by_role("heading", name="Информация о себе"))

@@ -67,6 +67,12 @@ OBSERVE = r"""
     testids,
     rows,
     lines,
+    // Elements marked as the person's own (a call's own tile, aria-current=true), by their testid.
+    current: [...document.querySelectorAll("[data-testid][aria-current=true]")].filter(visible)
+      .map(e => e.getAttribute("data-testid")),
+    // What each field marked invalid holds now, by its label: «поле «Имя» показывает «…» как обычный текст».
+    fieldValues: [...document.querySelectorAll("[aria-invalid=true]")].filter(visible).map(el =>
+      [el.labels && el.labels[0] ? text(el.labels[0].innerText) : text(el.getAttribute("aria-label")), el.value || ""]),
     // A field marked invalid, with the error it is described by: «у поля «Код подтверждения» ошибка «…»».
     fieldErrors: [...document.querySelectorAll("[aria-invalid=true][aria-describedby]")].filter(visible).map(el => {
       const label = el.labels && el.labels[0] ? text(el.labels[0].innerText) : text(el.getAttribute("aria-label"));

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from ..testing.acts import (
     Action,
@@ -42,6 +43,7 @@ from .library import Library, LibraryStep, Unwritable
 MERGE_DEPTH = 5  # how many steps written just before a click a multi-click step may take in (sferum.ru's sign-in)
 READ_LATER = "…"  # stands for a group read from the page after the step, while checking it can be written
 ROW = "|"  # a binding's value under «|label» is a row of the step's data table (acts.Own), not a regex group
+UNTYPED_ROW = 2  # what a table row for a field nobody typed into costs a binding: below a constant's or a group's
 
 
 @dataclass
@@ -100,15 +102,18 @@ class Matcher:
         who: str,
         accounts: Callable[[], Mapping[str, str]] = dict,
         subject: Persona | None = None,
+        records: Callable[[str], Sequence[Mapping[str, Any]]] = lambda _kind: (),
     ) -> None:
         """`accounts`: the actor's credentials in the world now (acts.ACCOUNT_WORDS), read when matching;
-        `subject`: the person the steps call «пользователь», when someone else acts (acts.Subject)."""
+        `subject`: the person the steps call «пользователь», when someone else acts (acts.Subject);
+        `records`: the world's records of a kind now (its snapshot's list: «lessons»), for an address typed."""
         self.library = library
         self.actor = actor
         self.subject = subject
         self.codes = codes
         self.who = who
         self.accounts = accounts
+        self.records = records
 
     def personal(self, typed: str) -> bool:
         """Whether what was typed is the actor's own (a persona field, an account's credential) or a code sent:
@@ -170,6 +175,8 @@ class Matcher:
         if isinstance(action, Open) and isinstance(raw, Opened):
             if raw.place.platform != action.platform:
                 return None
+            if action.records:
+                return self._record_path(action, raw.place.path, values)
             # The platform's root sends the browser on to a screen of its own («/» → «/login»): still the root.
             return 2 if raw.place.path == action.path or (raw.redirected and action.path == "/") else None
         if isinstance(action, Reload) and isinstance(raw, Reloaded):
@@ -182,6 +189,21 @@ class Matcher:
             bound = self._value(action.amount, str(raw.seconds // action.unit), values)
             return None if bound is None else 1 + len(str(action.unit))  # the larger unit says it shorter
         return None
+
+    def _record_path(self, action: Open, path: str, values: dict[str, str]) -> int | None:
+        """An address with records' ids in it («/lessons/4»): each group takes the field of its record that the
+        step names it by (the lesson's subject); None when the path is another or names no such record."""
+        parts = re.split(r"\{(\w+)\}", action.path)
+        pattern = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>[^/]+)" for i, p in enumerate(parts))
+        found = re.fullmatch(pattern, path)
+        if found is None:
+            return None
+        for group, typed in found.groupdict().items():
+            kind, name = action.records[group]
+            record = next((r for r in self.records(kind) if str(r.get("id")) == typed), None)
+            if record is None or self._value(Group(group), str(record[name]), values) is None:
+                return None
+        return 2
 
     def bind(self, acts: Acts, raws: Sequence[Raw]) -> Binding | None:
         """The best binding of the declaration to `raws`: its last action is the last raw; clicks keep their order."""
@@ -222,9 +244,14 @@ class Matcher:
             if isinstance(action, Fill) and action.value == "" and i < len(actions) - 1:
                 yield from extend(i + 1, used, values, score)  # a field left empty: nobody typed into it
             if isinstance(action, Fill) and isinstance(action.value, Own) and isinstance(action.label, str):
-                # Not typed into: the form's field stays empty, a row of the table where the actor has a value.
+                # Not typed into: the form's field stays empty, a row of the table where the actor has a value. Such a
+                # row is the step's guess, not what was done: a step that says just the fields typed («вводит «…» в
+                # поле «Имя» …») is the better account of one bad value sent in a form that was not filled in.
                 own = getattr(self.actor, action.value.attribute, None) if self.actor is not None else None
-                yield from extend(i + 1, used, {**values, ROW + action.label: ""} if own else values, score)
+                if own:
+                    yield from extend(i + 1, used, {**values, ROW + action.label: ""}, score - UNTYPED_ROW)
+                else:
+                    yield from extend(i + 1, used, values, score)
 
         yield from extend(0, {}, {}, 0)
 

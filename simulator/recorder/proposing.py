@@ -20,6 +20,7 @@ from typing import Any
 from ..hosts import PLATFORMS
 from ..testing.acts import (
     Alert,
+    Attends,
     Check,
     Checks,
     DocString,
@@ -28,12 +29,14 @@ from ..testing.acts import (
     Group,
     Heading,
     Joined,
+    LessonCall,
     Notice,
     OnlyButton,
     Screen,
     Shows,
     Table,
     Text,
+    TypedBack,
     Unchanged,
     Where,
 )
@@ -56,6 +59,9 @@ RANK = {
     Table: 3,
     DocString: 3,
     Where: 3,
+    Attends: 2,
+    LessonCall: 4,
+    TypedBack: 0,
 }
 
 
@@ -74,6 +80,8 @@ class Shown:
     field_errors: tuple[tuple[str, str], ...] = ()  # (the field's label, its error)
     rows: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)  # testid → its list's rows' cells
     lines: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # testid → its text, line by line
+    current: tuple[str, ...] = ()  # testids of the elements marked as the person's own (aria-current=true)
+    field_values: tuple[tuple[str, str], ...] = ()  # (the label of a field marked invalid, what it holds)
 
     @classmethod
     def of(cls, platform: str | None, found: Mapping[str, Any]) -> Shown:
@@ -92,6 +100,8 @@ class Shown:
                 for testid, rows in (found.get("rows") or {}).items()
             },
             {str(testid): tuple(map(str, lines)) for testid, lines in (found.get("lines") or {}).items()},
+            tuple(map(str, found.get("current") or ())),
+            tuple((str(label), str(value)) for label, value in found.get("fieldValues") or ()),
         )
 
 
@@ -190,6 +200,8 @@ def _check(
         return dict(check.values), {f"present:{testid}" for testid in check.present}, 1 + len(check.present)
     if isinstance(check, Table | DocString):
         return None  # what the step takes under it: read by `attachment`
+    if isinstance(check, Attends | LessonCall | TypedBack):
+        return None  # whose word they take is the person's at the keyboard: read by `_by_person`
     if len(shown.buttons) != 1:  # OnlyButton
         return None
     return {check.label.name: shown.buttons[0]}, {"button"}, 0
@@ -208,6 +220,48 @@ def _joined(check: Joined, gained: Sequence[Mapping[str, Any]]) -> tuple[dict[st
     if not title.startswith(prefix):
         return None
     return {check.channel.name: title.removeprefix(prefix), check.chat.name: others[0]}, {"world:chats_joined"}, 1
+
+
+CALL_EVENTS = ("call_started", "call_joined", "call_left")
+
+
+def _by_person(
+    check: Attends | LessonCall | TypedBack,
+    shown: Shown | None,
+    gained: Sequence[Mapping[str, Any]],
+    recorded: Sequence[Mapping[str, Any]],
+    who: str,
+) -> tuple[dict[str, str], set[str], int] | None:
+    """Checks of what the person at the keyboard did or typed: the actor's word `who` is theirs."""
+    if isinstance(check, LessonCall):
+        return _lesson_call(check, gained, recorded, who)
+    if shown is None:
+        return None
+    if isinstance(check, Attends):
+        participants = shown.rows.get("call-participant", ())
+        if len(participants) != 1 or "call-participant" not in shown.current:
+            return None
+        return {check.who.name: who}, {"participants"}, 1
+    if len(shown.field_values) != 1:  # TypedBack: the one field the person got wrong
+        return None
+    label, value = shown.field_values[0]
+    return {check.label.name: label, check.value.name: value}, {"typed-back"}, 1
+
+
+def _lesson_call(
+    check: LessonCall, gained: Sequence[Mapping[str, Any]], recorded: Sequence[Mapping[str, Any]], who: str
+) -> tuple[dict[str, str], set[str], int] | None:
+    """The online lesson's call the last action joined or left, if the actor alone was ever in it."""
+    lessons = {e["call"] for e in recorded if e["kind"] in CALL_EVENTS and e.get("lesson") is not None}
+    changed = {e["call"] for e in gained if e["kind"] in CALL_EVENTS} & lessons
+    if len(changed) != 1:
+        return None
+    call = changed.pop()
+    events = [e for e in recorded if e["kind"] in CALL_EVENTS and e["call"] == call]
+    # One person at the keyboard: a call joined by one profile alone is the actor's (the check run says whose).
+    if len({e["profile"] for e in events}) != 1 or (events[-1]["kind"] == "call_left") != check.ended:
+        return None
+    return {**check.values, check.who.name: who}, {"world:call"}, 1 + len(check.values)
 
 
 @dataclass(frozen=True)
@@ -262,7 +316,7 @@ def propose(
     recording started, for checks whose precondition is the whole scenario's."""
     candidates = []
     for order, (step, declaration) in enumerate(library.checking()):
-        found = _all(declaration, shown, gained, journal, recorded)
+        found = _all(declaration, shown, gained, journal, recorded, who)
         if found is None:
             continue
         values, covers, specificity, attached = found
@@ -293,6 +347,7 @@ def _all(
     gained: Sequence[Mapping[str, Any]],
     journal: str | None,
     recorded: Sequence[Mapping[str, Any]],
+    who: str = "",
 ) -> tuple[dict[str, str], set[str], int, Attached] | None:
     values: dict[str, str] = {}
     covers: set[str] = set()
@@ -307,7 +362,10 @@ def _all(
             covers.add(f"rows:{check.testid}" if isinstance(check, Table) else f"lines:{'+'.join(check.testids)}")
             specificity += 1
             continue
-        found = _check(check, shown, gained, journal, recorded)
+        if isinstance(check, Attends | LessonCall | TypedBack):
+            found = _by_person(check, shown, gained, recorded, who)
+        else:
+            found = _check(check, shown, gained, journal, recorded)
         if found is None:
             return None
         values.update(found[0])

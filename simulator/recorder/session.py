@@ -226,7 +226,9 @@ class Recording:
         self.capture.install(self._context, self.panel_state, panel.SCRIPT)
         self._page = self._context.new_page()
         self.actor = self._prepare(self._page)
-        self.matcher = Matcher(self.library, self.actor, self._codes, self.who, self.accounts, self.subject)
+        self.matcher = Matcher(
+            self.library, self.actor, self._codes, self.who, self.accounts, self.subject, self._records
+        )
         self.trier = Trier(self.library, self.fixtures, self.who, self.library.fixture)
         self._fetch_events()
         self.start_cursor = self._cursor()  # what the «Дано» steps made is the world before the scenario
@@ -558,6 +560,10 @@ class Recording:
             if own:
                 found["vkid_password"] = str(own[0]["password"])
         self._accounts, self._accounts_read = found, True
+
+    def _records(self, kind: str) -> list[dict[str, Any]]:
+        """The world's records of this kind now («lessons»): what an address typed by hand names by its id."""
+        return list(self.session.snapshot(kind).get(kind, [])) if self._session is not None else []
 
     def _codes(self) -> set[str]:
         return {_typed_code(message) for message in self.messages}

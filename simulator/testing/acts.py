@@ -84,10 +84,13 @@ class Fill:
 
 @dataclass(frozen=True)
 class Open:
-    """The platform's page at this path opened by its address."""
+    """The platform's page at this path opened by its address. A `{group}` part of the path is the id of a record of
+    the world, which the step names otherwise: `records[group]` is the snapshot's list and the field of the record
+    the group takes («/lessons/{subject}»: the subject of the lesson whose address was typed)."""
 
     platform: str
     path: str = "/"
+    records: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -272,6 +275,34 @@ class Where:
     present: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Attends:
+    """The call on the screen has one participant, the person at the keyboard, whose own tile is marked: the `who`
+    group takes the actor's word («на онлайн-уроке участники: ученик»)."""
+
+    who: Group
+
+
+@dataclass(frozen=True)
+class LessonCall:
+    """The world holds an online lesson's call that the last action joined or left, made during the scenario, whose
+    only participant is the actor (the `who` group takes their word): ended by now if `ended`, else going on;
+    `values`: the step's other groups, constants."""
+
+    who: Group
+    ended: bool
+    values: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TypedBack:
+    """A field marked invalid still holds what was typed into it: the `label` group takes its label, `value` its
+    value as the field shows it (the bad input itself, not a persona's)."""
+
+    label: Group
+    value: Group
+
+
 Check = (
     Heading
     | Notice
@@ -287,6 +318,9 @@ Check = (
     | Table
     | DocString
     | Where
+    | Attends
+    | LessonCall
+    | TypedBack
 )
 
 
@@ -398,6 +432,13 @@ def _check(check: Check) -> str:
     if isinstance(check, Where):
         present = "".join(f" с {testid}" for testid in check.present)
         return f"на экране {' или '.join(check.screens)}{present}"
+    if isinstance(check, Attends):
+        return f"в звонке на экране один участник, он сам: {_said(check.who)}"
+    if isinstance(check, LessonCall):
+        state = "завершён" if check.ended else "идёт"
+        return f"в мире: звонок онлайн-урока, в нём только он ({_said(check.who)}), {state}"
+    if isinstance(check, TypedBack):
+        return f"поле {_said(check.label)} с ошибкой хранит введённое: {_said(check.value)}"
     where = f" на {check.on}" if check.on else ""
     where += f" (экран {', '.join(check.screens)})" if check.screens else ""
     what = "отказ" if check.refused else "ничего не сделано"

@@ -404,7 +404,7 @@ def test_the_catalogue_says_what_each_declared_step_is_recorded_from() -> None:
     assert records["enter_phone"] == "запись: его телефон в поле «Телефон или почта» → кнопка «Продолжить»"
     assert records["press_continue_again"] == "запись: кнопка «Продолжить» (экран login)"
     assert records["asks_for_code"] == "проверка: экран code-call; проверка: экран code-sms"
-    assert records["shows_as_text"] == ""  # declares nothing: the recorder never writes it
+    assert records["shows_as_text"] == "проверка: поле ‹label› с ошибкой хранит введённое: ‹value›"
 
 
 def test_chats_the_world_gained_are_proposed_as_the_step_that_names_them() -> None:
