@@ -149,7 +149,7 @@ def recorded(sim_session: SimSession, scene: Scene, cast: Cast, calls: str) -> N
 
 
 @when(parsers.re(rf"(?:{WHO} )?открывает настройки аккаунта в VK Мессенджере"))
-@acts(Click("Настройки аккаунта", role="link"))
+@acts(Click("Настройки аккаунта", role="link", within="Меню"))
 def open_settings(page: Page, cast: Cast) -> None:
     """Clicks «Настройки аккаунта» in the menu, checks its heading and address, and remembers the profile ID it shows."""
     _menu(page).get_by_role("link", name="Настройки аккаунта", exact=True).click()
@@ -186,7 +186,7 @@ def invitation_notice(page: Page, name: str) -> None:
 
 
 @when(parsers.re(rf"(?:{WHO} )?открывает «Организации» в VK Мессенджере"))
-@acts(Click("Организации", role="link"))
+@acts(Click("Организации", role="link", within="Меню"))
 def open_organisations(page: Page) -> None:
     """Clicks «Организации» in the menu and checks its heading."""
     _menu(page).get_by_role("link", name="Организации", exact=True).click()
@@ -216,6 +216,7 @@ def search(page: Page, query: str) -> None:
 
 
 @when(parsers.re(rf"(?:{WHO} )?выбирает тип пользователя «(?P<role>[^«»]+)» и нажимает «Подать заявку»"))
+@acts(Fill("Тип пользователя", Group("role")), Click("Подать заявку", role="button"))
 def apply(page: Page, scene: Scene, role: str) -> None:
     """Chooses the role in «Тип пользователя» of the school found and clicks its «Подать заявку»."""
     found = page.get_by_test_id("found-organisation").filter(has_text=scene.school["name"])

@@ -14,6 +14,7 @@ from simulator.testing import Personas, SimSession
 from simulator.testing.acts import (
     CODE,
     Actor,
+    By,
     Click,
     Fill,
     Gained,
@@ -23,6 +24,7 @@ from simulator.testing.acts import (
     Screen,
     Shows,
     Subject,
+    Text,
     Wait,
     acts,
     checks,
@@ -33,6 +35,7 @@ from .common import Scene, school
 from .failures import created, first, known, number
 from .messenger import vkid_sign_in
 
+ADMIN = By("администратор")  # the administrator's own browser (cast.admin)
 # -- the world ------------------------------------------------------------------------------------
 
 
@@ -104,6 +107,7 @@ def _admin_page(new_context: Callable[..., BrowserContext], sim_session: SimSess
     Click("Продолжить", role="button"),
     Click("Продолжить в учебном профиле", role="button"),
     Click("Продолжить", role="button"),
+    by=ADMIN,
 )
 def admin_signs_in(
     new_context: Callable[..., BrowserContext], sim_session: SimSession, scene: Scene, cast: Cast
@@ -118,7 +122,7 @@ def admin_signs_in(
 
 
 @then(parsers.re(r"открывается личный кабинет организации «(?P<name>.+)»$"))
-@checks(Screen("sferum-cabinet"), Heading(Group("name")))
+@checks(Screen("sferum-cabinet"), Heading(Group("name")), by=ADMIN)
 def cabinet_opens(scene: Scene, cast: Cast, name: str) -> None:
     """Checks the administrator's page shows the organisation's name, its ID and «<administrator> · Администратор»."""
     page = cast.admin
@@ -186,6 +190,7 @@ def sheet_rows(scene: Scene, cast: Cast, name: str, datatable: list[list[str]]) 
     Fill("Телефон, почта или ID профиля", Subject("phone")),
     Fill("Тип пользователя", Group("role")),
     Click("Отправить приглашение", role="button"),
+    by=ADMIN,
 )
 def invite_by_phone(scene: Scene, cast: Cast, role: str) -> None:
     """Types the actor's phone into «Телефон, почта или ID профиля», chooses the role and clicks «Отправить приглашение» on the administrator's page."""
@@ -196,7 +201,7 @@ def invite_by_phone(scene: Scene, cast: Cast, role: str) -> None:
 
 
 @then("sferum.ru сообщает, что приглашение отправлено на его номер, и показывает его среди приглашений")
-@checks(Gained("invitation_sent"), Shows("Ожидает ответа"))
+@checks(Gained("invitation_sent"), Shows("Ожидает ответа"), by=ADMIN)
 def invitation_sent(scene: Scene, cast: Cast) -> None:
     """Checks the administrator's page says the invitation went to the actor's phone and lists it alone, «Педагог Ожидает ответа»."""
     page = cast.admin
@@ -215,6 +220,7 @@ def invitation_sms(sim_session: SimSession, scene: Scene) -> None:
 
 
 @then(parsers.re(r"в разделе «Заявки» заявка пользователя как «(?P<role>[^«»]+)»"))
+@checks(Text("join-request-role", Group("role")), by=ADMIN)
 def request_listed(scene: Scene, cast: Cast, role: str) -> None:
     """Checks the administrator's page lists exactly one join request, with the actor's name, profile ID and this role."""
     requests = cast.admin.get_by_test_id("join-request")
@@ -238,6 +244,7 @@ def sferum_says(scene: Scene, cast: Cast, text: str) -> None:
 
 
 @then("новых заявок нет")
+@checks(Shows("Новых заявок нет."), by=ADMIN)
 def no_requests(cast: Cast) -> None:
     """Checks the administrator's page says «Новых заявок нет.»."""
     expect(cast.admin.get_by_test_id("no-requests")).to_have_text("Новых заявок нет.")

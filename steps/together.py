@@ -18,7 +18,7 @@ from pytest_bdd import given, parsers, then, when
 
 from simulator import SESSION_HEADER
 from simulator.testing import Persona, SimSession
-from simulator.testing.acts import Attends, Click, Group, LessonCall, Shows, Text, Where, acts, checks
+from simulator.testing.acts import Attends, By, Click, Group, LessonCall, Live, Shows, Text, Where, acts, checks
 
 from .cast import Cast, person
 from .common import WHO, Scene
@@ -27,6 +27,8 @@ from .messenger import vkid_sign_in
 
 PEOPLE = r"(?:ученик|учитель|одноклассник)"
 SEEING = rf"(?P<word>{PEOPLE}|администратор)(?P<second> во втором браузере)?"
+# Whoever looks, in whichever browser of theirs: the recorder names the window's person in these groups.
+LOOKING = By(Group("word"), second=Group("second"))
 
 
 @dataclass
@@ -275,6 +277,7 @@ def sees_conference_count(
 
 
 @then(parsers.re(rf"{SEEING} видит это без перезагрузки"))
+@checks(Live(), by=LOOKING)
 def saw_it_live(page: Page, scene: Scene, cast: Cast, together: Together, word: str, second: str | None) -> None:
     """Checks what the step before read on that person's page came live: the page fetched itself, it was not reloaded."""
     _came_live(_seen_by(page, scene, cast, together, word, second))

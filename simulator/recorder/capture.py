@@ -73,6 +73,7 @@ OBSERVE = r"""
     // What each field marked invalid holds now, by its label: «поле «Имя» показывает «…» как обычный текст».
     fieldValues: [...document.querySelectorAll("[aria-invalid=true]")].filter(visible).map(el =>
       [el.labels && el.labels[0] ? text(el.labels[0].innerText) : text(el.getAttribute("aria-label")), el.value || ""]),
+    live: window.simLive ? window.simLive.refreshes : 0,
     // A field marked invalid, with the error it is described by: «у поля «Код подтверждения» ошибка «…»».
     fieldErrors: [...document.querySelectorAll("[aria-invalid=true][aria-describedby]")].filter(visible).map(el => {
       const label = el.labels && el.labels[0] ? text(el.labels[0].innerText) : text(el.getAttribute("aria-label"));

@@ -59,6 +59,7 @@ class Entry:
     table: tuple[tuple[str, str], ...] = ()  # the step's data table: a field's label, the value typed there
     datatable: tuple[tuple[str, ...], ...] = ()  # a check's data table as the page listed it, its header first
     docstring: str | None = None  # a check's doc string as the page showed it
+    who: str | None = None  # the word for whoever did it, in whose browser (None: the recording's actor)
 
     @property
     def placeholder(self) -> bool:

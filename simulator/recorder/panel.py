@@ -6,7 +6,9 @@ the page text a «Тогда» step reads never includes it. Its buttons send co
 binding; after each change the recorder pushes the new state (`show`), and a new document asks for
 it (the state binding), so the panel survives every navigation.
 
-«Добавить проверку» adds the first check proposed; a click on a proposal adds that one.
+«Добавить проверку» adds the first check proposed; a click on a proposal adds that one. «Открыть окно: …»
+opens a browser window for another person of the world (the administrator, the class teacher), whose panel
+then says who they are; every window's panel shows the same scenario.
 `window.__sferumRecorder.state()` tells what the panel shows and where its buttons are, so a test can
 read the panel and click its buttons with the mouse, as a person does.
 """
@@ -22,7 +24,7 @@ SCRIPT = r"""
 (() => {
   if (window.top !== window || window.__sferumRecorder) return;
   let host = null, root = null;
-  let state = {text: "", proposals: [], failing: [], who: [], codes: [], note: ""};
+  let state = {text: "", proposals: [], failing: [], who: [], codes: [], note: "", people: [], windows: []};
   const css = `
     .panel { position: fixed; right: 12px; bottom: 12px; width: 400px; max-height: 70vh; display: flex;
              flex-direction: column; gap: 6px; padding: 10px 12px; border-radius: 10px; background: #111827f0;
@@ -36,7 +38,9 @@ SCRIPT = r"""
           white-space: pre-wrap; font: 12px/1.4 ui-monospace, monospace; }
     .proposals { color: #a7f3d0; font-size: 12px; display: flex; flex-direction: column; gap: 3px; }
     .proposals button.proposal { background: #064e3b; color: #d1fae5; font-weight: 400; text-align: left; }
-    .proposals:empty, .failing:empty { display: none; }
+    .proposals:empty, .failing:empty, .people:empty { display: none; }
+    .people { display: flex; gap: 6px; flex-wrap: wrap; align-items: center; color: #d1d5db; font-size: 12px; }
+    .people button.person { background: #374151; }
     .failing { color: #fca5a5; font-size: 12px; display: flex; flex-direction: column; gap: 3px; }
     .buttons { display: flex; gap: 6px; flex-wrap: wrap; }
     button { font: 600 12px system-ui, sans-serif; padding: 6px 8px; border-radius: 6px; border: 0;
@@ -57,7 +61,7 @@ SCRIPT = r"""
         <button data-command="finish">Готово</button>
       </div>
       <div class="body">
-        <div class="proposals"></div><div class="failing"></div><div class="note"></div><div class="who"></div><div class="codes"></div><pre></pre>
+        <div class="proposals"></div><div class="failing"></div><div class="note"></div><div class="who"></div><div class="people"></div><div class="codes"></div><pre></pre>
       </div></section>`;
     root.addEventListener("click", e => {
       const fold = e.target.closest(".fold");
@@ -111,6 +115,20 @@ SCRIPT = r"""
       item.textContent = "✗ " + text;
       failing.appendChild(item);
     });
+    const people = root.querySelector(".people");
+    people.textContent = "";
+    if ((state.windows || []).length) {
+      const open = document.createElement("span");
+      open.textContent = "Окна: " + state.windows.join(", ");
+      people.appendChild(open);
+    }
+    (state.people || []).forEach(word => {
+      const item = document.createElement("button");
+      item.className = "person";
+      item.dataset.command = `person:${word}`;
+      item.textContent = `Открыть окно: ${word}`;
+      people.appendChild(item);
+    });
     root.querySelector(".note").textContent = state.note || "";
     root.querySelector("[data-command=check]").disabled = !state.proposals.length;
     root.querySelector("[data-command=undo]").disabled = !state.undoable;
@@ -129,7 +147,9 @@ SCRIPT = r"""
               failing: [...root.querySelectorAll(".failing .failed")].map(e => e.textContent),
               codes: state.codes, note: state.note,
               buttons: {undo: centre("undo"), check: centre("check"), finish: centre("finish"),
-                        ...Object.fromEntries(state.proposals.map((_, i) => [`check:${i}`, centre(`check:${i}`)]))}};
+                        ...Object.fromEntries(state.proposals.map((_, i) => [`check:${i}`, centre(`check:${i}`)])),
+                        ...Object.fromEntries((state.people || []).map(w => [`person:${w}`, centre(`person:${w}`)]))},
+              people: state.people || [], windows: state.windows || []};
     },
   };
   const start = () => {

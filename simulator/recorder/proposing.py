@@ -30,6 +30,7 @@ from ..testing.acts import (
     Heading,
     Joined,
     LessonCall,
+    Live,
     Notice,
     OnlyButton,
     Screen,
@@ -62,6 +63,7 @@ RANK = {
     Attends: 2,
     LessonCall: 4,
     TypedBack: 0,
+    Live: 5,  # «… видит это без перезагрузки»: after what was seen
 }
 
 
@@ -82,6 +84,7 @@ class Shown:
     lines: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # testid → its text, line by line
     current: tuple[str, ...] = ()  # testids of the elements marked as the person's own (aria-current=true)
     field_values: tuple[tuple[str, str], ...] = ()  # (the label of a field marked invalid, what it holds)
+    live: int = 0  # how many times the page fetched itself live since it was loaded (simulator/static/live.js)
 
     @classmethod
     def of(cls, platform: str | None, found: Mapping[str, Any]) -> Shown:
@@ -102,6 +105,7 @@ class Shown:
             {str(testid): tuple(map(str, lines)) for testid, lines in (found.get("lines") or {}).items()},
             tuple(map(str, found.get("current") or ())),
             tuple((str(label), str(value)) for label, value in found.get("fieldValues") or ()),
+            int(found.get("live") or 0),
         )
 
 
@@ -159,6 +163,8 @@ def _check(
         return values, {f"world:{check.kind}"}, 1 + len(check.also) + len(check.without) + (check.via is not None)
     if shown is None:
         return None
+    if isinstance(check, Live):
+        return (values, {"live"}, 0) if shown.live > 0 else None
     if isinstance(check, Heading):
         if shown.heading is None:
             return None

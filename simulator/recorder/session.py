@@ -7,7 +7,10 @@ Between Playwright calls the recorder reads what the page captured (capture.py),
 typed wait for the click that submits them; a click (or a reload, or a fault switched in the console)
 is matched to a «Когда» step (matching.py); the document it leads to, and the event log's gains, give
 the «Тогда» checks to propose (proposing.py); the panel's buttons add a proposed check, undo the last
-line or finish. The scenario's text is rendered anew after each change (writing.py).
+line, open a window for another person of the world (seats.py) or finish. Each window's page is watched
+alike; what is done in one is written as its person's step, and a window whose page changed live (another
+person's message, a join request) gets its checks proposed too. The scenario's text is rendered anew after
+each change (writing.py).
 """
 
 from __future__ import annotations
@@ -37,7 +40,9 @@ from ..wire import SESSION_HEADER
 from ..world import World
 from . import panel
 from .capture import (
+    BINDING,
     OBSERVE,
+    STATE_BINDING,
     Capture,
     Captured,
     Clicked,
@@ -52,10 +57,12 @@ from .capture import (
     Waited,
     WentBack,
 )
+from .capture import SCRIPT as CAPTURE_SCRIPT
 from .library import GivenFailed, Library, LibraryError, load
 from .matching import Entry, Matcher
 from .proposing import Shown, propose
-from .trying import Trier
+from .seats import ADMIN, STARTS_AT, USER, Seat, by_values, others, seat_down, second_browsers, view
+from .trying import Tried, Trier
 from .writing import Header, feature, platform_tags, under
 
 WHO = {"teacher": "учитель", "student": "ученик", "parent": "родитель", "admin": "администратор"}
@@ -85,6 +92,7 @@ WINDOW = {"width": 1366, "height": 900}
 NAVIGATION_WAIT = 10.0  # seconds a click on a link or a submit button may take to bring its document
 COUNTDOWN = re.compile(r"(\d\d):(\d\d)")  # «SMS придёт в течение 01:59»
 PUMP = 25  # ms: Playwright delivers the page's messages while the sync API waits
+LIVE_REFRESHES = "() => window.simLive ? window.simLive.refreshes : 0"  # simulator/static/live.js
 
 
 class RecorderError(RuntimeError):
@@ -127,6 +135,7 @@ class Pending:
     entry: Entry | None
     navigates: bool
     cursor: int  # the event log's last id before it
+    seat: Seat | None = None  # the window it was done in
     since: float = field(default_factory=time.monotonic)
 
 
@@ -149,6 +158,9 @@ class Recording:
         for text in self.givens:
             self.library.given(text)  # a sentence the library lacks is told before anything starts
         self.capture = Capture(Hosts())
+        self.seats: list[Seat] = []  # the recording's windows, the first one first
+        self.seat: Seat | None = None  # the window the person works in now
+        self.queue: list[tuple[Seat, Captured]] = []  # what the windows captured, in order
         self.entries: list[Entry] = []
         self.given_entries: list[str] = []  # «Дано» lines a switch before the first action added
         self.buffer: list[Raw] = []
@@ -173,12 +185,12 @@ class Recording:
         )
         self.countdown: tuple[int, datetime] | None = None  # seconds a shown countdown had left, and when
         self.start_cursor = 0
-        self._start_place: Place | None = None  # the address the recorder opens first, until its page loads
         self._server: SimulatorServer | None = None
         self._playwright: Playwright | None = None  # started by the recording, stopped when it closes
         self._given_playwright = playwright
         self._given_browser = browser
         self._browser: Browser | None = None
+        self._browser_in_use: Browser | None = None
         self.sim: Simulator | None = None
         self._session: SimSession | None = None
         self._page: Page | None = None
@@ -218,26 +230,97 @@ class Recording:
             self._playwright = sync_playwright().start()
         browser = self._given_browser or self._launch(self._given_playwright or self._playwright)
         self._browser = None if self._given_browser is not None else browser
-        # A window's page follows the window as the person resizes it; headless, a laptop's screen.
-        size: dict[str, Any] = {"no_viewport": True} if not self.options.headless else {"viewport": WINDOW}
-        self._context = browser.new_context(
-            extra_http_headers={SESSION_HEADER: self.session.key}, locale="ru-RU", timezone_id="Europe/Moscow", **size
-        )
-        self.capture.install(self._context, self.panel_state, panel.SCRIPT)
+        self._browser_in_use = browser
+        self._context = self._new_context()
         self._page = self._context.new_page()
+        main = self.seat = self.seats[0]
+        main.page = self._page
         self.actor = self._prepare(self._page)
-        self.matcher = Matcher(
-            self.library, self.actor, self._codes, self.who, self.accounts, self.subject, self._records
-        )
+        main.word, main.persona, main.subject, main.gosuslugi = self.who, self.actor, self.subject, self.gosuslugi
+        second_browsers(self.fixtures, self.seats)
+        self.seats = [seat for seat in self.seats if seat.word]  # a browser a «Дано» step opened and left unnamed
+        self.queue.clear()  # what the «Дано» steps did in their own browsers is the world before the scenario
+        self._views()
         self.trier = Trier(self.library, self.fixtures, self.who, self.library.fixture)
         self._fetch_events()
         self.start_cursor = self._cursor()  # what the «Дано» steps made is the world before the scenario
         self.switches.clear()  # the «Дано» steps' own switches are in the «Дано» lines already
         start = self.session.url(self.options.start_platform, "/")
-        self._start_place = Place(start, self.options.start_platform, None)
+        main.start = Place(start, self.options.start_platform, None)
         self.page.goto(start)
         self.settle()
         return self
+
+    @property
+    def matcher(self) -> Matcher:
+        """The steps of the window the person works in now, bound to its person."""
+        assert self.seat is not None and self.seat.matcher is not None, "the recording has not started"
+        return self.seat.matcher
+
+    def _new_context(self, **settings: Any) -> BrowserContext:
+        """A browser of one person's own (own cookies, the same session), its pages watched and its panel shown:
+        the recording's first, one the panel opens for another person, and what the «Дано» steps get as
+        `new_context` for a second browser."""
+        assert self._browser_in_use is not None
+        # A window's page follows the window as the person resizes it; headless, a laptop's screen.
+        size: dict[str, Any] = {"no_viewport": True} if not self.options.headless else {"viewport": WINDOW}
+        options: dict[str, Any] = {
+            "extra_http_headers": {SESSION_HEADER: self.session.key},
+            "locale": "ru-RU",
+            "timezone_id": "Europe/Moscow",
+            "accept_downloads": True,  # the administrator's statistics
+            **size,
+            **settings,
+        }
+        context = self._browser_in_use.new_context(**options)
+        seat = Seat(context)
+        self.seats.append(seat)
+        context.expose_binding(BINDING, lambda _source, payload: self._take(seat, payload))
+        context.expose_binding(STATE_BINDING, lambda _source: self.panel_state(seat))
+        context.add_init_script(CAPTURE_SCRIPT)
+        context.add_init_script(panel.SCRIPT)
+        return context
+
+    def _take(self, seat: Seat, payload: Any) -> None:
+        if isinstance(payload, dict) and (captured := self.capture.parse(payload)) is not None:
+            self.queue.append((seat, captured))
+
+    def _views(self) -> None:
+        """Each window's steps and matcher, as the steps' `page` now is (a window opened for the actor takes it)."""
+        page = self.fixtures.get("page")
+        for seat in self.seats:
+            seat.library = view(self.library, seat, page)
+            seat.matcher = Matcher(
+                seat.library, seat.persona, self._codes, seat.word, seat.credentials, seat.subject, self._records
+            )
+        self._accounts_read = False
+
+    def _sit_down(self, word: str) -> None:
+        """A window of its own for this person of the world, opened at where they start (the panel's button)."""
+        waiting = others(self.fixtures, self.seats, self.subject)
+        if word not in waiting:
+            self.note = f"В мире нет человека «{word}», которому можно открыть окно"
+            return
+        persona = waiting[word]
+        context = self._new_context()
+        seat = self.seats[-1]
+        seat.page, seat.word, seat.persona = context.new_page(), word, persona
+        # Whom their steps name besides them: the scene's actor (the student the class teacher adds, the user invited).
+        seat.subject = None if word == USER else (self.subject or self.actor)
+        seat.subject_word = USER if word == ADMIN else self.who
+        seat.gosuslugi = self.fixtures.get("gosuslugi_logins", {}).get(persona.key)
+        seat_down(self.fixtures, word, seat.page)
+        self._views()
+        platform = STARTS_AT.get(word) or self._start_of(persona)
+        url = self.session.url(platform, "/")
+        seat.start = Place(url, platform, None)
+        self.seat = seat
+        self.note = f"Открыто окно: {seat.title}"
+        seat.page.goto(url)
+
+    def _start_of(self, persona: Persona) -> str:
+        """Where a person of the scene starts: their journal, or VK Мессенджер for one without any."""
+        return self.options.journal if persona.ids.get("journal_account") else "messenger"
 
     def _launch(self, playwright: Playwright | None) -> Browser:
         assert playwright is not None
@@ -264,6 +347,7 @@ class Recording:
             "sim_session": self.session,
             "personas": Personas(self.options.seed),
             "page": page,
+            "new_context": self._new_context,  # a second browser a «Дано» opens is a window of the recording
         }
         try:
             actor = self.library.run_givens(self.givens, fixtures)
@@ -284,6 +368,7 @@ class Recording:
 
     def close(self) -> None:
         closers = [
+            *(seat.context.close for seat in self.seats[1:]),
             self._context.close if self._context else None,
             self._browser.close if self._browser else None,
             self._playwright.stop if self._playwright else None,
@@ -301,12 +386,14 @@ class Recording:
     # -- the loop --------------------------------------------------------------------------------------
 
     def pump(self, ms: int = PUMP) -> bool:
-        """Let the page's messages in; False once every page of the recording is closed."""
-        if self._page is None or self._page.is_closed():
-            pages = [page for page in self._context.pages if not page.is_closed()] if self._context else []
-            if not pages:
-                return False
-            self._page = pages[-1]  # the person closed a tab and goes on in another
+        """Let the page's messages in; False once every page of the recording's first window is closed."""
+        for seat in self.seats:
+            if seat.page is not None and seat.page.is_closed():
+                pages = [page for page in seat.context.pages if not page.is_closed()]
+                seat.page = pages[-1] if pages else None  # the person closed a tab and goes on in another
+        self._page = self.seats[0].page if self.seats else None
+        if self._page is None:
+            return False
         try:
             self._page.wait_for_timeout(ms)
         except Error:
@@ -331,6 +418,7 @@ class Recording:
         moved = self._clock_moved()
         if moved:
             self._waited(moved)
+        self._live_changes()
         self._show()
 
     def run(self, tick: float = 0.15) -> None:
@@ -344,13 +432,21 @@ class Recording:
             self._flush()
 
     def _drain(self) -> None:
-        for captured in self.capture.take_all():
-            self._handle(captured)
+        taken, self.queue = self.queue, []
+        for seat, captured in taken:
+            self._handle(seat, captured)
 
-    def _handle(self, captured: Captured) -> None:
+    def _handle(self, seat: Seat, captured: Captured) -> None:
         if isinstance(captured, Command):
             self._command(captured.name)
-        elif isinstance(captured, Typed):
+            return
+        if seat is not self.seat:  # the person went over to another window
+            if self.pending is not None and self.pending.seat is not None:
+                self._resolve(self._look(self.pending.seat))
+            if self.buffer:
+                self._flush()  # fields typed there and left: kept as placeholders
+            self.seat = seat
+        if isinstance(captured, Typed):
             self.buffer = [raw for raw in self.buffer if not (isinstance(raw, Typed) and raw.label == captured.label)]
             self.buffer.append(captured)
         elif isinstance(captured, Clicked):
@@ -362,6 +458,9 @@ class Recording:
     def _loaded(self, loaded: Loaded) -> None:
         if loaded.place.platform:
             self.walked.add(loaded.place.platform)
+        seat = self.seat
+        assert seat is not None
+        seat.live = 0  # a new document: nothing came live to it yet
         shown = Shown.of(loaded.place.platform, loaded.shown)
         if self.pending is not None and self.pending.navigates:
             self._resolve(shown)
@@ -373,8 +472,8 @@ class Recording:
             self._resolve(shown)
         elif not loaded.referrer:  # typed into the address bar (or the recorder's own first page)
             place = loaded.place
-            if self._start_place is not None:  # the recorder's own first page: the address it opened, wherever led
-                place, self._start_place = self._start_place, None
+            if seat.start is not None:  # the recorder's own first page: the address it opened, wherever led
+                place, seat.start = seat.start, None
             opened = Opened(place, loaded.redirected)
             if self.matcher.alone(opened) is not None:
                 # A step of its own («открывает МАХ на компьютере»): written now, and what it shows is checked.
@@ -387,7 +486,12 @@ class Recording:
         if self.pending is not None:
             self._resolve(None)  # the page it led to is gone already: only the world's gains are known
         current, self.buffer = [*self.buffer, raw], []
-        new, replaced = self.matcher.match(current, self.entries)
+        seat = self.seat
+        assert seat is not None
+        new, replaced = self.matcher.match(current, self._own_steps(seat))
+        for entry in new:
+            entry.who = seat.word
+            by_values(entry, seat)
         if replaced:
             del self.entries[-replaced:]
         self.entries += new
@@ -397,7 +501,14 @@ class Recording:
             f"Нет шага для: {'; '.join(str(e.locator) for e in missing)} — записано как «НЕТ ШАГА»" if missing else ""
         )
         last = new[-1]
-        self.pending = Pending(None if last.placeholder else last, navigates, self._cursor())
+        self.pending = Pending(None if last.placeholder else last, navigates, self._cursor(), seat)
+
+    def _own_steps(self, seat: Seat) -> list[Entry]:
+        """The last steps written, as far back as they are this window's person's (a step may take them in)."""
+        start = len(self.entries)
+        while start and self.entries[start - 1].who in (None, seat.word):
+            start -= 1
+        return self.entries[start:]
 
     def _flush(self) -> None:
         """Fields typed with nothing after them: placeholders, so nothing done is lost."""
@@ -458,15 +569,16 @@ class Recording:
         if now is not None and (now - seen).total_seconds() >= left:
             self._waited(math.ceil(left / 60) * 60)
 
-    def _look(self) -> Shown | None:
-        """What the page shows now (after an action that loaded no new document)."""
-        if self._page is None or self._page.is_closed():
+    def _look(self, seat: Seat | None = None) -> Shown | None:
+        """What a window's page shows now (after an action that loaded no new document); by default the current one."""
+        page = (seat or self.seat or self.seats[0]).page
+        if page is None or page.is_closed():
             return None
         try:
-            found = self._page.evaluate(OBSERVE)
+            found = page.evaluate(OBSERVE)
         except Error:
             return None
-        return Shown.of(self.capture.hosts.platform_of(urlsplit(self._page.url).netloc), found)
+        return Shown.of(self.capture.hosts.platform_of(urlsplit(page.url).netloc), found)
 
     def _resolve(self, shown: Shown | None) -> None:
         pending, self.pending = self.pending, None
@@ -483,22 +595,51 @@ class Recording:
             elif entry in self.entries:  # the step's own words cannot be known: keep what was done, as placeholders
                 index = self.entries.index(entry)
                 self.entries[index : index + 1] = [self.matcher.placeholder(raw) for raw in entry.raws]
+        seat = pending.seat or self.seats[0]
+        self._note_countdown(shown)
+        tried = self._checks(seat, shown, gained)
+        self.proposals = [t.entry for t in tried if t.passed]
+        self.failing = [(t.sentence, t.failure) for t in tried if t.failure is not None]
+        seat.proposed = {t.sentence for t in tried}
+
+    def _checks(self, seat: Seat, shown: Shown | None, gained: list[dict[str, Any]]) -> list[Tried]:
+        """The checks of what this window shows and the world gained, each run once now, as the scenario will run
+        it: only those that hold are offered."""
+        assert seat.library is not None
         recorded = [e for e in self.events if e["id"] > self.start_cursor and e["kind"] != "request"]
         proposed = propose(
-            self.library,
+            seat.library,
             shown,
             gained,
-            who=self.who,
+            who=seat.word,
             personal=self._personal(),
             journal=self.options.journal,
             recorded=recorded,
         )
-        self._note_countdown(shown)
-        # Each check runs once now, as the scenario will run it: only those that hold are offered.
+        for entry in proposed:
+            entry.who = seat.word
+            by_values(entry, seat)
         self.trier.typed(self.entries)
-        tried = [self.trier.run(entry) for entry in proposed]
-        self.proposals = [t.entry for t in tried if t.passed]
-        self.failing = [(t.sentence, t.failure) for t in tried if t.failure is not None]
+        return [self.trier.run(entry) for entry in proposed]
+
+    def _live_changes(self) -> None:
+        """A window whose page changed live since it was last read (another person's message, a join request):
+        what it shows now is proposed too, the checks it was not offered yet."""
+        for seat in self.seats:
+            if seat.page is None or seat.page.is_closed() or self.pending is not None:
+                continue
+            try:
+                refreshes = int(seat.page.evaluate(LIVE_REFRESHES))
+            except Error:
+                continue
+            changed, seat.live = refreshes > seat.live, refreshes
+            # The window worked in: what its page shows was proposed with the action (a late echo of it is no news).
+            if not changed or seat is self.seat:
+                continue
+            tried = [t for t in self._checks(seat, self._look(seat), []) if t.sentence not in seat.proposed]
+            seat.proposed |= {t.sentence for t in tried}
+            self.proposals += [t.entry for t in tried if t.passed]
+            self.failing += [(t.sentence, t.failure) for t in tried if t.failure is not None]
 
     def _note_countdown(self, shown: Shown | None) -> None:
         found = COUNTDOWN.search(shown.testids.get("countdown", "")) if shown is not None else None
@@ -521,6 +662,8 @@ class Recording:
                     "Отменено: " + (removed.locator or "шаг") if removed.placeholder else "Последний шаг отменён"
                 )
                 self.proposals = []
+        elif command == "person":
+            self._sit_down(number)
         elif command == "finish":
             self.finished = True
 
@@ -550,16 +693,12 @@ class Recording:
         return self._accounts
 
     def _read_accounts(self) -> None:
-        found: dict[str, str] = {}
-        if self.gosuslugi is not None:
-            found["gosuslugi_login"], found["gosuslugi_password"] = self.gosuslugi
-        if self.actor is not None and self._session is not None:
-            # Read anew: a password set during the recording («Сохранить пароль») is the one typed next.
-            accounts = self.session.snapshot("vkid_accounts").get("vkid_accounts", [])
-            own = [a for a in accounts if a.get("phone") == self.actor.phone and a.get("password")]
-            if own:
-                found["vkid_password"] = str(own[0]["password"])
-        self._accounts, self._accounts_read = found, True
+        # Read anew: a password set during the recording («Сохранить пароль») is the one typed next.
+        accounts = self.session.snapshot("vkid_accounts").get("vkid_accounts", []) if self._session else []
+        for seat in self.seats:
+            seat.accounts = _credentials(seat.persona, seat.gosuslugi, accounts)
+        self._accounts = self.seats[0].accounts if self.seats else {}
+        self._accounts_read = True
 
     def _records(self, kind: str) -> list[dict[str, Any]]:
         """The world's records of this kind now («lessons»): what an address typed by hand names by its id."""
@@ -569,10 +708,11 @@ class Recording:
         return {_typed_code(message) for message in self.messages}
 
     def _personal(self) -> list[str]:
-        people = [person for person in (self.actor, self.subject) if person is not None]
+        people = {person.key: person for person in (self.actor, self.subject) if person is not None}
+        people.update({seat.persona.key: seat.persona for seat in self.seats if seat.persona is not None})
         return [
             value
-            for person in people
+            for person in people.values()
             for value in (
                 person.last_name,
                 person.first_name,
@@ -596,9 +736,13 @@ class Recording:
     def placeholders(self) -> list[Entry]:
         return [entry for entry in self.entries if entry.placeholder]
 
-    def panel_state(self) -> dict[str, Any]:
+    def panel_state(self, seat: Seat | None = None) -> dict[str, Any]:
+        """What the panel of this window (by default the first) shows."""
+        seat = seat or (self.seats[0] if self.seats else None)
         keyword = "И" if self.entries and self.entries[-1].kind == "then" else "Тогда"
-        proposals = [f"{keyword} {p.step.write(p.values, self.who)}" for p in self.proposals if p.step is not None]
+        proposals = [
+            f"{keyword} {p.step.write(p.values, p.who or self.who)}" for p in self.proposals if p.step is not None
+        ]
         return {
             "text": self.feature_text(),
             "proposals": proposals,
@@ -607,32 +751,54 @@ class Recording:
                 "\n".join(line.removeprefix("  ") for line in under(p)) for p in self.proposals if p.step is not None
             ],
             "failing": [f"{keyword} {text} — не выполнена: {why}" for text, why in self.failing],
-            "who": self._who_lines(),
+            "who": self._who_lines(seat),
             "codes": [_code_line(message) for message in self.messages[-3:]],
             "note": self.note,
             "undoable": bool(self.entries),
+            # Other people of the world, each to sit down at a window of their own; the windows open now.
+            "people": list(others(self.fixtures, self.seats, self.subject)) if self.seats else [],
+            "windows": [s.title for s in self.seats if s.word] if len(self.seats) > 1 else [],
         }
 
-    def _who_lines(self) -> list[str]:
-        actor = self.actor
-        if actor is None:
-            return [f"Вы — {self.who}"]
-        lines = [f"Вы — {self.who}: {actor.full_name}", f"Логин: {actor.login}   Пароль: {actor.password}"]
-        accounts = self.accounts()
+    def _who_lines(self, seat: Seat | None) -> list[str]:
+        actor = seat.persona if seat is not None else None
+        title = seat.title if seat is not None else self.who
+        if seat is None or actor is None:
+            return [f"Вы — {title}"]
+        lines = [f"Вы — {title}: {actor.full_name}", f"Логин: {actor.login}   Пароль: {actor.password}"]
+        accounts = seat.accounts
         if "gosuslugi_login" in accounts:
             lines.append(f"Госуслуги: {accounts['gosuslugi_login']}   Пароль: {accounts['gosuslugi_password']}")
         if "vkid_password" in accounts:
             lines.append(f"VK ID: пароль {accounts['vkid_password']}")
         born = f"Дата рождения: {actor.birth_date.strftime('%d.%m.%Y')}   Пол: {SEXES.get(actor.sex, actor.sex)}"
         lines += [f"Телефон: {format_phone(actor.phone)}   Почта: {actor.email}", born]
-        if self.subject is not None:
-            user = self.subject
-            lines.append(f"Пользователь: {user.full_name}   Телефон: {format_phone(user.phone)}   Почта: {user.email}")
+        if seat.subject is not None:
+            user = seat.subject
+            lines.append(
+                f"{seat.subject_word.capitalize()}: {user.full_name}   Телефон: {format_phone(user.phone)}   "
+                f"Почта: {user.email}"
+            )
         return lines
 
     def _show(self) -> None:
-        if self._page is not None and not self._page.is_closed():
-            panel.show(self._page, self.panel_state())
+        for seat in self.seats:
+            if seat.page is not None and not seat.page.is_closed():
+                panel.show(seat.page, self.panel_state(seat))
+
+
+def _credentials(
+    person: Persona | None, gosuslugi: tuple[str, str] | None, accounts: list[dict[str, Any]]
+) -> dict[str, str]:
+    """A person's credentials in the world (acts.ACCOUNT_WORDS): what a scenario names, never types."""
+    found: dict[str, str] = {}
+    if gosuslugi is not None:
+        found["gosuslugi_login"], found["gosuslugi_password"] = gosuslugi
+    if person is not None:
+        own = [a for a in accounts if a.get("phone") == person.phone and a.get("password")]
+        if own:
+            found["vkid_password"] = str(own[0]["password"])
+    return found
 
 
 def _typed_code(message: Message) -> str:

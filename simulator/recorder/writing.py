@@ -42,17 +42,21 @@ def step_lines(givens: Sequence[str], entries: Sequence[Entry], who: str) -> lis
         lines += [f"{'И' if i else 'Дано'} {text}", *(table_lines(rows) if rows else [])]
     previous_kind = "given" if givens else ""
     subject_continues = False  # the line before named or implied the actor as its subject
+    previous_who = who
     for entry in entries:
         keyword = "И" if entry.kind == previous_kind else KEYWORDS[entry.kind]
         if entry.step is None:
             lines += [PLACEHOLDER_NOTE, f"{keyword} {PLACEHOLDER} {entry.locator}"]
             subject_continues = False
         else:
-            naming = entry.step.names_actor(entry.values, who) if entry.kind == "when" else "never"
-            starts = entry.kind != previous_kind or not subject_continues
-            text = entry.step.write(entry.values, who, name_actor=naming != "optional" or starts)
+            # Another person's browser: the step says who, as «Когда администратор …» after the teacher's steps.
+            person = entry.who or who
+            naming = entry.step.names_actor(entry.values, person) if entry.kind == "when" else "never"
+            starts = entry.kind != previous_kind or not subject_continues or person != previous_who
+            text = entry.step.write(entry.values, person, name_actor=naming != "optional" or starts)
             lines += [f"{keyword} {text}", *under(entry)]
             subject_continues = entry.kind == "when" and naming != "never"
+            previous_who = person
         previous_kind = entry.kind
     return lines
 

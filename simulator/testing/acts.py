@@ -118,6 +118,26 @@ class Wait:
 Action = Click | Fill | Open | Reload | Switch | Wait
 
 
+# -- whose browser a step works in --------------------------------------------------------------------
+
+SECOND_BROWSER = " во втором браузере"  # how a step says a person's second browser, after their word
+
+
+@dataclass(frozen=True)
+class By:
+    """A step done in, or checking, another person's own browser rather than the actor's page (`page`).
+
+    `who` is the word the cast calls that person («администратор», «классный руководитель»: the browser their own
+    steps open), or the step's group that takes the word: then it is the person's second browser («ученик во
+    втором браузере», opened by a «Дано»). With `second`, the step works in any browser of the person the group
+    names, the actor's page included, and the `second` group says «во втором браузере» where it is a second one.
+    A step that declares no `by` works in the actor's page, or, taking no page, in none (the world, the clock).
+    """
+
+    who: str | Group
+    second: Group | None = None
+
+
 @dataclass(frozen=True)
 class Acts:
     """A «Когда» step's actions; `screen` is the `data-screen` it starts on, `reads` its groups shown after it."""
@@ -125,6 +145,7 @@ class Acts:
     actions: tuple[Action, ...]
     screen: str | None = None
     reads: Mapping[str, str] = field(default_factory=dict)  # group → data-testid whose text gives it
+    by: By | None = None  # whose browser the actions are done in, when not the actor's
 
 
 # -- what a «Тогда» step checks ---------------------------------------------------------------------
@@ -303,6 +324,12 @@ class TypedBack:
     value: Group
 
 
+@dataclass(frozen=True)
+class Live:
+    """The page has fetched itself live since it was loaded (simulator/static/live.js): what the person sees there
+    came without a reload."""
+
+
 Check = (
     Heading
     | Notice
@@ -321,6 +348,7 @@ Check = (
     | Attends
     | LessonCall
     | TypedBack
+    | Live
 )
 
 
@@ -329,16 +357,19 @@ class Checks:
     """A «Тогда» step's checks: it is proposed when all of them hold after an action."""
 
     checks: tuple[Check, ...]
+    by: By | None = None  # whose browser is checked, when not the actor's
 
 
-def acts(*actions: Action, screen: str | None = None, reads: Mapping[str, str] | None = None) -> Callable[[F], F]:
+def acts(
+    *actions: Action, screen: str | None = None, reads: Mapping[str, str] | None = None, by: By | None = None
+) -> Callable[[F], F]:
     """Declare what the user does that this step stands for (a step may declare several ways)."""
-    return _declare(Acts(actions, screen, dict(reads or {})))
+    return _declare(Acts(actions, screen, dict(reads or {}), by=by))
 
 
-def checks(*what: Check) -> Callable[[F], F]:
+def checks(*what: Check, by: By | None = None) -> Callable[[F], F]:
     """Declare what this step checks, so the recorder can propose it (a step may declare several cases)."""
-    return _declare(Checks(what))
+    return _declare(Checks(what, by))
 
 
 def _declare(declaration: Acts | Checks) -> Callable[[F], F]:
@@ -404,6 +435,8 @@ def _action(action: Action) -> str:
 
 
 def _check(check: Check) -> str:
+    if isinstance(check, Live):
+        return "страница обновилась сама, без перезагрузки"
     if isinstance(check, Heading):
         return f"заголовок {_said(check.title)}"
     if isinstance(check, Notice | Alert):
@@ -445,13 +478,24 @@ def _check(check: Check) -> str:
     return f"{what}{where}, в мире нет: {', '.join(check.kinds)}" + (f" ({check.journal})" if check.journal else "")
 
 
+def _by(by: By | None) -> str:
+    if by is None:
+        return ""
+    whose = f"второй браузер {_said(by.who)}" if isinstance(by.who, Group) and by.second is None else _said(by.who)
+    return f" (в браузере: {whose})"
+
+
 def describe(declarations: tuple[Acts | Checks, ...]) -> str:
     """What the recorder writes the step from («запись: …») or proposes it on («проверка: …»), in short."""
     said = []
     for declaration in declarations:
         if isinstance(declaration, Acts):
             text = " → ".join(_action(a) for a in declaration.actions)
-            said.append(f"запись: {text}" + (f" (экран {declaration.screen})" if declaration.screen else ""))
+            said.append(
+                f"запись: {text}"
+                + (f" (экран {declaration.screen})" if declaration.screen else "")
+                + _by(declaration.by)
+            )
         else:
-            said.append("проверка: " + " и ".join(_check(c) for c in declaration.checks))
+            said.append("проверка: " + " и ".join(_check(c) for c in declaration.checks) + _by(declaration.by))
     return "; ".join(said)

@@ -645,7 +645,6 @@ NOT_YET: dict[str, str] = {
     "F27": "«здесь» / «Скачать МАХ» open other windows the recorder does not follow",
     "F28": "live chat updates: two people in one world",
     "F29": "a call's participants live: two people in one world",
-    "F30": "the cabinet's requests live: two people in one world",
     "F33": "a classroom of trainees: many sessions, not one recording",
     "E03": "an e-mail that already has a profile: the e-mail path's password step has " + NO_STEP,
     "E04": "«Создание учебного профиля» refusing an e-mail: " + NO_STEP,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Error, Page
 
 from simulator.recorder import Options, Recording, panel, run_feature
 
@@ -26,11 +26,32 @@ STEP = re.compile(r"^\s*(?:Дано|Когда|Тогда|И|Но) (?P<text>.+)$
 
 
 class Person:
-    """Someone at the recorder's window: reads the panel, clicks and types in the page."""
+    """Someone at one of the recorder's windows (its first by default): reads the panel, clicks and types in the page."""
 
-    def __init__(self, recording: Recording) -> None:
+    def __init__(self, recording: Recording, page: Page | None = None) -> None:
         self.recording = recording
-        self.page: Page = recording.page
+        self.page: Page = page or recording.page
+
+    def open_window(self, word: str) -> Person:
+        """Click the panel's «Открыть окно: <word>» and go over to the window it opens for that person."""
+        where = self.panel()["buttons"][f"person:{word}"]
+        self.page.mouse.click(where["x"], where["y"])
+        return self.window(word)
+
+    def window(self, word: str, timeout: float = 10) -> Person:
+        """The one at the recording's window whose panel says «Вы — <word>…» (a second browser, one opened for them)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            self.pause()
+            browser = self.page.context.browser
+            for page in [page for context in (browser.contexts if browser else []) for page in context.pages]:
+                try:
+                    who = panel.read(page)["who"]
+                except Error:  # a page still loading, or one that is not the recorder's
+                    continue
+                if who and who[0].startswith(f"Вы — {word}"):
+                    return Person(self.recording, page)
+            assert time.monotonic() < deadline, f"no window of «{word}» opened"
 
     def pause(self) -> None:
         self.recording.settle()
@@ -234,7 +255,7 @@ def under_steps(lines: list[str]) -> list[tuple[str, ...]]:
     return [tuple(block) for block in found]
 
 
-ACTORS = ("ученик", "учитель", "родитель", "администратор", "пользователь")
+ACTORS = ("ученик", "учитель", "родитель", "администратор", "пользователь", "классный руководитель")
 
 
 def normalise(lines: list[str]) -> list[str]:
@@ -248,7 +269,7 @@ def normalise(lines: list[str]) -> list[str]:
         if keyword == "Когда" and not text.startswith((*ACTORS, "VK ID", "проходит")):
             text = f"{actor} {text}"
         elif keyword == "Когда" and text.startswith(ACTORS):
-            actor = text.split()[0]
+            actor = next(who for who in ACTORS if text.startswith(who))
         out.append(f"{keyword} {text}")
     return out
 
