@@ -245,6 +245,11 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=None, help="rounds of runners, suite and startup (default 3)")
     parser.add_argument("--root", default=None, help="startup: the checkout whose harness is measured (to compare two)")
     parser.add_argument("--no-targets", action="store_true", help="startup: the breakdown only, not the paired runs")
+    parser.add_argument(
+        "--variants",
+        default=None,
+        help="suite: the variants to run, comma-separated (default all; the first is the one the others are over)",
+    )
     parser.add_argument("--quiet-only", action="store_true", help="exit 3 and write nothing when the machine was busy")
     parser.add_argument("--out", default=None, help="where the JSON goes (default: reports/bench[-PART].json)")
     args = parser.parse_args()
@@ -254,7 +259,7 @@ def main() -> int:
     if args.part == "runners":
         results = {"runners": bench_runners(scenarios=20 // scale, rounds=rounds)}
     elif args.part == "suite":
-        results = {"suite": bench_suite(rounds=rounds)}
+        results = {"suite": bench_suite(rounds=rounds, variants=args.variants.split(",") if args.variants else None)}
     elif args.part == "startup":
         root = Path(args.root).resolve() if args.root else Path(__file__).parent.parent
         results = {"startup": bench_startup(rounds=rounds, root=root, targets=not args.no_targets)}

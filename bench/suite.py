@@ -37,16 +37,19 @@ def _run(arguments: list[str]) -> float:
     return wall
 
 
-def bench_suite(rounds: int = 3) -> dict[str, Any]:
-    """Each variant `rounds` times, interleaved: median wall seconds and the reports' cost over the bare run."""
-    walls: dict[str, list[float]] = {name: [] for name in VARIANTS}
-    names = list(VARIANTS)
+def bench_suite(rounds: int = 3, variants: list[str] | None = None) -> dict[str, Any]:
+    """Each variant `rounds` times, interleaved: median wall seconds and each one's cost over the first (bare)."""
+    names = variants or list(VARIANTS)
+    unknown = [name for name in names if name not in VARIANTS]
+    if unknown:
+        raise SystemExit(f"unknown suite variants {unknown}: choose among {list(VARIANTS)}")
+    walls: dict[str, list[float]] = {name: [] for name in names}
     for round_ in range(rounds):
         for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
             walls[name].append(_run(VARIANTS[name]))
     result: dict[str, Any] = {f"{name}_s": round(statistics.median(w), 1) for name, w in walls.items()}
-    bare = statistics.median(walls["bare"])
+    first = statistics.median(walls[names[0]])
     for name in names[1:]:
-        result[f"{name}_over_bare"] = round(statistics.median(walls[name]) / bare, 3)
+        result[f"{name}_over_{names[0]}"] = round(statistics.median(walls[name]) / first, 3)
     result["rounds"] = rounds
     return result
