@@ -830,7 +830,7 @@ def messenger_open_chat() -> None: ...
 
 
 # sferum_sim_steps.messenger.write — Types the text into «Сообщение», clicks «Отправить», remembers it and checks the chat shows as many messages as were written.
-@when("/^(?:(?:(?:учитель|ученик|родитель|пользователь|администратор) )?пишет в чат «(?<text>.+)»$)$/")
+@when("/^(?:(?:(?:учитель|ученик|родитель|пользователь|администратор) )?пишет в чат «(?<text>.*[^ \t\n\r\f\v\u00a0].*)»$)$/")
 def messenger_write() -> None: ...
 
 
@@ -1039,7 +1039,7 @@ def sferum_chats_send_long() -> None: ...
 def sferum_chats_picture_shown() -> None: ...
 
 
-# sferum_sim_steps.sferum_chats.file_downloads — Checks the chat links the file of this name, and that clicking it downloads exactly the bytes sent under that name.
+# sferum_sim_steps.sferum_chats.file_downloads — Checks the chat links the file of this name, and that its link is a download (an attachment named so) of exactly the bytes sent under that name.
 @then("/^(?:в чате файл «(?<name>[^«»]+)» для скачивания)$/")
 def sferum_chats_file_downloads() -> None: ...
 

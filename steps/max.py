@@ -23,7 +23,9 @@ from simulator.testing.acts import (
     Screen,
     Shows,
     Switch,
+    Table,
     Unchanged,
+    Where,
     acts,
     checks,
 )
@@ -103,6 +105,7 @@ def registered_without_profile(sim_session: SimSession, scene: Scene) -> None:
 
 
 @then("МАХ предлагает скачать приложение:")
+@checks(Table("download-group", ("где", "версии")), Where(("max-download",)))
 def max_downloads(page: Page, datatable: list[list[str]]) -> None:
     """Checks «Скачать МАХ» lists, under each heading of the table, exactly its comma-separated links, in order."""
     for heading, labels in datatable[1:]:
@@ -235,7 +238,7 @@ def sferum_in_max(page: Page, scene: Scene, chats: str | None) -> None:
 
 
 @then("учетная запись МЭШ привязана к его учебному профилю Сферум в МАХ")
-@checks(Gained("linked", via="max", without=("profile_created",)))
+@checks(Gained("linked", via="max", without=("profile_created", "profile_in_max")))
 def linked_in_max(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world: the actor's МЭШ account has exactly one link, via МАХ, to their profile in МАХ."""
     profile_id = created(scene.person.ids, "max_profile_id", "него", "учебный профиль в МАХ")
@@ -244,6 +247,7 @@ def linked_in_max(sim_session: SimSession, scene: Scene) -> None:
 
 
 @then("учетная запись МЭШ привязана к его прежнему учебному профилю Сферум, теперь он и в МАХ")
+@checks(Gained("linked", via="max", also=("profile_in_max",), without=("profile_created",)))
 def linked_existing_profile(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world: the actor's МЭШ account has one link, via МАХ, to their old profile, which has both their VK ID and МАХ, and no profile was added."""
     ids = scene.person.ids

@@ -10,7 +10,7 @@ from pytest_bdd import given, parsers, then, when
 
 from simulator import SESSION_HEADER
 from simulator.testing import Personas, SimSession
-from simulator.testing.acts import Actor, Click, Fill, Open, Shows, acts, checks
+from simulator.testing.acts import Actor, Click, Device, Fill, Open, Shows, acts, checks
 from simulator.world.seed.schema import CodeChannel, LinkedVia
 
 from .common import WHO, Scene
@@ -132,6 +132,7 @@ def mes_shows_link(page: Page, sim_session: SimSession, scene: Scene) -> None:
 
 
 @given(parsers.re(rf"(?:{WHO} )?пользуется мобильным приложением «Моя школа Журнал»"), target_fixture="page")
+@acts(Device(PHONE))
 def mobile_app(
     playwright: Playwright,
     new_context: Callable[..., BrowserContext],
@@ -151,6 +152,7 @@ def mobile_app(
 
 
 @when(parsers.re(rf"(?:{WHO} )?нажимает на кнопку мессенджера в верхней панели приложения «Моя школа Журнал»"))
+@acts(Click("Мессенджер", role="link"))
 def app_messenger(page: Page) -> None:
     """Checks the app's top panel «Моя школа Журнал» and clicks its link «Мессенджер»."""
     panel = page.get_by_role("banner").filter(has_text="Моя школа Журнал")

@@ -116,6 +116,12 @@ SCRIPT = (
   const FIELDS = "input:not([type=checkbox]):not([type=radio]):not([type=submit]):not([type=button]), textarea, select";
   const pending = new Set();  // fields typed into and not yet sent
   function typed(el) {
+    if (el.type === "file") {  // a file chosen: its name, as the person's computer names it, and its type
+      const files = [...el.files];
+      return {kind: "fill", label: fieldLabel(el), value: files.map(f => f.name).join(", "), secret: false,
+              control: "file", chosen: files.length ? files[0].type : "", size: files.length ? files[0].size : null,
+              ...place()};
+    }
     const chosen = el.localName === "select" && el.selectedOptions[0] ? text(el.selectedOptions[0].label) : "";
     return {kind: "fill", label: fieldLabel(el), value: el.value, secret: el.type === "password",
             control: el.localName === "select" ? "select" : "text", chosen, ...place()};
@@ -186,9 +192,12 @@ class Typed:
     label: str
     value: str
     secret: bool
-    control: str  # text | select
+    control: str  # text | select | file
     place: Place
-    chosen: str = ""  # a select's chosen option as the person reads it («Педагог»); its value is `value`
+    # A select's chosen option as the person reads it («Педагог»), its value being `value`; a file's type (image/png),
+    # its name being `value`.
+    chosen: str = ""
+    size: int | None = None  # a file's, in bytes
 
 
 @dataclass(frozen=True)
@@ -284,7 +293,17 @@ class Capture:
         if kind == "fill":
             value = str(payload.get("value", ""))
             label, control = str(payload.get("label", "")), str(payload["control"])
-            return Typed(label, value, bool(payload.get("secret")), control, place, str(payload.get("chosen", "")))
+            size = payload.get("size")
+            chosen = str(payload.get("chosen", ""))
+            return Typed(
+                label,
+                value,
+                bool(payload.get("secret")),
+                control,
+                place,
+                chosen,
+                size if isinstance(size, int) else None,
+            )
         if kind == "load":
             shown = payload.get("shown")
             how, referrer = str(payload.get("how")), str(payload.get("referrer", ""))

@@ -24,6 +24,7 @@ from ..testing.acts import (
     Action,
     Actor,
     Acts,
+    Attach,
     Click,
     Code,
     Fill,
@@ -158,6 +159,20 @@ class Matcher:
                 return None
             label = self._value(action.label, raw.label, values)
             return None if label is None else label + (action.role is not None) + (action.within is not None)
+        if isinstance(action, Attach) and isinstance(raw, Typed):
+            if raw.control != "file" or raw.label != action.label or not raw.value:
+                return None
+            if self._value(action.name, raw.value, values) is None:
+                return None
+            word = action.picture if raw.chosen.startswith("image/") else action.other
+            if action.kind is not None and self._value(action.kind, word, values) is None:
+                return None
+            said = _file_size(raw.size, action.units)
+            if said is not None and action.size is not None and action.unit is not None:
+                values[action.size.name], values[action.unit.name] = said
+            return 1
+        if isinstance(action, Fill) and isinstance(raw, Typed) and raw.control == "file":
+            return None  # a file is chosen, not typed: only an Attach says it
         if isinstance(action, Fill) and isinstance(raw, Typed) and isinstance(action.value, Own):
             if not isinstance(action.label, str) or action.label != raw.label or self.actor is None:
                 return None
@@ -321,6 +336,18 @@ class Matcher:
         return Entry("when", None, {}, (raw,), locator=locator(raw))
 
 
+MEGABYTE = 1024 * 1024
+
+
+def _file_size(size: int | None, units: tuple[str, str]) -> tuple[str, str] | None:
+    """A file's size as a step says it, where it matters (acts.Attach): empty, or whole megabytes rounded up."""
+    if size == 0:
+        return "0", units[0]
+    if size is not None and size >= MEGABYTE:
+        return str(-(-size // MEGABYTE)), units[1]
+    return None
+
+
 def split_rows(values: Mapping[str, str]) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
     """A binding's regex groups, and its data table's rows (acts.Own) in the order they were bound."""
     groups = {name: value for name, value in values.items() if not name.startswith(ROW)}
@@ -344,6 +371,8 @@ def locator(raw: Raw) -> str:
         return f"{area}.get_by_role({_quoted(role)}, name={_quoted(raw.label)}, exact=True).click()"
     if isinstance(raw, Typed):
         value = "<пароль>" if raw.secret else raw.value
+        if raw.control == "file":
+            return f"page.get_by_label({_quoted(raw.label)}, exact=True).set_input_files({_quoted(value)})"
         action = "select_option" if raw.control == "select" else "fill"
         return f"page.get_by_label({_quoted(raw.label)}, exact=True).{action}({_quoted(value)})"
     if isinstance(raw, Opened):

@@ -46,7 +46,13 @@ SCRIPT = r"""
     button { font: 600 12px system-ui, sans-serif; padding: 6px 8px; border-radius: 6px; border: 0;
              background: #2563eb; color: #fff; cursor: pointer; }
     button:disabled { background: #4b5563; cursor: default; }
-    button.fold { background: transparent; padding: 0 4px; }`;
+    button.fold { background: transparent; padding: 0 4px; }
+    /* A phone's screen (the app «Моя школа Журнал»): the panel is a strip along the bottom, without the text
+       written so far (its lines are on a computer's panel and in the file), and the page keeps clear of it. */
+    @media (max-width: 600px) {
+      .panel { left: 6px; right: 6px; bottom: 6px; width: auto; max-height: 32vh; padding: 6px 8px; gap: 4px; }
+      pre { display: none; }
+    }`;
   function mount() {
     if (host && host.isConnected) return true;
     if (!document.documentElement) return false;
@@ -73,6 +79,7 @@ SCRIPT = r"""
     // The page keeps clear of the panel's column where the window is wide enough: a button the page puts at its
     // right edge (VK Мессенджер's «Отправить») stays where a person can click it.
     if (innerWidth >= 1000) document.documentElement.style.paddingRight = "424px";
+    else if (innerWidth <= 600) document.documentElement.style.paddingBottom = "34vh";
     return true;
   }
   function render() {

@@ -25,6 +25,7 @@ from ..testing.acts import (
     Checks,
     DocString,
     FieldAlert,
+    FileSent,
     Gained,
     Group,
     Heading,
@@ -57,6 +58,7 @@ RANK = {
     Gained: 4,
     Unchanged: 4,
     Joined: 4,
+    FileSent: 3,
     Table: 3,
     DocString: 3,
     Where: 3,
@@ -138,6 +140,8 @@ def _check(
     values: dict[str, str] = {}
     if isinstance(check, Joined):
         return _joined(check, gained)
+    if isinstance(check, FileSent):
+        return _file_sent(check, gained)
     if isinstance(check, Unchanged):
         if shown is None or (check.journal is not None and check.journal != journal):
             return None
@@ -211,6 +215,22 @@ def _check(
     if len(shown.buttons) != 1:  # OnlyButton
         return None
     return {check.label.name: shown.buttons[0]}, {"button"}, 0
+
+
+def _file_sent(check: FileSent, gained: Sequence[Mapping[str, Any]]) -> tuple[dict[str, str], set[str], int] | None:
+    sent = [e for e in gained if e["kind"] == "chat_message" and e.get("file")]
+    if len(sent) != 1:
+        return None
+    name, content_type = str(sent[0]["file"]), str(sent[0].get("file_type") or "")
+    if check.picture is not None and check.picture != content_type.startswith("image/"):
+        return None
+    values = {check.name.name: name}
+    if check.content_type is not None:
+        if not content_type:
+            return None
+        values[check.content_type.name] = content_type
+    # A picture is a file too: the step that says it is one says more.
+    return values, {"world:file" if check.world else "chat:file"}, 1 + (check.picture is not None)
 
 
 def _joined(check: Joined, gained: Sequence[Mapping[str, Any]]) -> tuple[dict[str, str], set[str], int] | None:

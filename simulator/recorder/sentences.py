@@ -63,7 +63,9 @@ class _Context:
 
 
 # A noun's form after a number, told by its last letter: «1 минута», «2 минуты», «5 минут»; «1 день», «2 дня», «7 дней».
-ENDINGS = ({"а", "ь"}, {"ы", "и", "я"}, {"", "й", "в"})
+# In the order they are looked for: «1 звонок» before «звонка», which is the form after 2 («2 звонка»), where
+# «минута»'s «а» is the form after 1.
+ENDINGS = (("ь", "к", "а"), ("ы", "и", "я", "а"), ("", "й", "в"))
 AFTER_NUMBER = re.compile(r"(\d+) \w*$")
 
 
@@ -74,7 +76,7 @@ def _form(candidates: list[str], before: str) -> str | None:
         return None
     n = int(found.group(1))
     category = 2 if n % 100 in range(11, 15) else 0 if n % 10 == 1 else 1 if n % 10 in (2, 3, 4) else 2
-    return next((c for c in candidates if c[-1:] in ENDINGS[category]), None)
+    return next((c for ending in ENDINGS[category] for c in candidates if c[-1:] == ending), None)
 
 
 def _render(items: list[tuple[Any, Any]], context: _Context) -> tuple[str, set[str]]:
@@ -111,7 +113,12 @@ def _node(op: Any, av: Any, context: _Context) -> tuple[str, set[str]]:
         letters = _letters(list(inner))
         if low == 0 and high == 1 and letters is not None:  # «минут[аы]?»: the form the number before asks for
             return _form(["", *letters], context.before) or "", set()
-        part, why = _render(list(inner), context)
+        try:
+            part, why = _render(list(inner), context)
+        except Unwritable:
+            if (low, high) != (0, 1):
+                raise
+            return "", set()  # an optional part with a free slot no value fills («размером N байт»): left out
         if low == 0 and high == 1:
             # An optional comma is the sentence's punctuation («ФИО, дату рождения,? пол»): kept.
             keep = VALUE in why or (ACTOR in why and context.name_actor) or (bool(part) and part.strip(",;") == "")

@@ -31,6 +31,7 @@ from playwright.sync_api import Browser, BrowserContext, Error, Page, Playwright
 
 from ..hosts import PLATFORMS, Hosts
 from ..server import SimulatorServer
+from ..testing.acts import Acts, Device
 from ..testing.browser import chromium_args, system_chromium
 from ..testing.client import Message, SimSession, Simulator
 from ..testing.personas import Persona, Personas
@@ -228,10 +229,11 @@ class Recording:
         self._session = self.sim.new_session(seed=self.options.seed)
         if self._given_browser is None and self._given_playwright is None:
             self._playwright = sync_playwright().start()
-        browser = self._given_browser or self._launch(self._given_playwright or self._playwright)
+        device = self._device()
+        browser = self._given_browser or self._launch(self._given_playwright or self._playwright, device)
         self._browser = None if self._given_browser is not None else browser
         self._browser_in_use = browser
-        self._context = self._new_context()
+        self._context = self._new_context(**device)
         self._page = self._context.new_page()
         main = self.seat = self.seats[0]
         main.page = self._page
@@ -322,10 +324,29 @@ class Recording:
         """Where a person of the scene starts: their journal, or VK Мессенджер for one without any."""
         return self.options.journal if persona.ids.get("journal_account") else "messenger"
 
-    def _launch(self, playwright: Playwright | None) -> Browser:
+    def _device(self) -> dict[str, Any]:
+        """The browser settings of the device a «Дано» step puts the person at (acts.Device: the app «Моя школа
+        Журнал» on a phone), as Playwright's list of devices has them; none: a computer's window."""
+        named = [name for name in map(self._device_of, self.givens) if name is not None]
+        if not named:
+            return {}
+        playwright = self._given_playwright or self._playwright
+        if playwright is None:
+            raise RecorderError(f"окно устройства «{named[-1]}»: записи нужен Playwright со списком устройств")
+        settings = {k: v for k, v in playwright.devices[named[-1]].items() if k != "default_browser_type"}
+        return {**settings, "no_viewport": False}  # the device's screen, whatever the window
+
+    def _device_of(self, given: str) -> str | None:
+        """The device this «Дано» step puts the person at, if it says one."""
+        step, _ = self.library.given(given)
+        devices = [a.name for d in step.declarations if isinstance(d, Acts) for a in d.actions if isinstance(a, Device)]
+        return devices[0] if devices else None
+
+    def _launch(self, playwright: Playwright | None, device: Mapping[str, Any] | None = None) -> Browser:
         assert playwright is not None
         chromium = playwright.chromium
-        window = [] if self.options.headless else [f"--window-size={WINDOW['width']},{WINDOW['height']}"]
+        size = (device or {}).get("viewport") or WINDOW  # a phone's window for a phone's screen
+        window = [] if self.options.headless else [f"--window-size={size['width']},{size['height']}"]
         launch: dict[str, Any] = {"headless": self.options.headless, "args": [*chromium_args(), *window]}
         if self.options.env is not None:
             launch["env"] = dict(self.options.env)
@@ -350,7 +371,8 @@ class Recording:
             "new_context": self._new_context,  # a second browser a «Дано» opens is a window of the recording
         }
         try:
-            actor = self.library.run_givens(self.givens, fixtures)
+            # A step that puts the person at a device is this window itself (`_device`), not run again.
+            actor = self.library.run_givens([text for text in self.givens if self._device_of(text) is None], fixtures)
         except GivenFailed as error:
             raise RecorderError(str(error)) from error
         cast = fixtures.get("cast")

@@ -57,9 +57,11 @@ class Trier:
         self.fixtures = fixtures
         self.who = who
         self.fixture = fixture
+        self.told: list[Entry] = []  # «Когда» entries whose `tells` ran (kept, so an entry is told once)
 
     def typed(self, entries: list[Entry]) -> None:
         """Tell the scene what was typed in the written «Когда» steps, as those steps tell it when they run."""
+        self._tell(entries)
         scene = self.fixtures.get("scene")
         if scene is None:
             return
@@ -80,6 +82,39 @@ class Trier:
                     if raw.label == LOGIN_FIELD:
                         scene.login = raw.value
 
+    def _tell(self, entries: list[Entry]) -> None:
+        """What the written «Когда» steps leave for the checks after them (acts.Acts.tells), told once each."""
+        for entry in entries:
+            if entry.kind != "when" or entry.step is None or any(entry is told for told in self.told):
+                continue
+            self.told.append(entry)
+            tells = next((d.tells for d in entry.step.declarations if isinstance(d, Acts) and d.tells), None)
+            if tells is None:
+                continue
+            try:
+                arguments = entry.step.arguments(entry.step.write(entry.values, self.who)) or {}
+                tells(**self._arguments(tells, arguments, entry))
+            except Exception:  # what is not told makes the checks that need it fail, saying why
+                continue
+
+    def _arguments(
+        self, function: Callable[..., Any], arguments: Mapping[str, str | None], entry: Entry
+    ) -> dict[str, Any]:
+        """The function's parameters as pytest-bdd passes a step's: the sentence's groups, the table, the fixtures."""
+        kwargs: dict[str, Any] = {}
+        for name in inspect.signature(function).parameters:
+            if name in arguments:
+                kwargs[name] = arguments[name]
+            elif name == "datatable" and entry.datatable:  # as pytest-bdd passes the table under the step
+                kwargs[name] = [list(row) for row in entry.datatable]
+            elif name == "docstring" and entry.docstring is not None:
+                kwargs[name] = entry.docstring
+            else:
+                if name not in self.fixtures:
+                    self.fixtures[name] = self.fixture(name)
+                kwargs[name] = self.fixtures[name]
+        return kwargs
+
     def run(self, entry: Entry) -> Tried:
         step = entry.step
         assert step is not None, "a proposal is a library step"
@@ -88,20 +123,9 @@ class Trier:
         except Unwritable:
             return Tried(entry, "", "шаг нельзя написать с этими значениями")
         arguments: Mapping[str, str | None] = step.arguments(sentence) or {}
-        kwargs: dict[str, Any] = {}
         timeout = getattr(expect, "_timeout", None)
         try:
-            for name in inspect.signature(step.function).parameters:
-                if name in arguments:
-                    kwargs[name] = arguments[name]
-                elif name == "datatable" and entry.datatable:  # as pytest-bdd passes the table under the step
-                    kwargs[name] = [list(row) for row in entry.datatable]
-                elif name == "docstring" and entry.docstring is not None:
-                    kwargs[name] = entry.docstring
-                else:
-                    if name not in self.fixtures:
-                        self.fixtures[name] = self.fixture(name)
-                    kwargs[name] = self.fixtures[name]
+            kwargs = self._arguments(step.function, arguments, entry)
             expect.set_options(timeout=TRY_TIMEOUT)
             step.function(**kwargs)
         except LibraryError as error:

@@ -115,7 +115,32 @@ class Wait:
     unit: int = 1
 
 
-Action = Click | Fill | Open | Reload | Switch | Wait
+@dataclass(frozen=True)
+class Attach:
+    """A file chosen in the file field with this label: the `name` group takes its name, `kind` the step's word for
+    what it is — `picture` for an image, `other` for any other file («прикрепляет картинку|файл»). `size` and `unit`
+    take its size where the size is what matters: an empty file («0 байт»), or one of a megabyte or more, in whole
+    megabytes rounded up («3 МБ»: over a limit of whole megabytes still); a small file stands for any."""
+
+    label: str
+    name: Group
+    kind: Group | None = None
+    picture: str = "картинку"
+    other: str = "файл"
+    size: Group | None = None
+    unit: Group | None = None
+    units: tuple[str, str] = ("байт", "МБ")  # the step's words for bytes and megabytes
+
+
+@dataclass(frozen=True)
+class Device:
+    """A «Дано» step's: the person's browser is this device of Playwright's list from here on (the app «Моя школа
+    Журнал» on a phone). The recorder opens its window as that device instead of running the step."""
+
+    name: str
+
+
+Action = Click | Fill | Open | Reload | Switch | Wait | Attach | Device
 
 
 # -- whose browser a step works in --------------------------------------------------------------------
@@ -146,6 +171,10 @@ class Acts:
     screen: str | None = None
     reads: Mapping[str, str] = field(default_factory=dict)  # group → data-testid whose text gives it
     by: By | None = None  # whose browser the actions are done in, when not the actor's
+    # What the step leaves for the checks after it when it runs (the messages written, the files sent), told the
+    # same way after the person did it by hand, so a check of it can be tried in a recording: called with the
+    # step's groups and the scenario's fixtures, by their names, as the step is.
+    tells: Callable[..., None] | None = None
 
 
 # -- what a «Тогда» step checks ---------------------------------------------------------------------
@@ -267,6 +296,18 @@ class Joined:
 
 
 @dataclass(frozen=True)
+class FileSent:
+    """The last action sent a file in a chat (the event log's `chat_message` with a file): the `name` group takes its
+    name, `content_type` its type. `picture` True: a picture only (image/…), False: any other file only, None: any.
+    `world`: the step checks what the world keeps of it, else what the chat shows."""
+
+    name: Group
+    picture: bool | None = None
+    content_type: Group | None = None
+    world: bool = False
+
+
+@dataclass(frozen=True)
 class Table:
     """The step's data table is what the page lists under this `data-testid`, as it is now: its rows are the elements
     with it (a list's items, when it is a list), their cells the texts of each row's parts (the row's own text when it
@@ -342,6 +383,7 @@ Check = (
     | Gained
     | Unchanged
     | Joined
+    | FileSent
     | Table
     | DocString
     | Where
@@ -361,10 +403,14 @@ class Checks:
 
 
 def acts(
-    *actions: Action, screen: str | None = None, reads: Mapping[str, str] | None = None, by: By | None = None
+    *actions: Action,
+    screen: str | None = None,
+    reads: Mapping[str, str] | None = None,
+    by: By | None = None,
+    tells: Callable[..., None] | None = None,
 ) -> Callable[[F], F]:
     """Declare what the user does that this step stands for (a step may declare several ways)."""
-    return _declare(Acts(actions, screen, dict(reads or {}), by=by))
+    return _declare(Acts(actions, screen, dict(reads or {}), by=by, tells=tells))
 
 
 def checks(*what: Check, by: By | None = None) -> Callable[[F], F]:
@@ -431,6 +477,12 @@ def _action(action: Action) -> str:
         return "обновление страницы"
     if isinstance(action, Wait):
         return f"часы вперёд на {_said(action.amount)} × {action.unit} с"
+    if isinstance(action, Attach):
+        kind = f" ({_said(action.kind)}: «{action.picture}» или «{action.other}»)" if action.kind else ""
+        size = f", размер {_said(action.size)} {_said(action.unit)}" if action.size and action.unit else ""
+        return f"файл {_said(action.name)}{kind}{size} в поле «{action.label}»"
+    if isinstance(action, Device):
+        return f"браузер устройства «{action.name}»"
     return f"сбой «{action.fault}» {'включён' if action.on else 'выключен'}"
 
 
@@ -458,6 +510,10 @@ def _check(check: Check) -> str:
         return said + "".join(f", без {k}" for k in check.without)
     if isinstance(check, Joined):
         return f"в мире: профиль вступил в канал {_said(check.channel)} и чат {_said(check.chat)}"
+    if isinstance(check, FileSent):
+        sent = {True: "отправлена картинка", False: "отправлен файл, не картинка", None: "отправлен файл"}
+        kind = f" типа {_said(check.content_type)}" if check.content_type else ""
+        return f"{'в мире' if check.world else 'в чате'}: {sent[check.picture]} {_said(check.name)}{kind}"
     if isinstance(check, Table):
         return f"таблица | {' | '.join(check.header)} | из списка {check.testid}"
     if isinstance(check, DocString):

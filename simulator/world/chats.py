@@ -138,7 +138,13 @@ def post_message(
     check_can_write(session, chat, profile)
     message = ChatMessage(len(session.chat_messages) + 1, chat.id, profile.id, text, session.clock.now(), file)
     session.chat_messages.append(message)
-    session.record("chat_message", chat=chat.id, profile=profile.id, file=file.name if file else None)
+    session.record(
+        "chat_message",
+        chat=chat.id,
+        profile=profile.id,
+        file=file.name if file else None,
+        file_type=file.content_type if file else None,
+    )
     return message
 
 

@@ -628,21 +628,19 @@ FLOWS: dict[str, Flow] = {
 # IDs of docs/flows.md not recorded here yet, and what stands in the way.
 NO_STEP = "no «Когда» step of the library declares its actions (@acts) yet"
 NOT_YET: dict[str, str] = {
-    "F02": "the phone viewport of «Моя школа Журнал»: the recorder's window has one size",
     "F09": "the administrator's statistics are a second person's download, checked with a data table the recorder "
     "does not write",
     "F10": "a duplicate profile needs two people in one world; a recording has one actor",
     "F12": "a parent's e-mail profile for a child: the e-mail password step has " + NO_STEP,
     "F19": "restoring a password: the new password typed twice has " + NO_STEP,
-    "F20": "the ЭШ tab's chat, «пишет в чат» and «прикрепляет картинку» have " + NO_STEP + "; the classmate who "
-    "joins the call is a second person",
-    "F21": "«Сферум в МАХ»'s chat, «пишет в чат» and «прикрепляет файл» have " + NO_STEP + " (a file field's name is "
-    "not captured, and «пишет в чат» would also take E11's blank message); the pupil who joins is a second person",
+    "F20": "the classmate who finds the call among his video conferences and joins it is a second person: his steps "
+    "have no @acts in his own window yet (the student's part records as written: tests/recorder/test_recorded_chats.py)",
+    "F21": "the pupil who joins the call from VK Мессенджер is a second person: his step has no @acts in his own window "
+    "yet (the teacher's part records as written: tests/recorder/test_recorded_chats.py)",
     "F22": "«отмечает среди участников организации ученика» names a school member who is neither the actor nor the "
     "scene's user: no declared value binds such a person; the statistics after it are an administrator's table",
     "F23": "Госуслуги registration: the registration form has " + NO_STEP,
     "F24": "the class teacher is a second person in the world; a recording has one actor",
-    "F27": "«здесь» / «Скачать МАХ» open other windows the recorder does not follow",
     "F28": "live chat updates: two people in one world",
     "F29": "a call's participants live: two people in one world",
     "F33": "a classroom of trainees: many sessions, not one recording",

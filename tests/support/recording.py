@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, Error, Page
+from playwright.sync_api import Browser, Error, Page, Playwright
 
 from simulator.recorder import Options, Recording, panel, run_feature
 
@@ -274,12 +274,15 @@ def normalise(lines: list[str]) -> list[str]:
     return out
 
 
-def record_and_run(flow_id: str, flow: Flow, browser: Browser, tmp_path: Path) -> None:
-    """Record `flow` in a context of `browser`, compare it with the hand-written @ID, run it unchanged."""
+def record_and_run(
+    flow_id: str, flow: Flow, browser: Browser, tmp_path: Path, playwright: Playwright | None = None
+) -> None:
+    """Record `flow` in a context of `browser`, compare it with the hand-written @ID, run it unchanged; `playwright`,
+    the one `browser` runs in, gives a flow on a phone its device."""
     options = Options(
         persona=flow.persona, journal=flow.journal, givens=flow.givens, headless=True, title=flow_id, start=flow.start
     )
-    with Recording(options, browser=browser) as recording:
+    with Recording(options, playwright=playwright, browser=browser) as recording:
         flow.person(Person(recording))
         text = recording.feature_text()
         assert recording.placeholders() == [], text

@@ -64,6 +64,7 @@ def sferum_profile(session: Session, account: MaxAccount) -> SferumProfile | Non
         return None
     profile.max_id = account.id
     account.profile_id = profile.id
+    session.record("profile_in_max", profile=profile.id, account=account.id)
     return profile
 
 
