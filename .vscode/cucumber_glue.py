@@ -114,7 +114,7 @@ def common_created_profile_linked() -> None: ...
 def common_no_profile_created() -> None: ...
 
 
-# sferum_sim_steps.common.email_profile_linked — Checks the world: the VK ID account on the child's e-mail has the password set and no phone, its profile has the name typed, birth date and sex, and the child's МЭШ account is linked to it alone.
+# sferum_sim_steps.common.email_profile_linked — Checks the world: the VK ID account on the child's e-mail has the password set (the actor's own, unless the scenario set another) and no phone, its profile has the name typed, birth date and sex, and the child's МЭШ account is linked to it alone.
 @then("/^(?:на платформе создан учебный профиль по почте с введёнными данными, и он привязан к учетной записи МЭШ ученика)$/")
 def common_email_profile_linked() -> None: ...
 
@@ -180,7 +180,7 @@ def vkid_asks_for_code() -> None: ...
 
 
 # sferum_sim_steps.vkid.enter_code — Reads the newest code sent to what the actor typed (or their phone), once one not read before has come — the SMS/e-mail code or a call's last four digits — types it into «Код подтверждения» and clicks «Продолжить».
-@when("/^(?:(?:(?:учитель|ученик|родитель|пользователь|администратор) )?вводит (?:полученный код|код из письма) и нажимает «Продолжить»)$/")
+@when("/^(?:(?:(?:учитель|ученик|родитель|пользователь|администратор) )?вводит (?:полученный код|код из (?<message>письма)) и нажимает «Продолжить»)$/")
 def vkid_enter_code() -> None: ...
 
 
@@ -215,12 +215,12 @@ def vkid_set_password() -> None: ...
 
 
 # sferum_sim_steps.vkid.restore_password — Reads the next code sent to what the actor typed, types it and a new password into «Новый пароль» and «Повторите пароль», remembers it and clicks «Сохранить пароль».
-@when("/^(?:(?:(?:учитель|ученик|родитель|пользователь|администратор) )?вводит код из (?:SMS|письма), новый пароль дважды и нажимает «Сохранить пароль»)$/")
+@when("/^(?:(?:(?:учитель|ученик|родитель|пользователь|администратор) )?вводит код из (?<message>SMS|письма), новый пароль дважды и нажимает «Сохранить пароль»)$/")
 def vkid_restore_password() -> None: ...
 
 
 # sferum_sim_steps.vkid.restore_with_password — Reads the next code sent to what the actor typed, remembers it, types it and this password into «Новый пароль» and «Повторите пароль» and clicks «Сохранить пароль».
-@when("/^(?:(?:(?:учитель|ученик|родитель|пользователь|администратор) )?вводит код из (?:SMS|письма), новый пароль «(?<new>[^«»]*)» дважды и нажимает «Сохранить пароль»)$/")
+@when("/^(?:(?:(?:учитель|ученик|родитель|пользователь|администратор) )?вводит код из (?<message>SMS|письма), новый пароль «(?<new>[^«»]*)» дважды и нажимает «Сохранить пароль»)$/")
 def vkid_restore_with_password() -> None: ...
 
 
@@ -270,7 +270,7 @@ def vkid_asks_for_vkid_password() -> None: ...
 
 
 # sferum_sim_steps.vkid.enter_vkid_password — Types the actor's VK ID password (not their journal one), or the one they set in the scenario, into «Введите пароль» and clicks «Продолжить».
-@when("/^(?:(?:(?:учитель|ученик|родитель|пользователь|администратор) )?вводит (?:новый )?пароль от аккаунта VK(?: ID)? и нажимает «Продолжить»)$/")
+@when("/^(?:(?:(?:учитель|ученик|родитель|пользователь|администратор) )?вводит (?:(?<new>новый) )?пароль от аккаунта VK(?: ID)? и нажимает «Продолжить»)$/")
 def vkid_enter_vkid_password() -> None: ...
 
 

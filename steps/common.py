@@ -360,6 +360,8 @@ def _links_of(sim_session: SimSession, person: Persona, journal: str) -> list[Li
     return [link for link in sim_session.links() if link["person_id"] == person.key and link["journal"] == journal]
 
 
+# VK ID's screens where a sign-in is refused: the phone or e-mail, the password, the code, «Информация о себе».
+VKID_SCREENS = ("login", "password", "code-sms", "code-call", "code-email", "about")
 # Each e-journal by its word in the sentences, as the platform table names it: {"ЭШ": "es", …}.
 JOURNALS = {word: journal for journal, word in hosts.JOURNAL_WORDS.items()}
 JOURNAL_WORDS = dict(hosts.JOURNAL_WORDS)
@@ -378,6 +380,8 @@ def linked_to_own_profile(sim_session: SimSession, scene: Scene, journal: str) -
 
 @then(parsers.re(r"учетная запись (?P<journal>МЭШ|ЭШ) не привязана, учебный профиль не создан"))
 @checks(Unchanged(("linked", "profile_created"), journal="mes"))
+# ЭШ's refusals are VK ID's (its journal has no sign-in of its own to refuse): said «учетная запись ЭШ».
+@checks(Unchanged(("linked", "profile_created"), journal="es"), Where(VKID_SCREENS, {"journal": "ЭШ"}))
 def nothing_linked(sim_session: SimSession, scene: Scene, journal: str) -> None:
     """Checks the world: the actor's МЭШ (or ЭШ) account has no link and there are as many profiles as when the actor was seeded."""
     assert _links_of(sim_session, scene.person, JOURNALS[journal]) == []
@@ -424,15 +428,16 @@ def no_profile_created(sim_session: SimSession, scene: Scene) -> None:
 
 
 @then("на платформе создан учебный профиль по почте с введёнными данными, и он привязан к учетной записи МЭШ ученика")
+@checks(Gained("linked", also=("profile_created",), via="vkid", sent="email"))
 def email_profile_linked(sim_session: SimSession, scene: Scene) -> None:
-    """Checks the world: the VK ID account on the child's e-mail has the password set and no phone, its profile has the name typed, birth date and sex, and the child's МЭШ account is linked to it alone."""
+    """Checks the world: the VK ID account on the child's e-mail has the password set (the actor's own, unless the scenario set another) and no phone, its profile has the name typed, birth date and sex, and the child's МЭШ account is linked to it alone."""
     world = sim_session.snapshot()
     account = first(
         (a for a in world["vkid_accounts"] if a["email"] == scene.person.email),
         f"аккаунт VK ID на почте {scene.person.email}",
         "такого аккаунта нет",
     )
-    assert account["password"] == scene.password and account["phone"] is None
+    assert account["password"] == (scene.password or scene.person.password) and account["phone"] is None
     profile = first(
         (p for p in world["profiles"] if p["id"] == account["profile_id"]),
         "учебный профиль этого аккаунта VK ID",
@@ -445,6 +450,7 @@ def email_profile_linked(sim_session: SimSession, scene: Scene) -> None:
 
 @then("код подтверждения не отправлен")
 @checks(Unchanged(("code_sent",)))
+@checks(Unchanged(("code_sent",), screens=("password",), refused=False))  # a password asked for instead of a code
 def no_code_sent(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world: the simulator sent no message to the actor's phone or e-mail."""
     assert sim_session.messages(to=scene.person.phone) == []

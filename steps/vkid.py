@@ -10,6 +10,7 @@ from simulator.testing.acts import (
     CODE,
     Actor,
     Click,
+    Code,
     DocString,
     Fill,
     Group,
@@ -20,6 +21,8 @@ from simulator.testing.acts import (
     Shows,
     Switch,
     Table,
+    Unchanged,
+    Wrong,
     acts,
     checks,
 )
@@ -83,6 +86,7 @@ def enter_email(page: Page, scene: Scene) -> None:
 
 
 @then("VK ID сообщает, что отправил письмо с кодом на эту почту")
+@checks(Screen("code-email"), Shows("Мы отправили письмо с кодом на адрес"))
 def email_code_sent(page: Page, scene: Scene) -> None:
     """Checks the screen says «Мы отправили письмо с кодом на адрес …» with the actor's e-mail; the outbox is not checked."""
     expect(page.get_by_text(f"Мы отправили письмо с кодом на адрес {scene.person.email}")).to_be_visible()
@@ -109,7 +113,8 @@ def asks_for_code(page: Page, hint: str) -> None:
     expect(page.get_by_text(hint)).to_be_visible()
 
 
-@when(parsers.re(rf"(?:{WHO} )?вводит (?:полученный код|код из письма) и нажимает «Продолжить»"))
+@when(parsers.re(rf"(?:{WHO} )?вводит (?:полученный код|код из (?P<message>письма)) и нажимает «Продолжить»"))
+@acts(Fill("Код подтверждения", Code("email")), Click("Продолжить", role="button"), values={"message": "письма"})
 @acts(Fill("Код подтверждения", CODE), Click("Продолжить", role="button"))
 def enter_code(page: Page, sim_session: SimSession, scene: Scene) -> None:
     """Reads the newest code sent to what the actor typed (or their phone), once one not read before has come — the SMS/e-mail code or a call's last four digits — types it into «Код подтверждения» and clicks «Продолжить»."""
@@ -146,6 +151,10 @@ def enter_same_code(page: Page, scene: Scene) -> None:
 
 
 @then(parsers.re(r"VK ID просит пароль: «(?P<text>[^«»]+)»"))
+@checks(
+    Screen("password", {"text": "Используйте пароль, указанный при регистрации с почтой <почта>"}),
+    Shows("Используйте пароль, указанный при регистрации с почтой"),
+)
 def asks_password(page: Page, scene: Scene, text: str) -> None:
     """Checks the screen shows «Введите пароль» and this text, «<почта>» in it being the actor's e-mail."""
     expect(page.get_by_role("heading", name="Введите пароль")).to_be_visible()
@@ -153,6 +162,7 @@ def asks_password(page: Page, scene: Scene, text: str) -> None:
 
 
 @when(parsers.re(rf"(?:{WHO} )?вводит пароль учебного профиля и нажимает «Продолжить»"))
+@acts(Fill("Пароль", Actor("email_password")), Click("Продолжить", role="button"), screen="password")
 def enter_password(page: Page, scene: Scene) -> None:
     """Types the password the actor set in the scenario (or else their own) into «Пароль» and clicks «Продолжить»."""
     page.get_by_label("Пароль", exact=True).fill(scene.password or scene.person.password)
@@ -160,6 +170,7 @@ def enter_password(page: Page, scene: Scene) -> None:
 
 
 @when(parsers.re(rf"(?:{WHO} )?указывает пароль для нового учебного профиля и нажимает «Продолжить»"))
+@acts(Fill("Пароль", Actor("password")), Click("Продолжить", role="button"), screen="new-password")
 def set_password(page: Page, scene: Scene) -> None:
     """Checks the screen shows «Придумайте пароль», types the actor's password into «Пароль», remembers it and clicks «Продолжить»."""
     expect(page.get_by_role("heading", name="Придумайте пароль")).to_be_visible()
@@ -168,7 +179,15 @@ def set_password(page: Page, scene: Scene) -> None:
     page.get_by_role("button", name="Продолжить").click()
 
 
-@when(parsers.re(rf"(?:{WHO} )?вводит код из (?:SMS|письма), новый пароль дважды и нажимает «Сохранить пароль»"))
+NEW_PASSWORD_TWICE = (Fill("Новый пароль", Actor("new_password")), Fill("Повторите пароль", Actor("new_password")))
+SAVE_PASSWORD = Click("Сохранить пароль", role="button")
+
+
+@when(
+    parsers.re(rf"(?:{WHO} )?вводит код из (?P<message>SMS|письма), новый пароль дважды и нажимает «Сохранить пароль»")
+)
+@acts(Fill("Код подтверждения", Code("sms")), *NEW_PASSWORD_TWICE, SAVE_PASSWORD, values={"message": "SMS"})
+@acts(Fill("Код подтверждения", Code("email")), *NEW_PASSWORD_TWICE, SAVE_PASSWORD, values={"message": "письма"})
 def restore_password(page: Page, sim_session: SimSession, scene: Scene) -> None:
     """Reads the next code sent to what the actor typed, types it and a new password into «Новый пароль» and «Повторите пароль», remembers it and clicks «Сохранить пароль»."""
     message = read_code(sim_session, scene, scene.typed_login)
@@ -176,11 +195,17 @@ def restore_password(page: Page, sim_session: SimSession, scene: Scene) -> None:
     _new_password(page, scene)
 
 
+TYPED_PASSWORD_TWICE = (Fill("Новый пароль", Group("new")), Fill("Повторите пароль", Group("new")))
+
+
 @when(
     parsers.re(
-        rf"(?:{WHO} )?вводит код из (?:SMS|письма), новый пароль «(?P<new>[^«»]*)» дважды и нажимает «Сохранить пароль»"
+        rf"(?:{WHO} )?вводит код из (?P<message>SMS|письма), новый пароль «(?P<new>[^«»]*)» дважды и нажимает "
+        r"«Сохранить пароль»"
     )
 )
+@acts(Fill("Код подтверждения", Code("sms")), *TYPED_PASSWORD_TWICE, SAVE_PASSWORD, values={"message": "SMS"})
+@acts(Fill("Код подтверждения", Code("email")), *TYPED_PASSWORD_TWICE, SAVE_PASSWORD, values={"message": "письма"})
 def restore_with_password(page: Page, sim_session: SimSession, scene: Scene, new: str) -> None:
     """Reads the next code sent to what the actor typed, remembers it, types it and this password into «Новый пароль» and «Повторите пароль» and clicks «Сохранить пароль»."""
     scene.entered["code"] = code_of(read_code(sim_session, scene, scene.typed_login))
@@ -191,6 +216,7 @@ def restore_with_password(page: Page, sim_session: SimSession, scene: Scene, new
 
 
 @when(parsers.re(rf"(?:{WHO} )?вводит новый пароль дважды и нажимает «Сохранить пароль»"))
+@acts(*NEW_PASSWORD_TWICE, SAVE_PASSWORD)
 def restore_again(page: Page, scene: Scene) -> None:
     """Checks «Код подтверждения» still holds the code typed before (a refused password used it up not), types a new password into «Новый пароль» and «Повторите пароль», remembers it and clicks «Сохранить пароль»."""
     expect(page.get_by_label("Код подтверждения")).to_have_value(scene.typed("code"))
@@ -198,13 +224,14 @@ def restore_again(page: Page, scene: Scene) -> None:
 
 
 def _new_password(page: Page, scene: Scene) -> None:
-    scene.password = scene.person.password[::-1] + "Нв"
+    scene.password = scene.person.new_password
     page.get_by_label("Новый пароль").fill(scene.password)
     page.get_by_label("Повторите пароль").fill(scene.password)
     page.get_by_role("button", name="Сохранить пароль").click()
 
 
 @then("VK ID предлагает восстановить пароль кодом в SMS на его номер")
+@checks(Screen("restore"), Shows("Мы отправим код подтверждения в SMS на номер"))
 def offers_restore_by_sms(page: Page, scene: Scene) -> None:
     """Checks «Восстановление пароля» says the code goes by SMS to the actor's number, masked as seed 003 masks it («+7 *** ** *11»)."""
     expect(page.get_by_role("heading", name="Восстановление пароля", exact=True)).to_be_visible()
@@ -334,8 +361,14 @@ def asks_for_vkid_password(page: Page, scene: Scene) -> None:
     expect(page.get_by_role("link", name="Забыли или не установили пароль?", exact=True)).to_be_visible()
 
 
-@when(parsers.re(rf"(?:{WHO} )?вводит (?:новый )?пароль от аккаунта VK(?: ID)? и нажимает «Продолжить»"))
+@when(parsers.re(rf"(?:{WHO} )?вводит (?:(?P<new>новый) )?пароль от аккаунта VK(?: ID)? и нажимает «Продолжить»"))
 @acts(Fill("Пароль", Actor("vkid_password")), Click("Продолжить", role="button"), screen="password")
+@acts(
+    Fill("Пароль", Actor("vkid_new_password")),
+    Click("Продолжить", role="button"),
+    screen="password",
+    values={"new": "новый"},
+)
 def enter_vkid_password(page: Page, scene: Scene) -> None:
     """Types the actor's VK ID password (not their journal one), or the one they set in the scenario, into «Введите пароль» and clicks «Продолжить»."""
     page.get_by_placeholder("Введите пароль", exact=True).fill(scene.password or vkid_password(scene.person))
@@ -343,6 +376,7 @@ def enter_vkid_password(page: Page, scene: Scene) -> None:
 
 
 @when(parsers.re(rf"(?:{WHO} )?(?P<times>\d+ раза? )?вводит неверный пароль и нажимает «Продолжить»"))
+@acts(Fill("Пароль", Wrong(("vkid_password", "email_password"))), Click("Продолжить", role="button"), screen="password")
 def enter_wrong_password(page: Page, scene: Scene, times: str | None) -> None:
     """Types a password that is not the actor's into «Введите пароль» and clicks «Продолжить», once or the given number of times, checking each time that the field is marked invalid."""
     wrong = vkid_password(scene.person)[::-1] + "-не-тот"
@@ -406,6 +440,10 @@ def vkid_help(page: Page, sim_session: SimSession, title: str) -> None:
 
 
 @then("аккаунт VK ID на эту почту не создан")
+@checks(
+    Unchanged(("vkid_account_created",), on="vkid", screens=("about",)),
+    Shows("доступно создание учебного профиля Сферум по электронной почте"),
+)
 def no_email_account(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world: no VK ID account signs in with the e-mail the actor typed."""
     assert [a for a in sim_session.snapshot("vkid_accounts")["vkid_accounts"] if a["email"] == scene.typed_login] == []

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -36,6 +36,7 @@ from ..testing.acts import (
     Switch,
     Value,
     Wait,
+    Wrong,
 )
 from ..testing.personas import Persona
 from .capture import Clicked, Opened, Raw, Reloaded, Switched, Typed, Waited, WentBack
@@ -44,6 +45,7 @@ from .library import Library, LibraryStep, Unwritable
 MERGE_DEPTH = 5  # how many steps written just before a click a multi-click step may take in (sferum.ru's sign-in)
 READ_LATER = "…"  # stands for a group read from the page after the step, while checking it can be written
 ROW = "|"  # a binding's value under «|label» is a row of the step's data table (acts.Own), not a regex group
+REPEAT = "times"  # a step's group that says how many times in a row it was done («(?P<times>\d+ раза? )?»)
 UNTYPED_ROW = 2  # what a table row for a field nobody typed into costs a binding: below a constant's or a group's
 
 
@@ -78,7 +80,17 @@ def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
-PERSONAL = ("phone", "email", "login", "password", "last_name", "first_name", "patronymic", "birth_date")
+PERSONAL = (
+    "phone",
+    "email",
+    "login",
+    "password",
+    "new_password",
+    "last_name",
+    "first_name",
+    "patronymic",
+    "birth_date",
+)
 
 
 def actor_has(actor: Persona, attribute: str, typed: str, accounts: Mapping[str, str] | None = None) -> bool:
@@ -100,13 +112,14 @@ class Matcher:
         self,
         library: Library,
         actor: Persona | None,
-        codes: Callable[[], Collection[str]],
+        codes: Callable[[], Mapping[str, str]],
         who: str,
         accounts: Callable[[], Mapping[str, str]] = dict,
         subject: Persona | None = None,
         records: Callable[[str], Sequence[Mapping[str, Any]]] = lambda _kind: (),
     ) -> None:
-        """`accounts`: the actor's credentials in the world now (acts.ACCOUNT_WORDS), read when matching;
+        """`codes`: the codes sent so far, as typed, and the channel each came by (sms, email, call);
+        `accounts`: the actor's credentials in the world now (acts.ACCOUNT_WORDS), read when matching;
         `subject`: the person the steps call «пользователь», when someone else acts (acts.Subject);
         `records`: the world's records of a kind now (its snapshot's list: «lessons»), for an address typed."""
         self.library = library
@@ -146,8 +159,21 @@ class Matcher:
         if isinstance(declared, Subject):
             return 1 if self.subject is not None and actor_has(self.subject, declared.attribute, typed) else None
         if isinstance(declared, Code):
-            return 1 if typed.strip() in self.codes() else None
+            channel = self.codes().get(typed.strip())
+            if channel is None or declared.channel not in (None, channel):
+                return None
+            return 1 + (declared.channel is not None)  # «код из письма» says more than «полученный код»
+        if isinstance(declared, Wrong):
+            return 1 if self._wrong(declared, typed) else None
         return 1 if declared == typed else None
+
+    def _wrong(self, declared: Wrong, typed: str) -> bool:
+        """Typed where the actor's credential goes, and none that the recorder knows the actor has now."""
+        if self.actor is None or not typed.strip():
+            return False
+        accounts = self.accounts()
+        known = [name for name in declared.attributes if name in accounts or getattr(self.actor, name, None)]
+        return bool(known) and not any(actor_has(self.actor, name, typed, accounts) for name in known)
 
     def _action(self, action: Action, raw: Raw, values: dict[str, str]) -> int | None:
         if isinstance(action, Click) and isinstance(raw, Clicked):
@@ -243,7 +269,10 @@ class Matcher:
                 screen = getattr(raws[first], "place", None)
                 if acts.screen is not None and (screen is None or screen.screen != acts.screen):
                     return
-                yield Binding(frozenset(used.values()), values, score + (2 if acts.screen else 0))
+                said = len(acts.values)  # a way of doing it that has words of its own says more
+                yield Binding(
+                    frozenset(used.values()), {**values, **acts.values}, score + (2 if acts.screen else 0) + said
+                )
                 return
             action = actions[i]
             if i == len(actions) - 1:
@@ -312,7 +341,26 @@ class Matcher:
         left = [self.alone(raw) or self.placeholder(raw) for i, raw in enumerate(raws) if i not in binding.covered]
         taken = tuple(raw for i, raw in enumerate(raws) if i in binding.covered)
         groups, rows = split_rows(binding.values)
-        return [*left, Entry("when", step, groups, taken, dict(acts.reads), table=rows)], depth
+        entry = Entry("when", step, groups, taken, dict(acts.reads), table=rows)
+        again = self.again(entry, earlier[-1]) if earlier and not left and depth == 0 else None
+        return ([again], 1) if again is not None else ([*left, entry], depth)
+
+    def again(self, entry: Entry, last: Entry) -> Entry | None:
+        """The step just written, done once more right after it: one line that says how many times, where the
+        step's pattern has a group for it («4 раза вводит неверный пароль …»)."""
+        step = entry.step
+        if step is None or last.step is not step or last.kind != "when" or last.table or entry.table:
+            return None
+        if REPEAT not in re.compile(step.pattern).groupindex:
+            return None
+        if {k: v for k, v in last.values.items() if k != REPEAT} != entry.values:
+            return None
+        count = int(last.values.get(REPEAT, "1 ").split()[0]) + 1
+        for times in _times(count):
+            values = {**entry.values, REPEAT: times}
+            if self._writable(step, values, {}):
+                return Entry("when", step, values, (*last.raws, *entry.raws))
+        return None
 
     def alone(self, raw: Raw) -> Entry | None:
         """The «Когда» step that is this one action by itself («открывает МАХ на компьютере»), if there is one."""
@@ -346,6 +394,13 @@ def _file_size(size: int | None, units: tuple[str, str]) -> tuple[str, str] | No
     if size is not None and size >= MEGABYTE:
         return str(-(-size // MEGABYTE)), units[1]
     return None
+
+
+def _times(count: int) -> tuple[str, str]:
+    """«2 раза », «5 раз »: the form the number asks for first, the other for a pattern that has only that one."""
+    few = count % 10 in (2, 3, 4) and count % 100 not in (12, 13, 14)
+    said = (f"{count} раза ", f"{count} раз ")
+    return said if few else said[::-1]
 
 
 def split_rows(values: Mapping[str, str]) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:

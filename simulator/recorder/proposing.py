@@ -160,11 +160,15 @@ def _check(
         ever = kinds | {e["kind"] for e in recorded}
         if event is None or not set(check.also) <= ever or set(check.without) & ever:
             return None
+        channels = {e.get("channel") for e in [*recorded, *gained] if e["kind"] == "code_sent"}
+        if check.sent is not None and check.sent not in channels:
+            return None
         if check.journal is not None:
             journal = str(event.get("journal"))
             if not _bind(check.journal, check.names.get(journal) or _platform_name(journal), values):
                 return None
-        return values, {f"world:{check.kind}"}, 1 + len(check.also) + len(check.without) + (check.via is not None)
+        conditions = len(check.also) + len(check.without) + (check.via is not None) + (check.sent is not None)
+        return values, {f"world:{check.kind}"}, 1 + conditions
     if shown is None:
         return None
     if isinstance(check, Live):

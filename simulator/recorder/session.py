@@ -726,8 +726,9 @@ class Recording:
         """The world's records of this kind now («lessons»): what an address typed by hand names by its id."""
         return list(self.session.snapshot(kind).get(kind, [])) if self._session is not None else []
 
-    def _codes(self) -> set[str]:
-        return {_typed_code(message) for message in self.messages}
+    def _codes(self) -> dict[str, str]:
+        """The codes sent, as the person types them, and the channel each came by (sms, email, call)."""
+        return {_typed_code(message): message["channel"] for message in self.messages}
 
     def _personal(self) -> list[str]:
         people = {person.key: person for person in (self.actor, self.subject) if person is not None}
@@ -793,6 +794,10 @@ class Recording:
             lines.append(f"Госуслуги: {accounts['gosuslugi_login']}   Пароль: {accounts['gosuslugi_password']}")
         if "vkid_password" in accounts:
             lines.append(f"VK ID: пароль {accounts['vkid_password']}")
+        if "email_password" in accounts:
+            lines.append(f"Профиль на почте: пароль {accounts['email_password']}")
+        if "vkid_password" in accounts or "email_password" in accounts:
+            lines.append(f"Новый пароль, если восстановите: {actor.new_password}")
         born = f"Дата рождения: {actor.birth_date.strftime('%d.%m.%Y')}   Пол: {SEXES.get(actor.sex, actor.sex)}"
         lines += [f"Телефон: {format_phone(actor.phone)}   Почта: {actor.email}", born]
         if seat.subject is not None:
@@ -820,6 +825,12 @@ def _credentials(
         own = [a for a in accounts if a.get("phone") == person.phone and a.get("password")]
         if own:
             found["vkid_password"] = str(own[0]["password"])
+            if own[0]["password"] == person.new_password:  # set by «Сохранить пароль»: «вводит новый пароль …»
+                found["vkid_new_password"] = person.new_password
+        # A child's profile on an e-mail alone (seed 002): its password, told apart from a phone account's.
+        mailed = [a for a in accounts if a.get("email") == person.email and not a.get("phone")]
+        if mailed and mailed[0].get("password"):
+            found["email_password"] = str(mailed[0]["password"])
     return found
 
 

@@ -55,11 +55,22 @@ class Subject:
 
 @dataclass(frozen=True)
 class Code:
-    """A confirmation code the simulator sent in the session: an SMS or e-mail code, a call's last four digits."""
+    """A confirmation code the simulator sent in the session: an SMS or e-mail code, a call's last four digits;
+    `channel` (sms, email, call): only a code sent that way («код из письма» is not an SMS's)."""
+
+    channel: str | None = None
+
+
+@dataclass(frozen=True)
+class Wrong:
+    """Not what the actor's account takes: typed where one of these credentials of theirs goes (`Actor`'s
+    attributes), and none of them, at a moment the recorder knows one («вводит неверный пароль»)."""
+
+    attributes: tuple[str, ...]
 
 
 CODE = Code()
-Value = str | Group | Actor | Own | Subject | Code
+Value = str | Group | Actor | Own | Subject | Code | Wrong
 
 
 # -- what a «Когда» step does ----------------------------------------------------------------------
@@ -165,11 +176,13 @@ class By:
 
 @dataclass(frozen=True)
 class Acts:
-    """A «Когда» step's actions; `screen` is the `data-screen` it starts on, `reads` its groups shown after it."""
+    """A «Когда» step's actions; `screen` is the `data-screen` it starts on, `reads` its groups shown after it,
+    `values` the groups this way of doing it says by constants («код из письма» for a code sent by e-mail)."""
 
     actions: tuple[Action, ...]
     screen: str | None = None
     reads: Mapping[str, str] = field(default_factory=dict)  # group → data-testid whose text gives it
+    values: Mapping[str, str] = field(default_factory=dict)  # group → its words when these actions are done
     by: By | None = None  # whose browser the actions are done in, when not the actor's
     # What the step leaves for the checks after it when it runs (the messages written, the files sent), told the
     # same way after the person did it by hand, so a check of it can be tried in a recording: called with the
@@ -257,7 +270,8 @@ class Gained:
     `journal` takes the journal of the event (as `names` or its platform's name says it); `also` and
     `without` are event kinds that must or must not have come in the scenario so far (a link «к его учебному
     профилю» needs the profile he had before, not one made a step earlier); `via`, if given, is the platform
-    the event says it was made through (a link via МАХ is not a link via VK ID).
+    the event says it was made through (a link via МАХ is not a link via VK ID); `sent`, if given, a channel a
+    code went by in the scenario so far (a profile made on an e-mail got its code by e-mail).
     """
 
     kind: str
@@ -266,6 +280,7 @@ class Gained:
     without: tuple[str, ...] = ()
     names: Mapping[str, str] = field(default_factory=dict)  # journal → the word the step uses, if not its title
     via: str | None = None
+    sent: str | None = None
 
 
 @dataclass(frozen=True)
@@ -406,11 +421,12 @@ def acts(
     *actions: Action,
     screen: str | None = None,
     reads: Mapping[str, str] | None = None,
+    values: Mapping[str, str] | None = None,
     by: By | None = None,
     tells: Callable[..., None] | None = None,
 ) -> Callable[[F], F]:
     """Declare what the user does that this step stands for (a step may declare several ways)."""
-    return _declare(Acts(actions, screen, dict(reads or {}), by=by, tells=tells))
+    return _declare(Acts(actions, screen, dict(reads or {}), dict(values or {}), by=by, tells=tells))
 
 
 def checks(*what: Check, by: By | None = None) -> Callable[[F], F]:
@@ -440,12 +456,15 @@ ACCOUNT_WORDS = {
     "gosuslugi_login": "его логин Госуслуг",
     "gosuslugi_password": "его пароль Госуслуг",
     "vkid_password": "его пароль VK ID",
+    "vkid_new_password": "его пароль VK ID, когда он новый",
+    "email_password": "пароль его профиля на почте",
 }
 ACTOR_WORDS = {
     "phone": "его телефон",
     "email": "его почта",
     "login": "его логин",
     "password": "его пароль",
+    "new_password": "его новый пароль",
     **ACCOUNT_WORDS,
 }
 
@@ -456,7 +475,11 @@ def _said(value: Value) -> str:
     if isinstance(value, Actor):
         return ACTOR_WORDS.get(value.attribute, f"его {value.attribute}")
     if isinstance(value, Code):
-        return "присланный код"
+        return {"email": "код из письма", "sms": "код из SMS", "call": "код из звонка"}.get(
+            value.channel or "", "присланный код"
+        )
+    if isinstance(value, Wrong):
+        return "не " + " и не ".join(ACTOR_WORDS.get(a, a) for a in value.attributes)
     if isinstance(value, Own):
         return ACTOR_WORDS.get(value.attribute, f"его {value.attribute}") + " или значение из таблицы"
     if isinstance(value, Subject):
@@ -506,6 +529,7 @@ def _check(check: Check) -> str:
         return f"единственная кнопка {_said(check.label)}"
     if isinstance(check, Gained):
         via = f" через {check.via}" if check.via else ""
+        via += f", код по {check.sent}" if check.sent else ""
         said = f"в мире: {' + '.join((check.kind, *check.also))}{via}"
         return said + "".join(f", без {k}" for k in check.without)
     if isinstance(check, Joined):
@@ -547,6 +571,7 @@ def describe(declarations: tuple[Acts | Checks, ...]) -> str:
     for declaration in declarations:
         if isinstance(declaration, Acts):
             text = " → ".join(_action(a) for a in declaration.actions)
+            text += "".join(f", ‹{group}› «{words}»" for group, words in declaration.values.items())
             said.append(
                 f"запись: {text}"
                 + (f" (экран {declaration.screen})" if declaration.screen else "")

@@ -39,6 +39,11 @@ class Persona:
     def full_name(self) -> str:
         return f"{self.last_name} {self.first_name} {self.patronymic}"
 
+    @property
+    def new_password(self) -> str:
+        """The password this person sets through «Забыли или не установили пароль?»: none of their others."""
+        return self.password[::-1] + "Нв"
+
     def entry(
         self,
         *,

@@ -338,7 +338,7 @@ def test_every_declaration_names_groups_of_its_own_step() -> None:
                     if isinstance(value, Group):
                         named.add(value.name)
             if isinstance(declaration, Acts):
-                named |= set(declaration.reads)
+                named |= set(declaration.reads) | set(declaration.values)
                 assert step.kind in ("when", "given"), step.name
             else:
                 assert isinstance(declaration, Checks) and step.kind == "then", step.name

@@ -631,8 +631,6 @@ NOT_YET: dict[str, str] = {
     "F09": "the administrator's statistics are a second person's download, checked with a data table the recorder "
     "does not write",
     "F10": "a duplicate profile needs two people in one world; a recording has one actor",
-    "F12": "a parent's e-mail profile for a child: the e-mail password step has " + NO_STEP,
-    "F19": "restoring a password: the new password typed twice has " + NO_STEP,
     "F20": "the classmate who finds the call among his video conferences and joins it is a second person: his steps "
     "have no @acts in his own window yet (the student's part records as written: tests/recorder/test_recorded_chats.py)",
     "F21": "the pupil who joins the call from VK Мессенджер is a second person: his step has no @acts in his own window "
@@ -644,10 +642,6 @@ NOT_YET: dict[str, str] = {
     "F28": "live chat updates: two people in one world",
     "F29": "a call's participants live: two people in one world",
     "F33": "a classroom of trainees: many sessions, not one recording",
-    "E03": "an e-mail that already has a profile: the e-mail path's password step has " + NO_STEP,
-    "E04": "«Создание учебного профиля» refusing an e-mail: " + NO_STEP,
-    "E10": "a wrong password typed 1–5 times: the repeated step has " + NO_STEP,
-    "E12": "a profile by e-mail from 14 on: the e-mail path has " + NO_STEP,
 }
 
 

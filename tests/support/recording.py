@@ -224,7 +224,10 @@ def _example(step: str, lines: list[str], row: int) -> str:
     """An outline's step with this row of its «Примеры» put in (the recording walks one row)."""
     if "<" not in step:
         return step
-    table = next(i for i, line in enumerate(lines) if line.strip() == "Примеры:")
+    scenario = next((i for i, line in enumerate(lines) if line.strip().startswith(("@", "Сценари"))), len(lines))
+    table = next((i for i, line in enumerate(lines[:scenario]) if line.strip() == "Примеры:"), None)
+    if table is None:  # not an outline: «<почта>» is the step's own word
+        return step
     header, values = ([cell.strip() for cell in lines[table + k].strip().strip("|").split("|")] for k in (1, 2 + row))
     for name, value in zip(header, values, strict=True):
         step = step.replace(f"<{name}>", value)
