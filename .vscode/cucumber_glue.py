@@ -620,7 +620,7 @@ def gosuslugi_registration_password() -> None: ...
 
 
 # sferum_sim_steps.gosuslugi.simplified_account_created — Checks the world: one Госуслуги account on the actor's own phone or e-mail, not confirmed, and it is the actor's (their person).
-@then("/^(?:на Госуслугах создана упрощенная учетная запись (?:ученика )?по (?<by>телефону|e\x2dmail))$/")
+@then("/^(?:на Госуслугах создана упрощенная учетная запись (?:(?<whose>ученика) )?по (?<by>телефону|e\x2dmail))$/")
 def gosuslugi_simplified_account_created() -> None: ...
 
 

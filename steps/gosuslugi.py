@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import pytest
 from playwright.sync_api import Page, expect
 from pytest_bdd import parsers, then, when
 
 from simulator.testing import SimSession
-from simulator.testing.acts import Actor, Click, Fill, Open, Screen, acts, checks
+from simulator.testing.acts import (
+    Actor,
+    Chosen,
+    Click,
+    Fill,
+    Gained,
+    Heading,
+    Open,
+    Screen,
+    Shows,
+    Where,
+    acts,
+    checks,
+)
 
 from .common import WHO, Scene, button, expect_countdown
 from .failures import fail
 
+F = TypeVar("F", bound=Callable[..., object])
 # Services that sign their users in through Госуслуги: platform and the page with the button.
 SERVICES = {"ЭлЖур": ("eljur", "/")}
 
@@ -77,6 +94,7 @@ def registered_with(scene: Scene, by: str) -> str:
 
 
 @then("открывается «Регистрация» на Госуслугах")
+@checks(Screen("gosuslugi-registration"))
 def registration_screen(page: Page) -> None:
     """Checks the Госуслуги heading «Регистрация» and its fields: the name, «Дата рождения», «Мобильный телефон или электронная почта»."""
     expect(page.get_by_role("heading", name="Регистрация", exact=True)).to_be_visible()
@@ -84,11 +102,26 @@ def registration_screen(page: Page) -> None:
         expect(page.get_by_label(label, exact=True)).to_be_visible()
 
 
+def _registers_with(login: str, by: str) -> Callable[[F], F]:
+    """The form «Регистрация» filled with the actor's own name, birth date and this login of theirs."""
+    return acts(
+        Fill("Фамилия", Actor("last_name")),
+        Fill("Имя", Actor("first_name")),
+        Fill("Дата рождения", Actor("birth_date")),
+        Fill("Мобильный телефон или электронная почта", Actor(login)),
+        Click("Зарегистрироваться", role="button"),
+        screen="gosuslugi-registration",
+        values={"by": by},
+    )
+
+
 @when(
     parsers.re(
         rf"(?:{WHO} )?указывает свои фамилию, имя, дату рождения и (?P<by>телефон|e-mail) и нажимает «Зарегистрироваться»"
     )
 )
+@_registers_with("phone", "телефон")
+@_registers_with("email", "e-mail")
 def fill_registration(page: Page, scene: Scene, by: str) -> None:
     """Types the actor's last and first name, birth date and own phone or e-mail into «Регистрация», remembers the login and clicks «Зарегистрироваться»."""
     actor = scene.person
@@ -101,6 +134,10 @@ def fill_registration(page: Page, scene: Scene, by: str) -> None:
 
 
 @then(parsers.re(r"Госуслуги просят подтвердить (?P<what>телефон кодом из SMS|почту кодом из письма)"))
+@checks(
+    Screen("gosuslugi-registration-code", values={"what": "телефон кодом из SMS"}), Heading("Подтверждение телефона")
+)
+@checks(Screen("gosuslugi-registration-code", values={"what": "почту кодом из письма"}), Heading("Подтверждение почты"))
 def registration_code_screen(page: Page, scene: Scene, what: str) -> None:
     """Checks the code screen names where the code went (the number masked as seed 003 prints «+7 *** ** *11», or the e-mail) and shows «Код подтверждения» and its countdown."""
     if what.startswith("телефон"):
@@ -117,6 +154,12 @@ def registration_code_screen(page: Page, scene: Scene, what: str) -> None:
 
 
 @when(parsers.re(rf"(?:{WHO} )?придумывает пароль от Госуслуг, повторяет его и нажимает «Сохранить»"))
+@acts(
+    Fill("Пароль", Chosen("password")),
+    Fill("Повторите пароль", Chosen("password")),
+    Click("Сохранить", role="button"),
+    screen="gosuslugi-registration-password",
+)
 def registration_password(page: Page, scene: Scene, gosuslugi_logins: dict[str, tuple[str, str]]) -> None:
     """Checks «Создайте пароль», types a new password into «Пароль» and «Повторите пароль», remembers it as the actor's Госуслуги sign-in and clicks «Сохранить»."""
     expect(page.get_by_role("heading", name="Создайте пароль", exact=True)).to_be_visible()
@@ -127,8 +170,18 @@ def registration_password(page: Page, scene: Scene, gosuslugi_logins: dict[str, 
     gosuslugi_logins[scene.person.key] = (scene.typed_login, password)
 
 
-@then(parsers.re(r"на Госуслугах создана упрощенная учетная запись (?:ученика )?по (?P<by>телефону|e-mail)"))
-def simplified_account_created(sim_session: SimSession, scene: Scene, by: str) -> None:
+@then(parsers.re(r"на Госуслугах создана упрощенная учетная запись (?:(?P<whose>ученика) )?по (?P<by>телефону|e-mail)"))
+@checks(
+    Gained("gosuslugi_account_created"),
+    Shows("Входите с номером телефона"),
+    Where(("gosuslugi-registration-done",), values={"by": "телефону", "whose": "ученика"}),
+)
+@checks(
+    Gained("gosuslugi_account_created"),
+    Shows("Входите с электронной почтой"),
+    Where(("gosuslugi-registration-done",), values={"by": "e-mail", "whose": "ученика"}),
+)
+def simplified_account_created(sim_session: SimSession, scene: Scene, by: str, whose: str | None) -> None:
     """Checks the world: one Госуслуги account on the actor's own phone or e-mail, not confirmed, and it is the actor's (their person)."""
     login = registered_with(scene, by)
     accounts = [a for a in sim_session.snapshot("gosuslugi_accounts")["gosuslugi_accounts"] if a["login"] == login]

@@ -25,6 +25,7 @@ from ..testing.acts import (
     Actor,
     Acts,
     Attach,
+    Chosen,
     Click,
     Code,
     Fill,
@@ -46,6 +47,7 @@ MERGE_DEPTH = 5  # how many steps written just before a click a multi-click step
 READ_LATER = "…"  # stands for a group read from the page after the step, while checking it can be written
 ROW = "|"  # a binding's value under «|label» is a row of the step's data table (acts.Own), not a regex group
 REPEAT = "times"  # a step's group that says how many times in a row it was done («(?P<times>\d+ раза? )?»)
+CHOSEN = "~"  # a binding's value under «~name» is what the person made up (acts.Chosen), not a regex group
 UNTYPED_ROW = 2  # what a table row for a field nobody typed into costs a binding: below a constant's or a group's
 
 
@@ -165,6 +167,10 @@ class Matcher:
             return 1 + (declared.channel is not None)  # «код из письма» says more than «полученный код»
         if isinstance(declared, Wrong):
             return 1 if self._wrong(declared, typed) else None
+        if isinstance(declared, Chosen):  # anything, the same each time the declaration names it
+            if values.setdefault(CHOSEN + declared.name, typed) != typed:
+                return None
+            return 1
         return 1 if declared == typed else None
 
     def _wrong(self, declared: Wrong, typed: str) -> bool:
@@ -405,7 +411,7 @@ def _times(count: int) -> tuple[str, str]:
 
 def split_rows(values: Mapping[str, str]) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
     """A binding's regex groups, and its data table's rows (acts.Own) in the order they were bound."""
-    groups = {name: value for name, value in values.items() if not name.startswith(ROW)}
+    groups = {name: value for name, value in values.items() if not name.startswith((ROW, CHOSEN))}
     rows = tuple((name.removeprefix(ROW), value) for name, value in values.items() if name.startswith(ROW))
     return groups, rows
 

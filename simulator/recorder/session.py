@@ -716,9 +716,12 @@ class Recording:
 
     def _read_accounts(self) -> None:
         # Read anew: a password set during the recording («Сохранить пароль») is the one typed next.
-        accounts = self.session.snapshot("vkid_accounts").get("vkid_accounts", []) if self._session else []
+        world = self.session.snapshot("vkid_accounts", "gosuslugi_accounts") if self._session else {}
+        accounts = world.get("vkid_accounts", [])
         for seat in self.seats:
-            seat.accounts = _credentials(seat.persona, seat.gosuslugi, accounts)
+            # A Госуслуги account registered during the recording («Регистрация») is typed like a seeded one.
+            gosuslugi = seat.gosuslugi or _registered(seat.persona, world.get("gosuslugi_accounts", []))
+            seat.accounts = _credentials(seat.persona, gosuslugi, accounts)
         self._accounts = self.seats[0].accounts if self.seats else {}
         self._accounts_read = True
 
@@ -812,6 +815,12 @@ class Recording:
         for seat in self.seats:
             if seat.page is not None and not seat.page.is_closed():
                 panel.show(seat.page, self.panel_state(seat))
+
+
+def _registered(person: Persona | None, accounts: list[dict[str, Any]]) -> tuple[str, str] | None:
+    """The login and password of the person's Госуслуги account in the world, if they have one."""
+    own = [a for a in accounts if person is not None and a.get("person_id") == person.key and a.get("password")]
+    return (str(own[0]["login"]), str(own[0]["password"])) if own else None
 
 
 def _credentials(

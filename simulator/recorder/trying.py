@@ -23,7 +23,8 @@ from .library import Library, LibraryError, Unwritable
 from .matching import Entry
 
 TRY_TIMEOUT = 1500  # ms a check's expectations wait: the page is settled already, only a failing one waits
-LOGIN_FIELD = "Телефон или почта"  # VK ID's field the library's steps read back as `scene.login`
+# The fields the library's steps read back as `scene.login`: VK ID's, and the login Госуслуги's «Регистрация» takes.
+LOGIN_FIELDS = ("Телефон или почта", "Мобильный телефон или электронная почта")
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ class Trier:
             for raw in entry.raws:
                 if isinstance(raw, Typed) and not raw.secret:
                     scene.entered[raw.label] = raw.value
-                    if raw.label == LOGIN_FIELD:
+                    if raw.label in LOGIN_FIELDS:
                         scene.login = raw.value
 
     def _tell(self, entries: list[Entry]) -> None:

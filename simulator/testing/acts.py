@@ -69,8 +69,16 @@ class Wrong:
     attributes: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Chosen:
+    """A value the person makes up there and then (a new password): whatever was typed, the same wherever the
+    declaration names it again (typed twice); the step makes up its own when it runs."""
+
+    name: str
+
+
 CODE = Code()
-Value = str | Group | Actor | Own | Subject | Code | Wrong
+Value = str | Group | Actor | Own | Subject | Code | Wrong | Chosen
 
 
 # -- what a «Когда» step does ----------------------------------------------------------------------
@@ -484,6 +492,8 @@ def _said(value: Value) -> str:
         return ACTOR_WORDS.get(value.attribute, f"его {value.attribute}") + " или значение из таблицы"
     if isinstance(value, Subject):
         return "пользователя " + ACTOR_WORDS.get(value.attribute, value.attribute).removeprefix("его ")
+    if isinstance(value, Chosen):
+        return f"придуманное им значение ‹{value.name}›"
     return f"«{value}»"
 
 

@@ -1,5 +1,6 @@
-"""`sferum-sim record` for forms and places: «←» on «Информация о себе», the ЭлЖур online lesson joined and left, ЭШ's
-video conference joined from its row, a lesson's address typed by a parent, malformed input.
+"""`sferum-sim record` for forms and places: Госуслуги's registration, «←» on «Информация о себе», the ЭлЖур online
+lesson joined and left, ЭШ's video conference joined from its row, a lesson's address typed by a parent, malformed
+input.
 
 Each flow is walked by a person (tests/support/recording.py) in the recorder's window, compared with the
 hand-written scenario of its ID and run unchanged (tests/recorder/test_recorder_flows.py says how).
@@ -25,6 +26,21 @@ NO_PATRONYMIC = (
     ),
     ("Когда ученик указывает ФИО без отчества, дату рождения, пол и нажимает «Продолжить»", FIRST_WORDING),
 )
+F24_PART = (
+    "F24's part: the class teacher is a second person at a window of their own, and the student goes on only after "
+    "the teacher added the phone"
+)
+F24_STEPS = (
+    "Когда классный руководитель входит в ЭлЖур через Госуслуги",
+    "Когда классный руководитель открывает раздел «Мой класс»",
+    "Тогда в списке класса у ученика написано «Телефон или e-mail не добавлен»",
+    "Когда классный руководитель вводит телефон ученика и нажимает «Сохранить»",
+    "Тогда ЭлЖур сообщает классному руководителю, что телефон ученика добавлен в журнал",
+    "Тогда в журнале у ученика записан телефон, с которым он зарегистрировался на Госуслугах",
+    "Когда ученик входит в ЭлЖур через Госуслуги",
+    "Когда ученик переходит в раздел «Дневник»",
+    "Тогда под уроком «Математика» зеленая кнопка «Онлайн-урок», а под уроком «Литература» ее нет",
+)
 CLASSMATE = (
     "the classmate's part: a second person, in the second browser the «Дано» opens, which the recorder does not open "
     "(it has no browser context to give that step); the call with both in it follows from that part"
@@ -49,6 +65,35 @@ def eljur_sign_in(person: Person) -> None:
     person.fill("Телефон / Email / СНИЛС", person.credential("Госуслуги:"))
     person.fill("Пароль", person.credential("Госуслуги:", 2))
     person.click("button", "Войти")
+
+
+def f23(person: Person) -> None:
+    """A child registers on Госуслуги with their own phone, then tries ЭлЖур before the class teacher added it."""
+    person.click("button", "Войти через Госуслуги")
+    person.click("link", "Зарегистрироваться")
+    person.check("открывается «Регистрация» на Госуслугах")
+    person.fill("Фамилия", person.credential("Вы — ученик:", 0))
+    person.fill("Имя", person.credential("Вы — ученик:", 1))
+    person.fill("Дата рождения", person.credential("Дата рождения:"))
+    person.fill("Мобильный телефон или электронная почта", person.own_phone())
+    person.click("button", "Зарегистрироваться")
+    person.check("Госуслуги просят подтвердить телефон кодом из SMS")
+    person.fill("Код подтверждения", person.code())
+    person.click("button", "Продолжить")
+    person.fill("Пароль", "Mne-12-let!")  # made up there and then, as a child would
+    person.fill("Повторите пароль", "Mne-12-let!")
+    person.click("button", "Сохранить")
+    person.check("открывается окно «Учетная запись создана»")
+    person.check("на Госуслугах создана упрощенная учетная запись ученика по телефону")
+    person.click("link", "Войти")
+    person.fill("Телефон / Email / СНИЛС", person.credential("Госуслуги:"))  # the panel shows the new account
+    person.fill("Пароль", person.credential("Госуслуги:", 2))
+    person.click("button", "Войти")
+    person.check(
+        "ЭлЖур сообщает «Вход невозможен: классный руководитель ещё не добавил в журнал телефон или e-mail, с которым "
+        "вы зарегистрированы на Госуслугах. Сообщите классному руководителю номер телефона или e-mail, указанный при "
+        "регистрации на Госуслугах.»"
+    )
 
 
 def f26(person: Person) -> None:
@@ -157,6 +202,25 @@ def e08_about(person: Person) -> None:
 # -- the flows ---------------------------------------------------------------------------------------
 
 FLOWS: dict[str, Flow] = {
+    "F23": Flow(
+        (
+            ELJUR,
+            "ученик ЭлЖур младше 14 лет без учетной записи Госуслуг",
+            "классный руководитель его класса с подтвержденной учетной записью Госуслуг",
+        ),
+        f23,
+        journal="eljur",
+        persona="student",
+        example=0,  # by phone
+        differences=(
+            (
+                "Тогда раздел «Дневник» ему недоступен",
+                "the step opens «Дневник» by its address itself, so it cannot be tried on the person's page and "
+                "declares no check (@checks)",
+            ),
+            *((step, F24_PART) for step in F24_STEPS),
+        ),
+    ),
     "F26": Flow(
         (
             ELJUR,

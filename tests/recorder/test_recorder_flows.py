@@ -637,7 +637,6 @@ NOT_YET: dict[str, str] = {
     "yet (the teacher's part records as written: tests/recorder/test_recorded_chats.py)",
     "F22": "«отмечает среди участников организации ученика» names a school member who is neither the actor nor the "
     "scene's user: no declared value binds such a person; the statistics after it are an administrator's table",
-    "F23": "Госуслуги registration: the registration form has " + NO_STEP,
     "F24": "the class teacher is a second person in the world; a recording has one actor",
     "F28": "live chat updates: two people in one world",
     "F29": "a call's participants live: two people in one world",
