@@ -940,7 +940,7 @@ def sferum_file_downloaded() -> None: ...
 
 
 # sferum_sim_steps.sferum.sheet_rows — Header exactly as the instruction has it; rows in any order (the file sorts them by ФИО).
-@then("/^(?:на листе «(?<name>Статистика|Пользователи)» (?:недельная статистика|отчёт по пользователям):)$/")
+@then("/^(?:на листе «(?<name>Статистика|Пользователи)» (?<what>недельная статистика|отчёт по пользователям):)$/")
 def sferum_sheet_rows() -> None: ...
 
 

@@ -306,6 +306,17 @@ def reload(page: Page) -> None:
 
 @when(parsers.re(rf"(?:{WHO} )?вводит «(?P<value>[^»]*)» в поле «(?P<label>[^«»]+)» и нажимает «(?P<press>[^«»]+)»"))
 @acts(Fill(Group("label"), Group("value")), Click(Group("press")))
+# Nothing typed is no event a page sends: the forms where sending nothing is the point say it by their own words.
+@acts(
+    Fill("Сообщение", ""),
+    Click("Отправить", role="button"),
+    values={"value": "", "label": "Сообщение", "press": "Отправить"},
+)
+@acts(
+    Fill("Название чата", ""),
+    Click("Создать", role="button"),
+    values={"value": "", "label": "Название чата", "press": "Создать"},
+)
 def type_into(page: Page, value: str, label: str, press: str) -> None:
     """Fills the field with this label with the value and clicks the button or link with the given label."""
     page.get_by_label(label, exact=True).fill(value)

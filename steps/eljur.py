@@ -12,7 +12,24 @@ from pytest_bdd import given, parsers, then, when
 
 from simulator import SESSION_HEADER
 from simulator.testing import Persona, Personas, SimSession
-from simulator.testing.acts import Alert, Click, Group, Open, Screen, Unchanged, acts, checks
+from simulator.testing.acts import (
+    Actor,
+    Alert,
+    By,
+    Click,
+    Fill,
+    Gained,
+    Group,
+    Open,
+    Screen,
+    Shows,
+    Subject,
+    Text,
+    Unchanged,
+    Where,
+    acts,
+    checks,
+)
 from simulator.world import PersonEntry
 from simulator.world.seed.schema import GosuslugiEntry, GosuslugiLogin
 
@@ -334,8 +351,18 @@ def nothing_linked(sim_session: SimSession, diary: Diary) -> None:
 
 # -- «Мой класс»: the class teacher, in their own browser ---------------------------------------------
 
+CLASS_TEACHER = By("классный руководитель")  # the class teacher's own browser (diary.teacher_page)
+
 
 @when("классный руководитель входит в ЭлЖур через Госуслуги")
+@acts(
+    Open("eljur"),
+    Click("Войти через Госуслуги"),
+    Fill("Телефон / Email / СНИЛС", Actor("gosuslugi_login")),
+    Fill("Пароль", Actor("gosuslugi_password")),
+    Click("Войти", role="button"),
+    by=CLASS_TEACHER,
+)
 def class_teacher_signs_in(
     new_context: Callable[..., BrowserContext],
     sim_session: SimSession,
@@ -360,6 +387,7 @@ def class_teacher_signs_in(
 
 
 @when("классный руководитель открывает раздел «Мой класс»")
+@acts(Click("Мой класс", role="link", within="Разделы"), by=CLASS_TEACHER)
 def open_class(diary: Diary) -> None:
     """Clicks «Мой класс» in the class teacher's navigation and checks the heading names the student's class."""
     page = diary.teacher_browser
@@ -374,12 +402,25 @@ def _student_row(diary: Diary) -> Locator:
 
 
 @then(parsers.re(r"в списке класса у ученика написано «(?P<text>[^«»]+)»"))
+@checks(Text("contact", Group("text")), by=CLASS_TEACHER)
 def class_list_says(diary: Diary, text: str) -> None:
     """Checks the student's row in «Мой класс» says exactly this about their phone or e-mail."""
     expect(_student_row(diary).get_by_test_id("contact")).to_have_text(text)
 
 
 @when(parsers.re(r"классный руководитель вводит (?P<by>телефон|e-mail) ученика и нажимает «Сохранить»"))
+@acts(
+    Fill("Телефон или e-mail ученика", Subject("phone")),
+    Click("Сохранить", role="button"),
+    values={"by": "телефон"},
+    by=CLASS_TEACHER,
+)
+@acts(
+    Fill("Телефон или e-mail ученика", Subject("email")),
+    Click("Сохранить", role="button"),
+    values={"by": "e-mail"},
+    by=CLASS_TEACHER,
+)
 def class_teacher_adds(diary: Diary, by: str) -> None:
     """Types the phone (as the seed writes numbers, «+7 199 111-11-11») or e-mail the student registered with into «Телефон или e-mail ученика» in their row, and clicks «Сохранить» there."""
     student = diary.known_student
@@ -397,6 +438,15 @@ def seed_phone(phone: str) -> str:
 
 
 @then(parsers.re(r"ЭлЖур сообщает классному руководителю, что (?P<by>телефон|e-mail) ученика добавлен в журнал"))
+# The notice names the student and what was added: said by whose it is, a phone shown as «+7 …» (the phone's case
+# says all the e-mail's does, and more, so only one of them is proposed).
+@checks(
+    Where(("eljur-class",), {"by": "телефон"}),
+    Shows("добавлен в журнал:"),
+    Shows("добавлен в журнал: +7"),
+    by=CLASS_TEACHER,
+)
+@checks(Where(("eljur-class",), {"by": "e-mail"}), Shows("добавлен в журнал:"), by=CLASS_TEACHER)
 def class_teacher_told(diary: Diary, by: str) -> None:
     """Checks the class teacher's notice names the student and the phone (as the seed prints numbers) or e-mail, and the row shows it."""
     student = diary.known_student
@@ -409,6 +459,7 @@ def class_teacher_told(diary: Diary, by: str) -> None:
 
 
 @then(parsers.re(r"в журнале у ученика записан (?:телефон|e-mail), с которым он зарегистрировался на Госуслугах"))
+@checks(Gained("contact_added"))
 def contact_stored(sim_session: SimSession, diary: Diary) -> None:
     """Checks the world: the student's ЭлЖур account holds as its contact the login of their own Госуслуги account."""
     world = sim_session.snapshot()

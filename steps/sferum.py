@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import re
 from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
@@ -24,8 +26,10 @@ from simulator.testing.acts import (
     Screen,
     Shows,
     Subject,
+    Table,
     Text,
     Wait,
+    Where,
     acts,
     checks,
 )
@@ -36,6 +40,19 @@ from .failures import created, first, known, number
 from .messenger import vkid_sign_in
 
 ADMIN = By("администратор")  # the administrator's own browser (cast.admin)
+# A link's file fetched from the page (its cookies, the session's header): the name it is sent under, its bytes.
+REFETCH = """async href => {
+  const response = await fetch(href, {credentials: "same-origin"});
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return {disposition: response.headers.get("content-disposition") || "", body: btoa(binary)};
+}"""
+# A file a click downloaded, as a recording reads it (simulator/recorder/downloads.py): its name, each sheet's rows.
+DOWNLOADED, SHEET = "download", "sheet:"
+# The workbook's sheets, their columns as seed 001's instruction names them.
+STATISTICS = ("Дата", "ФИО", "Связь с ЭЖ", "Кол-во сообщений за 7 дней", "Кол-во звонков за 7 дней")
+USERS = ("Дата", "ID организации", "ID пользователя", "ФИО", "Тип пользы", "Связь с ЭИП")
 # -- the world ------------------------------------------------------------------------------------
 
 
@@ -131,7 +148,27 @@ def cabinet_opens(scene: Scene, cast: Cast, name: str) -> None:
     expect(page.get_by_test_id("admin")).to_have_text(f"{full_name(cast.called('администратор'))} · Администратор")
 
 
+def _keep(cast: Cast, filename: str, data: bytes) -> None:
+    """The downloaded file's name and workbook, for the checks after the download."""
+    from openpyxl import load_workbook  # only here: every run would pay for its import
+
+    cast.filename = filename
+    # Playwright keeps downloads under a name without an extension, which openpyxl refuses: read from bytes.
+    cast.workbook = load_workbook(BytesIO(data))
+
+
+def downloaded_by_hand(cast: Cast) -> None:
+    """The file the administrator downloaded with a click of their own (a recording), kept as the step keeps it:
+    the cabinet's link fetched again from their page, the world unchanged since."""
+    page = cast.admin
+    href = page.get_by_role("link", name="Скачать статистику", exact=True).get_attribute("href")
+    fetched = page.evaluate(REFETCH, href or "")
+    found = re.search(r'filename="([^"]+)"', fetched["disposition"])
+    _keep(cast, found.group(1) if found else "", base64.b64decode(fetched["body"]))
+
+
 @when("администратор нажимает в личном кабинете «Скачать статистику»")
+@acts(Click("Скачать статистику", role="link"), by=ADMIN, tells=downloaded_by_hand)
 def download_statistics(cast: Cast) -> None:
     """Reloads the administrator's cabinet, clicks «Скачать статистику» and keeps the file's name and workbook."""
     page = cast.admin
@@ -140,14 +177,11 @@ def download_statistics(cast: Cast) -> None:
     page.reload()  # the cabinet as it is now, as an administrator sees it coming back to it
     with page.expect_download() as download:
         download_link.click()
-    cast.filename = download.value.suggested_filename
-    from openpyxl import load_workbook  # only here: every run would pay for its import
-
-    # Playwright keeps downloads under a name without an extension, which openpyxl refuses.
-    cast.workbook = load_workbook(BytesIO(Path(download.value.path()).read_bytes()))
+    _keep(cast, download.value.suggested_filename, Path(download.value.path()).read_bytes())
 
 
 @then(parsers.re(r"скачан файл Excel «(?P<name>[^«»]+)»"))
+@checks(Text(DOWNLOADED, Group("name")), by=ADMIN)
 def file_downloaded(cast: Cast, name: str) -> None:
     """Checks the downloaded file has this name and exactly the sheets «Статистика» and «Пользователи»."""
     assert cast.filename == name
@@ -172,7 +206,19 @@ def _expected(scene: Scene, cast: Cast, datatable: list[list[str]]) -> list[tupl
     return rows
 
 
-@then(parsers.re(r"на листе «(?P<name>Статистика|Пользователи)» (?:недельная статистика|отчёт по пользователям):"))
+@then(
+    parsers.re(r"на листе «(?P<name>Статистика|Пользователи)» (?P<what>недельная статистика|отчёт по пользователям):")
+)
+@checks(
+    Table(f"{SHEET}Статистика", STATISTICS),
+    Where(("sferum-cabinet",), {"name": "Статистика", "what": "недельная статистика"}),
+    by=ADMIN,
+)
+@checks(
+    Table(f"{SHEET}Пользователи", USERS),
+    Where(("sferum-cabinet",), {"name": "Пользователи", "what": "отчёт по пользователям"}),
+    by=ADMIN,
+)
 def sheet_rows(scene: Scene, cast: Cast, name: str, datatable: list[list[str]]) -> None:
     """Header exactly as the instruction has it; rows in any order (the file sorts them by ФИО)."""
     header, rows = sheet(cast, name)
@@ -314,6 +360,8 @@ def invitation_accepted(scene: Scene, cast: Cast) -> None:
 
 
 @then("учетная запись МЭШ привязана к профилю-дублёру, с которого он общается, и тот прикреплён к школе")
+# A link made again after the account was unlinked, to a profile it already had: says more than «к его учебному профилю».
+@checks(Gained("linked", also=("unlinked",), without=("profile_created",), via="vkid"))
 def linked_to_duplicate(sim_session: SimSession, scene: Scene) -> None:
     """Checks the world: the actor's account is linked only to the duplicate profile, attached to the school, and their first profile to no organisation."""
     world = sim_session.snapshot()

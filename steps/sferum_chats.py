@@ -22,7 +22,19 @@ from pytest_bdd import given, parsers, then, when
 
 from simulator import SESSION_HEADER
 from simulator.testing import Persona, Personas, SimSession
-from simulator.testing.acts import Attach, Click, FileSent, Group, Unchanged, acts, checks
+from simulator.testing.acts import (
+    Attach,
+    Click,
+    FileSent,
+    Group,
+    MadeChat,
+    Named,
+    People,
+    Text,
+    Unchanged,
+    acts,
+    checks,
+)
 
 from .cast import Cast, person
 from .common import WHO, Scene
@@ -247,6 +259,7 @@ def nothing_written(sim_session: SimSession, scene: Scene) -> None:
 
 
 @then(parsers.re(r"в звонке в чате «(?P<title>[^«»]+)» участники: (?P<who>.+)$"))
+@checks(Text("call-chat", Group("title")), People("call-participant", Group("who")))
 def call_participants(page: Page, scene: Scene, cast: Cast, title: str, who: str) -> None:
     """Checks the call screen is this chat's and lists exactly these people in it, in the order they joined."""
     expect(page.get_by_role("heading", name="Звонок", exact=True)).to_be_visible()
@@ -341,6 +354,7 @@ def call_recorded(sim_session: SimSession, scene: Scene, cast: Cast, title: str,
 
 
 @when(parsers.re(rf"(?:{WHO} )?отмечает среди участников организации (?P<whom>{'|'.join(WHOM)}) и нажимает «Добавить»"))
+@acts(Click(Named(Group("whom"), {word: form for form, word in WHOM.items()}), role="checkbox"), Click("Добавить"))
 def choose_member(page: Page, scene: Scene, cast: Cast, whom: str) -> None:
     """Ticks that person in «Участники организации» and clicks «Добавить»."""
     member = person(scene, cast, WHOM[whom])
@@ -349,6 +363,7 @@ def choose_member(page: Page, scene: Scene, cast: Cast, whom: str) -> None:
 
 
 @then(parsers.re(r"в чате (?P<caption>\d+ участник\w*): (?P<who>.+)$"))
+@checks(Text("chat-caption", Group("caption")), People("member", Group("who"), any_order=True))
 def chat_members(page: Page, scene: Scene, cast: Cast, caption: str, who: str) -> None:
     """Checks «Участники чата» shows this count (as the seed writes «15 участников») and exactly these people, by name."""
     expect(page.get_by_role("heading", name="Участники чата")).to_be_visible()
@@ -360,6 +375,7 @@ def chat_members(page: Page, scene: Scene, cast: Cast, caption: str, who: str) -
 
 
 @then(parsers.re(r"в мире чат «(?P<title>[^«»]+)» школы создан учителем, в нём (?P<first>\w+) и (?P<second>\w+)"))
+@checks(Text("call-chat", Group("title")), MadeChat(Group("first"), Group("second")))
 def made_by_hand(sim_session: SimSession, scene: Scene, cast: Cast, title: str, first: str, second: str) -> None:
     """Checks the world: one group chat of this title belongs to the school, was made by the teacher at the clock's time, and has exactly these two members."""
     world = sim_session.snapshot()

@@ -18,7 +18,22 @@ from pytest_bdd import given, parsers, then, when
 
 from simulator import SESSION_HEADER
 from simulator.testing import Persona, SimSession
-from simulator.testing.acts import Attends, By, Click, Group, LessonCall, Live, Shows, Text, Where, acts, checks
+from simulator.testing.acts import (
+    Attends,
+    By,
+    Click,
+    Fill,
+    Group,
+    Latest,
+    LessonCall,
+    Live,
+    People,
+    Shows,
+    Text,
+    Where,
+    acts,
+    checks,
+)
 
 from .cast import Cast, person
 from .common import WHO, Scene
@@ -29,6 +44,8 @@ PEOPLE = r"(?:ученик|учитель|одноклассник)"
 SEEING = rf"(?P<word>{PEOPLE}|администратор)(?P<second> во втором браузере)?"
 # Whoever looks, in whichever browser of theirs: the recorder names the window's person in these groups.
 LOOKING = By(Group("word"), second=Group("second"))
+SECOND = By(Group("word"))  # the second browser of the person the group names
+CHAT_SCREENS = ("messenger-chat", "es-chat", "max-chat")  # one chat screen on every platform
 
 
 @dataclass
@@ -117,6 +134,7 @@ def second_browser(
 
 
 @when(parsers.re(rf"(?P<word>{PEOPLE}) во втором браузере пишет в чат «(?P<text>[^«»]+)»"))
+@acts(Fill("Сообщение", Group("text")), Click("Отправить", role="button"), by=SECOND)
 def second_writes(together: Together, word: str, text: str) -> None:
     """In that person's second browser, on the chat: types the text into «Сообщение», clicks «Отправить» and sees it sent."""
     page = _second(together, word)
@@ -126,6 +144,7 @@ def second_writes(together: Together, word: str, text: str) -> None:
 
 
 @when(parsers.re(rf"(?P<word>{PEOPLE}) во втором браузере присоединяется к звонку"))
+@acts(Click("Присоединиться к звонку", role="link"), Click("Присоединиться", role="button"), by=SECOND)
 def second_joins_call(together: Together, word: str) -> None:
     """In the second browser, on the chat: «Присоединиться к звонку» (shown once the call started), then «Присоединиться»."""
     page = _second(together, word)
@@ -141,6 +160,7 @@ def second_joins_conference(together: Together, word: str, title: str) -> None:
 
 
 @when(parsers.re(rf"(?P<word>{PEOPLE}) во втором браузере нажимает «(?P<label>[^«»]+)»"))
+@acts(Click(Group("label"), role="button"), by=SECOND)
 def second_presses(together: Together, word: str, label: str) -> None:
     """In the second browser: clicks the button with this label."""
     _second(together, word).get_by_role("button", name=label, exact=True).click()
@@ -220,6 +240,7 @@ def lesson_call_recorded(
 
 
 @then(parsers.re(rf"{SEEING} видит сообщение «(?P<text>[^«»]+)» без перезагрузки"))
+@checks(Live(), Latest("message-text", Group("text")), by=LOOKING)
 def sees_message(
     page: Page, scene: Scene, cast: Cast, together: Together, word: str, second: str | None, text: str
 ) -> None:
@@ -230,6 +251,7 @@ def sees_message(
 
 
 @then(parsers.re(rf"{SEEING} видит, что в чате идёт звонок, без перезагрузки"))
+@checks(Live(), Where(CHAT_SCREENS, present=("ongoing-call",)), by=LOOKING)
 def sees_call_going(page: Page, scene: Scene, cast: Cast, together: Together, word: str, second: str | None) -> None:
     """Waits for the open chat's banner «Идёт звонок» with «Присоединиться к звонку», and checks it came live."""
     seen = _seen_by(page, scene, cast, together, word, second)
@@ -239,6 +261,7 @@ def sees_call_going(page: Page, scene: Scene, cast: Cast, together: Together, wo
 
 
 @then(parsers.re(rf"{SEEING} видит в звонке участников: (?P<who>.+) без перезагрузки"))
+@checks(Live(), People("call-participant", Group("who")), by=LOOKING)
 def sees_participants(
     page: Page, scene: Scene, cast: Cast, together: Together, word: str, second: str | None, who: str
 ) -> None:

@@ -30,6 +30,7 @@ from ..testing.acts import (
     Code,
     Fill,
     Group,
+    Named,
     Open,
     Own,
     Reload,
@@ -119,11 +120,13 @@ class Matcher:
         accounts: Callable[[], Mapping[str, str]] = dict,
         subject: Persona | None = None,
         records: Callable[[str], Sequence[Mapping[str, Any]]] = lambda _kind: (),
+        people: Callable[[], Mapping[str, str]] = dict,
     ) -> None:
         """`codes`: the codes sent so far, as typed, and the channel each came by (sms, email, call);
         `accounts`: the actor's credentials in the world now (acts.ACCOUNT_WORDS), read when matching;
         `subject`: the person the steps call «пользователь», when someone else acts (acts.Subject);
-        `records`: the world's records of a kind now (its snapshot's list: «lessons»), for an address typed."""
+        `records`: the world's records of a kind now (its snapshot's list: «lessons»), for an address typed;
+        `people`: the scenario's people by the names screens show them, and the word the steps call each by."""
         self.library = library
         self.actor = actor
         self.subject = subject
@@ -131,6 +134,7 @@ class Matcher:
         self.who = who
         self.accounts = accounts
         self.records = records
+        self.people = people
 
     def personal(self, typed: str) -> bool:
         """Whether what was typed is the actor's own (a persona field, an account's credential) or a code sent:
@@ -167,6 +171,12 @@ class Matcher:
             return 1 + (declared.channel is not None)  # «код из письма» says more than «полученный код»
         if isinstance(declared, Wrong):
             return 1 if self._wrong(declared, typed) else None
+        if isinstance(declared, Named):  # the longest name of the scenario's people the label starts with
+            named = [(name, word) for name, word in self.people().items() if typed.startswith(name)]
+            if not named:
+                return None
+            word = max(named, key=lambda found: len(found[0]))[1]
+            return None if self._value(declared.group, declared.forms.get(word, word), values) is None else 1
         if isinstance(declared, Chosen):  # anything, the same each time the declaration names it
             if values.setdefault(CHOSEN + declared.name, typed) != typed:
                 return None

@@ -30,13 +30,17 @@ from ..testing.acts import (
     Group,
     Heading,
     Joined,
+    Latest,
     LessonCall,
     Live,
+    MadeChat,
     Notice,
     OnlyButton,
+    People,
     Screen,
     Shows,
     Table,
+    Tally,
     Text,
     TypedBack,
     Unchanged,
@@ -46,6 +50,7 @@ from .library import Library, LibraryStep, Unwritable
 from .matching import Entry
 
 # The order proposals are offered in: what went wrong or was announced first, the world last.
+PROFILE = "profile:"  # a person of `people` by their profile's id («profile:17»), beside their names
 RANK = {
     Alert: 0,
     FieldAlert: 0,
@@ -66,6 +71,10 @@ RANK = {
     LessonCall: 4,
     TypedBack: 0,
     Live: 5,  # «… видит это без перезагрузки»: after what was seen
+    People: 3,
+    Latest: 3,
+    Tally: 4,
+    MadeChat: 4,
 }
 
 
@@ -140,6 +149,10 @@ def _check(
     values: dict[str, str] = {}
     if isinstance(check, Joined):
         return _joined(check, gained)
+    if isinstance(check, Tally):
+        writers = {e["profile"] for e in recorded if e["kind"] == "chat_message"}
+        calls = [e for e in recorded if e["kind"] == "call_started" and e["profile"] in writers]
+        return ({check.count.name: str(len(calls))}, {"world:calls"}, 1) if calls else None
     if isinstance(check, FileSent):
         return _file_sent(check, gained)
     if isinstance(check, Unchanged):
@@ -214,6 +227,8 @@ def _check(
         return dict(check.values), {f"present:{testid}" for testid in check.present}, 1 + len(check.present)
     if isinstance(check, Table | DocString):
         return None  # what the step takes under it: read by `attachment`
+    if isinstance(check, People | Latest | MadeChat):
+        return None  # a list's rows, and who they are the recording's to say: read by `_listed`, `_made`
     if isinstance(check, Attends | LessonCall | TypedBack):
         return None  # whose word they take is the person's at the keyboard: read by `_by_person`
     if len(shown.buttons) != 1:  # OnlyButton
@@ -276,6 +291,37 @@ def _by_person(
         return None
     label, value = shown.field_values[0]
     return {check.label.name: label, check.value.name: value}, {"typed-back"}, 1
+
+
+def _made(
+    check: MadeChat, recorded: Sequence[Mapping[str, Any]], people: Mapping[str, str]
+) -> tuple[dict[str, str], set[str], int] | None:
+    """The chat made by hand in the recording and the one person added to it, by the words the steps call them."""
+    made = [e for e in recorded if e["kind"] == "chat_created"]
+    added = [e for e in recorded if e["kind"] == "chat_members_added"]
+    if len(made) != 1 or len(added) != 1 or added[0]["chat"] != made[0]["chat"] or len(added[0]["profiles"]) != 1:
+        return None
+    maker, member = (people.get(f"{PROFILE}{profile}") for profile in (made[0]["profile"], added[0]["profiles"][0]))
+    if not maker or not member:
+        return None
+    return {check.maker.name: maker, check.added.name: member}, {"world:chat_created"}, 1
+
+
+def _listed(
+    check: People | Latest, shown: Shown | None, people: Mapping[str, str]
+) -> tuple[dict[str, str], set[str], int] | None:
+    """The people the screen lists, by the words the steps call them, if it lists only people of the scenario; or
+    the last of the elements it shows with the testid."""
+    rows = shown.rows.get(check.testid, ()) if shown is not None else ()
+    if isinstance(check, Latest):
+        return ({check.text.name: " ".join(rows[-1])}, {f"latest:{check.testid}"}, 1) if rows else None
+    words = [people.get(row[0]) for row in rows if row]
+    if not words or None in words:
+        return None
+    if check.any_order:
+        known = list(dict.fromkeys(people.values()))
+        words.sort(key=lambda word: known.index(word) if word in known else len(known))
+    return {check.who.name: ", ".join(word for word in words if word)}, {f"people:{check.testid}"}, 1
 
 
 def _lesson_call(
@@ -341,12 +387,14 @@ def propose(
     personal: Collection[str] = (),
     journal: str | None = None,
     recorded: Sequence[Mapping[str, Any]] = (),
+    people: Mapping[str, str] | None = None,
 ) -> list[Entry]:
     """The «Тогда» entries worth proposing, in the order they are offered; `recorded`: the event log since the
-    recording started, for checks whose precondition is the whole scenario's."""
+    recording started, for checks whose precondition is the whole scenario's; `people`: the scenario's people
+    by the names screens show them, and the word the steps call each by."""
     candidates = []
     for order, (step, declaration) in enumerate(library.checking()):
-        found = _all(declaration, shown, gained, journal, recorded, who)
+        found = _all(declaration, shown, gained, journal, recorded, who, people or {})
         if found is None:
             continue
         values, covers, specificity, attached = found
@@ -378,6 +426,7 @@ def _all(
     journal: str | None,
     recorded: Sequence[Mapping[str, Any]],
     who: str = "",
+    people: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, str], set[str], int, Attached] | None:
     values: dict[str, str] = {}
     covers: set[str] = set()
@@ -394,6 +443,10 @@ def _all(
             continue
         if isinstance(check, Attends | LessonCall | TypedBack):
             found = _by_person(check, shown, gained, recorded, who)
+        elif isinstance(check, People | Latest):
+            found = _listed(check, shown, people or {})
+        elif isinstance(check, MadeChat):
+            found = _made(check, recorded, people or {})
         else:
             found = _check(check, shown, gained, journal, recorded)
         if found is None:

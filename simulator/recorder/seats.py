@@ -24,6 +24,7 @@ from ..testing.personas import Persona
 from .capture import Place
 from .library import Library, LibraryStep
 from .matching import Entry, Matcher
+from .proposing import PROFILE
 
 ADMIN = "администратор"
 CLASS_TEACHER = "классный руководитель"
@@ -133,6 +134,31 @@ def second_browsers(fixtures: Mapping[str, Any], seats: Sequence[Seat]) -> None:
                 seat.page, seat.word, seat.second, seat.persona = page, word, True, people.get(word)
 
 
+def people_of(
+    seats: Sequence[Seat], fixtures: Mapping[str, Any], actor: tuple[str, Persona] | None
+) -> list[tuple[str, Persona]]:
+    """The scenario's people, each with the word the steps call them (steps/cast.py `person`: the actor by their
+    role's word, the rest as the cast calls them), the actor first."""
+    people: list[tuple[str, Persona]] = [actor] if actor is not None else []
+    people += [(seat.word, seat.persona) for seat in seats if seat.persona is not None and seat.word]
+    people += [(w, p) for w, p in getattr(fixtures.get("cast"), "people", {}).items() if isinstance(p, Persona)]
+    return people
+
+
+def names(seats: Sequence[Seat], fixtures: Mapping[str, Any], actor: tuple[str, Persona] | None) -> dict[str, str]:
+    """Each person of the scenario by the names screens show them («Фамилия Имя», the full name) and by their
+    profiles' ids («profile:17», as the event log names them), and the word the steps call them by."""
+    found: dict[str, str] = {}
+    for word, person in people_of(seats, fixtures, actor):
+        profiles = [person.ids.get(key) for key in ("profile_id", "duplicate_profile_id", "max_profile_id")]
+        for name in (f"{person.last_name} {person.first_name}", person.full_name):
+            found.setdefault(name, word)
+        for profile in profiles:
+            if profile is not None:
+                found.setdefault(f"{PROFILE}{profile}", word)
+    return found
+
+
 __all__ = [
     "ADMIN",
     "CLASS_TEACHER",
@@ -140,7 +166,9 @@ __all__ = [
     "USER",
     "Seat",
     "by_values",
+    "names",
     "others",
+    "people_of",
     "seat_down",
     "second_browsers",
     "serves",

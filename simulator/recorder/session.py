@@ -20,14 +20,14 @@ import math
 import re
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Browser, BrowserContext, Error, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Download, Error, Page, Playwright, sync_playwright
 
 from ..hosts import PLATFORMS, Hosts
 from ..server import SimulatorServer
@@ -39,7 +39,7 @@ from ..testing.plugin import DEFAULT_SEED
 from ..validation import SEXES, format_phone
 from ..wire import SESSION_HEADER
 from ..world import World
-from . import panel
+from . import downloads, panel
 from .capture import (
     BINDING,
     OBSERVE,
@@ -62,7 +62,7 @@ from .capture import SCRIPT as CAPTURE_SCRIPT
 from .library import GivenFailed, Library, LibraryError, load
 from .matching import Entry, Matcher
 from .proposing import Shown, propose
-from .seats import ADMIN, STARTS_AT, USER, Seat, by_values, others, seat_down, second_browsers, view
+from .seats import ADMIN, STARTS_AT, USER, Seat, by_values, names, others, people_of, seat_down, second_browsers, view
 from .trying import Tried, Trier
 from .writing import Header, feature, platform_tags, under
 
@@ -162,6 +162,7 @@ class Recording:
         self.seats: list[Seat] = []  # the recording's windows, the first one first
         self.seat: Seat | None = None  # the window the person works in now
         self.queue: list[tuple[Seat, Captured]] = []  # what the windows captured, in order
+        self.downloads: list[tuple[Seat, Download]] = []  # files the windows downloaded, not read yet
         self.entries: list[Entry] = []
         self.given_entries: list[str] = []  # «Дано» lines a switch before the first action added
         self.buffer: list[Raw] = []
@@ -281,6 +282,8 @@ class Recording:
         context.expose_binding(STATE_BINDING, lambda _source: self.panel_state(seat))
         context.add_init_script(CAPTURE_SCRIPT)
         context.add_init_script(panel.SCRIPT)
+        # A click that downloads a file loads no document: the file is what it showed (downloads.py).
+        context.on("page", lambda page: page.on("download", lambda download: self.downloads.append((seat, download))))
         return context
 
     def _take(self, seat: Seat, payload: Any) -> None:
@@ -293,7 +296,14 @@ class Recording:
         for seat in self.seats:
             seat.library = view(self.library, seat, page)
             seat.matcher = Matcher(
-                seat.library, seat.persona, self._codes, seat.word, seat.credentials, seat.subject, self._records
+                seat.library,
+                seat.persona,
+                self._codes,
+                seat.word,
+                seat.credentials,
+                seat.subject,
+                self._records,
+                self._names,
             )
         self._accounts_read = False
 
@@ -428,7 +438,7 @@ class Recording:
         self._drain()
         deadline = time.monotonic() + NAVIGATION_WAIT
         while self.pending is not None and self.pending.navigates and time.monotonic() < deadline:
-            if not self.pump():
+            if self.downloads or not self.pump():
                 break
             self._drain()
         if self.pending is not None:
@@ -511,6 +521,12 @@ class Recording:
         seat = self.seat
         assert seat is not None
         new, replaced = self.matcher.match(current, self._own_steps(seat))
+        if not replaced and all(entry.placeholder for entry in new) and self._continues(current):
+            # How a step of more actions starts (the administrator's sign-in: «Войти», the phone, the code, …):
+            # kept until its last action, rather than written as placeholders it might not take in again.
+            self.buffer, self.proposals, self.failing, self.note = current, [], [], ""
+            self.pending = Pending(None, navigates, self._cursor(), seat)
+            return
         for entry in new:
             entry.who = seat.word
             by_values(entry, seat)
@@ -525,12 +541,35 @@ class Recording:
         last = new[-1]
         self.pending = Pending(None if last.placeholder else last, navigates, self._cursor(), seat)
 
+    def _continues(self, raws: list[Raw]) -> bool:
+        """Whether these actions are how a step of this window that says more actions starts."""
+        for _, acts in self.matcher.library.acting("when"):
+            for end in range(len(raws), len(acts.actions)):
+                binding = self.matcher.bind(replace(acts, actions=acts.actions[:end]), raws)
+                if binding is not None and len(binding.covered) == len(raws):
+                    return True
+        return False
+
     def _own_steps(self, seat: Seat) -> list[Entry]:
         """The last steps written, as far back as they are this window's person's (a step may take them in)."""
         start = len(self.entries)
         while start and self.entries[start - 1].who in (None, seat.word):
             start -= 1
         return self.entries[start:]
+
+    def _close_buffer(self) -> None:
+        """A check added in the middle of a step's actions: what was done so far is written first, as best it can."""
+        clicks = [i for i, raw in enumerate(self.buffer) if isinstance(raw, Clicked)]
+        if self.seat is None or not clicks:
+            return
+        done, self.buffer = self.buffer[: clicks[-1] + 1], self.buffer[clicks[-1] + 1 :]
+        new, replaced = self.matcher.match(done, self._own_steps(self.seat))
+        for entry in new:
+            entry.who = self.seat.word
+            by_values(entry, self.seat)
+        if replaced:
+            del self.entries[-replaced:]
+        self.entries += new
 
     def _flush(self) -> None:
         """Fields typed with nothing after them: placeholders, so nothing done is lost."""
@@ -619,6 +658,10 @@ class Recording:
                 self.entries[index : index + 1] = [self.matcher.placeholder(raw) for raw in entry.raws]
         seat = pending.seat or self.seats[0]
         self._note_countdown(shown)
+        taken = [download for window, download in self.downloads if window is seat]
+        self.downloads = [(window, download) for window, download in self.downloads if window is not seat]
+        if taken:
+            shown = self._downloaded(shown, taken[-1])
         tried = self._checks(seat, shown, gained)
         self.proposals = [t.entry for t in tried if t.passed]
         self.failing = [(t.sentence, t.failure) for t in tried if t.failure is not None]
@@ -637,12 +680,33 @@ class Recording:
             personal=self._personal(),
             journal=self.options.journal,
             recorded=recorded,
+            people=self._names(),
         )
         for entry in proposed:
             entry.who = seat.word
             by_values(entry, seat)
         self.trier.typed(self.entries)
         return [self.trier.run(entry) for entry in proposed]
+
+    def _names(self) -> dict[str, str]:
+        """The scenario's people by the names screens show them, and the word each is called by."""
+        actor = getattr(self.fixtures.get("scene"), "actor", None)
+        word = self.who if actor is self.actor else USER  # an administrator's recording: the scene's user
+        return names(self.seats, self.fixtures, (word, actor) if isinstance(actor, Persona) else None)
+
+    def _downloaded(self, shown: Shown | None, download: Download) -> Shown | None:
+        """What the page showed, with the file the click downloaded from it, its people said by whose they are."""
+        try:
+            path = Path(download.path())
+        except Error:
+            return shown  # the download failed: nothing more than the page to read
+        actor = getattr(self.fixtures.get("scene"), "actor", None)
+        word = self.who if actor is self.actor else USER
+        people = people_of(self.seats, self.fixtures, (word, actor) if isinstance(actor, Persona) else None)
+        profiles = {str(p.ids["profile_id"]): w for w, p in reversed(people) if p.ids.get("profile_id") is not None}
+        # The scenario's actor first, the administrator last: as the hand-written scenarios list them.
+        order = sorted(dict.fromkeys(word for word, _ in people), key=lambda word: word == ADMIN)
+        return downloads.read(shown, path, download.suggested_filename, self._names(), profiles, order)
 
     def _live_changes(self) -> None:
         """A window whose page changed live since it was last read (another person's message, a join request):
@@ -675,6 +739,7 @@ class Recording:
         if command == "check":
             index = int(number) if number.isdigit() else 0  # «Добавить проверку»: the first one proposed
             if index < len(self.proposals):
+                self._close_buffer()
                 self.entries.append(self.proposals.pop(index))
                 self.note = ""
         elif command == "undo":
@@ -722,6 +787,10 @@ class Recording:
             # A Госуслуги account registered during the recording («Регистрация») is typed like a seeded one.
             gosuslugi = seat.gosuslugi or _registered(seat.persona, world.get("gosuslugi_accounts", []))
             seat.accounts = _credentials(seat.persona, gosuslugi, accounts)
+            # The number of a profile's duplicate («профиль-дублёр на другом номере»): the actor's, typed as theirs.
+            duplicate = getattr(self.fixtures.get("cast"), "duplicate_phone", "")
+            if duplicate and seat.persona is getattr(self.fixtures.get("scene"), "actor", None):
+                seat.accounts["duplicate_phone"] = duplicate
         self._accounts = self.seats[0].accounts if self.seats else {}
         self._accounts_read = True
 
@@ -736,6 +805,8 @@ class Recording:
     def _personal(self) -> list[str]:
         people = {person.key: person for person in (self.actor, self.subject) if person is not None}
         people.update({seat.persona.key: seat.persona for seat in self.seats if seat.persona is not None})
+        # Everyone the «Дано» steps put in the world: a classmate's name is no more the scenario's than one's own.
+        people.update({person.key: person for _, person in people_of(self.seats, self.fixtures, None)})
         return [
             value
             for person in people.values()
@@ -797,6 +868,8 @@ class Recording:
             lines.append(f"Госуслуги: {accounts['gosuslugi_login']}   Пароль: {accounts['gosuslugi_password']}")
         if "vkid_password" in accounts:
             lines.append(f"VK ID: пароль {accounts['vkid_password']}")
+        if "duplicate_phone" in accounts:
+            lines.append(f"Другой номер (профиль-дублёр): {format_phone(accounts['duplicate_phone'])}")
         if "email_password" in accounts:
             lines.append(f"Профиль на почте: пароль {accounts['email_password']}")
         if "vkid_password" in accounts or "email_password" in accounts:

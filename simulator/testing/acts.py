@@ -77,8 +77,17 @@ class Chosen:
     name: str
 
 
+@dataclass(frozen=True)
+class Named:
+    """A person of the scenario, as a label names them (their full name first: a member to tick in a list): the
+    group takes the word the steps call them by, in the form `forms` gives it («ученик» → «ученика»)."""
+
+    group: Group
+    forms: Mapping[str, str] = field(default_factory=dict)
+
+
 CODE = Code()
-Value = str | Group | Actor | Own | Subject | Code | Wrong | Chosen
+Value = str | Group | Actor | Own | Subject | Code | Wrong | Chosen | Named
 
 
 # -- what a «Когда» step does ----------------------------------------------------------------------
@@ -88,7 +97,7 @@ Value = str | Group | Actor | Own | Subject | Code | Wrong | Chosen
 class Click:
     """A click on a button or a link (`role` None: either) with this label, inside the landmark named `within`."""
 
-    label: str | Group
+    label: str | Group | Named
     role: str | None = None
     within: str | None = None
 
@@ -389,6 +398,44 @@ class TypedBack:
 
 
 @dataclass(frozen=True)
+class People:
+    """The elements with this `data-testid` show people of the scenario, each by their name first («Фамилия Имя» or
+    the full name): the `who` group takes the words the steps call them by, in the page's order, joined by «, »
+    («учитель, ученик»). Nobody, or someone the scenario does not name, is no match. `any_order`: the step takes
+    them in any order (a chat's members, listed by name), so they are said in the order the scenario knows them, its
+    actor first; else as the page lists them (a call's participants, as they joined)."""
+
+    testid: str
+    who: Group
+    any_order: bool = False
+
+
+@dataclass(frozen=True)
+class Latest:
+    """The last element with this `data-testid` (the newest message of a chat) reads what the `text` group takes."""
+
+    testid: str
+    text: Group
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The recording so far, in the event log: whoever wrote in chats (`chat_message`) also started calls
+    (`call_started`), as many as the `count` group takes."""
+
+    count: Group
+
+
+@dataclass(frozen=True)
+class MadeChat:
+    """The recording so far made one group chat by hand (`chat_created`) and added one person to it
+    (`chat_members_added`): the `maker` group takes the word the steps call whoever made it, `added` the one added."""
+
+    maker: Group
+    added: Group
+
+
+@dataclass(frozen=True)
 class Live:
     """The page has fetched itself live since it was loaded (simulator/static/live.js): what the person sees there
     came without a reload."""
@@ -414,6 +461,10 @@ Check = (
     | LessonCall
     | TypedBack
     | Live
+    | People
+    | Latest
+    | Tally
+    | MadeChat
 )
 
 
@@ -464,6 +515,7 @@ ACCOUNT_WORDS = {
     "gosuslugi_login": "его логин Госуслуг",
     "gosuslugi_password": "его пароль Госуслуг",
     "vkid_password": "его пароль VK ID",
+    "duplicate_phone": "его другой номер (профиль-дублёр)",
     "vkid_new_password": "его пароль VK ID, когда он новый",
     "email_password": "пароль его профиля на почте",
 }
@@ -494,6 +546,8 @@ def _said(value: Value) -> str:
         return "пользователя " + ACTOR_WORDS.get(value.attribute, value.attribute).removeprefix("его ")
     if isinstance(value, Chosen):
         return f"придуманное им значение ‹{value.name}›"
+    if isinstance(value, Named):
+        return f"имя человека сценария ‹{value.group.name}›"
     return f"«{value}»"
 
 
@@ -522,6 +576,14 @@ def _action(action: Action) -> str:
 def _check(check: Check) -> str:
     if isinstance(check, Live):
         return "страница обновилась сама, без перезагрузки"
+    if isinstance(check, People):
+        return f"люди сценария в {check.testid}: {_said(check.who)}"
+    if isinstance(check, Latest):
+        return f"последний {check.testid}: {_said(check.text)}"
+    if isinstance(check, Tally):
+        return f"в мире: звонков пишущего в чатах — {_said(check.count)}"
+    if isinstance(check, MadeChat):
+        return f"в мире: чат, созданный ‹{check.maker.name}›, в нём ‹{check.added.name}›"
     if isinstance(check, Heading):
         return f"заголовок {_said(check.title)}"
     if isinstance(check, Notice | Alert):

@@ -628,18 +628,10 @@ FLOWS: dict[str, Flow] = {
 # IDs of docs/flows.md not recorded here yet, and what stands in the way.
 NO_STEP = "no «Когда» step of the library declares its actions (@acts) yet"
 NOT_YET: dict[str, str] = {
-    "F09": "the administrator's statistics are a second person's download, checked with a data table the recorder "
-    "does not write",
-    "F10": "a duplicate profile needs two people in one world; a recording has one actor",
     "F20": "the classmate who finds the call among his video conferences and joins it is a second person: his steps "
     "have no @acts in his own window yet (the student's part records as written: tests/recorder/test_recorded_chats.py)",
     "F21": "the pupil who joins the call from VK Мессенджер is a second person: his step has no @acts in his own window "
     "yet (the teacher's part records as written: tests/recorder/test_recorded_chats.py)",
-    "F22": "«отмечает среди участников организации ученика» names a school member who is neither the actor nor the "
-    "scene's user: no declared value binds such a person; the statistics after it are an administrator's table",
-    "F24": "the class teacher is a second person in the world; a recording has one actor",
-    "F28": "live chat updates: two people in one world",
-    "F29": "a call's participants live: two people in one world",
     "F33": "a classroom of trainees: many sessions, not one recording",
 }
 
