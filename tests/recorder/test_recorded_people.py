@@ -8,11 +8,16 @@ step («Когда администратор …»), and what another window sh
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
+from typing import cast
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, BrowserContext, Page
 
+from simulator.recorder import downloads
+from simulator.recorder.library import load
+from simulator.recorder.seats import Seat, serves
 from simulator.recorder.session import SCHOOLS
 from tests.recorder.test_recorded_places import f23
 from tests.support.recording import Flow, Person, record_and_run
@@ -292,3 +297,56 @@ FLOWS: dict[str, Flow] = {
 @pytest.mark.parametrize("flow_id", sorted(FLOWS))
 def test_a_person_records_the_flow_and_the_feature_runs_green(flow_id: str, browser: Browser, tmp_path: Path) -> None:
     record_and_run(flow_id, FLOWS[flow_id], browser, tmp_path)
+
+
+def test_each_window_is_offered_the_steps_done_in_its_own_person_s_browser() -> None:
+    """The administrator's steps work in the administrator's window, a second browser's in a second browser, the
+    actor's page steps in the window that is the steps' `page`; «… видит … без перезагрузки» in any window, the clock
+    and the world (no page) in every one."""
+    library = load()
+    actors_page = cast(Page, object())
+
+    def serving(word: str, *, second: bool = False, page: bool = False) -> set[str]:
+        own = actors_page if page else cast(Page, object())
+        seat = Seat(cast(BrowserContext, None), own, word, second=second)
+        return {s.function.__name__ for s in library.steps for d in s.declarations if serves(seat, s, d, actors_page)}
+
+    teacher, admin = serving("учитель", page=True), serving("администратор")
+    student, class_teacher = serving("ученик", second=True), serving("классный руководитель")
+    assert {"open_chat", "write", "sees_message", "days_pass"} <= teacher
+    assert {"admin_signs_in", "download_statistics", "sheet_rows", "saw_it_live", "days_pass"} <= admin
+    assert {"second_writes", "second_joins_call", "sees_message", "days_pass"} <= student
+    assert {"class_teacher_signs_in", "class_teacher_adds", "class_teacher_told"} <= class_teacher
+    assert not {"admin_signs_in", "second_writes", "class_teacher_adds"} & teacher
+    assert not {"open_chat", "write", "second_writes", "class_teacher_adds"} & admin
+    assert not {"open_chat", "write", "admin_signs_in"} & student
+
+
+def test_a_downloaded_workbook_names_its_people_by_their_words_the_actor_first(tmp_path: Path) -> None:
+    """A sheet's rows as the statistics step's table: a person's name, and their profile's ID in an ID column, as
+    «{word}»; the actor's row first and the administrator's last, whatever the file's order; anyone else as is."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Пользователи"
+    sheet.append(["Дата", "ID пользователя", "ФИО", "Связь с ЭИП"])
+    day = datetime(2024, 10, 16)
+    for row in ([day, 7, "Админова Ася", 0], [day, 9, "Незнакомов Нил", 1], [day, 8, "Учителев Устин", 1]):
+        sheet.append(row)
+    path = tmp_path / "download"  # as Playwright keeps it: no extension
+    book.save(path)
+    names = {"Админова Ася": "администратор", "Учителев Устин": "учитель"}
+    shown = downloads.read(
+        None, path, "report.xlsx", names, {"7": "администратор", "8": "учитель"}, ["учитель", "администратор"]
+    )
+    assert shown is not None and shown.testids[downloads.NAME] == "report.xlsx"
+    assert shown.rows[f"{downloads.SHEET}Пользователи"] == (
+        ("16.10.2024", "{учитель}", "{учитель}", "1"),
+        ("16.10.2024", "{администратор}", "{администратор}", "0"),
+        ("16.10.2024", "9", "Незнакомов Нил", "1"),
+    )
+    (tmp_path / "page").write_text("<html></html>")
+    other = downloads.read(None, tmp_path / "page", "report.xlsx", names, {}, [])
+    assert other is not None and f"{downloads.SHEET}Пользователи" not in other.rows  # not a workbook: its name only
