@@ -28,6 +28,7 @@ from simulator.testing.acts import (
     LessonCall,
     Live,
     People,
+    RowCount,
     Shows,
     Text,
     Where,
@@ -154,6 +155,7 @@ def second_joins_call(together: Together, word: str) -> None:
 
 
 @when(parsers.re(rf"(?P<word>{PEOPLE}) во втором браузере присоединяется к видеоконференции «(?P<title>[^«»]+)»"))
+@acts(Click("Присоединиться", role="button"), by=SECOND, reads={"title": "conference-title"})
 def second_joins_conference(together: Together, word: str, title: str) -> None:
     """In the second browser, on the tab «Сферум»: «Присоединиться» in the row of this video conference."""
     _join_conference(_second(together, word), title)
@@ -217,6 +219,11 @@ def lesson_empty(page: Page) -> None:
     LessonCall(Group("who"), ended=True, values={"ended": "; звонок завершён"}),
 )
 @checks(Text("lesson-subject", Group("subject")), LessonCall(Group("who"), ended=False))
+@checks(
+    Text("conference-subject", Group("subject")),
+    People("call-participant", Group("who")),
+    LessonCall(None, ended=False),
+)
 def lesson_call_recorded(
     sim_session: SimSession, scene: Scene, cast: Cast, subject: str, who: str, ended: str | None
 ) -> None:
@@ -289,6 +296,7 @@ def sees_chats(
 
 
 @then(parsers.re(rf"{SEEING} видит у видеоконференции «(?P<title>[^«»]+)» участников: (?P<count>\d+) без перезагрузки"))
+@checks(Live(), RowCount("conference", Group("title"), Group("count"), "участников"), by=LOOKING)
 def sees_conference_count(
     page: Page, scene: Scene, cast: Cast, together: Together, word: str, second: str | None, title: str, count: str
 ) -> None:

@@ -37,6 +37,7 @@ from ..testing.acts import (
     Notice,
     OnlyButton,
     People,
+    RowCount,
     Screen,
     Shows,
     Table,
@@ -70,6 +71,7 @@ RANK = {
     Attends: 2,
     LessonCall: 4,
     TypedBack: 0,
+    RowCount: 3,
     Live: 5,  # «… видит это без перезагрузки»: after what was seen
     People: 3,
     Latest: 3,
@@ -229,6 +231,12 @@ def _check(
         return None  # what the step takes under it: read by `attachment`
     if isinstance(check, People | Latest | MadeChat):
         return None  # a list's rows, and who they are the recording's to say: read by `_listed`, `_made`
+    if isinstance(check, RowCount):
+        counted = [row for row in shown.rows.get(check.testid, ()) if row]
+        counts = [(row[0], found) for row in counted if (found := re.search(rf"{check.word}: (\d+)", " ".join(row)))]
+        if len(counts) != 1:
+            return None
+        return {check.title.name: counts[0][0], check.count.name: counts[0][1].group(1)}, {f"count:{check.testid}"}, 1
     if isinstance(check, Attends | LessonCall | TypedBack):
         return None  # whose word they take is the person's at the keyboard: read by `_by_person`
     if len(shown.buttons) != 1:  # OnlyButton
@@ -333,9 +341,15 @@ def _lesson_call(
     if len(changed) != 1:
         return None
     call = changed.pop()
-    events = [e for e in recorded if e["kind"] in CALL_EVENTS and e["call"] == call]
+    present = {
+        e["profile"]: e["kind"] != "call_left" for e in recorded if e["kind"] in CALL_EVENTS and e["call"] == call
+    }
+    if any(present.values()) == check.ended:
+        return None
+    if check.who is None:  # who is in it: another check of the declaration names them
+        return dict(check.values), {"world:call"}, 1 + len(check.values)
     # One person at the keyboard: a call joined by one profile alone is the actor's (the check run says whose).
-    if len({e["profile"] for e in events}) != 1 or (events[-1]["kind"] == "call_left") != check.ended:
+    if len(present) != 1:
         return None
     return {**check.values, check.who.name: who}, {"world:call"}, 1 + len(check.values)
 

@@ -379,13 +379,25 @@ class Attends:
 
 @dataclass(frozen=True)
 class LessonCall:
-    """The world holds an online lesson's call that the last action joined or left, made during the scenario, whose
-    only participant is the actor (the `who` group takes their word): ended by now if `ended`, else going on;
-    `values`: the step's other groups, constants."""
+    """The world holds an online lesson's call that the last action joined or left, made during the scenario: ended
+    by now if `ended`, else going on. `who` takes the actor's word when the actor alone was ever in it; None: whoever
+    is in it, as another check of the declaration names them (`People` on the call screen). `values`: the step's
+    other groups, constants."""
 
-    who: Group
+    who: Group | None
     ended: bool
     values: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RowCount:
+    """One row of the list under this `data-testid` counts something («участников: 1»): the `title` group takes the
+    row's first cell, `count` the number after `word`; a list where no row, or more than one, says it is no match."""
+
+    testid: str
+    title: Group
+    count: Group
+    word: str
 
 
 @dataclass(frozen=True)
@@ -460,6 +472,7 @@ Check = (
     | Attends
     | LessonCall
     | TypedBack
+    | RowCount
     | Live
     | People
     | Latest
@@ -621,7 +634,10 @@ def _check(check: Check) -> str:
         return f"в звонке на экране один участник, он сам: {_said(check.who)}"
     if isinstance(check, LessonCall):
         state = "завершён" if check.ended else "идёт"
-        return f"в мире: звонок онлайн-урока, в нём только он ({_said(check.who)}), {state}"
+        who = f"в нём только он ({_said(check.who)})" if check.who else "в нём те, кого называет экран"
+        return f"в мире: звонок онлайн-урока, {who}, {state}"
+    if isinstance(check, RowCount):
+        return f"строка списка {check.testid} ({_said(check.title)}): «{check.word}: {_said(check.count)}»"
     if isinstance(check, TypedBack):
         return f"поле {_said(check.label)} с ошибкой хранит введённое: {_said(check.value)}"
     where = f" на {check.on}" if check.on else ""
