@@ -23,15 +23,23 @@ from pytest_bdd import given, parsers, then, when
 from simulator import SESSION_HEADER
 from simulator.testing import Persona, Personas, SimSession
 from simulator.testing.acts import (
+    ANYTHING,
+    CODE,
+    Actor,
     Attach,
+    By,
+    CallStarted,
     Click,
     FileSent,
+    Fill,
     Group,
     MadeChat,
     Named,
+    Open,
     People,
     Text,
     Unchanged,
+    Where,
     acts,
     checks,
 )
@@ -269,7 +277,19 @@ def call_participants(page: Page, scene: Scene, cast: Cast, title: str, who: str
     expect(page.get_by_test_id("call-participant")).to_have_text([_name(p) for p in people])
 
 
+STARTERS = {"учеником": "ученик", "учителем": "учитель"}  # who started a call, as the sentence says it
+CLASSMATE = By("одноклассник")  # the classmate's own browser (chats.pages)
+
+
 @when(parsers.re(r"одноклассник открывает вкладку «Сферум» в своём электронном дневнике"))
+@acts(
+    Open("es"),
+    Fill("Логин", Actor("login")),
+    Fill("Пароль", Actor("password")),
+    Click("Войти", role="button"),
+    Click("Сферум", role="link", within="Меню"),
+    by=CLASSMATE,
+)
 def classmate_opens_tab(
     new_context: Callable[..., BrowserContext], sim_session: SimSession, cast: Cast, chats: Chats
 ) -> None:
@@ -284,6 +304,7 @@ def classmate_opens_tab(
 
 
 @then(parsers.re(r"среди видеоконференций одноклассника идёт звонок в чате «(?P<title>[^«»]+)»"))
+@checks(Where(("es-sferum",)), Text("ongoing-call-chat", Group("title")), by=CLASSMATE)
 def call_among_conferences(chats: Chats, title: str) -> None:
     """Checks the classmate's tab «Сферум» lists, under «Видеоконференции», the call going on in this chat."""
     page = _classmates_page(chats)
@@ -302,6 +323,7 @@ def _join(page: Page) -> None:
 
 
 @when("одноклассник присоединяется к звонку")
+@acts(Click(ANYTHING, role="link"), Click("Присоединиться", role="button"), screen="es-sferum", by=CLASSMATE)
 def classmate_joins(chats: Chats) -> None:
     """In the classmate's browser: clicks the call among the video conferences, then «Присоединиться»."""
     page = _classmates_page(chats)
@@ -310,6 +332,19 @@ def classmate_joins(chats: Chats) -> None:
 
 
 @when(parsers.re(rf"(?P<word>{OTHERS}) присоединяется к звонку в чате «(?P<title>[^«»]+)» из VK Мессенджера"))
+@acts(
+    Open("messenger", "/chats"),
+    Fill("Телефон или почта", Actor("phone")),
+    Click("Продолжить", role="button"),
+    Fill("Код подтверждения", CODE),
+    Click("Продолжить", role="button"),
+    Click("Продолжить в учебном профиле", role="button"),
+    Click("Продолжить", role="button"),
+    Click(Group("title"), role="link"),
+    Click("Присоединиться к звонку", role="link"),
+    Click("Присоединиться", role="button"),
+    by=By(Group("word"), own=True),
+)
 def joins_from_messenger(
     new_context: Callable[..., BrowserContext],
     sim_session: SimSession,
@@ -335,6 +370,9 @@ def joins_from_messenger(
         r"участники: (?P<who>.+)$"
     )
 )
+@checks(
+    Text("call-chat", Group("title")), CallStarted(Group("starter"), Group("who"), {v: k for k, v in STARTERS.items()})
+)
 def call_recorded(sim_session: SimSession, scene: Scene, cast: Cast, title: str, starter: str, who: str) -> None:
     """Checks the world: this chat has one call, started by that person at the Sferum clock's time, with exactly these participants in order."""
     world = sim_session.snapshot()
@@ -344,7 +382,7 @@ def call_recorded(sim_session: SimSession, scene: Scene, cast: Cast, title: str,
         "чатов с этим названием",
     )
     call = the_only((c for c in world["calls"] if c["chat_id"] == chat["id"]), "один звонок в чате", "звонков")
-    by = person(scene, cast, {"учеником": "ученик", "учителем": "учитель"}[starter])
+    by = person(scene, cast, STARTERS[starter])
     assert call["profile_id"] == profile_id(by)
     at_sferum_clock([call["started_at"]], world["clock"])
     assert [p["profile_id"] for p in call["participants"]] == [profile_id(p) for p in _people(scene, cast, who)]

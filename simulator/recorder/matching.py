@@ -24,6 +24,7 @@ from ..testing.acts import (
     Action,
     Actor,
     Acts,
+    Anything,
     Attach,
     Chosen,
     Click,
@@ -164,6 +165,8 @@ class Matcher:
             return 1 if found else None
         if isinstance(declared, Subject):
             return 1 if self.subject is not None and actor_has(self.subject, declared.attribute, typed) else None
+        if isinstance(declared, Anything):
+            return 0  # whatever it says: the step names it otherwise
         if isinstance(declared, Code):
             channel = self.codes().get(typed.strip())
             if channel is None or declared.channel not in (None, channel):

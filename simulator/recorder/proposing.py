@@ -21,6 +21,7 @@ from ..hosts import PLATFORMS
 from ..testing.acts import (
     Alert,
     Attends,
+    CallStarted,
     Check,
     Checks,
     DocString,
@@ -77,6 +78,7 @@ RANK = {
     Latest: 3,
     Tally: 4,
     MadeChat: 4,
+    CallStarted: 4,
 }
 
 
@@ -229,8 +231,8 @@ def _check(
         return dict(check.values), {f"present:{testid}" for testid in check.present}, 1 + len(check.present)
     if isinstance(check, Table | DocString):
         return None  # what the step takes under it: read by `attachment`
-    if isinstance(check, People | Latest | MadeChat):
-        return None  # a list's rows, and who they are the recording's to say: read by `_listed`, `_made`
+    if isinstance(check, People | Latest | MadeChat | CallStarted):
+        return None  # a list's rows, and who they are the recording's to say: read by `_listed`, `_made`, `_call`
     if isinstance(check, RowCount):
         counted = [row for row in shown.rows.get(check.testid, ()) if row]
         counts = [(row[0], found) for row in counted if (found := re.search(rf"{check.word}: (\d+)", " ".join(row)))]
@@ -299,6 +301,30 @@ def _by_person(
         return None
     label, value = shown.field_values[0]
     return {check.label.name: label, check.value.name: value}, {"typed-back"}, 1
+
+
+def _call(
+    check: CallStarted, recorded: Sequence[Mapping[str, Any]], people: Mapping[str, str]
+) -> tuple[dict[str, str], set[str], int] | None:
+    """The one call started in a chat in the recording: who started it and who came into it, by the words the steps
+    call them."""
+    started = [e for e in recorded if e["kind"] == "call_started" and e.get("lesson") is None]
+    if len(started) != 1:
+        return None
+    call = started[0]["call"]
+    profiles = [
+        started[0]["profile"],
+        *(e["profile"] for e in recorded if e["kind"] == "call_joined" and e["call"] == call),
+    ]
+    words = [people.get(f"{PROFILE}{profile}") for profile in dict.fromkeys(profiles)]
+    if None in words:
+        return None
+    starter = str(words[0])
+    return (
+        {check.starter.name: check.forms.get(starter, starter), check.who.name: ", ".join(map(str, words))},
+        {"world:call"},
+        1,
+    )
 
 
 def _made(
@@ -461,6 +487,8 @@ def _all(
             found = _listed(check, shown, people or {})
         elif isinstance(check, MadeChat):
             found = _made(check, recorded, people or {})
+        elif isinstance(check, CallStarted):
+            found = _call(check, recorded, people or {})
         else:
             found = _check(check, shown, gained, journal, recorded)
         if found is None:

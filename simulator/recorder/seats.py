@@ -13,7 +13,7 @@ steps call them by, and the library's steps that work in that browser — those 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -72,6 +72,8 @@ def serves(seat: Seat, step: LibraryStep, declaration: Acts | Checks, page: Page
         return not _takes_page(step) or (seat.page is not None and seat.page is page)
     if isinstance(by.who, str):
         return by.who == seat.word and not seat.second
+    if by.own:  # anyone at a window of their own but the actor, the group saying who
+        return bool(seat.word) and not seat.second and seat.page is not page
     return seat.second or by.second is not None
 
 
@@ -100,7 +102,8 @@ def by_values(entry: Entry, seat: Seat) -> None:
 
 def others(fixtures: Mapping[str, Any], seats: Sequence[Seat], user: Persona | None) -> dict[str, Persona]:
     """People of the world who may sit down at a window of their own, by the word their steps call them, and who
-    have none yet: the administrator, the class teacher, and `user` (an administrator's «пользователь»)."""
+    have none yet: the administrator, the class teacher, `user` (an administrator's «пользователь»), and the
+    other people of a chat's scenario («одноклассник», «ученик» of the class), whose steps open browsers of their own."""
     found: dict[str, Persona] = {}
     admin = getattr(fixtures.get("cast"), "people", {}).get(ADMIN)
     if isinstance(admin, Persona):
@@ -110,17 +113,25 @@ def others(fixtures: Mapping[str, Any], seats: Sequence[Seat], user: Persona | N
         found[CLASS_TEACHER] = teacher
     if user is not None:
         found[USER] = user
+    for word, person in getattr(fixtures.get("cast"), "people", {}).items():
+        if isinstance(person, Persona):
+            found.setdefault(word, person)
     taken = {seat.persona.key for seat in seats if seat.persona is not None}
     return {word: person for word, person in found.items() if person.key not in taken}
 
 
-def seat_down(fixtures: dict[str, Any], word: str, page: Page) -> None:
+def seat_down(fixtures: dict[str, Any], word: str, page: Page, fixture: Callable[[str], Any]) -> None:
     """Give the steps this person's window where they look for it: the administrator's and the class teacher's
-    own page, or the steps' `page` for the actor."""
+    own page, the chat steps' page of a classmate (`fixture` makes their `chats` if no step has yet), or the steps'
+    `page` for the actor."""
     if word == ADMIN:
         fixtures["cast"].admin_page = page
     elif word == CLASS_TEACHER:
         fixtures["diary"].teacher_page = page
+    elif word != USER and word in getattr(fixtures.get("cast"), "people", {}):
+        if "chats" not in fixtures:
+            fixtures["chats"] = fixture("chats")
+        fixtures["chats"].pages[word] = page
     else:
         fixtures["page"] = page
 

@@ -31,7 +31,7 @@ from playwright.sync_api import Browser, BrowserContext, Download, Error, Page, 
 
 from ..hosts import PLATFORMS, Hosts
 from ..server import SimulatorServer
-from ..testing.acts import Acts, Device
+from ..testing.acts import Acts, Device, Open
 from ..testing.browser import chromium_args, system_chromium
 from ..testing.client import Message, SimSession, Simulator
 from ..testing.personas import Persona, Personas
@@ -321,18 +321,30 @@ class Recording:
         seat.subject = None if word == USER else (self.subject or self.actor)
         seat.subject_word = USER if word == ADMIN else self.who
         seat.gosuslugi = self.fixtures.get("gosuslugi_logins", {}).get(persona.key)
-        seat_down(self.fixtures, word, seat.page)
+        seat_down(self.fixtures, word, seat.page, self.library.fixture)
         self._views()
-        platform = STARTS_AT.get(word) or self._start_of(persona)
-        url = self.session.url(platform, "/")
+        platform, path = (STARTS_AT[word], "/") if word in STARTS_AT else self._start_of(seat)
+        url = self.session.url(platform, path)
         seat.start = Place(url, platform, None)
         self.seat = seat
         self.note = f"Открыто окно: {seat.title}"
         seat.page.goto(url)
 
-    def _start_of(self, persona: Persona) -> str:
-        """Where a person of the scene starts: their journal, or VK Мессенджер for one without any."""
-        return self.options.journal if persona.ids.get("journal_account") else "messenger"
+    def _start_of(self, seat: Seat) -> tuple[str, str]:
+        """Where a person of the scene starts: the address their own steps open first (the classmate's diary, the
+        pupil's VK Мессенджер), those that name them before those whose group does; else their journal, or VK
+        Мессенджер for one without any."""
+        assert seat.library is not None and seat.persona is not None
+        opening = [
+            (not (acts.by is not None and isinstance(acts.by.who, str)), action)
+            for _, acts in seat.library.acting("when")
+            for action in acts.actions[:1]
+            if acts.by is not None and isinstance(action, Open)
+        ]
+        if opening:
+            first = min(opening, key=lambda found: found[0])[1]  # a step naming them outright, else the first
+            return first.platform, first.path
+        return (self.options.journal if seat.persona.ids.get("journal_account") else "messenger"), "/"
 
     def _device(self) -> dict[str, Any]:
         """The browser settings of the device a «Дано» step puts the person at (acts.Device: the app «Моя школа

@@ -86,8 +86,15 @@ class Named:
     forms: Mapping[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Anything:
+    """A label the step does not name: whatever the person clicked there (a row of a list chosen by what it says,
+    which the step finds by its place: the call going on in ЭШ's «Видеоконференции»)."""
+
+
+ANYTHING = Anything()
 CODE = Code()
-Value = str | Group | Actor | Own | Subject | Code | Wrong | Chosen | Named
+Value = str | Group | Actor | Own | Subject | Code | Wrong | Chosen | Named | Anything
 
 
 # -- what a «Когда» step does ----------------------------------------------------------------------
@@ -97,7 +104,7 @@ Value = str | Group | Actor | Own | Subject | Code | Wrong | Chosen | Named
 class Click:
     """A click on a button or a link (`role` None: either) with this label, inside the landmark named `within`."""
 
-    label: str | Group | Named
+    label: str | Group | Named | Anything
     role: str | None = None
     within: str | None = None
 
@@ -184,11 +191,14 @@ class By:
     steps open), or the step's group that takes the word: then it is the person's second browser («ученик во
     втором браузере», opened by a «Дано»). With `second`, the step works in any browser of the person the group
     names, the actor's page included, and the `second` group says «во втором браузере» where it is a second one.
-    A step that declares no `by` works in the actor's page, or, taking no page, in none (the world, the clock).
+    With `own`, the group names a person at a window of their own, which the step opens for them («ученик
+    присоединяется к звонку … из VK Мессенджера»). A step that declares no `by` works in the actor's page, or,
+    taking no page, in none (the world, the clock).
     """
 
     who: str | Group
     second: Group | None = None
+    own: bool = False
 
 
 @dataclass(frozen=True)
@@ -448,6 +458,17 @@ class MadeChat:
 
 
 @dataclass(frozen=True)
+class CallStarted:
+    """The recording so far started one call in a chat (`call_started`), and people joined it (`call_joined`): the
+    `starter` group takes the word the steps call whoever started it, in the form `forms` gives («ученик» →
+    «учеником»), `who` the words of everyone who came into it, in the order they came, joined by «, »."""
+
+    starter: Group
+    who: Group
+    forms: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Live:
     """The page has fetched itself live since it was loaded (simulator/static/live.js): what the person sees there
     came without a reload."""
@@ -478,6 +499,7 @@ Check = (
     | Latest
     | Tally
     | MadeChat
+    | CallStarted
 )
 
 
@@ -557,6 +579,8 @@ def _said(value: Value) -> str:
         return ACTOR_WORDS.get(value.attribute, f"его {value.attribute}") + " или значение из таблицы"
     if isinstance(value, Subject):
         return "пользователя " + ACTOR_WORDS.get(value.attribute, value.attribute).removeprefix("его ")
+    if isinstance(value, Anything):
+        return "любая"
     if isinstance(value, Chosen):
         return f"придуманное им значение ‹{value.name}›"
     if isinstance(value, Named):
@@ -595,6 +619,8 @@ def _check(check: Check) -> str:
         return f"последний {check.testid}: {_said(check.text)}"
     if isinstance(check, Tally):
         return f"в мире: звонков пишущего в чатах — {_said(check.count)}"
+    if isinstance(check, CallStarted):
+        return f"в мире: звонок, начатый {_said(check.starter)}, в нём {_said(check.who)}"
     if isinstance(check, MadeChat):
         return f"в мире: чат, созданный ‹{check.maker.name}›, в нём ‹{check.added.name}›"
     if isinstance(check, Heading):
@@ -649,7 +675,8 @@ def _check(check: Check) -> str:
 def _by(by: By | None) -> str:
     if by is None:
         return ""
-    whose = f"второй браузер {_said(by.who)}" if isinstance(by.who, Group) and by.second is None else _said(by.who)
+    second = isinstance(by.who, Group) and by.second is None and not by.own
+    whose = f"второй браузер {_said(by.who)}" if second else _said(by.who)
     return f" (в браузере: {whose})"
 
 

@@ -4,8 +4,9 @@ download pages.
 
 Files are chosen as a person chooses them, from their computer (Playwright's file chooser in the recorder's page):
 the recorder writes the library's «прикрепляет картинку|файл …» from the file's name and type, its size where the
-size is what matters (an empty file, one of megabytes). A flow on a phone (F02) names the phone in its «Дано», and
-the recorder's window is that phone's.
+size is what matters (an empty file, one of megabytes). The one who joins the call (F20's classmate, F21's pupil)
+sits down at a window of his own from the panel («Открыть окно: …») and his steps are written as his. A flow on a
+phone (F02) names the phone in its «Дано», and the recorder's window is that phone's.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ from tests.support.recording import Flow, Person, record_and_run
 MES = SCHOOLS["mes"]
 MAX_WAY = "МЭШ подключает Сферум через МАХ"
 LINKED_VIA_VKID = "учитель МЭШ, у которого учебный профиль Сферум привязан через VK ID"
+OPENS_MAX = (
+    "the same address opened: МАХ's start is written as the library's one step declared for it, «открывает МАХ на "
+    "компьютере», which F01's scenario from МАХ says"
+)
 # What the person has on their computer: a picture and a document (any other bytes would do as well).
 PICTURE = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
@@ -87,6 +92,91 @@ def f27(person: Person) -> None:
     person.check("аккаунт в МАХ не создан")
 
 
+def f20(student: Person) -> None:
+    """ЭШ's tab «Сферум»: the student authorises, writes, sends a picture and calls; the classmate, at a window of his
+    own, finds the call among his video conferences and joins it."""
+    student.fill("Логин", student.credential("Логин:"))
+    student.fill("Пароль", student.credential("Логин:", 2))
+    student.click("button", "Войти")
+    student.page.get_by_role("navigation", name="Меню").get_by_role("link", name="Авторизация в Сферум").click()
+    student.pause()
+    student.fill("Телефон или почта", student.own_phone())
+    student.click("button", "Продолжить")
+    student.fill("Пароль", student.credential("VK ID: пароль"))
+    student.click("button", "Продолжить")
+    student.fill("Код подтверждения", student.code())
+    student.click("button", "Продолжить")
+    student.click("button", "Продолжить в учебном профиле")
+    student.click("button", "Продолжить")
+    student.recording.session.advance(5 * 60)  # the trainer moves the clock: what the console's «Часы» form posts
+    student.pause()
+    student.page.reload()
+    student.pause()
+    student.page.get_by_test_id("chat").get_by_role("link", name="10А · Общая беседа", exact=True).click()
+    student.pause()
+    student.fill("Сообщение", "Кто решил задачу 5?")
+    student.click("button", "Отправить")
+    choose_file(student, "задача 5.png", "image/png", PICTURE)
+    student.check("в чате показана картинка «задача 5.png»")
+    student.check("в мире записаны его сообщения и файл «задача 5.png» типа image/png с его размером")
+    student.click("button", "Начать звонок")
+    student.check("в звонке в чате «10А · Общая беседа» участники: ученик")
+    classmate = student.open_window("одноклассник")
+    classmate.fill("Логин", classmate.credential("Логин:"))
+    classmate.fill("Пароль", classmate.credential("Логин:", 2))
+    classmate.click("button", "Войти")
+    classmate.page.get_by_role("navigation", name="Меню").get_by_role("link", name="Сферум", exact=True).click()
+    classmate.pause()
+    classmate.check("среди видеоконференций одноклассника идёт звонок в чате «10А · Общая беседа»")
+    classmate.page.get_by_test_id("ongoing-call").get_by_role("link").click()
+    classmate.pause()
+    classmate.click("button", "Присоединиться")
+    student.page.reload()
+    student.pause()
+    student.check("в звонке в чате «10А · Общая беседа» участники: ученик, одноклассник")
+    student.check(
+        "в мире записан звонок в чате «10А · Общая беседа», начатый учеником по часам Сферума, участники: ученик, "
+        "одноклассник"
+    )
+
+
+def f21(teacher: Person) -> None:
+    """«Сферум в МАХ»: the teacher signs in to МАХ, writes, sends a document and calls; the pupil, at a window of his
+    own, joins the call from VK Мессенджер."""
+    teacher.fill("Номер телефона", teacher.own_phone())
+    teacher.click("button", "Продолжить")
+    teacher.fill("Код подтверждения", teacher.code())
+    teacher.click("button", "Войти")
+    teacher.check("открывается «Сферум в МАХ» с его учебным профилем и школой и её чатами")
+    teacher.page.get_by_test_id("chats").get_by_role("link", name="10А · Общая беседа", exact=True).click()
+    teacher.pause()
+    teacher.fill("Сообщение", "Материалы к уроку")
+    teacher.click("button", "Отправить")
+    choose_file(teacher, "план урока.pdf", "application/pdf", DOCUMENT)
+    teacher.check("в чате файл «план урока.pdf» для скачивания")
+    teacher.check("в мире записаны его сообщения и файл «план урока.pdf» типа application/pdf с его размером")
+    teacher.click("button", "Начать звонок")
+    teacher.check("в звонке в чате «10А · Общая беседа» участники: учитель")
+    pupil = teacher.open_window("ученик")
+    pupil.fill("Телефон или почта", pupil.own_phone())
+    pupil.click("button", "Продолжить")
+    pupil.fill("Код подтверждения", pupil.code(after=1))
+    pupil.click("button", "Продолжить")
+    pupil.click("button", "Продолжить в учебном профиле")
+    pupil.click("button", "Продолжить")
+    pupil.page.get_by_test_id("chat").get_by_role("link", name="10А · Общая беседа", exact=True).click()
+    pupil.pause()
+    pupil.click("link", "Присоединиться к звонку")
+    pupil.click("button", "Присоединиться")
+    teacher.page.reload()
+    teacher.pause()
+    teacher.check("в звонке в чате «10А · Общая беседа» участники: учитель, ученик")
+    teacher.check(
+        "в мире записан звонок в чате «10А · Общая беседа», начатый учителем по часам Сферума, участники: учитель, "
+        "ученик"
+    )
+
+
 def messenger_chat(person: Person) -> None:
     """VK Мессенджер's start: signed in through VK ID, the class chat opened from «Чаты»."""
     person.fill("Телефон или почта", person.own_phone())
@@ -114,6 +204,30 @@ def e11_file(name: str, size: int, error: str) -> Callable[[Person], None]:
 
 
 FLOWS: dict[str, Flow] = {
+    "F21": Flow(
+        (
+            MES,
+            "учитель МЭШ, у которого учебный профиль Сферум привязан через МАХ",
+            "в Сферуме уже состоят пользователи школы:\n| роль | класс | сколько |\n| ученик | 10А | 1 |",
+        ),
+        f21,
+        start="max",
+        differences=(
+            ("Когда учитель открывает МАХ", OPENS_MAX),
+            ("Когда учитель открывает МАХ на компьютере", OPENS_MAX),
+        ),
+    ),
+    "F20": Flow(
+        (
+            SCHOOLS["es"],
+            "VK ID подтверждает вход по SMS",
+            "ученик ЭШ, у которого есть VK ID с паролем и учебный профиль Сферум",
+            "его одноклассник уже авторизован в Сферум из ЭШ",
+        ),
+        f20,
+        journal="es",
+        persona="student",
+    ),
     "F02": Flow(
         (
             MES,

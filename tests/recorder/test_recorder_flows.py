@@ -628,10 +628,6 @@ FLOWS: dict[str, Flow] = {
 # IDs of docs/flows.md not recorded here yet, and what stands in the way.
 NO_STEP = "no «Когда» step of the library declares its actions (@acts) yet"
 NOT_YET: dict[str, str] = {
-    "F20": "the classmate who finds the call among his video conferences and joins it is a second person: his steps "
-    "have no @acts in his own window yet (the student's part records as written: tests/recorder/test_recorded_chats.py)",
-    "F21": "the pupil who joins the call from VK Мессенджер is a second person: his step has no @acts in his own window "
-    "yet (the teacher's part records as written: tests/recorder/test_recorded_chats.py)",
     "F33": "a classroom of trainees: many sessions, not one recording",
 }
 
