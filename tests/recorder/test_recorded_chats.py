@@ -22,7 +22,7 @@ from simulator.recorder.capture import Clicked, Place, Typed
 from simulator.recorder.library import load
 from simulator.recorder.matching import Matcher
 from simulator.recorder.session import SCHOOLS
-from tests.support.recording import Flow, Person, record_and_run
+from tests.support.recording import Flow, Person, es_authorise_in_sferum, journal_sign_in, record_and_run
 
 MES = SCHOOLS["mes"]
 MAX_WAY = "МЭШ подключает Сферум через МАХ"
@@ -48,9 +48,7 @@ def choose_file(person: Person, name: str, mime: str, data: bytes) -> None:
 
 def f02(person: Person) -> None:
     """On a phone: МЭШ's app, its top panel's messenger button, МАХ's link to the profile made earlier."""
-    person.fill("Логин", person.credential("Логин:"))
-    person.fill("Пароль", person.credential("Логин:", 2))
-    person.click("button", "Войти")
+    journal_sign_in(person)
     person.page.get_by_role("banner").get_by_role("link", name="Мессенджер", exact=True).click()
     person.pause()
     person.check("открывается окно «Мессенджер не подключен»")
@@ -67,9 +65,7 @@ def f02(person: Person) -> None:
 
 def f27(person: Person) -> None:
     """МАХ does not know the number: «здесь» leads to «Скачать МАХ», its stores and computers, and back."""
-    person.fill("Логин", person.credential("Логин:"))
-    person.fill("Пароль", person.credential("Логин:", 2))
-    person.click("button", "Войти")
+    journal_sign_in(person)
     person.page.get_by_role("navigation", name="Навигационная панель").get_by_role("link", name="Сферум").click()
     person.pause()
     person.click("button", "Перейти к подключению")
@@ -95,19 +91,8 @@ def f27(person: Person) -> None:
 def f20(student: Person) -> None:
     """ЭШ's tab «Сферум»: the student authorises, writes, sends a picture and calls; the classmate, at a window of his
     own, finds the call among his video conferences and joins it."""
-    student.fill("Логин", student.credential("Логин:"))
-    student.fill("Пароль", student.credential("Логин:", 2))
-    student.click("button", "Войти")
-    student.page.get_by_role("navigation", name="Меню").get_by_role("link", name="Авторизация в Сферум").click()
-    student.pause()
-    student.fill("Телефон или почта", student.own_phone())
-    student.click("button", "Продолжить")
-    student.fill("Пароль", student.credential("VK ID: пароль"))
-    student.click("button", "Продолжить")
-    student.fill("Код подтверждения", student.code())
-    student.click("button", "Продолжить")
-    student.click("button", "Продолжить в учебном профиле")
-    student.click("button", "Продолжить")
+    journal_sign_in(student)
+    es_authorise_in_sferum(student)
     student.recording.session.advance(5 * 60)  # the trainer moves the clock: what the console's «Часы» form posts
     student.pause()
     student.page.reload()
@@ -122,9 +107,7 @@ def f20(student: Person) -> None:
     student.click("button", "Начать звонок")
     student.check("в звонке в чате «10А · Общая беседа» участники: ученик")
     classmate = student.open_window("одноклассник")
-    classmate.fill("Логин", classmate.credential("Логин:"))
-    classmate.fill("Пароль", classmate.credential("Логин:", 2))
-    classmate.click("button", "Войти")
+    journal_sign_in(classmate)
     classmate.page.get_by_role("navigation", name="Меню").get_by_role("link", name="Сферум", exact=True).click()
     classmate.pause()
     classmate.check("среди видеоконференций одноклассника идёт звонок в чате «10А · Общая беседа»")

@@ -16,7 +16,7 @@ from playwright.sync_api import Browser
 from simulator.recorder.library import load
 from simulator.recorder.matching import Entry, Matcher
 from simulator.recorder.session import SCHOOLS
-from tests.support.recording import Flow, Person, about_self, record_and_run
+from tests.support.recording import Flow, Person, about_self, journal_sign_in, record_and_run
 
 MES_CHILD_SCHOOL = "школа «ГБОУ Школа №1501»"
 CHILD = "ученик младше 14 лет с учетной записью МЭШ"
@@ -33,9 +33,7 @@ def own_email(person: Person) -> str:
 def mes_child_to_vkid(person: Person, *, look: bool = False) -> None:
     """The child's МЭШ account, its Sferum button, «Перейти к подключению» and the e-mail typed in VK ID;
     `look`: the parent checks the dialog on the way, as F12's scenario does."""
-    person.fill("Логин", person.credential("Логин:"))
-    person.fill("Пароль", person.credential("Логин:", 2))
-    person.click("button", "Войти")
+    journal_sign_in(person)
     person.page.get_by_role("navigation", name="Навигационная панель").get_by_role("link", name="Сферум").click()
     person.pause()
     if look:
@@ -201,9 +199,7 @@ def e10_locked(person: Person) -> None:
     """ЭШ: four wrong passwords in a row, a fifth locks signing in with a password, even the right one; a new
     password by SMS opens it again."""
     locked = "Превышено число попыток ввода пароля. Повторите попытку через 30 минут или восстановите пароль."
-    person.fill("Логин", person.credential("Логин:"))
-    person.fill("Пароль", person.credential("Логин:", 2))
-    person.click("button", "Войти")
+    journal_sign_in(person)
     person.page.get_by_role("navigation", name="Меню").get_by_role("link", name="Авторизация в Сферум").click()
     person.pause()
     person.fill("Телефон или почта", person.own_phone())

@@ -20,7 +20,7 @@ from simulator.recorder.library import load
 from simulator.recorder.seats import Seat, serves
 from simulator.recorder.session import SCHOOLS
 from tests.recorder.test_recorded_places import f23
-from tests.support.recording import Flow, Person, record_and_run
+from tests.support.recording import Flow, Person, journal_sign_in, record_and_run
 
 MES = SCHOOLS["mes"]
 OLYMPIAD = "Олимпиада по физике"
@@ -168,9 +168,7 @@ def f10(teacher: Person) -> None:
     teacher.check("ID в настройках аккаунта не совпадает с ID учителя в отчёте администратора")
     teacher.page.goto(teacher.recording.session.url("mes", "/"))  # the teacher types МЭШ's address
     teacher.pause()
-    teacher.fill("Логин", teacher.credential("Логин:"))
-    teacher.fill("Пароль", teacher.credential("Логин:", 2))
-    teacher.click("button", "Войти")
+    journal_sign_in(teacher)
     teacher.click("link", "Мой паспорт")
     teacher.page.get_by_role("navigation", name="Разделы паспорта").get_by_role("link", name="Безопасность").click()
     teacher.pause()

@@ -14,7 +14,15 @@ import pytest
 from playwright.sync_api import Browser
 
 from simulator.recorder.session import SCHOOLS
-from tests.support.recording import Flow, Person, about_self, mes_to_vkid, record_and_run
+from tests.support.recording import (
+    Flow,
+    Person,
+    about_self,
+    es_authorise_in_sferum,
+    journal_sign_in,
+    mes_to_vkid,
+    record_and_run,
+)
 
 ELJUR = SCHOOLS["eljur"]
 FIRST_WORDING = "the same step, written in its pattern's first wording"
@@ -120,19 +128,8 @@ def f31(person: Person) -> None:
 def f32(person: Person) -> None:
     """The student signs in to ЭШ, authorises in Sferum with the profile he has, joins the lesson from its row; the
     classmate, at the second browser the «Дано» opened on the tab «Сферум», sees him in the row and joins too."""
-    person.fill("Логин", person.credential("Логин:"))
-    person.fill("Пароль", person.credential("Логин:", 2))
-    person.click("button", "Войти")
-    person.page.get_by_role("navigation", name="Меню").get_by_role("link", name="Авторизация в Сферум").click()
-    person.pause()
-    person.fill("Телефон или почта", person.own_phone())
-    person.click("button", "Продолжить")
-    person.fill("Пароль", person.credential("VK ID: пароль"))
-    person.click("button", "Продолжить")
-    person.fill("Код подтверждения", person.code())
-    person.click("button", "Продолжить")
-    person.click("button", "Продолжить в учебном профиле")
-    person.click("button", "Продолжить")
+    journal_sign_in(person)
+    es_authorise_in_sferum(person)
     person.page.get_by_role("navigation", name="Меню").get_by_role("link", name="Сферум").click()
     person.pause()
     join_from_row(person, "Физика · 10А")
@@ -171,9 +168,7 @@ def e06(person: Person) -> None:
 
 def e08_phone(person: Person) -> None:
     """Markup typed where VK ID wants a phone or an e-mail: the field's error, the text shown as it was typed."""
-    person.fill("Логин", person.credential("Логин:"))
-    person.fill("Пароль", person.credential("Логин:", 2))
-    person.click("button", "Войти")
+    journal_sign_in(person)
     person.page.get_by_role("navigation", name="Навигационная панель").get_by_role("link", name="Сферум").click()
     person.pause()
     person.click("button", "Перейти к подключению")

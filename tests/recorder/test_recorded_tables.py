@@ -18,13 +18,18 @@ from simulator.recorder.matching import Entry
 from simulator.recorder.proposing import Shown, propose
 from simulator.recorder.session import SCHOOLS
 from simulator.recorder.writing import step_lines
-from tests.support.recording import Flow, Person, back_to_sferum, record_and_run
+from tests.support.recording import (
+    Flow,
+    Person,
+    back_to_sferum,
+    es_authorise_in_sferum,
+    journal_sign_in,
+    record_and_run,
+)
 
 
 def mes_sign_in(person: Person) -> None:
-    person.fill("Логин", person.credential("Логин:"))
-    person.fill("Пароль", person.credential("Логин:", 2))
-    person.click("button", "Войти")
+    journal_sign_in(person)
 
 
 def five_minutes_later(person: Person) -> None:
@@ -69,19 +74,8 @@ def f08(person: Person) -> None:
 
 def f18(person: Person) -> None:
     """ЭШ's sign-in, then the tab «Авторизация в Сферум» walked through without a check on the way: one step."""
-    person.fill("Логин", person.credential("Логин:"))
-    person.fill("Пароль", person.credential("Логин:", 2))
-    person.click("button", "Войти")
-    person.page.get_by_role("navigation", name="Меню").get_by_role("link", name="Авторизация в Сферум").click()
-    person.pause()
-    person.fill("Телефон или почта", person.own_phone())
-    person.click("button", "Продолжить")
-    person.fill("Пароль", person.credential("VK ID: пароль"))
-    person.click("button", "Продолжить")
-    person.fill("Код подтверждения", person.code())
-    person.click("button", "Продолжить")
-    person.click("button", "Продолжить в учебном профиле")
-    person.click("button", "Продолжить")
+    journal_sign_in(person)
+    es_authorise_in_sferum(person)
     person.check("открывается вкладка «Сферум»")
     person.check("во вкладке «Сферум» сказано, что чаты создаются, и чатов в списке пока нет")
     person.check("во вкладке «Сферум» видеоконференции:")

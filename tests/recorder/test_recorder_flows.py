@@ -27,6 +27,7 @@ from tests.support.recording import (
     back_to_sferum,
     catalogue_id,
     eljur_sign_in,
+    journal_sign_in,
     max_linked,
     mes_to_max,
     mes_to_vkid,
@@ -36,9 +37,7 @@ from tests.support.recording import (
 
 
 def f06(person: Person) -> None:
-    person.fill("Логин", person.credential("Логин:"))
-    person.fill("Пароль", person.credential("Логин:", 2))
-    person.click("button", "Войти")
+    journal_sign_in(person)
     person.page.get_by_role("navigation", name="Навигационная панель").get_by_role("link", name="Сферум").click()
     person.check("открывается окно «Мессенджер не подключен»")
     person.click("button", "Перейти к подключению")
@@ -60,9 +59,7 @@ def f06(person: Person) -> None:
 
 
 def f07(person: Person) -> None:
-    person.fill("Логин", person.credential("Логин:"))
-    person.fill("Пароль", person.credential("Логин:", 2))
-    person.click("button", "Войти")
+    journal_sign_in(person)
     person.page.get_by_role("navigation", name="Навигационная панель").get_by_role("link", name="Сферум").click()
     person.check("открывается окно «Мессенджер не подключен»")
     person.click("button", "Перейти к подключению")
@@ -96,9 +93,7 @@ def e02(person: Person) -> None:
 
 
 def f17(person: Person) -> None:
-    person.fill("Логин", person.credential("Логин:"))
-    person.fill("Пароль", person.credential("Логин:", 2))
-    person.click("button", "Войти")
+    journal_sign_in(person)
     person.page.get_by_role("navigation", name="Меню").get_by_role("link", name="Авторизация в Сферум").click()
     person.check("открывается «Вход в VK ID» с сервисом «Электронная школа»")
     person.fill("Телефон или почта", person.own_phone())
@@ -244,9 +239,7 @@ def e01(person: Person) -> None:
 
 
 def f03(person: Person) -> None:
-    person.fill("Логин", person.credential("Логин:"))
-    person.fill("Пароль", person.credential("Логин:", 2))
-    person.click("button", "Войти")
+    journal_sign_in(person)
     person.page.get_by_role("navigation", name="Навигационная панель").get_by_role("link", name="Сферум").click()
     person.check("открывается окно «Вход в МАХ»")
     person.fill("Номер телефона", person.own_phone())
@@ -321,9 +314,7 @@ def f11_invitation(person: Person) -> None:
 
 
 def f05_unlink(person: Person) -> None:
-    person.fill("Логин", person.credential("Логин:"))
-    person.fill("Пароль", person.credential("Логин:", 2))
-    person.click("button", "Войти")
+    journal_sign_in(person)
     person.click("link", "Мой паспорт")
     person.page.get_by_role("navigation", name="Разделы паспорта").get_by_role("link", name="Безопасность").click()
     person.check("МЭШ показывает, что аккаунт «МЭШ» привязан к учебному профилю Сферум, и id аккаунта")

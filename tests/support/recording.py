@@ -115,6 +115,27 @@ class Person:
 # -- the flows, as their people walk them -------------------------------------------------------------
 
 
+def journal_sign_in(person: Person) -> None:
+    """A journal's own sign-in (МЭШ, ЭШ) with the login and password the panel shows."""
+    person.fill("Логин", person.credential("Логин:"))
+    person.fill("Пароль", person.credential("Логин:", 2))
+    person.click("button", "Войти")
+
+
+def es_authorise_in_sferum(person: Person) -> None:
+    """ЭШ's «Авторизация в Сферум» through VK ID with the password and the SMS code, no check on the way."""
+    person.page.get_by_role("navigation", name="Меню").get_by_role("link", name="Авторизация в Сферум").click()
+    person.pause()
+    person.fill("Телефон или почта", person.own_phone())
+    person.click("button", "Продолжить")
+    person.fill("Пароль", person.credential("VK ID: пароль"))
+    person.click("button", "Продолжить")
+    person.fill("Код подтверждения", person.code())
+    person.click("button", "Продолжить")
+    person.click("button", "Продолжить в учебном профиле")
+    person.click("button", "Продолжить")
+
+
 def eljur_sign_in(person: Person) -> None:
     person.click("button", "Войти через Госуслуги")
     person.check("открывается «Вход» на Госуслугах")
@@ -148,9 +169,7 @@ def about_self(person: Person, *, patronymic: bool, who: str = "ученик") -
 
 
 def mes_to_vkid(person: Person) -> None:
-    person.fill("Логин", person.credential("Логин:"))
-    person.fill("Пароль", person.credential("Логин:", 2))
-    person.click("button", "Войти")
+    journal_sign_in(person)
     person.page.get_by_role("navigation", name="Навигационная панель").get_by_role("link", name="Сферум").click()
     person.pause()
     person.click("button", "Перейти к подключению")
@@ -166,9 +185,7 @@ def back_to_sferum(person: Person) -> None:
 def mes_to_max(person: Person, *, look: bool = True, request: bool = True) -> None:
     """МЭШ's cabinet to МАХ's «Вход в МАХ» with the link request, the phone typed (МЭШ connects through МАХ);
     `look`: the person checks the dialog on the way, `request` also МАХ's link request, as F01's scenario does."""
-    person.fill("Логин", person.credential("Логин:"))
-    person.fill("Пароль", person.credential("Логин:", 2))
-    person.click("button", "Войти")
+    journal_sign_in(person)
     person.page.get_by_role("navigation", name="Навигационная панель").get_by_role("link", name="Сферум").click()
     if look:
         person.check("открывается окно «Мессенджер не подключен»")
