@@ -22,7 +22,14 @@ from simulator.recorder.capture import Clicked, Place, Typed
 from simulator.recorder.library import load
 from simulator.recorder.matching import Matcher
 from simulator.recorder.session import SCHOOLS
-from tests.support.recording import Flow, Person, es_authorise_in_sferum, journal_sign_in, record_and_run
+from tests.support.recording import (
+    Flow,
+    Person,
+    es_authorise_in_sferum,
+    journal_sign_in,
+    messenger_chat,
+    record_and_run,
+)
 
 MES = SCHOOLS["mes"]
 MAX_WAY = "МЭШ подключает Сферум через МАХ"
@@ -158,20 +165,6 @@ def f21(teacher: Person) -> None:
         "в мире записан звонок в чате «10А · Общая беседа», начатый учителем по часам Сферума, участники: учитель, "
         "ученик"
     )
-
-
-def messenger_chat(person: Person) -> None:
-    """VK Мессенджер's start: signed in through VK ID, the class chat opened from «Чаты»."""
-    person.fill("Телефон или почта", person.own_phone())
-    person.click("button", "Продолжить")
-    person.fill("Код подтверждения", person.code())
-    person.click("button", "Продолжить")
-    person.click("button", "Продолжить в учебном профиле")
-    person.click("button", "Продолжить")
-    person.page.get_by_role("navigation", name="Меню").get_by_role("link", name="Чаты").click()
-    person.pause()
-    person.page.get_by_test_id("chat").get_by_role("link", name="10А · Общая беседа", exact=True).click()
-    person.pause()
 
 
 def e11_file(name: str, size: int, error: str) -> Callable[[Person], None]:

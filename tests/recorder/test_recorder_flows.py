@@ -31,6 +31,7 @@ from tests.support.recording import (
     max_linked,
     mes_to_max,
     mes_to_vkid,
+    messenger_chat,
     record_and_run,
     vkid_with_password,
 )
@@ -281,16 +282,7 @@ def f01_from_max(person: Person) -> None:
 
 def e11_blank(person: Person) -> None:
     """VK Мессенджер's start: signed in through VK ID, a message of spaces refused."""
-    person.fill("Телефон или почта", person.own_phone())
-    person.click("button", "Продолжить")
-    person.fill("Код подтверждения", person.code())
-    person.click("button", "Продолжить")
-    person.click("button", "Продолжить в учебном профиле")
-    person.click("button", "Продолжить")
-    person.page.get_by_role("navigation", name="Меню").get_by_role("link", name="Чаты").click()
-    person.pause()
-    person.page.get_by_test_id("chat").get_by_role("link", name="10А · Общая беседа", exact=True).click()
-    person.pause()
+    messenger_chat(person)
     person.fill("Сообщение", "   ")
     person.click("button", "Отправить")
     person.check("у поля «Сообщение» ошибка «Введите текст сообщения или прикрепите файл»")

@@ -136,6 +136,20 @@ def es_authorise_in_sferum(person: Person) -> None:
     person.click("button", "Продолжить")
 
 
+def messenger_chat(person: Person) -> None:
+    """VK Мессенджер's start: signed in through VK ID, the class chat opened from «Чаты»."""
+    person.fill("Телефон или почта", person.own_phone())
+    person.click("button", "Продолжить")
+    person.fill("Код подтверждения", person.code())
+    person.click("button", "Продолжить")
+    person.click("button", "Продолжить в учебном профиле")
+    person.click("button", "Продолжить")
+    person.page.get_by_role("navigation", name="Меню").get_by_role("link", name="Чаты").click()
+    person.pause()
+    person.page.get_by_test_id("chat").get_by_role("link", name="10А · Общая беседа", exact=True).click()
+    person.pause()
+
+
 def eljur_sign_in(person: Person) -> None:
     person.click("button", "Войти через Госуслуги")
     person.check("открывается «Вход» на Госуслугах")
