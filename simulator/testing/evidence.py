@@ -68,6 +68,18 @@ CHANGE_COUNTER = f"""(() => {{
     addEventListener(type, count, {{ capture: true, passive: true }});
 }})();"""
 READ_CHANGES = f"() => [location.href, performance.timeOrigin, window[{CHANGES}] ?? -1]"
+# The same read as one DevTools message on the capture's session (Playwright's evaluate adds its own world
+# look-up and serialisation, ~2 ms a step), once the document has loaded: a step whose click opened a page
+# ends while the page still arrives, and its picture is then the page it opened, not the half of it parsed
+# so far (which the next step would capture again). A document that does not load in 2 s is read as it is.
+READ_CHANGES_WHEN_LOADED = f"""(() => {{
+  const read = {READ_CHANGES};
+  if (document.readyState === "complete") return read();
+  return new Promise(done => {{
+    addEventListener("load", () => done(read()), {{ once: true }});
+    setTimeout(() => done(read()), 2000);
+  }});
+}})()"""
 
 
 @dataclass
@@ -310,7 +322,7 @@ class EvidencePlugin:
         page = self._active(request, "page")
         if page is None or page.is_closed():
             return None
-        state = self._page_state(page) if status == "passed" else None
+        state = self._page_state(page, evidence) if status == "passed" else None
         if state is not None and state == evidence.shot_state:
             if HAS_ALLURE:
                 allure.attach(evidence.shot_image, name=f"шаг {number}", attachment_type=PNG)
@@ -365,12 +377,22 @@ class EvidencePlugin:
         return evidence.capture_session
 
     @staticmethod
-    def _page_state(page: Any) -> Any:
+    def _page_state(page: Any, evidence: Evidence) -> Any:
         """The page's document and its count of changes, or None when unknown (a frame, a page navigating)."""
         if len(page.frames) > 1:  # another frame's document changes unseen by the counter of this one
             return None
+        session = EvidencePlugin._capture_session(page, evidence)
         try:
-            state = page.evaluate(READ_CHANGES)
+            if session is None:  # the same expression: Playwright awaits the promise too
+                state = page.evaluate(READ_CHANGES_WHEN_LOADED)
+            else:  # the main world's context, where the counter was installed (the default one)
+                answer = session.send(
+                    "Runtime.evaluate",
+                    {"expression": READ_CHANGES_WHEN_LOADED, "returnByValue": True, "awaitPromise": True},
+                )
+                if "exceptionDetails" in answer:
+                    return None
+                state = answer["result"]["value"]
         except PlaywrightError:
             return None
         return state if state[2] >= 0 else None
