@@ -35,7 +35,7 @@ from aiohttp import web
 
 from bench.classroom import bench_classroom
 from bench.load import bench_load
-from bench.machine import machine_now
+from bench.machine import Quietness
 from bench.runners import bench_runners
 from bench.startup import bench_startup, render
 from bench.suite import bench_suite
@@ -256,32 +256,34 @@ def main() -> int:
     scale = 10 if args.quick else 1
     rounds = args.rounds or (3 if scale == 1 else 1)
     results: dict[str, Any]
-    if args.part == "runners":
-        results = {"runners": bench_runners(scenarios=20 // scale, rounds=rounds)}
-    elif args.part == "suite":
-        results = {"suite": bench_suite(rounds=rounds, variants=args.variants.split(",") if args.variants else None)}
-    elif args.part == "startup":
-        root = Path(args.root).resolve() if args.root else Path(__file__).parent.parent
-        results = {"startup": bench_startup(rounds=rounds, root=root, targets=not args.no_targets)}
-        print(render(results["startup"]))
-    elif args.part == "classroom":  # 30 trainees walking F06 at a person's pace, the room view subscribed
-        results = {"classroom": bench_classroom(seats=30 // scale, pace=(2.0, 6.0) if scale == 1 else (0.0, 0.5))}
-    elif args.part == "load":
-        results = {"load": bench_load(seconds=60 / scale)}
-    else:
-        results = {
-            "flow": bench_flow(200 // scale),
-            "seed": bench_seed(200 // scale, 30),
-            "grow": bench_grow(10_000 // scale),
-            "outbox": bench_outbox(50 // scale),
-            "browse": bench_browse(100_000 // scale),
-            "load": bench_load(seconds=60 / scale),
-        }
+    with Quietness() as machine:  # the whole measurement: its own processes, and what else ran beside them
+        if args.part == "runners":
+            results = {"runners": bench_runners(scenarios=20 // scale, rounds=rounds)}
+        elif args.part == "suite":
+            results = {
+                "suite": bench_suite(rounds=rounds, variants=args.variants.split(",") if args.variants else None)
+            }
+        elif args.part == "startup":
+            root = Path(args.root).resolve() if args.root else Path(__file__).parent.parent
+            results = {"startup": bench_startup(rounds=rounds, root=root, targets=not args.no_targets)}
+            print(render(results["startup"]))
+        elif args.part == "classroom":  # 30 trainees walking F06 at a person's pace, the room view subscribed
+            results = {"classroom": bench_classroom(seats=30 // scale, pace=(2.0, 6.0) if scale == 1 else (0.0, 0.5))}
+        elif args.part == "load":
+            results = {"load": bench_load(seconds=60 / scale)}
+        else:
+            results = {
+                "flow": bench_flow(200 // scale),
+                "seed": bench_seed(200 // scale, 30),
+                "grow": bench_grow(10_000 // scale),
+                "outbox": bench_outbox(50 // scale),
+                "browse": bench_browse(100_000 // scale),
+                "load": bench_load(seconds=60 / scale),
+            }
     busy = _busy(results)
     if args.part not in ("load", "startup"):  # these two say it in their own figures
-        machine = machine_now()
-        results["machine"] = machine
-        busy = busy or machine["busy"]
+        results["machine"] = machine.as_dict()
+        busy = busy or machine.busy
     for name, result in results.items():
         if name != "startup":
             print(f"{name:<7} " + "  ".join(f"{k}={v}" for k, v in result.items()))

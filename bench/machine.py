@@ -1,9 +1,11 @@
 """How busy the machine was around a measurement: its load average and how much of its CPU others used.
 
 A figure taken while other work ran on the machine is not the simulator's or the harness's: every
-part of the bench prints this beside its figures and marks them BUSY. A machine counts as busy when,
-before or after the measurement, the 1-minute load average reached half its CPUs, or when during it
-the CPU spent outside the measured processes reached a quarter of the machine's.
+part of the bench prints this beside its figures and marks them BUSY. A machine counts as busy when the
+1-minute load average had reached half its CPUs before the bench began and still before the measurement
+(the load average after a measurement, or before the second of several, counts the bench's own processes),
+or when during the measurement the CPU spent outside the measured processes reached a quarter of the
+machine's.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from typing import Any
 TICK = os.sysconf("SC_CLK_TCK")
 BUSY_LOAD_PER_CPU = 0.5
 BUSY_OTHERS_SHARE = 0.25
+# The load average when the bench began (this module is imported at its start), before any of its own work.
+LOAD_AT_START: tuple[float, float, float] = os.getloadavg()
 
 
 def _machine_jiffies() -> tuple[int, int]:
@@ -81,13 +85,14 @@ class Quietness:
     @property
     def busy(self) -> bool:
         cpus = os.cpu_count() or 1
-        loaded = max(self.load_before[0], self.load_after[0]) >= BUSY_LOAD_PER_CPU * cpus
+        loaded = min(LOAD_AT_START[0], self.load_before[0]) >= BUSY_LOAD_PER_CPU * cpus
         return loaded or self.others_share >= BUSY_OTHERS_SHARE
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "cpus": os.cpu_count(),
             "bytecode_cache": bytecode_cache(),
+            "load_at_start": [round(value, 2) for value in LOAD_AT_START],
             "load_before": [round(value, 2) for value in self.load_before],
             "load_after": [round(value, 2) for value in self.load_after],
             "others_cpu_share": round(self.others_share, 3),
@@ -99,11 +104,3 @@ def bytecode_cache() -> bool:
     """Whether Python writes its bytecode caches here: with $PYTHONDONTWRITEBYTECODE a run reads only what
     `make setup` (or pip, for a wheel) compiled, and pytest rewrites the step library's asserts at every run."""
     return not os.environ.get("PYTHONDONTWRITEBYTECODE")
-
-
-def machine_now() -> dict[str, Any]:
-    """The load average now, for a figure taken over several measurements."""
-    cpus = os.cpu_count() or 1
-    load = os.getloadavg()
-    busy = load[0] >= BUSY_LOAD_PER_CPU * cpus
-    return {"cpus": cpus, "bytecode_cache": bytecode_cache(), "load": [round(v, 2) for v in load], "busy": busy}

@@ -220,7 +220,11 @@ def render(result: dict[str, Any]) -> str:
         if machine.get("bytecode_cache", True)
         else "not written ($PYTHONDONTWRITEBYTECODE: runs read what make setup compiled; steps are rewritten anew)"
     )
-    lines.append(f"machine: {machine['cpus']} CPUs, load {machine['load_before']} → {machine['load_after']}{flag}")
+    lines.append(
+        f"machine: {machine['cpus']} CPUs, load at the bench's start {machine.get('load_at_start')}, "
+        f"{machine['load_before']} → {machine['load_after']} around the breakdown, others' CPU share "
+        f"{machine.get('others_cpu_share')}{flag}"
+    )
     lines.append(f"bytecode cache: {cache}")
     for title, key in (("pytest " + " ".join(ONE_SCENARIO), "one_scenario"), ("pytest features", "whole_suite")):
         lines.append(f"\n{title}  (median of {parts['rounds']} rounds; seconds since the command)")

@@ -1,6 +1,7 @@
 """The same flow in three runners, side by side: `python -m bench runners` (`make bench` runs it too).
 
-- ours:           the scenario of f06.feature.in through the harness (pytest-bdd, the plugin, the step library)
+- ours:           the scenario of f06.feature.in through the harness (pytest-bdd, the plugin, the step library),
+                  in a team's repository as the README sets one up (conftest.py, test module, pyproject.toml)
 - raw:            a plain Playwright script making the same clicks and checks (raw.py): the floor
 - playwright-bdd: the same feature with the same steps written for playwright-bdd, on Playwright's runner
                   (when Node is present; `npm ci` in playwright_bdd/ is run on first use)
@@ -42,6 +43,11 @@ BDD_PROJECT = HERE / "playwright_bdd"
 SCHOOLS = HERE.parent.parent / "fixtures" / "schools.json"
 OURS_CONFTEST = 'pytest_plugins = ["sferum_sim_steps"]\n'
 OURS_TEST = 'from pytest_bdd import scenarios\n\nscenarios("features")\n'
+# The options the README gives a team's repository (its pyproject.toml): the pytest plugins of sferum-sim's
+# dependencies, which the step library does not use, kept from loading — Faker's alone is ~0.4 s of every
+# start where bytecode is not cached, whenever it loads before sferum-sim's (the order installs list them in).
+TEAM_ADDOPTS = "-p no:faker -p no:respx -p no:anyio -p no:platformdirs"
+OURS_PYPROJECT = f'[tool.pytest.ini_options]\naddopts = "{TEAM_ADDOPTS}"\n'
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -192,6 +198,7 @@ def run_ours(job: Job, job_file: Path, server_pid: int, *, own_simulator: bool =
     project.mkdir(exist_ok=True)
     (project / "conftest.py").write_text(OURS_CONFTEST, encoding="utf-8")
     (project / "test_f06.py").write_text(OURS_TEST, encoding="utf-8")
+    (project / "pyproject.toml").write_text(OURS_PYPROJECT, encoding="utf-8")
     shutil.copytree(job.feature_dir, project / "features", dirs_exist_ok=True)
     junit = project / "junit.xml"
     command = [sys.executable, "-m", "pytest", str(project), "-q", "-p", "no:cacheprovider", "-p", "no:randomly"]

@@ -22,7 +22,7 @@ def test_three_trainees_finish_f06_through_one_classroom_process_without_an_erro
     assert result["pages"] >= 3 * 15
     for figure in ("page_p99_ms", "push_p99_ms", "server_rss_seated_mib", "server_rss_peak_mib"):
         assert result[figure] > 0, figure
-    assert set(result["machine"]) >= {"cpus", "load_before", "load_after", "busy"}
+    assert set(result["machine"]) >= {"cpus", "load_at_start", "load_before", "load_after", "busy"}
 
 
 def test_a_form_is_submitted_as_a_browser_submits_it() -> None:
