@@ -11,6 +11,7 @@ machine's.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,29 +31,78 @@ def _machine_jiffies() -> tuple[int, int]:
     return sum(values) - idle, sum(values)
 
 
-def process_tree_cpu(root: int) -> float:
-    """CPU seconds used so far by a process and its live descendants (its reaped children included)."""
-    parents: dict[int, int] = {}
-    cpu: dict[int, float] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        pid = int(entry.name)
-        parents[pid] = int(fields[1])
-        # utime, stime, and the waited-for children's cutime, cstime
-        cpu[pid] = sum(int(value) for value in fields[11:15]) / TICK
-    total = 0.0
-    for pid, seconds in cpu.items():
-        walker = pid
-        while walker > 1 and walker != root:
-            walker = parents.get(walker, 0)
-        if walker == root:
-            total += seconds
-    return total
+def cpu_of(pid: int) -> float:
+    """User + system seconds a live process has used (0 when it has gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def parent_of(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+BROWSER_NAMES = ("chromium", "chrome", "headless_shell")
+
+
+class TreeCpu:
+    """Samples the CPU of every process under the `roots` while it runs, by owner: the browser's processes,
+    and the rest (test framework, harness, Playwright's driver, simulator). A process counts from the first
+    sample that finds it under a root, even once its parent has gone (Chromium's helpers outlive theirs and
+    are reaped by init, where no parent's children-time ever holds them). A process's last sample is its
+    share: up to one sampling interval at the end of each goes uncounted. CPU used before `__enter__` is not."""
+
+    def __init__(self, *roots: int) -> None:
+        self.roots = set(roots)
+        self.seen: dict[int, tuple[str, float]] = {}
+        self.before: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample_until_stopped, daemon=True)
+
+    def _descends(self, pid: int) -> bool:
+        while pid > 1:
+            if pid in self.roots:
+                return True
+            pid = parent_of(pid)
+        return False
+
+    def _sample(self) -> None:
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            pid = int(entry.name)
+            if pid not in self.seen and not self._descends(pid):
+                continue
+            try:
+                comm = (entry / "comm").read_text().strip()
+            except OSError:
+                continue
+            owner = "browser" if comm.startswith(BROWSER_NAMES) else "runner"
+            self.seen[pid] = (owner, max(self.seen.get(pid, (owner, 0.0))[1], cpu_of(pid)))
+
+    def _sample_until_stopped(self) -> None:
+        while not self._stop.wait(0.05):
+            self._sample()
+
+    def __enter__(self) -> TreeCpu:
+        self._sample()
+        self.before = {pid: cpu for pid, (_, cpu) in self.seen.items()}
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+
+    def seconds(self, owner: str | None = None) -> float:
+        """CPU seconds used since `__enter__` by the processes of `owner` (None: all)."""
+        return sum(cpu - self.before.get(pid, 0.0) for pid, (kind, cpu) in self.seen.items() if owner in (None, kind))
 
 
 @dataclass
@@ -64,19 +114,21 @@ class Quietness:
     load_after: tuple[float, float, float] = (0.0, 0.0, 0.0)
     others_share: float = 0.0
     _start: tuple[int, int] = (0, 0)
-    _own_start: float = 0.0
+    _own: TreeCpu | None = None
     _wall: float = 0.0
 
     def __enter__(self) -> Quietness:
         self.load_before = os.getloadavg()
-        self._own_start = sum(process_tree_cpu(pid) for pid in self.watch)
+        self._own = TreeCpu(*self.watch).__enter__()
         self._start = _machine_jiffies()
         self._wall = time.perf_counter()
         return self
 
     def __exit__(self, *exc: object) -> None:
         busy, total = _machine_jiffies()
-        own = sum(process_tree_cpu(pid) for pid in self.watch) - self._own_start
+        assert self._own is not None
+        self._own.__exit__(*exc)
+        own = self._own.seconds()
         machine_busy = (busy - self._start[0]) / TICK
         machine_total = (total - self._start[1]) / TICK
         self.others_share = max(0.0, machine_busy - own) / machine_total if machine_total > 0 else 0.0

@@ -22,7 +22,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
@@ -34,6 +33,7 @@ from typing import Any
 import httpx
 
 from bench.load import free_port
+from bench.machine import TreeCpu, cpu_of
 from simulator.testing import Personas
 from simulator.testing.browser import chromium_args, system_chromium
 from simulator.testing.client import Simulator
@@ -48,7 +48,6 @@ OURS_TEST = 'from pytest_bdd import scenarios\n\nscenarios("features")\n'
 # start where bytecode is not cached, whenever it loads before sferum-sim's (the order installs list them in).
 TEAM_ADDOPTS = "-p no:faker -p no:respx -p no:anyio -p no:platformdirs"
 OURS_PYPROJECT = f'[tool.pytest.ini_options]\naddopts = "{TEAM_ADDOPTS}"\n'
-TICK = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -100,77 +99,13 @@ class Job:
 # -- CPU accounting ------------------------------------------------------------------------------------
 
 
-def _cpu_of(pid: int) -> float:
-    """User + system seconds a live process has used (0 when it has gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (FileNotFoundError, ProcessLookupError, IndexError):
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / TICK
-
-
-def _parent_of(pid: int) -> int:
-    try:
-        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-    except (OSError, IndexError, ValueError):
-        return 0
-
-
-BROWSER_NAMES = ("chromium", "chrome", "headless_shell")
-
-
-class TreeCpu:
-    """Samples the CPU of every process under one process while it runs, by owner: the browser's
-    processes, and the rest (the runner: test framework, harness, Playwright's driver). A process's last
-    sample is its share: up to one sampling interval at the end of each process goes uncounted."""
-
-    def __init__(self, root: int) -> None:
-        self.root = root
-        self.seen: dict[int, tuple[str, float]] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-
-    def _descends(self, pid: int) -> bool:
-        while pid > 1:
-            if pid == self.root:
-                return True
-            pid = _parent_of(pid)
-        return False
-
-    def _sample(self) -> None:
-        while not self._stop.wait(0.05):
-            for entry in Path("/proc").iterdir():
-                if not entry.name.isdigit():
-                    continue
-                pid = int(entry.name)
-                if pid not in self.seen and not self._descends(pid):
-                    continue
-                try:
-                    comm = (entry / "comm").read_text().strip()
-                except OSError:
-                    continue
-                owner = "browser" if comm.startswith(BROWSER_NAMES) else "runner"
-                self.seen[pid] = (owner, max(self.seen.get(pid, (owner, 0.0))[1], _cpu_of(pid)))
-
-    def __enter__(self) -> TreeCpu:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def seconds(self, owner: str) -> float:
-        return sum(cpu for kind, cpu in self.seen.values() if kind == owner)
-
-
 # -- the runners ---------------------------------------------------------------------------------------
 
 
 def _timed(
     runner: str, command: list[str], job: Job, server_pid: int, env: dict[str, str], read: Callable[[str], list[float]]
 ) -> Run:
-    server_before = _cpu_of(server_pid)
+    server_before = cpu_of(server_pid)
     started = time.perf_counter()
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **env}, cwd=job.work_dir
@@ -182,7 +117,7 @@ def _timed(
         raise RuntimeError(f"{runner} failed ({process.returncode}):\n{stdout[-3000:]}\n{stderr[-3000:]}")
     cpu = {
         "browser": tree.seconds("browser"),
-        "simulator": _cpu_of(server_pid) - server_before,
+        "simulator": cpu_of(server_pid) - server_before,
         "runner": tree.seconds("runner"),
     }
     return Run(runner, read(stdout), wall, cpu)
