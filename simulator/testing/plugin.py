@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from . import base_url, browser_fixtures, markers, scenario_names, shard, startup, step_lookup, warm_start
+from . import base_url, browser_fixtures, markers, quick_exit, scenario_names, shard, startup, step_lookup, warm_start
 from .browser import KINDS
 from .client import SimSession, Simulator
 from .evidence import POLICIES, EvidencePlugin
@@ -92,6 +92,7 @@ def report_dir(config: pytest.Config) -> Path | None:
 
 @pytest.hookimpl(tryfirst=True)  # before allure's own pytest_configure reads --alluredir
 def pytest_configure(config: pytest.Config) -> None:
+    quick_exit.skip_last_collection_at_exit()
     if startup.enabled() and not config.pluginmanager.has_plugin("sferum_sim.startup"):
         config.pluginmanager.register(startup.StartupMarks(), "sferum_sim.startup")
     if not config.pluginmanager.has_plugin(warm_start.PLUGIN_NAME):
