@@ -61,6 +61,8 @@ class TreeCpu:
         self.roots = set(roots)
         self.seen: dict[int, tuple[str, float]] = {}
         self.before: dict[int, float] = {}
+        self.owners: dict[int, str] = {}
+        self.outside: set[int] = set()  # listed once, not under a root then: not this measurement's
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample_until_stopped, daemon=True)
 
@@ -72,18 +74,24 @@ class TreeCpu:
         return False
 
     def _sample(self) -> None:
+        """Read the CPU of every process under the roots; a process is classified once, when first listed, so
+        a sample costs one read of each of them (the sampler's own CPU is the measurement's)."""
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
                 continue
             pid = int(entry.name)
-            if pid not in self.seen and not self._descends(pid):
+            if pid in self.outside:
                 continue
-            try:
-                comm = (entry / "comm").read_text().strip()
-            except OSError:
-                continue
-            owner = "browser" if comm.startswith(BROWSER_NAMES) else "runner"
-            self.seen[pid] = (owner, max(self.seen.get(pid, (owner, 0.0))[1], cpu_of(pid)))
+            if pid not in self.owners:
+                if not self._descends(pid):
+                    self.outside.add(pid)
+                    continue
+                try:
+                    comm = (entry / "comm").read_text().strip()
+                except OSError:
+                    continue
+                self.owners[pid] = "browser" if comm.startswith(BROWSER_NAMES) else "runner"
+            self.seen[pid] = (self.owners[pid], max(self.seen.get(pid, ("", 0.0))[1], cpu_of(pid)))
 
     def _sample_until_stopped(self) -> None:
         while not self._stop.wait(0.05):
