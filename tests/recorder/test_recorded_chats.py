@@ -29,6 +29,7 @@ from tests.support.recording import (
     journal_sign_in,
     messenger_chat,
     record_and_run,
+    vkid_profile_sign_in,
 )
 
 MES = SCHOOLS["mes"]
@@ -148,12 +149,7 @@ def f21(teacher: Person) -> None:
     teacher.click("button", "Начать звонок")
     teacher.check("в звонке в чате «10А · Общая беседа» участники: учитель")
     pupil = teacher.open_window("ученик")
-    pupil.fill("Телефон или почта", pupil.own_phone())
-    pupil.click("button", "Продолжить")
-    pupil.fill("Код подтверждения", pupil.code(after=1))
-    pupil.click("button", "Продолжить")
-    pupil.click("button", "Продолжить в учебном профиле")
-    pupil.click("button", "Продолжить")
+    vkid_profile_sign_in(pupil, after=1)
     pupil.page.get_by_test_id("chat").get_by_role("link", name="10А · Общая беседа", exact=True).click()
     pupil.pause()
     pupil.click("link", "Присоединиться к звонку")

@@ -20,7 +20,7 @@ from simulator.recorder.library import load
 from simulator.recorder.seats import Seat, serves
 from simulator.recorder.session import SCHOOLS
 from tests.recorder.test_recorded_places import f23
-from tests.support.recording import Flow, Person, journal_sign_in, record_and_run
+from tests.support.recording import Flow, Person, journal_sign_in, record_and_run, vkid_profile_sign_in
 
 MES = SCHOOLS["mes"]
 OLYMPIAD = "Олимпиада по физике"
@@ -37,16 +37,6 @@ DIARY_REFUSED = (
 DIARY_BUTTONS = "Тогда под уроком «{online}» зеленая кнопка «Онлайн-урок», а под уроком «{other}» ее нет"
 CREATIVITY_HOUSE = 'организация дополнительного образования «МБУ ДО "Дом детского творчества" г. Казани»'
 ADMIN = "у организации есть администратор на sferum.ru"
-
-
-def vkid_profile_sign_in(person: Person, *, after: int = 0) -> None:
-    """VK ID for an account with an educational profile: the phone the panel shows, the code, the profile."""
-    person.fill("Телефон или почта", person.own_phone())
-    person.click("button", "Продолжить")
-    person.fill("Код подтверждения", person.code(after=after))
-    person.click("button", "Продолжить")
-    person.click("button", "Продолжить в учебном профиле")
-    person.click("button", "Продолжить")
 
 
 def f30(admin: Person) -> None:

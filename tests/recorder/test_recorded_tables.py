@@ -25,6 +25,7 @@ from tests.support.recording import (
     es_authorise_in_sferum,
     journal_sign_in,
     record_and_run,
+    vkid_profile_sign_in,
 )
 
 
@@ -53,12 +54,7 @@ def f08(person: Person) -> None:
     person.page.get_by_role("navigation", name="Навигационная панель").get_by_role("link", name="Сферум").click()
     person.pause()
     person.click("button", "Перейти к подключению")
-    person.fill("Телефон или почта", person.own_phone())
-    person.click("button", "Продолжить")
-    person.fill("Код подтверждения", person.code())
-    person.click("button", "Продолжить")
-    person.click("button", "Продолжить в учебном профиле")
-    person.click("button", "Продолжить")
+    vkid_profile_sign_in(person)
     person.click("button", "Привязать")
     person.check("МЭШ сообщает «Учебный профиль Сферум привязан к вашей учетной записи МЭШ.»")
     back_to_sferum(person)

@@ -33,6 +33,7 @@ from tests.support.recording import (
     mes_to_vkid,
     messenger_chat,
     record_and_run,
+    vkid_profile_sign_in,
     vkid_with_password,
 )
 
@@ -292,12 +293,7 @@ def e11_blank(person: Person) -> None:
 def f11_invitation(person: Person) -> None:
     """The administrator's start: sferum.ru's cabinet, an invitation to the user by the phone the panel shows."""
     person.click("link", "Войти")
-    person.fill("Телефон или почта", person.own_phone())
-    person.click("button", "Продолжить")
-    person.fill("Код подтверждения", person.code())
-    person.click("button", "Продолжить")
-    person.click("button", "Продолжить в учебном профиле")
-    person.click("button", "Продолжить")
+    vkid_profile_sign_in(person)
     user_phone = person.credential_line("Пользователь:").split("Телефон:")[1].split("Почта:")[0]
     person.fill("Телефон, почта или ID профиля", "+" + re.sub(r"\D", "", user_phone))
     person.page.get_by_label("Тип пользователя", exact=True).select_option(label="Педагог")

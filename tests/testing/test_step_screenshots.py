@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.tiny_projects import SEEDED_TEACHER_OPENS_MES, run_pytest
+from tests.support.tiny_projects import SEEDED_TEACHER_OPENS_MES, run_with_step_screenshots
 
 FEATURE = """\
 # language: ru
@@ -75,14 +75,7 @@ def page_adds(page, text):
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     project = tmp_path_factory.mktemp("shots")
-    (project / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider -p no:randomly\n", encoding="utf-8")
-    (project / "shots.feature").write_text(FEATURE, encoding="utf-8")
-    (project / "test_shots.py").write_text(STEPS, encoding="utf-8")
-    result = run_pytest(project, "--sim-report-dir=report", "--step-screenshots=on")
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    data = json.loads((project / "report" / "results.json").read_text(encoding="utf-8"))
-    [test] = data["tests"]
-    return {"project": project, "steps": test["steps"]}
+    return run_with_step_screenshots(project, "shots", FEATURE, STEPS)
 
 
 def picture(run: dict[str, Any], step: int) -> bytes:

@@ -6,12 +6,11 @@ picture is the loaded page — the bytes the browser gives for it once loaded, t
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 
-from tests.support.tiny_projects import run_pytest
+from tests.support.tiny_projects import run_with_step_screenshots
 
 pytestmark = pytest.mark.slow
 
@@ -71,14 +70,7 @@ def own_picture(page, name):
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     project = tmp_path_factory.mktemp("navigation")
-    (project / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider -p no:randomly\n", encoding="utf-8")
-    (project / "navigation.feature").write_text(FEATURE, encoding="utf-8")
-    (project / "test_navigation.py").write_text(STEPS, encoding="utf-8")
-    result = run_pytest(project, "--sim-report-dir=report", "--step-screenshots=on")
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    data = json.loads((project / "report" / "results.json").read_text(encoding="utf-8"))
-    [test] = data["tests"]
-    return {"project": project, "steps": test["steps"]}
+    return run_with_step_screenshots(project, "navigation", FEATURE, STEPS)
 
 
 def test_the_step_that_opened_a_page_is_pictured_with_the_page_loaded(run: dict[str, Any]) -> None:
