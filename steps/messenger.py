@@ -12,6 +12,7 @@ from pytest_bdd import parsers, then, when
 from simulator.testing import SimSession
 from simulator.testing.acts import (
     CODE,
+    Action,
     Actor,
     Click,
     Fill,
@@ -42,6 +43,18 @@ def vkid_sign_in(page: Page, sim_session: SimSession, scene: Scene, phone: str) 
     page.get_by_role("button", name="Продолжить").click()
 
 
+def vkid_sign_in_acts(phone: str = "phone") -> tuple[Action, ...]:
+    """vkid_sign_in as the recorder reads it: the actor's number (`phone`, a field of theirs), the code, the profile."""
+    return (
+        Fill("Телефон или почта", Actor(phone)),
+        Click("Продолжить", role="button"),
+        Fill("Код подтверждения", CODE),
+        Click("Продолжить", role="button"),
+        Click("Продолжить в учебном профиле", role="button"),
+        Click("Продолжить", role="button"),
+    )
+
+
 def _menu(page: Page) -> Locator:
     return page.get_by_role("navigation", name="Меню")
 
@@ -56,21 +69,11 @@ def messenger_opens(page: Page, scene: Scene) -> None:
 @when(parsers.re(rf"(?:{WHO} )?входит в Сферум в VK Мессенджере(?P<other> с другого номера)?"))
 @acts(
     Open("messenger"),
-    Fill("Телефон или почта", Actor("phone")),
-    Click("Продолжить", role="button"),
-    Fill("Код подтверждения", CODE),
-    Click("Продолжить", role="button"),
-    Click("Продолжить в учебном профиле", role="button"),
-    Click("Продолжить", role="button"),
+    *vkid_sign_in_acts(),
 )
 @acts(
     Open("messenger"),
-    Fill("Телефон или почта", Actor("duplicate_phone")),
-    Click("Продолжить", role="button"),
-    Fill("Код подтверждения", CODE),
-    Click("Продолжить", role="button"),
-    Click("Продолжить в учебном профиле", role="button"),
-    Click("Продолжить", role="button"),
+    *vkid_sign_in_acts("duplicate_phone"),
     values={"other": " с другого номера"},
 )
 def sign_in(page: Page, sim_session: SimSession, scene: Scene, cast: Cast, other: str | None) -> None:

@@ -14,8 +14,6 @@ from pytest_bdd import given, parsers, then, when
 from simulator import SESSION_HEADER
 from simulator.testing import Personas, SimSession
 from simulator.testing.acts import (
-    CODE,
-    Actor,
     By,
     Click,
     Fill,
@@ -37,7 +35,7 @@ from simulator.testing.acts import (
 from .cast import ROLES, Cast, column, full_name, person, sheet
 from .common import Scene, school
 from .failures import created, first, known, number
-from .messenger import vkid_sign_in
+from .messenger import vkid_sign_in, vkid_sign_in_acts
 
 ADMIN = By("администратор")  # the administrator's own browser (cast.admin)
 # A link's file fetched from the page (its cookies, the session's header): the name it is sent under, its bytes.
@@ -118,12 +116,7 @@ def _admin_page(new_context: Callable[..., BrowserContext], sim_session: SimSess
 @acts(
     Open("sferum"),
     Click("Войти", role="link"),
-    Fill("Телефон или почта", Actor("phone")),
-    Click("Продолжить", role="button"),
-    Fill("Код подтверждения", CODE),
-    Click("Продолжить", role="button"),
-    Click("Продолжить в учебном профиле", role="button"),
-    Click("Продолжить", role="button"),
+    *vkid_sign_in_acts(),
     by=ADMIN,
 )
 def admin_signs_in(

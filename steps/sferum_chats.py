@@ -24,7 +24,6 @@ from simulator import SESSION_HEADER
 from simulator.testing import Persona, Personas, SimSession
 from simulator.testing.acts import (
     ANYTHING,
-    CODE,
     Actor,
     Attach,
     By,
@@ -47,7 +46,7 @@ from simulator.testing.acts import (
 from .cast import Cast, person
 from .common import WHO, Scene
 from .failures import created, known, the_only
-from .messenger import vkid_sign_in
+from .messenger import vkid_sign_in, vkid_sign_in_acts
 
 # A 1×1 PNG: what a picture is to a browser, made here rather than by the simulator.
 PICTURE = base64.b64decode(
@@ -334,12 +333,7 @@ def classmate_joins(chats: Chats) -> None:
 @when(parsers.re(rf"(?P<word>{OTHERS}) присоединяется к звонку в чате «(?P<title>[^«»]+)» из VK Мессенджера"))
 @acts(
     Open("messenger", "/chats"),
-    Fill("Телефон или почта", Actor("phone")),
-    Click("Продолжить", role="button"),
-    Fill("Код подтверждения", CODE),
-    Click("Продолжить", role="button"),
-    Click("Продолжить в учебном профиле", role="button"),
-    Click("Продолжить", role="button"),
+    *vkid_sign_in_acts(),
     Click(Group("title"), role="link"),
     Click("Присоединиться к звонку", role="link"),
     Click("Присоединиться", role="button"),
