@@ -26,6 +26,7 @@ from tests.support.recording import (
     Flow,
     Person,
     es_authorise_in_sferum,
+    journal_connect,
     journal_sign_in,
     messenger_chat,
     record_and_run,
@@ -74,9 +75,7 @@ def f02(person: Person) -> None:
 def f27(person: Person) -> None:
     """МАХ does not know the number: «здесь» leads to «Скачать МАХ», its stores and computers, and back."""
     journal_sign_in(person)
-    person.page.get_by_role("navigation", name="Навигационная панель").get_by_role("link", name="Сферум").click()
-    person.pause()
-    person.click("button", "Перейти к подключению")
+    journal_connect(person)
     person.fill("Номер телефона", person.own_phone())
     person.click("button", "Продолжить")
     person.check("открывается окно «Вы не зарегистрированы в МАХ»")

@@ -20,7 +20,7 @@ from simulator.recorder.library import load
 from simulator.recorder.seats import Seat, serves
 from simulator.recorder.session import SCHOOLS
 from tests.recorder.test_recorded_places import f23
-from tests.support.recording import Flow, Person, journal_sign_in, record_and_run, vkid_profile_sign_in
+from tests.support.recording import Flow, Person, journal_connect, journal_sign_in, record_and_run, vkid_profile_sign_in
 
 MES = SCHOOLS["mes"]
 OLYMPIAD = "Олимпиада по физике"
@@ -164,9 +164,7 @@ def f10(teacher: Person) -> None:
     teacher.pause()
     teacher.click("link", "Отвязать аккаунт «Сферум»")
     teacher.click("button", "Отвязать")
-    teacher.page.get_by_role("navigation", name="Навигационная панель").get_by_role("link", name="Сферум").click()
-    teacher.pause()
-    teacher.click("button", "Перейти к подключению")
+    journal_connect(teacher)
     teacher.check("VK ID показывает его учетные данные и кнопку «Продолжить в учебном профиле»")
     teacher.click("button", "Продолжить в учебном профиле")
     teacher.click("button", "Продолжить")

@@ -19,6 +19,7 @@ from tests.support.recording import (
     Person,
     about_self,
     es_authorise_in_sferum,
+    journal_connect,
     journal_sign_in,
     mes_to_vkid,
     record_and_run,
@@ -169,9 +170,7 @@ def e06(person: Person) -> None:
 def e08_phone(person: Person) -> None:
     """Markup typed where VK ID wants a phone or an e-mail: the field's error, the text shown as it was typed."""
     journal_sign_in(person)
-    person.page.get_by_role("navigation", name="Навигационная панель").get_by_role("link", name="Сферум").click()
-    person.pause()
-    person.click("button", "Перейти к подключению")
+    journal_connect(person)
     person.fill("Телефон или почта", "<b>ivan</b>@mail.ru")
     person.click("button", "Продолжить")
     person.check("у поля «Телефон или почта» ошибка «Неверный формат электронной почты. Пример: name@example.ru»")

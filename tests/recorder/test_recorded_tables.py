@@ -23,6 +23,7 @@ from tests.support.recording import (
     Person,
     back_to_sferum,
     es_authorise_in_sferum,
+    journal_connect,
     journal_sign_in,
     record_and_run,
     vkid_profile_sign_in,
@@ -51,9 +52,7 @@ def shown_under(person: Person, sentence: str) -> list[str]:
 
 def f08(person: Person) -> None:
     mes_sign_in(person)
-    person.page.get_by_role("navigation", name="Навигационная панель").get_by_role("link", name="Сферум").click()
-    person.pause()
-    person.click("button", "Перейти к подключению")
+    journal_connect(person)
     vkid_profile_sign_in(person)
     person.click("button", "Привязать")
     person.check("МЭШ сообщает «Учебный профиль Сферум привязан к вашей учетной записи МЭШ.»")

@@ -187,11 +187,16 @@ def about_self(person: Person, *, patronymic: bool, who: str = "ученик") -
     person.click("button", "Продолжить")
 
 
-def mes_to_vkid(person: Person) -> None:
-    journal_sign_in(person)
+def journal_connect(person: Person) -> None:
+    """The journal's «Сферум» in its navigation panel, then «Перейти к подключению», no check on the way."""
     person.page.get_by_role("navigation", name="Навигационная панель").get_by_role("link", name="Сферум").click()
     person.pause()
     person.click("button", "Перейти к подключению")
+
+
+def mes_to_vkid(person: Person) -> None:
+    journal_sign_in(person)
+    journal_connect(person)
     person.fill("Телефон или почта", person.own_phone())
     person.click("button", "Продолжить")
 
