@@ -13,7 +13,6 @@ from pytest_bdd import given, parsers, then, when
 from simulator import SESSION_HEADER
 from simulator.testing import Persona, Personas, SimSession
 from simulator.testing.acts import (
-    Actor,
     Alert,
     By,
     Click,
@@ -35,7 +34,7 @@ from simulator.world.seed.schema import GosuslugiEntry, GosuslugiLogin
 
 from .common import WHO, Scene, button
 from .failures import fail, first, known, the_only
-from .gosuslugi import gosuslugi_login_screen
+from .gosuslugi import ELJUR_THROUGH_GOSUSLUGI, gosuslugi_login_screen
 from .vkid import vkid_password
 
 GREEN = "rgb(46, 158, 79)"  # the «Онлайн-урок» button's colour
@@ -355,14 +354,7 @@ CLASS_TEACHER = By("классный руководитель")  # the class tea
 
 
 @when("классный руководитель входит в ЭлЖур через Госуслуги")
-@acts(
-    Open("eljur"),
-    Click("Войти через Госуслуги"),
-    Fill("Телефон / Email / СНИЛС", Actor("gosuslugi_login")),
-    Fill("Пароль", Actor("gosuslugi_password")),
-    Click("Войти", role="button"),
-    by=CLASS_TEACHER,
-)
+@acts(*ELJUR_THROUGH_GOSUSLUGI, by=CLASS_TEACHER)
 def class_teacher_signs_in(
     new_context: Callable[..., BrowserContext],
     sim_session: SimSession,

@@ -64,14 +64,19 @@ def gosuslugi_sign_in(page: Page, scene: Scene, gosuslugi_logins: dict[str, tupl
     page.get_by_role("button", name="Войти", exact=True).click()
 
 
-@when(parsers.re(rf"{WHO} входит в (?P<service>ЭлЖур) через Госуслуги"))
-@acts(
+# ЭлЖур's «Войти через Госуслуги» and the person's Госуслуги login, as the recorder reads the step (its own or the
+# class teacher's, in eljur.py).
+ELJUR_THROUGH_GOSUSLUGI = (
     Open("eljur"),
     Click("Войти через Госуслуги"),
     Fill("Телефон / Email / СНИЛС", Actor("gosuslugi_login")),
     Fill("Пароль", Actor("gosuslugi_password")),
     Click("Войти", role="button"),
 )
+
+
+@when(parsers.re(rf"{WHO} входит в (?P<service>ЭлЖур) через Госуслуги"))
+@acts(*ELJUR_THROUGH_GOSUSLUGI)
 def sign_in_with_gosuslugi(
     page: Page, sim_session: SimSession, scene: Scene, gosuslugi_logins: dict[str, tuple[str, str]], service: str
 ) -> None:
