@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import resource
 import socket
@@ -256,7 +257,9 @@ def main() -> int:
     scale = 10 if args.quick else 1
     rounds = args.rounds or (3 if scale == 1 else 1)
     results: dict[str, Any]
-    with Quietness() as machine:  # the whole measurement: its own processes, and what else ran beside them
+    # The whole measurement: its own processes, and what else ran beside them (load and startup watch their own).
+    own_figures = args.part in ("load", "startup")
+    with contextlib.nullcontext(None) if own_figures else Quietness() as machine:
         if args.part == "runners":
             results = {"runners": bench_runners(scenarios=20 // scale, rounds=rounds)}
         elif args.part == "suite":
@@ -281,7 +284,7 @@ def main() -> int:
                 "load": bench_load(seconds=60 / scale),
             }
     busy = _busy(results)
-    if args.part not in ("load", "startup"):  # these two say it in their own figures
+    if machine is not None:
         results["machine"] = machine.as_dict()
         busy = busy or machine.busy
     for name, result in results.items():

@@ -59,7 +59,7 @@ class TreeCpu:
 
     def __init__(self, *roots: int) -> None:
         self.roots = set(roots)
-        self.seen: dict[int, tuple[str, float]] = {}
+        self.cpu: dict[int, float] = {}  # each process's CPU seconds at its last sample
         self.before: dict[int, float] = {}
         self.owners: dict[int, str] = {}
         self.outside: set[int] = set()  # listed once, not under a root then: not this measurement's
@@ -91,7 +91,7 @@ class TreeCpu:
                 except OSError:
                     continue
                 self.owners[pid] = "browser" if comm.startswith(BROWSER_NAMES) else "runner"
-            self.seen[pid] = (self.owners[pid], max(self.seen.get(pid, ("", 0.0))[1], cpu_of(pid)))
+            self.cpu[pid] = max(self.cpu.get(pid, 0.0), cpu_of(pid))
 
     def _sample_until_stopped(self) -> None:
         while not self._stop.wait(0.05):
@@ -99,7 +99,7 @@ class TreeCpu:
 
     def __enter__(self) -> TreeCpu:
         self._sample()
-        self.before = {pid: cpu for pid, (_, cpu) in self.seen.items()}
+        self.before = dict(self.cpu)
         self._thread.start()
         return self
 
@@ -110,7 +110,9 @@ class TreeCpu:
 
     def seconds(self, owner: str | None = None) -> float:
         """CPU seconds used since `__enter__` by the processes of `owner` (None: all)."""
-        return sum(cpu - self.before.get(pid, 0.0) for pid, (kind, cpu) in self.seen.items() if owner in (None, kind))
+        return sum(
+            cpu - self.before.get(pid, 0.0) for pid, cpu in self.cpu.items() if owner in (None, self.owners[pid])
+        )
 
 
 @dataclass
